@@ -1,0 +1,23 @@
+// Tests run as ESM (the packages are ESM); swc strips types, `npm run typecheck` checks them.
+const common = {
+  extensionsToTreatAsEsm: [".ts"],
+  transform: {
+    "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "es6" } }],
+  },
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  testEnvironment: "node",
+};
+
+export default {
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/{packages,services,infra,scripts}/**/test/**/*.test.ts"], testPathIgnorePatterns: ["\\.int\\.test\\.ts$", "/node_modules/"] },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: ["<rootDir>/{packages,services,infra,scripts,test}/**/*.int.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/"],
+      globalSetup: "<rootDir>/test/global-setup.ts",
+      testTimeout: 120000,
+    },
+  ],
+};
