@@ -1,0 +1,13 @@
+import type { ProfileDirs, Profile } from "./paths.js";
+import type { StackPorts } from "./ports.js";
+
+/** What every component's ensure/stop needs to know. */
+export interface StackContext {
+  profile: Profile;
+  dirs: ProfileDirs;
+  ports: StackPorts;
+  log: (msg: string) => void;
+}
+
+/** How ensure found a component: already running (reused) or started by this call. */
+export type EnsureOutcome = "reused" | "started";

@@ -1,0 +1,24 @@
+/** Failure codes of the local stack provisioning. */
+export const codes = [
+  "MISSING_SYSTEM_PACKAGE",
+  "COMMAND_FAILED",
+  "PORT_IN_USE",
+  "NOT_READY",
+  "LOCK_TIMEOUT",
+  "NOT_TRAVERSABLE",
+] as const;
+export type StackErrorCode = (typeof codes)[number];
+
+export class StackError extends Error {
+  override readonly name = "StackError";
+  readonly code: StackErrorCode;
+  readonly retryable: boolean;
+  readonly component: string | undefined;
+
+  constructor(code: StackErrorCode, message: string, opts: { cause?: unknown; component?: string; retryable?: boolean } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = code;
+    this.retryable = opts.retryable ?? false;
+    this.component = opts.component;
+  }
+}

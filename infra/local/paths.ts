@@ -1,0 +1,27 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export type Profile = "dev" | "test";
+
+/** Repository root: this file lives in infra/local. */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** Git-ignored downloads shared by all profiles (Maven jars, pip wheels, venv). */
+export const cacheDir = join(repoRoot, ".cache");
+/** Static files checked in beside this code (pom, log4j2 config). */
+export const infraDir = join(repoRoot, "infra", "local");
+
+export interface ProfileDirs {
+  root: string;
+  logs: string;
+  pids: string;
+  leases: string;
+}
+
+/** Git-ignored runtime state of one profile: data dirs, logs, pid files. */
+export function profileDirs(profile: Profile): ProfileDirs {
+  const root = join(repoRoot, ".local", profile);
+  const dirs = { root, logs: join(root, "logs"), pids: join(root, "pids"), leases: join(root, "leases") };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o755 });
+  return dirs;
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { StackError } from "./errors.js";
+
+export interface WaitOptions {
+  component: string;
+  timeoutMs: number;
+  /** Fails fast when the process we started has died. */
+  stillRunning?: () => boolean;
+  logFile?: string;
+}
+
+function logTail(file: string | undefined): string {
+  if (file === undefined) return "";
+  try {
+    const lines = readFileSync(file, "utf8").trimEnd().split("\n").slice(-20);
+    return `\n--- last lines of ${file}:\n${lines.join("\n")}`;
+  } catch {
+    return "";
+  }
+}
+
+/** Polls probe until it resolves true; rejects with the last error and the log tail on timeout or death. */
+export async function waitUntilReady(probe: () => Promise<boolean>, opts: WaitOptions): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      if (await probe()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    const reason = lastError instanceof Error ? ` (last error: ${lastError.message})` : "";
+    if (opts.stillRunning !== undefined && !opts.stillRunning()) {
+      throw new StackError("NOT_READY", `${opts.component} exited during start-up${reason}${logTail(opts.logFile)}`, {
+        component: opts.component,
+      });
+    }
+    if (Date.now() > deadline) {
+      throw new StackError("NOT_READY", `${opts.component} not ready after ${opts.timeoutMs} ms${reason}${logTail(opts.logFile)}`, {
+        component: opts.component,
+        retryable: true,
+      });
+    }
+    await sleep(250);
+  }
+}

@@ -1,0 +1,188 @@
+import type { EnsureOutcome, StackContext } from "./context.js";
+import { duckdbPostgresExtensionPath, ensureDuckdbPostgresExtension } from "./duckdb-extension.js";
+import { ensureKafka, kafkaRunning, stopKafka } from "./kafka.js";
+import { otherStackUsers, registerStackUser, withStackLock } from "./lock.js";
+import { ensureMoto, motoRunning, stopMoto } from "./moto.js";
+import { profileDirs, type Profile } from "./paths.js";
+import { stackPorts } from "./ports.js";
+import { ensureDatabases, ensurePostgres, exporterDatabase, postgresRunning, postgresUrl, stopPostgres, warehouseDatabase } from "./postgres.js";
+import { readPid } from "./processes.js";
+
+export type { Profile } from "./paths.js";
+export { ensureDuckdbPostgresExtension, duckdbVersion } from "./duckdb-extension.js";
+export { StackError } from "./errors.js";
+
+export interface StackEndpoints {
+  kafkaBrokers: string;
+  postgresAdminUrl: string;
+  /** The exporter's own state database. */
+  databaseUrl: string;
+  /** The warehouse database (schema pm_internal created). */
+  warehouseUrl: string;
+  awsEndpointUrl: string;
+  awsRegion: string;
+  /** Absolute path of postgres_scanner.duckdb_extension matching the installed DuckDB. */
+  duckdbPostgresExtension: string;
+}
+
+export type ComponentName = "kafka" | "postgres" | "moto";
+export const componentNames: readonly ComponentName[] = ["kafka", "postgres", "moto"];
+
+export interface StackOptions {
+  log?: (msg: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface EnsureResult {
+  endpoints: StackEndpoints;
+  /** Components this call started (the rest were reused or provided through the environment). */
+  started: ComponentName[];
+  reused: ComponentName[];
+  /** Components whose endpoint came from the environment and were left alone. */
+  external: ComponentName[];
+}
+
+const ensureFns: Record<ComponentName, (ctx: StackContext) => Promise<EnsureOutcome>> = {
+  kafka: ensureKafka,
+  postgres: ensurePostgres,
+  moto: ensureMoto,
+};
+const stopFns: Record<ComponentName, (ctx: StackContext) => Promise<boolean>> = {
+  kafka: stopKafka,
+  postgres: stopPostgres,
+  moto: stopMoto,
+};
+const runningFns: Record<ComponentName, (ctx: StackContext) => boolean> = {
+  kafka: kafkaRunning,
+  postgres: postgresRunning,
+  moto: motoRunning,
+};
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === "" ? undefined : v);
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+function context(profile: Profile, opts: StackOptions): StackContext {
+  return { profile, dirs: profileDirs(profile), ports: stackPorts(profile, opts.env ?? process.env), log: opts.log ?? (() => undefined) };
+}
+
+/** Endpoints of the profile, taking each component's from the environment when set there. */
+export function stackEndpoints(profile: Profile, env: NodeJS.ProcessEnv = process.env): { endpoints: StackEndpoints; external: ComponentName[] } {
+  const ports = stackPorts(profile, env);
+  const external: ComponentName[] = [];
+  const kafkaBrokers = nonEmpty(env.KAFKA_BROKERS);
+  if (kafkaBrokers !== undefined) external.push("kafka");
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  if (databaseUrl !== undefined) external.push("postgres");
+  const awsEndpointUrl = nonEmpty(env.AWS_ENDPOINT_URL);
+  if (awsEndpointUrl !== undefined) external.push("moto");
+  const localAdmin = postgresUrl(ports.postgres, "postgres");
+  return {
+    external,
+    endpoints: {
+      kafkaBrokers: kafkaBrokers ?? `127.0.0.1:${ports.kafka}`,
+      postgresAdminUrl: nonEmpty(env.POSTGRES_ADMIN_URL) ?? (databaseUrl === undefined ? localAdmin : withDatabase(databaseUrl, "postgres")),
+      databaseUrl: databaseUrl ?? postgresUrl(ports.postgres, exporterDatabase),
+      warehouseUrl:
+        nonEmpty(env.WAREHOUSE_URL) ?? (databaseUrl === undefined ? postgresUrl(ports.postgres, warehouseDatabase) : withDatabase(databaseUrl, warehouseDatabase)),
+      awsEndpointUrl: awsEndpointUrl ?? `http://127.0.0.1:${ports.moto}`,
+      awsRegion: nonEmpty(env.AWS_REGION) ?? "ap-southeast-2",
+      duckdbPostgresExtension: nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) ?? duckdbPostgresExtensionPath,
+    },
+  };
+}
+
+/**
+ * Makes the profile's local stack run: reuses components already running, starts the missing ones in parallel,
+ * waits until each really answers, and creates the exporter/warehouse databases. Components whose endpoint is
+ * set in the environment (KAFKA_BROKERS, DATABASE_URL, AWS_ENDPOINT_URL) are not provisioned.
+ */
+export async function ensureStack(profile: Profile, opts: StackOptions = {}): Promise<EnsureResult> {
+  const env = opts.env ?? process.env;
+  const ctx = context(profile, opts);
+  const { endpoints, external } = stackEndpoints(profile, env);
+  const managed = componentNames.filter((c) => !external.includes(c));
+  const started: ComponentName[] = [];
+  const reused: ComponentName[] = [];
+  // Cold starts download jars and wheels: allow minutes while another process holds the lock.
+  await withStackLock(ctx.dirs, 10 * 60_000, async () => {
+    const tasks: Promise<unknown>[] = managed.map(async (name) => {
+      const outcome = await ensureFns[name](ctx);
+      (outcome === "started" ? started : reused).push(name);
+    });
+    if (nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) === undefined) tasks.push(ensureDuckdbPostgresExtension({ log: ctx.log }));
+    const results = await Promise.allSettled(tasks);
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as unknown);
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) throw new AggregateError(failures, failures.map((f) => (f instanceof Error ? f.message : String(f))).join("\n"));
+    if (managed.includes("postgres")) await ensureDatabases(endpoints.postgresAdminUrl, endpoints.warehouseUrl);
+  });
+  const order = (list: ComponentName[]): ComponentName[] => componentNames.filter((c) => list.includes(c));
+  return { endpoints, started: order(started), reused: order(reused), external };
+}
+
+export interface StopOptions extends StackOptions {
+  /** Only these components (default: all of the profile's). */
+  components?: readonly ComponentName[];
+}
+
+/** Stops the profile's components that this stack started (by recorded pid); harmless when nothing runs. */
+export async function stopStack(profile: Profile, opts: StopOptions = {}): Promise<ComponentName[]> {
+  const ctx = context(profile, opts);
+  const names = opts.components ?? componentNames;
+  const stopped: ComponentName[] = [];
+  await withStackLock(ctx.dirs, 2 * 60_000, async () => {
+    await Promise.all(
+      names.map(async (name) => {
+        if (await stopFns[name](ctx)) {
+          stopped.push(name);
+          ctx.log(`${name}: stopped`);
+        }
+      }),
+    );
+  });
+  return componentNames.filter((c) => stopped.includes(c));
+}
+
+export interface ComponentStatus {
+  name: ComponentName;
+  state: "running" | "stopped" | "external";
+  pid?: number;
+}
+
+export function stackStatus(profile: Profile, opts: StackOptions = {}): ComponentStatus[] {
+  const ctx = context(profile, opts);
+  const { external } = stackEndpoints(profile, opts.env ?? process.env);
+  return componentNames.map((name): ComponentStatus => {
+    if (external.includes(name)) return { name, state: "external" };
+    if (!runningFns[name](ctx)) return { name, state: "stopped" };
+    const pid = readPid(ctx.dirs, name);
+    return pid === undefined ? { name, state: "running" } : { name, state: "running", pid };
+  });
+}
+
+/** Registers the calling process as a user of the stack; see lock.ts. */
+export function useStack(profile: Profile): { release: () => void; otherUsers: () => number[] } {
+  const dirs = profileDirs(profile);
+  return { release: registerStackUser(dirs), otherUsers: () => otherStackUsers(dirs) };
+}
+
+/** The environment variables services and tests read to find the stack. */
+export function stackEnv(e: StackEndpoints): Record<string, string> {
+  return {
+    KAFKA_BROKERS: e.kafkaBrokers,
+    DATABASE_URL: e.databaseUrl,
+    WAREHOUSE_URL: e.warehouseUrl,
+    POSTGRES_ADMIN_URL: e.postgresAdminUrl,
+    AWS_ENDPOINT_URL: e.awsEndpointUrl,
+    AWS_REGION: e.awsRegion,
+    // moto accepts any credentials; the SDK refuses to sign without some.
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    DUCKDB_POSTGRES_EXTENSION: e.duckdbPostgresExtension,
+  };
+}

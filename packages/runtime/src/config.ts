@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Parses the environment once with a schema of variable names. Every problem is reported together, naming the
+ * variable, so an operator fixes a deployment in one go. The result is frozen.
+ */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: Env): Readonly<z.infer<S>> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join(".") || "(environment)";
+      const value = env[String(issue.path[0])];
+      return value === undefined ? `${name}: is required but not set` : `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  return Object.freeze(result.data);
+}
+
+/** Reusable variable parsers. */
+export const env = {
+  string: () => z.string().trim().min(1, "must not be empty"),
+  port: () => z.coerce.number().int().min(0).max(65535),
+  positiveInt: () => z.coerce.number().int().positive(),
+  nonNegativeInt: () => z.coerce.number().int().min(0),
+  url: () => z.url(),
+  bool: () =>
+    z
+      .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+      .transform((v) => v === "true" || v === "1" || v === "yes"),
+  logLevel: () => z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** Comma-separated list, e.g. KAFKA_BROKERS=a:9092,b:9092 */
+  list: () =>
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      )
+      .pipe(z.array(z.string()).min(1, "must list at least one value")),
+};
+
+/** Variables every service shares. */
+export const commonEnvSchema = z.object({
+  SERVICE_NAME: z.string().optional(),
+  LOG_LEVEL: env.logLevel(),
+  KAFKA_BROKERS: env.list(),
+  KAFKA_CLIENT_ID: z.string().default("data-exporter"),
+  /** Prefix for every topic name; lets tests and parallel stacks share one broker. */
+  TOPIC_NAMESPACE: z.string().default(""),
+  HEALTH_PORT: env.port(),
+  SHUTDOWN_TIMEOUT_MS: env.positiveInt().default(15000),
+});

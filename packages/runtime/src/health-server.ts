@@ -1,0 +1,62 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A readiness check answers from state it already holds: /readyz must never wait on slow work. */
+export type ReadinessCheck = () => boolean;
+
+export interface HealthServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface HealthRoutes {
+  readiness: Record<string, ReadinessCheck>;
+  /** Counters and gauges an operator reads at /metrics (JSON). */
+  metrics?: () => Record<string, number>;
+}
+
+export function handleHealthRequest(req: IncomingMessage, res: ServerResponse, routes: HealthRoutes): boolean {
+  const path = (req.url ?? "/").split("?")[0];
+  if (path === "/healthz") {
+    send(res, 200, { status: "ok" });
+    return true;
+  }
+  if (path === "/readyz") {
+    const checks = Object.fromEntries(Object.entries(routes.readiness).map(([name, check]) => [name, safe(check)]));
+    const ready = Object.values(checks).every(Boolean);
+    send(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready", checks });
+    return true;
+  }
+  if (path === "/metrics" && routes.metrics) {
+    send(res, 200, routes.metrics());
+    return true;
+  }
+  return false;
+}
+
+export async function startHealthServer(port: number, routes: HealthRoutes): Promise<HealthServer> {
+  const server: Server = createServer((req, res) => {
+    if (!handleHealthRequest(req, res, routes)) send(res, 404, { error: "not found" });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "0.0.0.0", () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function safe(check: ReadinessCheck): boolean {
+  try {
+    return check();
+  } catch {
+    return false;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,13 @@
+export { loadConfig, env, commonEnvSchema, type Env } from "./config.js";
+export { RuntimeError, ConfigError, runtimeErrorCodes, type RuntimeErrorCode } from "./errors.js";
+export { createLogger, type Logger } from "./logger.js";
+export { AsyncResourceStack } from "./disposable-stack.js";
+export {
+  startHealthServer,
+  handleHealthRequest,
+  type HealthServer,
+  type HealthRoutes,
+  type ReadinessCheck,
+} from "./health-server.js";
+export { runService, type ServiceContext, type ServiceDefinition } from "./service.js";
+export { waitFor } from "./wait-for.js";

@@ -1,0 +1,83 @@
+import type { z } from "zod";
+import { loadConfig, type Env } from "./config.js";
+import { AsyncResourceStack } from "./disposable-stack.js";
+import { ConfigError } from "./errors.js";
+import { startHealthServer, type HealthRoutes } from "./health-server.js";
+import { createLogger, type Logger } from "./logger.js";
+
+export interface ServiceContext<C> {
+  readonly config: C;
+  readonly log: Logger;
+  /** Defer each resource's close right after creating it; shutdown runs them in reverse order. */
+  readonly resources: AsyncResourceStack;
+}
+
+export interface ServiceDefinition<S extends z.ZodObject> {
+  readonly name: string;
+  readonly configSchema: S;
+  /** Builds adapters, wires handlers and starts intake. Returns the readiness checks of its dependencies. */
+  readonly start: (ctx: ServiceContext<Readonly<z.infer<S>>>) => Promise<HealthRoutes>;
+  /** Set when the service serves health routes itself (request-api shares its GraphQL port). */
+  readonly healthPort?: (config: Readonly<z.infer<S>>) => number | undefined;
+}
+
+interface BaseConfig {
+  LOG_LEVEL: string;
+  SHUTDOWN_TIMEOUT_MS: number;
+  HEALTH_PORT?: number;
+}
+
+/**
+ * The lifecycle every service shares: validated config, JSON logs, /healthz and /readyz, and on SIGTERM/SIGINT
+ * an orderly shutdown (stop intake, finish in-flight work, close) bounded by a hard timeout.
+ */
+export async function runService<S extends z.ZodObject>(definition: ServiceDefinition<S>, env: Env): Promise<void> {
+  let config: Readonly<z.infer<S>> & BaseConfig;
+  try {
+    config = loadConfig(definition.configSchema, env) as Readonly<z.infer<S>> & BaseConfig;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger({ service: definition.name, level: config.LOG_LEVEL });
+  const resources = new AsyncResourceStack();
+  let stopping = false;
+
+  const shutdown = async (reason: string, exitCode: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ reason }, "shutting down");
+    const timer = setTimeout(() => {
+      log.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, "graceful shutdown timed out; exiting");
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    try {
+      await resources.disposeAsync();
+      log.info("stopped");
+    } catch (error) {
+      log.error({ err: error }, "error while shutting down");
+      exitCode = exitCode || 1;
+    }
+    process.exit(exitCode);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM", 0));
+  process.once("SIGINT", () => void shutdown("SIGINT", 0));
+
+  try {
+    const routes = await definition.start({ config, log, resources });
+    const port = definition.healthPort ? definition.healthPort(config) : config.HEALTH_PORT;
+    if (port !== undefined) {
+      const health = await startHealthServer(port, routes);
+      resources.defer(() => health.close());
+      log.info({ healthPort: health.port }, "health endpoints listening");
+    }
+    log.info("started");
+  } catch (error) {
+    log.fatal({ err: error }, "failed to start");
+    await shutdown("start-up failure", 1);
+  }
+}

@@ -1,0 +1,14 @@
+export {
+  type ExportRequestState,
+  type RequestStatus,
+  type TableJob,
+  type TableJobStatus,
+  type ExportedFileView,
+  progressOf,
+  isFinished,
+  isTerminalJob,
+  exportStatusOf,
+} from "./model.js";
+export { applyLifecycleEvent, requestedState, type LifecycleEvent, type Transition } from "./transitions.js";
+export { PostgresStatusStore, type PgPool, type PgClient } from "./postgres-status-store.js";
+export { StatusStoreError, statusStoreErrorCodes, type StatusStoreErrorCode } from "./errors.js";

@@ -1,0 +1,310 @@
+import type { ExportMode } from "@data-exporter/contracts";
+import { StatusStoreError, toStatusStoreError } from "./errors.js";
+import type { ExportRequestState, RequestStatus, TableJob, TableJobStatus } from "./model.js";
+import type { Transition } from "./transitions.js";
+
+/** The subset of pg's Pool this store needs. */
+export interface PgPool {
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+  connect(): Promise<PgClient>;
+}
+export interface PgClient {
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+  release(): void;
+}
+
+const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * PostgreSQL read model of exports: `request_table` (one row per export) and `table_export_job_statuses` (one row
+ * per table job), the names the seed's operators know. Writes go through `transact`, which serialises all changes
+ * to one request with a transaction-scoped advisory lock.
+ */
+export class PostgresStatusStore {
+  private readonly requests: string;
+  private readonly jobs: string;
+
+  constructor(
+    private readonly pool: PgPool,
+    private readonly schema = "de_internal",
+  ) {
+    if (!identifier.test(schema)) throw new StatusStoreError("INVALID_SCHEMA_NAME", `invalid schema name: ${JSON.stringify(schema)}`);
+    this.requests = `"${schema}".request_table`;
+    this.jobs = `"${schema}".table_export_job_statuses`;
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.connect("migrating");
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`migrate:${this.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.requests} (
+        de_request_id uuid PRIMARY KEY,
+        mode text NOT NULL,
+        export_date date,
+        window_start timestamptz NOT NULL,
+        window_end timestamptz NOT NULL,
+        status text NOT NULL,
+        planned_tables jsonb,
+        skipped_tables jsonb NOT NULL DEFAULT '[]',
+        bucket text,
+        config_version text,
+        requested_at timestamptz NOT NULL,
+        planned_at timestamptz,
+        completed_at timestamptz,
+        completion_published_at timestamptz,
+        updated_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.jobs} (
+        de_request_id uuid NOT NULL,
+        table_name text NOT NULL,
+        status text NOT NULL,
+        attempts int NOT NULL DEFAULT 0,
+        rows bigint,
+        bytes bigint,
+        output_prefix text NOT NULL,
+        files jsonb NOT NULL DEFAULT '[]',
+        manifest_key text,
+        error_kind text,
+        last_error text,
+        started_at timestamptz,
+        finished_at timestamptz,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (de_request_id, table_name))`);
+      await client.query(`CREATE INDEX IF NOT EXISTS request_table_export_date_idx ON ${this.requests} (export_date)`);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw toStatusStoreError(error, "migrating");
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Records an accepted request; a request already known is left as it is. */
+  async recordRequested(state: ExportRequestState): Promise<void> {
+    try {
+      await this.pool.query(
+        `INSERT INTO ${this.requests} (de_request_id, mode, export_date, window_start, window_end, status, requested_at)
+         VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), to_timestamp($5 / 1000.0), $6, to_timestamp($7 / 1000.0))
+         ON CONFLICT (de_request_id) DO NOTHING`,
+        [state.requestId, state.mode, state.exportDate, state.windowStart, state.windowEnd, state.status, state.requestedAt],
+      );
+    } catch (error) {
+      throw toStatusStoreError(error, "recording a request");
+    }
+  }
+
+  async get(requestId: string): Promise<ExportRequestState | undefined> {
+    try {
+      return await this.load(this.pool, requestId);
+    } catch (error) {
+      throw toStatusStoreError(error, "reading a request");
+    }
+  }
+
+  /** Loads, transforms and saves one request atomically. `decide` must be pure. */
+  async transact(requestId: string, decide: (current: ExportRequestState | undefined) => Transition): Promise<Transition> {
+    const client = await this.connect("applying an event");
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [requestId]);
+      const transition = decide(await this.load(client, requestId));
+      if (transition.changed) await this.save(client, transition.state);
+      await client.query("COMMIT");
+      return transition;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw toStatusStoreError(error, "applying an event");
+    } finally {
+      client.release();
+    }
+  }
+
+  async markCompletionPublished(requestId: string, at: number): Promise<void> {
+    try {
+      await this.pool.query(
+        `UPDATE ${this.requests} SET completion_published_at = to_timestamp($2 / 1000.0), updated_at = now()
+         WHERE de_request_id = $1 AND completion_published_at IS NULL`,
+        [requestId, at],
+      );
+    } catch (error) {
+      throw toStatusStoreError(error, "marking a completion published");
+    }
+  }
+
+  /** Finished exports whose ExportCompleted was not confirmed published (a crash between commit and publish). */
+  async unpublishedCompletions(): Promise<ExportRequestState[]> {
+    try {
+      const { rows } = await this.pool.query<{ id: string }>(
+        `SELECT de_request_id AS id FROM ${this.requests}
+         WHERE completed_at IS NOT NULL AND completion_published_at IS NULL ORDER BY completed_at`,
+      );
+      const states = await Promise.all(rows.map((row) => this.load(this.pool, row.id)));
+      return states.filter((state): state is ExportRequestState => state !== undefined);
+    } catch (error) {
+      throw toStatusStoreError(error, "listing unpublished completions");
+    }
+  }
+
+  /** The latest scheduled export of a date, if any. */
+  async findScheduled(exportDate: string): Promise<ExportRequestState | undefined> {
+    try {
+      const { rows } = await this.pool.query<{ id: string }>(
+        `SELECT de_request_id AS id FROM ${this.requests} WHERE mode = 'SCHEDULED' AND export_date = $1
+         ORDER BY requested_at DESC LIMIT 1`,
+        [exportDate],
+      );
+      return rows[0] ? await this.load(this.pool, rows[0].id) : undefined;
+    } catch (error) {
+      throw toStatusStoreError(error, "finding a scheduled export");
+    }
+  }
+
+  private async connect(what: string): Promise<PgClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw toStatusStoreError(error, what);
+    }
+  }
+
+  private async load(db: Pick<PgPool, "query">, requestId: string): Promise<ExportRequestState | undefined> {
+    const { rows } = await db.query<RequestRow>(
+      `SELECT de_request_id, mode, to_char(export_date, 'YYYY-MM-DD') AS export_date,
+              ${ms("window_start")}, ${ms("window_end")}, status, planned_tables, skipped_tables, bucket, config_version,
+              ${ms("requested_at")}, ${ms("planned_at")}, ${ms("completed_at")}, ${ms("completion_published_at")}
+       FROM ${this.requests} WHERE de_request_id = $1`,
+      [requestId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const { rows: jobRows } = await db.query<JobRow>(
+      `SELECT table_name, status, attempts, rows::float8 AS rows, bytes::float8 AS bytes, output_prefix, files, manifest_key,
+              error_kind, last_error, ${ms("started_at")}, ${ms("finished_at")}
+       FROM ${this.jobs} WHERE de_request_id = $1 ORDER BY table_name`,
+      [requestId],
+    );
+    return {
+      requestId: row.de_request_id,
+      mode: row.mode,
+      exportDate: row.export_date,
+      windowStart: row.window_start,
+      windowEnd: row.window_end,
+      status: row.status,
+      plannedTables: row.planned_tables,
+      skippedTables: row.skipped_tables,
+      bucket: row.bucket,
+      configVersion: row.config_version,
+      requestedAt: row.requested_at,
+      plannedAt: row.planned_at,
+      completedAt: row.completed_at,
+      completionPublishedAt: row.completion_published_at,
+      tables: jobRows.map(
+        (job): TableJob => ({
+          table: job.table_name,
+          status: job.status,
+          attempts: job.attempts,
+          rows: job.rows,
+          bytes: job.bytes,
+          outputPrefix: job.output_prefix,
+          files: job.files,
+          manifestKey: job.manifest_key,
+          errorKind: job.error_kind,
+          lastError: job.last_error,
+          startedAt: job.started_at,
+          finishedAt: job.finished_at,
+        }),
+      ),
+    };
+  }
+
+  private async save(client: PgClient, state: ExportRequestState): Promise<void> {
+    await client.query(
+      `INSERT INTO ${this.requests} (de_request_id, mode, export_date, window_start, window_end, status, planned_tables,
+         skipped_tables, bucket, config_version, requested_at, planned_at, completed_at, completion_published_at, updated_at)
+       VALUES ($1, $2, $3, ${ts(4)}, ${ts(5)}, $6, $7, $8, $9, $10, ${ts(11)}, ${ts(12)}, ${ts(13)}, ${ts(14)}, now())
+       ON CONFLICT (de_request_id) DO UPDATE SET mode = EXCLUDED.mode, export_date = EXCLUDED.export_date,
+         status = EXCLUDED.status, planned_tables = EXCLUDED.planned_tables, skipped_tables = EXCLUDED.skipped_tables,
+         bucket = EXCLUDED.bucket, config_version = EXCLUDED.config_version, planned_at = EXCLUDED.planned_at,
+         completed_at = EXCLUDED.completed_at, completion_published_at = EXCLUDED.completion_published_at, updated_at = now()`,
+      [
+        state.requestId,
+        state.mode,
+        state.exportDate,
+        state.windowStart,
+        state.windowEnd,
+        state.status,
+        state.plannedTables === null ? null : JSON.stringify(state.plannedTables),
+        JSON.stringify(state.skippedTables),
+        state.bucket,
+        state.configVersion,
+        state.requestedAt,
+        state.plannedAt,
+        state.completedAt,
+        state.completionPublishedAt,
+      ],
+    );
+    for (const job of state.tables) {
+      await client.query(
+        `INSERT INTO ${this.jobs} (de_request_id, table_name, status, attempts, rows, bytes, output_prefix, files,
+           manifest_key, error_kind, last_error, started_at, finished_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${ts(12)}, ${ts(13)}, now())
+         ON CONFLICT (de_request_id, table_name) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
+           rows = EXCLUDED.rows, bytes = EXCLUDED.bytes, output_prefix = EXCLUDED.output_prefix, files = EXCLUDED.files,
+           manifest_key = EXCLUDED.manifest_key, error_kind = EXCLUDED.error_kind, last_error = EXCLUDED.last_error,
+           started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, updated_at = now()`,
+        [
+          state.requestId,
+          job.table,
+          job.status,
+          job.attempts,
+          job.rows,
+          job.bytes,
+          job.outputPrefix,
+          JSON.stringify(job.files),
+          job.manifestKey,
+          job.errorKind,
+          job.lastError,
+          job.startedAt,
+          job.finishedAt,
+        ],
+      );
+    }
+  }
+}
+
+const ms = (column: string): string => `(extract(epoch FROM ${column}) * 1000)::float8 AS ${column}`;
+const ts = (index: number): string => `to_timestamp($${index}::float8 / 1000.0)`;
+
+interface RequestRow {
+  de_request_id: string;
+  mode: ExportMode;
+  export_date: string | null;
+  window_start: number;
+  window_end: number;
+  status: RequestStatus;
+  planned_tables: string[] | null;
+  skipped_tables: { table: string; reason: string }[];
+  bucket: string | null;
+  config_version: string | null;
+  requested_at: number;
+  planned_at: number | null;
+  completed_at: number | null;
+  completion_published_at: number | null;
+}
+
+interface JobRow {
+  table_name: string;
+  status: TableJobStatus;
+  attempts: number;
+  rows: number | null;
+  bytes: number | null;
+  output_prefix: string;
+  files: TableJob["files"];
+  manifest_key: string | null;
+  error_kind: string | null;
+  last_error: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+}

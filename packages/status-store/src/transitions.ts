@@ -1,0 +1,198 @@
+import type {
+  ExportCompleted,
+  ExportPlanned,
+  ExportRequested,
+  DailyExportTriggered,
+  TableUnloadCompleted,
+  TableUnloadFailed,
+  TableUnloadStarted,
+} from "@data-exporter/contracts";
+import {
+  exportStatusOf,
+  isFinished,
+  isTerminalJob,
+  requestStatusOf,
+  type ExportRequestState,
+  type TableJob,
+} from "./model.js";
+
+export type LifecycleEvent =
+  | { type: "ExportPlanned"; value: ExportPlanned }
+  | { type: "TableUnloadStarted"; value: TableUnloadStarted }
+  | { type: "TableUnloadCompleted"; value: TableUnloadCompleted }
+  | { type: "TableUnloadFailed"; value: TableUnloadFailed };
+
+export interface Transition {
+  /** The new state, or the same object when the event changes nothing (a redelivery, a stale attempt). */
+  readonly state: ExportRequestState;
+  readonly changed: boolean;
+  /** Set exactly when this event finished the export. */
+  readonly completed?: ExportCompleted;
+  /** Why an event was ignored, for the log. */
+  readonly ignored?: string;
+}
+
+export function requestedState(event: ExportRequested | DailyExportTriggered, mode: "ON_DEMAND" | "SCHEDULED"): ExportRequestState {
+  return {
+    requestId: event.requestId,
+    mode,
+    exportDate: "exportDate" in event ? event.exportDate : null,
+    windowStart: event.windowStart,
+    windowEnd: event.windowEnd,
+    status: "REQUESTED",
+    plannedTables: null,
+    skippedTables: [],
+    bucket: null,
+    configVersion: null,
+    requestedAt: "requestedAt" in event ? event.requestedAt : event.triggeredAt,
+    plannedAt: null,
+    completedAt: null,
+    completionPublishedAt: null,
+    tables: [],
+  };
+}
+
+/**
+ * Applies one lifecycle event. Pure and idempotent: applying the same event twice changes nothing the second time,
+ * and times come from the events, so replaying the topic rebuilds the same state.
+ */
+export function applyLifecycleEvent(current: ExportRequestState | undefined, event: LifecycleEvent): Transition {
+  if (event.type === "ExportPlanned") return applyPlanned(current, event.value);
+  if (!current) return unchanged(emptyState(event.value.requestId), "event for an unknown request");
+  if (isFinished(current.status)) return unchanged(current, "request already finished");
+  const job = current.tables.find((candidate) => candidate.table === event.value.table);
+  if (!job) return unchanged(current, `table ${event.value.table} is not part of the plan`);
+  if (isTerminalJob(job)) return unchanged(current, `table ${job.table} already ${job.status}`);
+  if (event.value.attempt < job.attempts) return unchanged(current, `stale attempt ${event.value.attempt}`);
+
+  let next: TableJob;
+  switch (event.type) {
+    case "TableUnloadStarted":
+      if (job.status === "IN-PROGRESS" && job.attempts === event.value.attempt) return unchanged(current, "already started");
+      next = { ...job, status: "IN-PROGRESS", attempts: event.value.attempt, startedAt: job.startedAt ?? event.value.startedAt };
+      break;
+    case "TableUnloadCompleted":
+      next = {
+        ...job,
+        status: "COMPLETED",
+        attempts: event.value.attempt,
+        rows: event.value.rows,
+        bytes: event.value.bytes,
+        files: event.value.files.map((file) => ({ ...file })),
+        manifestKey: event.value.manifestKey,
+        finishedAt: event.value.completedAt,
+      };
+      break;
+    case "TableUnloadFailed":
+      if (!event.value.finalAttempt && job.lastError === event.value.errorMessage && job.attempts === event.value.attempt) {
+        return unchanged(current, "failure already recorded");
+      }
+      next = {
+        ...job,
+        status: event.value.finalAttempt ? "FAILED" : "IN-PROGRESS",
+        attempts: event.value.attempt,
+        errorKind: event.value.errorKind,
+        lastError: event.value.errorMessage,
+        finishedAt: event.value.finalAttempt ? event.value.failedAt : null,
+      };
+      break;
+  }
+  const tables = current.tables.map((candidate) => (candidate.table === next.table ? next : candidate));
+  return finishIfDone({ ...current, tables, status: "IN-PROGRESS" }, eventTime(event));
+}
+
+function eventTime(event: LifecycleEvent): number {
+  switch (event.type) {
+    case "ExportPlanned":
+      return event.value.plannedAt;
+    case "TableUnloadStarted":
+      return event.value.startedAt;
+    case "TableUnloadCompleted":
+      return event.value.completedAt;
+    case "TableUnloadFailed":
+      return event.value.failedAt;
+  }
+}
+
+function applyPlanned(current: ExportRequestState | undefined, plan: ExportPlanned): Transition {
+  if (current?.plannedTables) return unchanged(current, "already planned");
+  const base = current ?? requestedState({ ...plan, requestedAt: plan.plannedAt, requestedBy: null }, plan.mode);
+  const state: ExportRequestState = {
+    ...base,
+    mode: plan.mode,
+    exportDate: plan.exportDate,
+    status: "IN-PROGRESS",
+    plannedTables: plan.tables.map((table) => table.table),
+    skippedTables: plan.skippedTables.map((skipped) => ({ ...skipped })),
+    bucket: plan.bucket,
+    configVersion: plan.configVersion,
+    plannedAt: plan.plannedAt,
+    tables: plan.tables.map(
+      (table): TableJob => ({
+        table: table.table,
+        status: "PENDING",
+        attempts: 0,
+        rows: null,
+        bytes: null,
+        outputPrefix: table.outputPrefix,
+        files: [],
+        manifestKey: null,
+        errorKind: null,
+        lastError: null,
+        startedAt: null,
+        finishedAt: null,
+      }),
+    ),
+  };
+  return finishIfDone(state, plan.plannedAt);
+}
+
+function finishIfDone(state: ExportRequestState, now: number): Transition {
+  if (!state.plannedTables || !state.tables.every(isTerminalJob)) return { state, changed: true };
+  const status = exportStatusOf(state.tables);
+  const finished: ExportRequestState = { ...state, status: requestStatusOf(status), completedAt: now };
+  const completed: ExportCompleted = {
+    requestId: state.requestId,
+    mode: state.mode,
+    exportDate: state.exportDate,
+    windowStart: state.windowStart,
+    windowEnd: state.windowEnd,
+    status,
+    bucket: state.bucket ?? "",
+    completedAt: now,
+    tables: state.tables.map((job) => ({
+      table: job.table,
+      status: job.status === "COMPLETED" ? "COMPLETED" : "FAILED",
+      rows: job.rows ?? 0,
+      bytes: job.bytes ?? 0,
+      s3Prefix: `s3://${state.bucket ?? ""}/${job.outputPrefix}`,
+      fileCount: job.files.length,
+      error: job.lastError,
+    })),
+  };
+  return { state: finished, changed: true, completed };
+}
+
+function unchanged(state: ExportRequestState, ignored: string): Transition {
+  return { state, changed: false, ignored };
+}
+
+function emptyState(requestId: string): ExportRequestState {
+  return {
+    requestId,
+    mode: "ON_DEMAND",
+    exportDate: null,
+    windowStart: 0,
+    windowEnd: 0,
+    status: "REQUESTED",
+    plannedTables: null,
+    skippedTables: [],
+    bucket: null,
+    configVersion: null,
+    requestedAt: 0,
+    plannedAt: null,
+    completedAt: null,
+    completionPublishedAt: null,
+    tables: [],
+  };
+}
