@@ -49,7 +49,10 @@ let aptQueue: Promise<unknown> = Promise.resolve();
  * Installs the missing requirements with apt-get when we are root (apt-get update once per process);
  * otherwise fails with the package names to install.
  */
-export async function ensureSystemPackages(needed: readonly SystemRequirement[], log: (msg: string) => void): Promise<void> {
+export async function ensureSystemPackages(
+  needed: readonly SystemRequirement[],
+  log: (msg: string) => void,
+): Promise<void> {
   const missing = needed.filter((r) => !r.present());
   if (missing.length === 0) return;
   const names = missing.map((r) => r.aptPackage);
@@ -72,6 +75,9 @@ export async function ensureSystemPackages(needed: readonly SystemRequirement[],
   await install;
   const still = missing.filter((r) => !r.present());
   if (still.length > 0) {
-    throw new StackError("MISSING_SYSTEM_PACKAGE", `still missing after apt-get: ${still.map((r) => r.aptPackage).join(", ")}`);
+    throw new StackError(
+      "MISSING_SYSTEM_PACKAGE",
+      `still missing after apt-get: ${still.map((r) => r.aptPackage).join(", ")}`,
+    );
   }
 }

@@ -20,7 +20,8 @@ export const duckdbPostgresExtensionPath = join(cacheDir, "duckdb", `v${duckdbVe
 
 /** `INSTALL postgres` needs the internet; PyPI's duckdb-extension-postgres-scanner wheel ships the same file. */
 async function pipForDownloads(log: (msg: string) => void): Promise<string[]> {
-  if (spawnSync(systemPython, ["-m", "pip", "--version"], { stdio: "ignore" }).status === 0) return [systemPython, "-m", "pip"];
+  if (spawnSync(systemPython, ["-m", "pip", "--version"], { stdio: "ignore" }).status === 0)
+    return [systemPython, "-m", "pip"];
   await ensureSystemPackages([requirements.pythonVenv], log);
   const venv = await ensureMotoVenv(log);
   return [join(venv, "bin", "python"), "-m", "pip"];
@@ -42,11 +43,24 @@ export async function ensureDuckdbPostgresExtension(opts: { log?: (msg: string) 
     log(`duckdb: downloading duckdb-extension-postgres-scanner==${duckdbVersion}`);
     mkdirSync(wheelsDir, { recursive: true });
     const [python, ...pipArgs] = await pipForDownloads(log);
-    await run(python!, [...pipArgs, "download", "-q", `duckdb-extension-postgres-scanner==${duckdbVersion}`, "--no-deps", "-d", wheelsDir], {
-      env: pipEnv(),
-    });
+    await run(
+      python!,
+      [
+        ...pipArgs,
+        "download",
+        "-q",
+        `duckdb-extension-postgres-scanner==${duckdbVersion}`,
+        "--no-deps",
+        "-d",
+        wheelsDir,
+      ],
+      {
+        env: pipEnv(),
+      },
+    );
     wheel = findWheel();
-    if (wheel === undefined) throw new StackError("COMMAND_FAILED", `pip download left no ${duckdbVersion} wheel in ${wheelsDir}`);
+    if (wheel === undefined)
+      throw new StackError("COMMAND_FAILED", `pip download left no ${duckdbVersion} wheel in ${wheelsDir}`);
   }
   const dir = join(cacheDir, "duckdb", `v${duckdbVersion}`);
   const tmp = join(dir, `.extract-${process.pid}`);

@@ -15,7 +15,11 @@ export class StackError extends Error {
   readonly retryable: boolean;
   readonly component: string | undefined;
 
-  constructor(code: StackErrorCode, message: string, opts: { cause?: unknown; component?: string; retryable?: boolean } = {}) {
+  constructor(
+    code: StackErrorCode,
+    message: string,
+    opts: { cause?: unknown; component?: string; retryable?: boolean } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
     this.retryable = opts.retryable ?? false;

@@ -16,13 +16,19 @@ const pomPath = join(infraDir, "kafka", "pom.xml");
 const log4jConfig = join(infraDir, "kafka", "log4j2.properties");
 
 /** The broker version, pinned once in kafka/pom.xml. */
-export const kafkaVersion = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(pomPath, "utf8"))?.[1] ?? "unknown";
+export const kafkaVersion =
+  /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(pomPath, "utf8"))?.[1] ?? "unknown";
 const libsDir = join(cacheDir, `kafka-${kafkaVersion}`, "libs");
 const libsStamp = join(libsDir, ".pom-sha256");
 
 const paths = (ctx: StackContext) => {
   const root = join(ctx.dirs.root, "kafka");
-  return { root, data: join(root, "data"), config: join(root, "server.properties"), clusterId: join(root, "cluster-id") };
+  return {
+    root,
+    data: join(root, "data"),
+    config: join(root, "server.properties"),
+    clusterId: join(root, "cluster-id"),
+  };
 };
 // The absolute config path is unique per checkout and profile: it tells our broker apart from any other java.
 const markers = (ctx: StackContext): string[] => ["kafka.Kafka", paths(ctx).config];
@@ -134,9 +140,13 @@ export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
   }
   for (const port of [ctx.ports.kafka, ctx.ports.kafkaController]) {
     if (await isPortOpen(port)) {
-      throw new StackError("PORT_IN_USE", `kafka: port ${port} is used by a process this stack did not start (set KAFKA_BROKERS or STACK_KAFKA_PORT)`, {
-        component: "kafka",
-      });
+      throw new StackError(
+        "PORT_IN_USE",
+        `kafka: port ${port} is used by a process this stack did not start (set KAFKA_BROKERS or STACK_KAFKA_PORT)`,
+        {
+          component: "kafka",
+        },
+      );
     }
   }
   await ensureSystemPackages([requirements.java], ctx.log);
@@ -144,9 +154,22 @@ export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
   mkdirSync(p.data, { recursive: true });
   writeFileSync(p.config, serverProperties(ctx, p.data));
   if (!existsSync(join(p.data, "meta.properties"))) {
-    await run("java", javaArgs("kafka.tools.StorageTool", "format", "-t", clusterId(p.clusterId), "-c", p.config, "--standalone", "--ignore-formatted"), {
-      logFile: logFile(ctx.dirs, "kafka-format"),
-    });
+    await run(
+      "java",
+      javaArgs(
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        clusterId(p.clusterId),
+        "-c",
+        p.config,
+        "--standalone",
+        "--ignore-formatted",
+      ),
+      {
+        logFile: logFile(ctx.dirs, "kafka-format"),
+      },
+    );
   }
   ctx.log(`kafka: starting ${kafkaVersion} on ${brokers}`);
   spawnDetached(ctx.dirs, { name: "kafka", command: "java", args: javaArgs("kafka.Kafka", p.config) });

@@ -30,7 +30,10 @@ export async function withStackLock<T>(dirs: ProfileDirs, timeoutMs: number, fn:
       }
       if (Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(lockDir, { recursive: true, force: true });
       else if (Date.now() > deadline) {
-        throw new StackError("LOCK_TIMEOUT", `another process (pid ${pid}) holds ${lockDir} for more than ${timeoutMs} ms`);
+        throw new StackError(
+          "LOCK_TIMEOUT",
+          `another process (pid ${pid}) holds ${lockDir} for more than ${timeoutMs} ms`,
+        );
       } else await sleep(200);
     }
   }

@@ -28,9 +28,13 @@ export async function ensureMoto(ctx: StackContext): Promise<EnsureOutcome> {
     return "reused";
   }
   if (await isPortOpen(ctx.ports.moto)) {
-    throw new StackError("PORT_IN_USE", `moto: port ${ctx.ports.moto} is used by a process this stack did not start (set AWS_ENDPOINT_URL or STACK_MOTO_PORT)`, {
-      component: "moto",
-    });
+    throw new StackError(
+      "PORT_IN_USE",
+      `moto: port ${ctx.ports.moto} is used by a process this stack did not start (set AWS_ENDPOINT_URL or STACK_MOTO_PORT)`,
+      {
+        component: "moto",
+      },
+    );
   }
   await ensureMotoVenv(ctx.log);
   ctx.log(`moto: starting on ${endpoint}`);

@@ -16,7 +16,8 @@ export const warehouseSchema = "pm_internal";
 const dataDir = (ctx: StackContext): string => join(ctx.dirs.root, "postgres", "data");
 const markers = (ctx: StackContext): string[] => ["postgres", `-D ${dataDir(ctx)}`];
 
-export const postgresUrl = (port: number, database: string): string => `postgres://postgres@127.0.0.1:${port}/${database}`;
+export const postgresUrl = (port: number, database: string): string =>
+  `postgres://postgres@127.0.0.1:${port}/${database}`;
 
 interface OsUser {
   uid: number;
@@ -30,7 +31,10 @@ function serverUser(): OsUser | undefined {
   const uid = id("-u");
   const gid = id("-g");
   if (!Number.isInteger(uid) || uid <= 0) {
-    throw new StackError("MISSING_SYSTEM_PACKAGE", "the postgres OS user does not exist (it comes with the postgresql-15 package)");
+    throw new StackError(
+      "MISSING_SYSTEM_PACKAGE",
+      "the postgres OS user does not exist (it comes with the postgresql-15 package)",
+    );
   }
   return { uid, gid };
 }
@@ -41,9 +45,13 @@ function assertTraversable(dir: string, user: OsUser): void {
     const st = statSync(d);
     const ok = (st.uid === user.uid && st.mode & 0o100) || (st.gid === user.gid && st.mode & 0o010) || st.mode & 0o001;
     if (!ok) {
-      throw new StackError("NOT_TRAVERSABLE", `postgres: ${d} is not traversable by the postgres OS user (chmod o+x ${d}, or move the checkout)`, {
-        component: "postgres",
-      });
+      throw new StackError(
+        "NOT_TRAVERSABLE",
+        `postgres: ${d} is not traversable by the postgres OS user (chmod o+x ${d}, or move the checkout)`,
+        {
+          component: "postgres",
+        },
+      );
     }
     if (d === dirname(d)) return;
   }
@@ -53,18 +61,21 @@ async function initDataDir(ctx: StackContext, dir: string, user: OsUser | undefi
   if (existsSync(join(dir, "PG_VERSION"))) return;
   // A half-initialised folder (interrupted initdb) must be empty for initdb to retry.
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // mkdir's mode applies to every folder it creates: the parents must stay traversable for the server user.
+  mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
+  chmodSync(dirname(dir), 0o755);
+  mkdirSync(dir, { mode: 0o700 });
   if (user !== undefined) {
     assertTraversable(dir, user);
     chownSync(dir, user.uid, user.gid);
   }
   chmodSync(dir, 0o700);
   ctx.log(`postgres: initdb ${dir}`);
-  await run(
-    `${postgresBin}/initdb`,
-    ["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-D", dir],
-    { cwd: dir, logFile: logFile(ctx.dirs, "postgres-initdb"), ...(user ?? {}) },
-  );
+  await run(`${postgresBin}/initdb`, ["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-D", dir], {
+    cwd: dir,
+    logFile: logFile(ctx.dirs, "postgres-initdb"),
+    ...(user ?? {}),
+  });
 }
 
 /** A postmaster.pid left by a killed server blocks the next start unless its pid is still our server. */
@@ -111,7 +122,8 @@ export async function ensurePostgres(ctx: StackContext): Promise<EnsureOutcome> 
   await initDataDir(ctx, dir, user);
   removeStalePostmasterPid(ctx, dir);
   // Durability off only where losing data is fine: the test profile.
-  const testOnly = ctx.profile === "test" ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : [];
+  const testOnly =
+    ctx.profile === "test" ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : [];
   ctx.log(`postgres: starting on 127.0.0.1:${ctx.ports.postgres}`);
   spawnDetached(ctx.dirs, {
     name: "postgres",

@@ -35,11 +35,17 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
       reject(new StackError("COMMAND_FAILED", `cannot run ${command}: ${cause.message}`, { cause })),
     );
     child.once("close", (code, signal) => {
-      if (opts.logFile !== undefined) writeFileSync(opts.logFile, `$ ${command} ${args.join(" ")}\n${output}`, { flag: "a" });
+      if (opts.logFile !== undefined)
+        writeFileSync(opts.logFile, `$ ${command} ${args.join(" ")}\n${output}`, { flag: "a" });
       if (code === 0) resolvePromise(stdout);
       else {
         const tail = output.trim().split("\n").slice(-15).join("\n");
-        reject(new StackError("COMMAND_FAILED", `${command} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${tail}`));
+        reject(
+          new StackError(
+            "COMMAND_FAILED",
+            `${command} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${tail}`,
+          ),
+        );
       }
     });
   });

@@ -37,10 +37,14 @@ export async function waitUntilReady(probe: () => Promise<boolean>, opts: WaitOp
       });
     }
     if (Date.now() > deadline) {
-      throw new StackError("NOT_READY", `${opts.component} not ready after ${opts.timeoutMs} ms${reason}${logTail(opts.logFile)}`, {
-        component: opts.component,
-        retryable: true,
-      });
+      throw new StackError(
+        "NOT_READY",
+        `${opts.component} not ready after ${opts.timeoutMs} ms${reason}${logTail(opts.logFile)}`,
+        {
+          component: opts.component,
+          retryable: true,
+        },
+      );
     }
     await sleep(250);
   }

@@ -5,7 +5,15 @@ import { otherStackUsers, registerStackUser, withStackLock } from "./lock.js";
 import { ensureMoto, motoRunning, stopMoto } from "./moto.js";
 import { profileDirs, type Profile } from "./paths.js";
 import { stackPorts } from "./ports.js";
-import { ensureDatabases, ensurePostgres, exporterDatabase, postgresRunning, postgresUrl, stopPostgres, warehouseDatabase } from "./postgres.js";
+import {
+  ensureDatabases,
+  ensurePostgres,
+  exporterDatabase,
+  postgresRunning,
+  postgresUrl,
+  stopPostgres,
+  warehouseDatabase,
+} from "./postgres.js";
 import { readPid } from "./processes.js";
 
 export type { Profile } from "./paths.js";
@@ -67,11 +75,19 @@ function withDatabase(url: string, database: string): string {
 }
 
 function context(profile: Profile, opts: StackOptions): StackContext {
-  return { profile, dirs: profileDirs(profile), ports: stackPorts(profile, opts.env ?? process.env), log: opts.log ?? (() => undefined) };
+  return {
+    profile,
+    dirs: profileDirs(profile),
+    ports: stackPorts(profile, opts.env ?? process.env),
+    log: opts.log ?? (() => undefined),
+  };
 }
 
 /** Endpoints of the profile, taking each component's from the environment when set there. */
-export function stackEndpoints(profile: Profile, env: NodeJS.ProcessEnv = process.env): { endpoints: StackEndpoints; external: ComponentName[] } {
+export function stackEndpoints(
+  profile: Profile,
+  env: NodeJS.ProcessEnv = process.env,
+): { endpoints: StackEndpoints; external: ComponentName[] } {
   const ports = stackPorts(profile, env);
   const external: ComponentName[] = [];
   const kafkaBrokers = nonEmpty(env.KAFKA_BROKERS);
@@ -85,10 +101,15 @@ export function stackEndpoints(profile: Profile, env: NodeJS.ProcessEnv = proces
     external,
     endpoints: {
       kafkaBrokers: kafkaBrokers ?? `127.0.0.1:${ports.kafka}`,
-      postgresAdminUrl: nonEmpty(env.POSTGRES_ADMIN_URL) ?? (databaseUrl === undefined ? localAdmin : withDatabase(databaseUrl, "postgres")),
+      postgresAdminUrl:
+        nonEmpty(env.POSTGRES_ADMIN_URL) ??
+        (databaseUrl === undefined ? localAdmin : withDatabase(databaseUrl, "postgres")),
       databaseUrl: databaseUrl ?? postgresUrl(ports.postgres, exporterDatabase),
       warehouseUrl:
-        nonEmpty(env.WAREHOUSE_URL) ?? (databaseUrl === undefined ? postgresUrl(ports.postgres, warehouseDatabase) : withDatabase(databaseUrl, warehouseDatabase)),
+        nonEmpty(env.WAREHOUSE_URL) ??
+        (databaseUrl === undefined
+          ? postgresUrl(ports.postgres, warehouseDatabase)
+          : withDatabase(databaseUrl, warehouseDatabase)),
       awsEndpointUrl: awsEndpointUrl ?? `http://127.0.0.1:${ports.moto}`,
       awsRegion: nonEmpty(env.AWS_REGION) ?? "ap-southeast-2",
       duckdbPostgresExtension: nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) ?? duckdbPostgresExtensionPath,
@@ -114,11 +135,15 @@ export async function ensureStack(profile: Profile, opts: StackOptions = {}): Pr
       const outcome = await ensureFns[name](ctx);
       (outcome === "started" ? started : reused).push(name);
     });
-    if (nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) === undefined) tasks.push(ensureDuckdbPostgresExtension({ log: ctx.log }));
+    if (nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) === undefined)
+      tasks.push(ensureDuckdbPostgresExtension({ log: ctx.log }));
     const results = await Promise.allSettled(tasks);
-    const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as unknown);
+    const failures = results
+      .filter((r): r is PromiseRejectedResult => r.status === "rejected")
+      .map((r) => r.reason as unknown);
     if (failures.length === 1) throw failures[0];
-    if (failures.length > 1) throw new AggregateError(failures, failures.map((f) => (f instanceof Error ? f.message : String(f))).join("\n"));
+    if (failures.length > 1)
+      throw new AggregateError(failures, failures.map((f) => (f instanceof Error ? f.message : String(f))).join("\n"));
     if (managed.includes("postgres")) await ensureDatabases(endpoints.postgresAdminUrl, endpoints.warehouseUrl);
   });
   const order = (list: ComponentName[]): ComponentName[] => componentNames.filter((c) => list.includes(c));
@@ -166,9 +191,9 @@ export function stackStatus(profile: Profile, opts: StackOptions = {}): Componen
 }
 
 /** Registers the calling process as a user of the stack; see lock.ts. */
-export function useStack(profile: Profile): { release: () => void; otherUsers: () => number[] } {
+export function useStack(profile: Profile, pid = process.pid): { release: () => void; otherUsers: () => number[] } {
   const dirs = profileDirs(profile);
-  return { release: registerStackUser(dirs), otherUsers: () => otherStackUsers(dirs) };
+  return { release: registerStackUser(dirs, pid), otherUsers: () => otherStackUsers(dirs, pid) };
 }
 
 /** The environment variables services and tests read to find the stack. */

@@ -21,7 +21,12 @@ export class ClassificationError extends Error {
   readonly retryable = false;
   readonly context: ErrorContext;
 
-  constructor(code: ClassificationErrorCode, message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: ClassificationErrorCode,
+    message: string,
+    context: ErrorContext = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = "ClassificationError";
     this.code = code;
@@ -37,7 +42,11 @@ export class InvalidIdentifierError extends ClassificationError {
   readonly value: unknown;
   readonly role: IdentifierRole;
   constructor(value: unknown, role: IdentifierRole, table: string | null = null) {
-    super("INVALID_IDENTIFIER", `invalid ${role} identifier ${describe(value)}`, { role, value: describe(value), table });
+    super("INVALID_IDENTIFIER", `invalid ${role} identifier ${describe(value)}`, {
+      role,
+      value: describe(value),
+      table,
+    });
     this.name = "InvalidIdentifierError";
     this.value = value;
     this.role = role;
@@ -51,7 +60,11 @@ export class InvalidValueError extends ClassificationError {
   readonly value: unknown;
   readonly role: ValueRole;
   constructor(value: unknown, role: ValueRole, reason: string) {
-    super("INVALID_VALUE", `invalid ${role} value ${describe(value)}: ${reason}`, { role, value: describe(value), reason });
+    super("INVALID_VALUE", `invalid ${role} value ${describe(value)}: ${reason}`, {
+      role,
+      value: describe(value),
+      reason,
+    });
     this.name = "InvalidValueError";
     this.value = value;
     this.role = role;
@@ -94,7 +107,12 @@ export class ConflictingRulesError extends ClassificationError {
   readonly kind: RuleKind;
   readonly key: string;
   constructor(kind: RuleKind, key: string, first: string, second: string) {
-    super("CONFLICTING_RULES", `conflicting ${kind} rules for ${key}: ${first} vs ${second}`, { kind, key, first, second });
+    super("CONFLICTING_RULES", `conflicting ${kind} rules for ${key}: ${first} vs ${second}`, {
+      kind,
+      key,
+      first,
+      second,
+    });
     this.name = "ConflictingRulesError";
     this.kind = kind;
     this.key = key;

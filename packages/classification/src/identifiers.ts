@@ -24,7 +24,8 @@ export function assertIdentifier(value: unknown, role: IdentifierRole, table: st
 export function assertValue(value: unknown, role: ValueRole): string {
   if (typeof value !== "string") throw new InvalidValueError(value, role, "not a string");
   if (value.length === 0) throw new InvalidValueError(value, role, "empty");
-  if (value.length > maxValueLength) throw new InvalidValueError(value, role, `longer than ${maxValueLength} characters`);
+  if (value.length > maxValueLength)
+    throw new InvalidValueError(value, role, `longer than ${maxValueLength} characters`);
   if (forbiddenValueCharacters.test(value)) throw new InvalidValueError(value, role, "contains control characters");
   return value;
 }

@@ -30,7 +30,7 @@ const byFingerprint = new Map<string, EventName>(eventNames.map((name) => [schem
 export function avroType(name: EventName): avsc.Type {
   let type = types.get(name);
   if (!type) {
-    type = avsc.Type.forSchema(structuredClone(schemas[name]) as avsc.Schema);
+    type = avsc.Type.forSchema(structuredClone(schemas[name] as unknown) as avsc.Schema);
     types.set(name, type);
   }
   return type;
@@ -53,7 +53,9 @@ export function encodeEvent<N extends EventName>(name: N, value: EventMap[N]): E
 function resolveName(ref: EventRef): EventName {
   const fromType = ref.eventType === undefined ? undefined : byFullName.get(ref.eventType);
   if (ref.eventType !== undefined && fromType === undefined) {
-    throw new UndecodableEventError("UNKNOWN_EVENT_TYPE", `unknown event type ${ref.eventType}`, { context: { ...ref } });
+    throw new UndecodableEventError("UNKNOWN_EVENT_TYPE", `unknown event type ${ref.eventType}`, {
+      context: { ...ref },
+    });
   }
   if (ref.fingerprint === undefined) {
     if (fromType === undefined) {

@@ -37,3 +37,11 @@ export {
 } from "./generated/events.js";
 export type { TopicDefinition, TopicKey } from "./topics.js";
 export { topics } from "./topics.js";
+export type { DecodedEvent, EncodedEvent, EventRef } from "./codec.js";
+export { avroType, decodeEvent, encodeEvent, eventNameOf } from "./codec.js";
+export type { CompatibilityOptions, CompatibilityResult } from "./compatibility.js";
+export { checkSchemaCompatibility } from "./compatibility.js";
+export type { ContractErrorCode, ContractErrorOptions } from "./errors.js";
+export { ContractError, InvalidEventError, UndecodableEventError, contractErrorCodes } from "./errors.js";
+export type { EventTopicKey, TopicEvent, TopicEvents, TypedEvent } from "./topic-events.js";
+export { isTopicEvent, messageKey, topicEvents } from "./topic-events.js";

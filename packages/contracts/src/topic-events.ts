@@ -17,7 +17,9 @@ export type EventTopicKey = keyof typeof topicEvents;
 export type TopicEvents = { [K in EventTopicKey]: (typeof topicEvents)[K][number] };
 
 /** An event with its name as discriminant: `{ type: "ExportRequested", value: ExportRequested }`. */
-export type TypedEvent<N extends EventName = EventName> = { [E in N]: { readonly type: E; readonly value: EventMap[E] } }[N];
+export type TypedEvent<N extends EventName = EventName> = {
+  [E in N]: { readonly type: E; readonly value: EventMap[E] };
+}[N];
 
 /** Any event allowed on topic K. */
 export type TopicEvent<K extends EventTopicKey> = TypedEvent<TopicEvents[K]>;

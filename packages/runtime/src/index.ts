@@ -11,3 +11,4 @@ export {
 } from "./health-server.js";
 export { runService, type ServiceContext, type ServiceDefinition } from "./service.js";
 export { waitFor } from "./wait-for.js";
+export { connectBus, startConsumer, type Bus, type BusConfig } from "./bus-wiring.js";

@@ -149,28 +149,32 @@ function applyPlanned(current: ExportRequestState | undefined, plan: ExportPlann
 
 function finishIfDone(state: ExportRequestState, now: number): Transition {
   if (!state.plannedTables || !state.tables.every(isTerminalJob)) return { state, changed: true };
-  const status = exportStatusOf(state.tables);
-  const finished: ExportRequestState = { ...state, status: requestStatusOf(status), completedAt: now };
-  const completed: ExportCompleted = {
+  const finished: ExportRequestState = { ...state, status: requestStatusOf(exportStatusOf(state.tables)), completedAt: now };
+  return { state: finished, changed: true, completed: completionEventOf(finished) };
+}
+
+/** The ExportCompleted of a finished export, rebuilt from its state alone (also to re-send one after a crash). */
+export function completionEventOf(state: ExportRequestState): ExportCompleted {
+  const bucket = state.bucket ?? "";
+  return {
     requestId: state.requestId,
     mode: state.mode,
     exportDate: state.exportDate,
     windowStart: state.windowStart,
     windowEnd: state.windowEnd,
-    status,
-    bucket: state.bucket ?? "",
-    completedAt: now,
+    status: exportStatusOf(state.tables),
+    bucket,
+    completedAt: state.completedAt ?? state.plannedAt ?? state.requestedAt,
     tables: state.tables.map((job) => ({
       table: job.table,
       status: job.status === "COMPLETED" ? "COMPLETED" : "FAILED",
       rows: job.rows ?? 0,
       bytes: job.bytes ?? 0,
-      s3Prefix: `s3://${state.bucket ?? ""}/${job.outputPrefix}`,
+      s3Prefix: `s3://${bucket}/${job.outputPrefix}`,
       fileCount: job.files.length,
       error: job.lastError,
     })),
   };
-  return { state: finished, changed: true, completed };
 }
 
 function unchanged(state: ExportRequestState, ignored: string): Transition {

@@ -4,6 +4,7 @@ import { ConfigItemInvalidError, type ConfigItemIssue } from "../errors.js";
 import type { ExportConfigSnapshot, ExportConfigStore } from "../export-config-store.js";
 import { configTableNames, type ConfigTableNames } from "./config-tables.js";
 import { toConfigStoreError } from "./dynamodb-errors.js";
+import { reportCaseDuplicates } from "./duplicate-keys.js";
 import {
   decodeColumnRule,
   decodeExportTable,
@@ -54,6 +55,22 @@ export class DynamoDbConfigStore implements ExportConfigStore {
     const columns = decodeAll(columnItems, this.context(this.names.columnClassifications, issues), decodeColumnRule);
     const sources = decodeAll(sourceItems, this.context(this.names.sourceClassifications, issues), decodeSourceRule);
     const metrics = decodeAll(metricItems, this.context(this.names.metricClassifications, issues), decodeMetricRule);
+    const n = this.names;
+    reportCaseDuplicates(n.exportTables, tables, (t) => ({ table_name: t.table }), (t) => t.table.toLowerCase(), issues);
+    reportCaseDuplicates(
+      n.columnClassifications,
+      columns,
+      (c) => ({ table_name: c.table, column_name: c.column }),
+      (c) => `${c.table.toLowerCase()}\u0000${c.column.toLowerCase()}`,
+      issues,
+    );
+    reportCaseDuplicates(
+      n.metricClassifications,
+      metrics,
+      (m) => ({ table_name: m.table, metric_name: m.metric }),
+      (m) => `${m.table.toLowerCase()}\u0000${m.metric}`,
+      issues,
+    );
     if (issues.length > 0) throw new ConfigItemInvalidError(issues);
     // Scan order follows hash partitions; sorting makes equal configs produce equal snapshots (and version hashes).
     return {

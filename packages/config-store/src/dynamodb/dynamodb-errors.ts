@@ -17,6 +17,8 @@ const retryableNames = new Set([
 /** Node socket errors seen when the endpoint is unreachable or drops the connection. */
 const retryableNetworkCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"]);
 
+const networkCodeInMessage = new RegExp(`\\b(${[...retryableNetworkCodes].join("|")})\\b`);
+
 interface SdkErrorShape {
   name?: unknown;
   code?: unknown;
@@ -30,6 +32,9 @@ export function isRetryableDynamoDbError(error: unknown): boolean {
   if (typeof e.name === "string" && retryableNames.has(e.name)) return true;
   if (typeof e.code === "string" && retryableNetworkCodes.has(e.code)) return true;
   if (e.$retryable !== undefined && e.$retryable !== null) return true;
+  // The SDK's retry middleware re-wraps errors from another realm (e.g. jest's VM) keeping only the message.
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === "string" && networkCodeInMessage.test(message)) return true;
   const status = e.$metadata?.httpStatusCode;
   if (typeof status === "number" && status >= 500) return true;
   // The SDK wraps socket failures; the Node error code sits on the cause.

@@ -7,7 +7,7 @@
  * data_column_classification       PK table_name, SK column_name
  *   classification S (nr | mx | de | hwc),
  *   treatment S (keyed_hash | round | truncate_to_hour | null) — hwc only, absent = keyed_hash,
- *   round_digits N (integer 0..15) — required with treatment round, forbidden otherwise
+ *   round_digits N (integer, classification's minRoundDigits..maxRoundDigits) — required with treatment round, forbidden otherwise
  * actual_data_classifications      PK source
  *   classification S
  * long_table_data_classifications  PK table_name, SK metric_name
@@ -15,21 +15,22 @@
  *
  * Any other attribute is an error by default (a typo would otherwise read as "absent").
  */
-import type {
-  Classification,
-  ColumnRule,
-  ExportTableConfig,
-  HwcTreatment,
-  MetricRule,
-  SourceRule,
+import {
+  classificationCodes,
+  maxRoundDigits,
+  minRoundDigits,
+  type Classification,
+  type ColumnRule,
+  type ExportTableConfig,
+  type HwcTreatment,
+  type MetricRule,
+  type SourceRule,
 } from "@data-exporter/classification";
 import type { ConfigItemIssue } from "../errors.js";
 import { configTableKeys } from "./config-tables.js";
 import { ItemReader, type DynamoItem, type UnknownAttributePolicy } from "./item-reader.js";
 
-export const classificationCodes = ["nr", "mx", "de", "hwc"] as const satisfies readonly Classification[];
 export const treatmentKinds = ["keyed_hash", "round", "truncate_to_hour", "null"] as const satisfies readonly HwcTreatment["kind"][];
-const MAX_ROUND_DIGITS = 15;
 
 export interface DecodeContext {
   /** Physical table name, for error messages. */
@@ -86,7 +87,7 @@ function decodeTreatment(r: ItemReader, classification: Classification | undefin
     return r.fail("treatment", `is only valid for classification hwc, not ${classification}`);
   }
   if (kind === "round") {
-    const digits = r.integer("round_digits", 0, MAX_ROUND_DIGITS);
+    const digits = r.integer("round_digits", minRoundDigits, maxRoundDigits);
     return digits === undefined ? undefined : { kind, digits };
   }
   if (r.has("round_digits")) {

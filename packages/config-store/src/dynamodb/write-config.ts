@@ -4,6 +4,7 @@ import type { ExportConfigContent } from "../export-config-store.js";
 import { configTableKeys, type ConfigTableNames } from "./config-tables.js";
 import type { DynamoDbSender } from "./dynamodb-config-store.js";
 import { toConfigStoreError } from "./dynamodb-errors.js";
+import { reportCaseDuplicates } from "./duplicate-keys.js";
 import {
   decodeColumnRule,
   decodeExportTable,
@@ -44,15 +45,22 @@ export async function writeConfig(
 ): Promise<void> {
   const issues: ConfigItemIssue[] = [];
   const puts = [
-    ...encodeChecked(names.exportTables, content.tables, encodeExportTable, decodeExportTable, keyOf("exportTables"), issues),
-    ...encodeChecked(names.columnClassifications, content.rules.columns, encodeColumnRule, decodeColumnRule, keyOf("columnClassifications"), issues),
-    ...encodeChecked(names.sourceClassifications, content.rules.sources, encodeSourceRule, decodeSourceRule, keyOf("sourceClassifications"), issues),
-    ...encodeChecked(names.metricClassifications, content.rules.metrics, encodeMetricRule, decodeMetricRule, keyOf("metricClassifications"), issues),
+    ...encodeChecked(names.exportTables, content.tables, encodeExportTable, decodeExportTable, keyOf("exportTables"), lowerNames, issues),
+    ...encodeChecked(names.columnClassifications, content.rules.columns, encodeColumnRule, decodeColumnRule, keyOf("columnClassifications"), lowerNames, issues),
+    ...encodeChecked(names.sourceClassifications, content.rules.sources, encodeSourceRule, decodeSourceRule, keyOf("sourceClassifications"), (k) => k, issues),
+    ...encodeChecked(names.metricClassifications, content.rules.metrics, encodeMetricRule, decodeMetricRule, keyOf("metricClassifications"), lowerNames, issues),
   ];
   if (issues.length > 0) throw new ConfigItemInvalidError(issues);
   for (let i = 0; i < puts.length; i += BATCH_SIZE) {
     await writeBatch(client, puts.slice(i, i + BATCH_SIZE), options);
   }
+}
+
+/** Table and column names match case-insensitively in the classification engine; sources and metrics exactly. */
+function lowerNames(key: Record<string, string>): Record<string, string> {
+  const out = { ...key };
+  for (const name of ["table_name", "column_name"]) if (out[name] !== undefined) out[name] = out[name].toLowerCase();
+  return out;
 }
 
 function keyOf(kind: keyof ConfigTableNames): (item: DynamoItem) => Record<string, string> {
@@ -70,20 +78,14 @@ function encodeChecked<T>(
   encode: (value: T) => DynamoItem,
   decode: (item: DynamoItem, ctx: DecodeContext) => unknown,
   key: (item: DynamoItem) => Record<string, string>,
+  normalise: (key: Record<string, string>) => Record<string, string>,
   issues: ConfigItemIssue[],
 ): PendingPut[] {
   const ctx: DecodeContext = { table, issues, unknownAttributes: "reject" };
-  const seen = new Set<string>();
-  const puts: PendingPut[] = [];
-  for (const value of values) {
-    const item = encode(value);
-    decode(item, ctx);
-    const k = key(item);
-    const id = JSON.stringify(k);
-    if (seen.has(id)) issues.push({ table, key: k, attribute: undefined, reason: "duplicate key in the config to write" });
-    seen.add(id);
-    puts.push({ table, item });
-  }
+  const puts = values.map((value) => ({ table, item: encode(value) }));
+  for (const { item } of puts) decode(item, ctx);
+  // Same rule as load(): keys that differ only in case are ambiguous; exact duplicates would fail the batch.
+  reportCaseDuplicates(table, puts, ({ item }) => key(item), ({ item }) => JSON.stringify(Object.values(normalise(key(item)))), issues);
   return puts;
 }
 

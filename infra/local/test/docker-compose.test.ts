@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "@jest/globals";
+import { parse } from "yaml";
+import { repoRoot } from "../paths.js";
+import { stackEnv, stackEndpoints } from "../stack.js";
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
+  environment?: Record<string, string>;
+  ports?: string[];
+}
+
+// Compose resolves YAML merge keys (<<); yaml 2 does only when asked.
+const compose = parse(readFileSync(join(repoRoot, "docker-compose.yml"), "utf8"), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+const appServices = ["request-api", "planner", "unloader", "status-tracker", "notifier"];
+
+describe("docker-compose.yml", () => {
+  it("runs the same stack images, pinned", () => {
+    expect(compose.services.kafka?.image).toBe("apache/kafka:4.1.1");
+    expect(compose.services.postgres?.image).toBe("postgres:15");
+    expect(compose.services.moto?.image).toBe("motoserver/moto:5.2.5");
+  });
+
+  it.each(appServices)("builds %s from the shared Dockerfile with the stack's variable names", (name) => {
+    const service = compose.services[name];
+    expect(service?.build).toEqual({ context: ".", dockerfile: "infra/docker/Dockerfile", args: { SERVICE: name } });
+    // The image itself sets DUCKDB_POSTGRES_EXTENSION; every other stack variable comes from compose.
+    const expected = Object.keys(stackEnv(stackEndpoints("dev", {}).endpoints)).filter(
+      (k) => k !== "DUCKDB_POSTGRES_EXTENSION",
+    );
+    expect(Object.keys(service?.environment ?? {})).toEqual(expect.arrayContaining(expected));
+  });
+
+  it("publishes request-api on 4001", () => {
+    expect(compose.services["request-api"]?.ports).toContain("4001:4001");
+  });
+});

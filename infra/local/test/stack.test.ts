@@ -1,0 +1,65 @@
+import { describe, expect, it } from "@jest/globals";
+import { stackPorts } from "../ports.js";
+import { stackEndpoints, stackEnv } from "../stack.js";
+
+describe("stackPorts", () => {
+  it("keeps dev and test apart", () => {
+    expect(stackPorts("dev", {})).toEqual({ kafka: 9092, kafkaController: 9093, postgres: 5432, moto: 5000 });
+    expect(stackPorts("test", {})).toEqual({ kafka: 19092, kafkaController: 19093, postgres: 15432, moto: 15000 });
+  });
+
+  it("takes overrides from the environment and rejects non-ports", () => {
+    expect(stackPorts("test", { STACK_POSTGRES_PORT: "25432" }).postgres).toBe(25432);
+    expect(() => stackPorts("test", { STACK_KAFKA_PORT: "http" })).toThrow(/STACK_KAFKA_PORT/);
+  });
+});
+
+describe("stackEndpoints", () => {
+  it("points at the local processes by default", () => {
+    const { endpoints, external } = stackEndpoints("test", {});
+    expect(external).toEqual([]);
+    expect(endpoints).toMatchObject({
+      kafkaBrokers: "127.0.0.1:19092",
+      postgresAdminUrl: "postgres://postgres@127.0.0.1:15432/postgres",
+      databaseUrl: "postgres://postgres@127.0.0.1:15432/exporter",
+      warehouseUrl: "postgres://postgres@127.0.0.1:15432/warehouse",
+      awsEndpointUrl: "http://127.0.0.1:15000",
+      awsRegion: "ap-southeast-2",
+    });
+    expect(endpoints.duckdbPostgresExtension).toMatch(
+      /\/\.cache\/duckdb\/v[\d.]+\/postgres_scanner\.duckdb_extension$/,
+    );
+  });
+
+  it("leaves components given by the environment alone", () => {
+    const { endpoints, external } = stackEndpoints("dev", {
+      KAFKA_BROKERS: "k:1",
+      DATABASE_URL: "postgres://u:p@db:5433/state",
+      AWS_ENDPOINT_URL: "http://aws:4566",
+    });
+    expect(external).toEqual(["kafka", "postgres", "moto"]);
+    expect(endpoints).toMatchObject({
+      kafkaBrokers: "k:1",
+      databaseUrl: "postgres://u:p@db:5433/state",
+      warehouseUrl: "postgres://u:p@db:5433/warehouse",
+      postgresAdminUrl: "postgres://u:p@db:5433/postgres",
+      awsEndpointUrl: "http://aws:4566",
+    });
+  });
+
+  it("exports the variable names services read", () => {
+    expect(Object.keys(stackEnv(stackEndpoints("dev", {}).endpoints)).sort()).toEqual(
+      [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+        "AWS_SECRET_ACCESS_KEY",
+        "DATABASE_URL",
+        "DUCKDB_POSTGRES_EXTENSION",
+        "KAFKA_BROKERS",
+        "POSTGRES_ADMIN_URL",
+        "WAREHOUSE_URL",
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,291 @@
+import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
+import type { DecodedEvent, EventTopicKey, TopicEvent } from "@data-exporter/contracts";
+import { decodeEvent, isTopicEvent, topics } from "@data-exporter/contracts";
+import type { BackoffOptions } from "./backoff.js";
+import { backoffDelay, sleep } from "./backoff.js";
+import { BusError } from "./errors.js";
+import type { DeadLetterKind } from "./headers.js";
+import { deadLetterHeaders, eventHeaders, readHeaders } from "./headers.js";
+import { checkNamespace, namespacedTopic } from "./namespace.js";
+import { EventProducer } from "./producer.js";
+
+/** Where a consumed event came from, next to the event itself. */
+export interface EnvelopeMeta<K extends EventTopicKey> {
+  readonly topicKey: K;
+  /** The namespaced topic name. */
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  /** Every header as a string. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Full Avro name of the writer schema. */
+  readonly eventType: string;
+  readonly correlationId: string | undefined;
+  readonly traceparent: string | undefined;
+}
+
+/** A decoded event of one of the topics K, discriminated by `type` (and by `topicKey`). */
+export type Envelope<K extends EventTopicKey> = { [T in K]: TopicEvent<T> & EnvelopeMeta<T> }[K];
+
+export type EventHandler<K extends EventTopicKey> = (envelope: Envelope<K>) => Promise<void>;
+
+export interface EventConsumerOptions<K extends EventTopicKey> {
+  readonly groupId: string;
+  readonly topics: readonly K[];
+  readonly handler: EventHandler<K>;
+  /** Prefix of every topic name, e.g. `t-3f9a.` (default none). */
+  readonly namespace?: string | undefined;
+  /** Handler attempts before a message is dead-lettered (default 5); errors with `retryable === false` get one. */
+  readonly maxAttempts?: number | undefined;
+  readonly backoff?: BackoffOptions | undefined;
+  /** Longest a fetch waits for data (default 250 ms; kafkajs's 5 s makes shutdown and tests slow). */
+  readonly maxWaitTimeInMs?: number | undefined;
+  /** Where a group without committed offsets starts (default true: earliest, so nothing published is missed). */
+  readonly fromBeginning?: boolean | undefined;
+  readonly sessionTimeoutMs?: number | undefined;
+  readonly heartbeatIntervalMs?: number | undefined;
+}
+
+interface Failure {
+  readonly kind: DeadLetterKind;
+  readonly error: unknown;
+  readonly attempts: number;
+  readonly eventType: string;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" || typeof code === "number" ? String(code) : "UNKNOWN";
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Consumer group member that decodes Avro events, calls the handler once per message in partition order, and commits
+ * a message's offset only after the handler succeeded or the message was dead-lettered. A message that cannot be
+ * decoded goes straight to the dead-letter topic; one whose handler keeps failing goes there after `maxAttempts`.
+ */
+export class EventConsumer<K extends EventTopicKey> {
+  readonly #consumer: Consumer;
+  readonly #deadLetters: EventProducer;
+  readonly #options: EventConsumerOptions<K>;
+  readonly #namespace: string;
+  readonly #topicKeys: ReadonlyMap<string, K>;
+  readonly #maxAttempts: number;
+  readonly #stopping = new AbortController();
+  #connected = false;
+  #crashed: unknown;
+  #stopped: Promise<void> | undefined;
+
+  constructor(kafka: Kafka, options: EventConsumerOptions<K>) {
+    if (options.topics.length === 0) throw new BusError("INVALID_OPTION", "a consumer needs at least one topic");
+    this.#maxAttempts = options.maxAttempts ?? 5;
+    if (!Number.isInteger(this.#maxAttempts) || this.#maxAttempts < 1) {
+      throw new BusError("INVALID_OPTION", `maxAttempts must be a positive integer, got ${options.maxAttempts}`);
+    }
+    this.#options = options;
+    this.#namespace = checkNamespace(options.namespace);
+    this.#topicKeys = new Map(options.topics.map((key) => [namespacedTopic(this.#namespace, topics[key].name), key]));
+    this.#consumer = kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 250,
+      ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
+      ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: options.heartbeatIntervalMs }),
+    });
+    this.#deadLetters = new EventProducer(kafka, { namespace: this.#namespace });
+    const { CONNECT, DISCONNECT, CRASH } = this.#consumer.events;
+    this.#consumer.on(CONNECT, () => (this.#connected = true));
+    this.#consumer.on(DISCONNECT, () => (this.#connected = false));
+    this.#consumer.on(CRASH, (event) => {
+      // kafkajs restarts after retriable crashes by itself; a non-restarting crash leaves the consumer dead.
+      if (!event.payload.restart) this.#crashed = event.payload.error;
+    });
+  }
+
+  /** Connects, subscribes and starts consuming; resolves once the consumer runs (not when it joined the group). */
+  async start(): Promise<void> {
+    if (this.#stopped) throw new BusError("INVALID_OPTION", "a stopped consumer cannot start again: create a new one");
+    try {
+      await this.#deadLetters.connect();
+      await this.#consumer.connect();
+      await this.#consumer.subscribe({
+        topics: [...this.#topicKeys.keys()],
+        fromBeginning: this.#options.fromBeginning ?? true,
+      });
+      await this.#consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.#eachBatch(payload),
+      });
+    } catch (cause) {
+      if (cause instanceof BusError) throw cause;
+      throw new BusError("NOT_CONNECTED", `consumer ${this.#options.groupId} cannot start: ${errorMessage(cause)}`, {
+        cause,
+        retryable: true,
+      });
+    }
+  }
+
+  /** Whether the consumer and its dead-letter producer are connected and the consumer has not crashed for good. */
+  isConnected(): boolean {
+    return this.#connected && this.#crashed === undefined && this.#deadLetters.isConnected();
+  }
+
+  /** The kafkajs consumer, for instrumentation (events such as GROUP_JOIN) and admin tasks. */
+  get kafkaConsumer(): Consumer {
+    return this.#consumer;
+  }
+
+  /**
+   * Stops fetching, lets the in-flight handler finish and commits it, then leaves the group and disconnects.
+   * A message waiting for its next retry is not committed: it is redelivered to whoever takes the partition.
+   * Calling it again returns the same promise.
+   */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#shutdown();
+    return this.#stopped;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#stopping.abort();
+    await this.#consumer.stop();
+    await this.#consumer.disconnect();
+    await this.#deadLetters.disconnect();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale() || this.#stopping.signal.aborted) return;
+      const done = await this.#process(batch, message, payload);
+      if (!done) return;
+      payload.resolveOffset(message.offset);
+      await payload.commitOffsetsIfNecessary({
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [{ partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() }],
+          },
+        ],
+      });
+      await payload.heartbeat();
+    }
+  }
+
+  /** Handles or dead-letters one message; false when stopping interrupted its retries (leave it uncommitted). */
+  async #process(batch: Batch, message: KafkaMessage, payload: EachBatchPayload): Promise<boolean> {
+    const headers = readHeaders(message.headers);
+    const eventType = headers[eventHeaders.eventType] ?? "";
+    const opened = this.#open(batch, message, headers);
+    if (!("envelope" in opened)) {
+      await this.#deadLetter(batch, message, headers, { ...opened, attempts: 0, eventType });
+      return true;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#options.handler(opened.envelope);
+        return true;
+      } catch (error) {
+        const retryable = (error as { retryable?: unknown } | null)?.retryable !== false;
+        if (!retryable || attempt >= this.#maxAttempts) {
+          await this.#deadLetter(batch, message, headers, {
+            kind: "handler-failed",
+            error,
+            attempts: attempt,
+            eventType,
+          });
+          return true;
+        }
+        await payload.heartbeat();
+        const slept = await sleep(backoffDelay(attempt, this.#options.backoff), this.#stopping.signal);
+        if (!slept || !payload.isRunning() || payload.isStale()) return false;
+      }
+    }
+  }
+
+  /** Decodes a message into an envelope, or says why it cannot be handled. */
+  #open(
+    batch: Batch,
+    message: KafkaMessage,
+    headers: Readonly<Record<string, string>>,
+  ): { envelope: Envelope<K> } | { kind: DeadLetterKind; error: unknown } {
+    // Only subscribed topics are fetched, so the lookup always succeeds.
+    const topicKey = this.#topicKeys.get(batch.topic) as K;
+    if (message.value === null) {
+      return { kind: "undecodable", error: new BusError("EMPTY_MESSAGE", "message has no value") };
+    }
+    let decoded: DecodedEvent;
+    try {
+      decoded = decodeEvent(
+        { eventType: headers[eventHeaders.eventType], fingerprint: headers[eventHeaders.schemaFingerprint] },
+        message.value,
+      );
+    } catch (error) {
+      return { kind: "undecodable", error };
+    }
+    if (!isTopicEvent(topicKey, decoded.type)) {
+      const error = new BusError("UNEXPECTED_EVENT_TYPE", `${decoded.type} is not allowed on ${topicKey}`);
+      return { kind: "unexpected-event-type", error };
+    }
+    const envelope = {
+      type: decoded.type,
+      value: decoded.value,
+      topicKey,
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      headers,
+      eventType: decoded.eventType,
+      correlationId: headers[eventHeaders.correlationId],
+      traceparent: headers[eventHeaders.traceparent],
+    } as Envelope<K>;
+    return { envelope };
+  }
+
+  async #deadLetter(
+    batch: Batch,
+    message: KafkaMessage,
+    headers: Readonly<Record<string, string>>,
+    failure: Failure,
+  ): Promise<void> {
+    const h = deadLetterHeaders;
+    try {
+      await this.#deadLetters.publishRaw("deadLetter", {
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...headers,
+          [h.errorMessage]: errorMessage(failure.error),
+          [h.errorCode]: errorCode(failure.error),
+          [h.errorKind]: failure.kind,
+          [h.originalTopic]: batch.topic,
+          [h.originalPartition]: String(batch.partition),
+          [h.originalOffset]: message.offset,
+          [h.eventType]: failure.eventType,
+          [h.attempts]: String(failure.attempts),
+          [h.consumerGroup]: this.#options.groupId,
+          [h.failedAt]: new Date().toISOString(),
+        },
+      });
+    } catch (cause) {
+      // Not committing is the safe outcome: kafkajs restarts the consumer and the message is tried again.
+      throw new BusError(
+        "DEAD_LETTER_FAILED",
+        `cannot dead-letter ${batch.topic}/${batch.partition}@${message.offset}`,
+        {
+          cause,
+          retryable: true,
+          context: { topic: batch.topic, partition: batch.partition, offset: message.offset },
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,17 @@
+export type { BackoffOptions } from "./backoff.js";
+export { backoffDelay } from "./backoff.js";
+export type { Envelope, EnvelopeMeta, EventConsumerOptions, EventHandler } from "./consumer.js";
+export { EventConsumer } from "./consumer.js";
+export type { BusErrorCode, BusErrorOptions, TopicDrift } from "./errors.js";
+export { BusError, TopicDriftError, busErrorCodes } from "./errors.js";
+export type { DeadLetterKind } from "./headers.js";
+export { deadLetterHeaders, eventHeaders } from "./headers.js";
+export type { KafkaConnectionOptions } from "./kafka.js";
+export { createKafka } from "./kafka.js";
+export type { BusLogger, BusLogLevel } from "./logger.js";
+export { namespacedTopic } from "./namespace.js";
+export type { EventProducerOptions, PublishOptions, PublishReceipt, RawMessage } from "./producer.js";
+export { EventProducer } from "./producer.js";
+export type { EnsureTopicsOptions, EnsureTopicsResult, TopicAdmin } from "./topic-admin.js";
+export { ensureTopics } from "./topic-admin.js";
+export { isTraceparent, newTraceparent } from "./trace.js";

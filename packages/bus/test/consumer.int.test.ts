@@ -1,0 +1,216 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { schemaFingerprints } from "@data-exporter/contracts";
+import type { Envelope } from "../src/index.js";
+import { deadLetterHeaders as dlq } from "../src/index.js";
+import { exportRequested, tableUnloadStarted } from "./support/events.js";
+import type { RawRecord } from "./support/test-bus.js";
+import { TestBus } from "./support/test-bus.js";
+import { waitFor } from "./support/wait-for.js";
+
+const header = (record: RawRecord | undefined, name: string) => record?.message.headers?.[name]?.toString();
+
+class HandlerError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+describe("EventConsumer", () => {
+  let bus: TestBus;
+  afterEach(async () => bus.close());
+
+  it("keeps per-key order across many messages and partitions", async () => {
+    bus = new TestBus();
+    await bus.createTopics(["exportLifecycle", "deadLetter"]);
+    const producer = await bus.producer();
+    const seen = new Map<string, number[]>();
+    const partitions = new Set<number>();
+    let count = 0;
+    await bus.consumer({
+      topics: ["exportLifecycle"],
+      handler: async (envelope) => {
+        if (envelope.type !== "TableUnloadStarted") throw new Error(`unexpected ${envelope.type}`);
+        partitions.add(envelope.partition);
+        seen.set(envelope.key ?? "", [...(seen.get(envelope.key ?? "") ?? []), envelope.value.attempt]);
+        count++;
+      },
+    });
+
+    const requestIds = Array.from({ length: 12 }, () => randomUUID());
+    const perKey = 15;
+    for (let attempt = 1; attempt <= perKey; attempt++) {
+      for (const requestId of requestIds) {
+        await producer.publish("exportLifecycle", {
+          type: "TableUnloadStarted",
+          value: tableUnloadStarted(requestId, attempt),
+        });
+      }
+    }
+
+    await waitFor("every message", () => count === requestIds.length * perKey);
+    const ascending = Array.from({ length: perKey }, (_, i) => i + 1);
+    for (const requestId of requestIds) expect(seen.get(requestId)).toEqual(ascending);
+    expect(partitions.size).toBeGreaterThan(1);
+  });
+
+  it("dead-letters an undecodable message with its position and goes on with the next one", async () => {
+    bus = new TestBus();
+    await bus.createTopics(["exportRequested", "deadLetter"]);
+    const handled: Envelope<"exportRequested">[] = [];
+    await bus.consumer({ topics: ["exportRequested"], handler: async (envelope) => void handled.push(envelope) });
+    const deadLetters = await bus.reader("deadLetter");
+
+    const raw = await bus.rawProducer();
+    const poison = Buffer.from([0xff, 0xff, 0xff, 0x01]);
+    const [written] = await raw.send({
+      topic: bus.topic("exportRequested"),
+      messages: [
+        {
+          key: "same-key",
+          value: poison,
+          headers: {
+            "event-type": "au.dataexporter.events.ExportRequested",
+            "schema-fingerprint": schemaFingerprints.ExportRequested,
+            "correlation-id": "c-poison",
+          },
+        },
+      ],
+    });
+    const producer = await bus.producer();
+    const good = exportRequested();
+    await producer.publish("exportRequested", { type: "ExportRequested", value: good }, { key: "same-key" });
+
+    await waitFor("the good message", () => handled.length === 1);
+    expect(handled[0]?.value).toEqual(good);
+    const [record] = await waitFor("a dead letter", () => (deadLetters.length > 0 ? deadLetters : undefined));
+    expect(deadLetters).toHaveLength(1);
+    expect(record?.message.value).toEqual(poison);
+    expect(record?.message.key?.toString()).toBe("same-key");
+    expect(header(record, dlq.errorKind)).toBe("undecodable");
+    expect(header(record, dlq.errorCode)).toBe("UNDECODABLE_EVENT");
+    expect(header(record, dlq.originalTopic)).toBe(bus.topic("exportRequested"));
+    expect(header(record, dlq.originalPartition)).toBe(String(written?.partition));
+    expect(header(record, dlq.originalOffset)).toBe(written?.baseOffset);
+    expect(header(record, dlq.eventType)).toBe("au.dataexporter.events.ExportRequested");
+    expect(header(record, dlq.attempts)).toBe("0");
+    expect(header(record, "correlation-id")).toBe("c-poison");
+    expect(header(record, dlq.errorMessage)).toMatch(/cannot decode ExportRequested/);
+  });
+
+  it("dead-letters after maxAttempts when the handler keeps failing, and keeps consuming", async () => {
+    bus = new TestBus();
+    await bus.createTopics(["exportRequested", "deadLetter"]);
+    const poisoned = exportRequested();
+    const permanent = exportRequested();
+    const attempts = new Map<string, number>();
+    const handled: string[] = [];
+    await bus.consumer({
+      topics: ["exportRequested"],
+      maxAttempts: 3,
+      backoff: { initialMs: 10 },
+      handler: async ({ value }) => {
+        attempts.set(value.requestId, (attempts.get(value.requestId) ?? 0) + 1);
+        if (value.requestId === poisoned.requestId) throw new HandlerError("warehouse down", "WAREHOUSE", true);
+        if (value.requestId === permanent.requestId) throw new HandlerError("bad command", "INVALID", false);
+        handled.push(value.requestId);
+      },
+    });
+    const deadLetters = await bus.reader("deadLetter");
+    const producer = await bus.producer();
+    const after = exportRequested();
+    // One key, so all three share a partition and the last can only be handled after the others were settled.
+    for (const value of [poisoned, permanent, after]) {
+      await producer.publish("exportRequested", { type: "ExportRequested", value }, { key: "k" });
+    }
+
+    await waitFor("the message after the failing ones", () => handled.includes(after.requestId));
+    await waitFor("two dead letters", () => deadLetters.length === 2);
+    expect(attempts.get(poisoned.requestId)).toBe(3);
+    expect(attempts.get(permanent.requestId)).toBe(1);
+    const [retried, rejected] = deadLetters;
+    expect(header(retried, dlq.errorKind)).toBe("handler-failed");
+    expect(header(retried, dlq.errorMessage)).toBe("warehouse down");
+    expect(header(retried, dlq.errorCode)).toBe("WAREHOUSE");
+    expect(header(retried, dlq.attempts)).toBe("3");
+    expect(header(retried, dlq.eventType)).toBe("au.dataexporter.events.ExportRequested");
+    expect(retried?.message.key?.toString()).toBe("k");
+    expect(header(rejected, dlq.attempts)).toBe("1");
+    expect(header(rejected, dlq.errorCode)).toBe("INVALID");
+  });
+
+  it("resumes from the committed offset after a stop, without losing or repeating a handled message", async () => {
+    bus = new TestBus();
+    await bus.createTopics(["exportRequested", "deadLetter"]);
+    const producer = await bus.producer();
+    const sent = Array.from({ length: 10 }, () => exportRequested());
+    for (const value of sent) {
+      await producer.publish("exportRequested", { type: "ExportRequested", value }, { key: "one-partition" });
+    }
+
+    const groupId = `g-${randomUUID()}`;
+    const handled: string[] = [];
+    let stopping: Promise<void> | undefined;
+    const first = await bus.consumer({
+      groupId,
+      topics: ["exportRequested"],
+      handler: async ({ value }) => {
+        handled.push(value.requestId);
+        // Stop from inside the fifth handler: stop() must let this handler finish and commit its offset.
+        if (handled.length === 5) stopping = first.stop();
+      },
+    });
+    await waitFor("the first consumer to stop", () => stopping);
+    await stopping;
+    expect(handled).toHaveLength(5);
+
+    await bus.consumer({
+      groupId,
+      topics: ["exportRequested"],
+      handler: async ({ value }) => void handled.push(value.requestId),
+    });
+    await waitFor("the rest", () => handled.length >= 10);
+    expect(handled).toEqual(sent.map((v) => v.requestId));
+  });
+
+  it("dead-letters an event type that does not belong on the topic", async () => {
+    bus = new TestBus();
+    await bus.createTopics(["exportRequested", "exportLifecycle", "deadLetter"]);
+    const handled: string[] = [];
+    await bus.consumer({
+      topics: ["exportRequested"],
+      handler: async ({ value }) => void handled.push(value.requestId),
+    });
+    const deadLetters = await bus.reader("deadLetter");
+    // Copy a valid lifecycle message onto the wrong topic, as a misconfigured producer would.
+    const lifecycle = await bus.reader("exportLifecycle");
+    const producer = await bus.producer();
+    await producer.publish("exportLifecycle", {
+      type: "TableUnloadStarted",
+      value: tableUnloadStarted(randomUUID(), 1),
+    });
+    const [original] = await waitFor("the lifecycle message", () => (lifecycle.length > 0 ? lifecycle : undefined));
+    const raw = await bus.rawProducer();
+    await raw.send({
+      topic: bus.topic("exportRequested"),
+      messages: [
+        {
+          key: original?.message.key ?? null,
+          value: original?.message.value ?? null,
+          headers: original?.message.headers ?? {},
+        },
+      ],
+    });
+    const next = exportRequested();
+    await producer.publish("exportRequested", { type: "ExportRequested", value: next });
+
+    await waitFor("the next message", () => handled.includes(next.requestId));
+    const [record] = await waitFor("a dead letter", () => (deadLetters.length > 0 ? deadLetters : undefined));
+    expect(header(record, dlq.errorKind)).toBe("unexpected-event-type");
+    expect(header(record, dlq.errorCode)).toBe("UNEXPECTED_EVENT_TYPE");
+  });
+});

@@ -1,0 +1,36 @@
+/** One stored object as listed. */
+export interface ObjectInfo {
+  readonly key: string;
+  readonly size: number;
+}
+
+export interface PutResult {
+  readonly key: string;
+  readonly bytes: number;
+}
+
+export interface TransferOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * The object store port: the few operations the exporter needs from a bucket. Keys are relative to the adapter's
+ * bucket. Failures are `ObjectStoreError`s whose `retryable` says whether another attempt could succeed.
+ */
+export interface ObjectStore {
+  /** The bucket every key refers to. */
+  readonly bucket: string;
+  /** Creates the bucket if it does not exist (local stacks and tests; production buckets are provisioned). */
+  ensureBucket(): Promise<void>;
+  /** Uploads a local file; large files go up as a multipart upload. */
+  putFile(key: string, localPath: string, contentType: string, options?: TransferOptions): Promise<PutResult>;
+  putObject(key: string, body: string | Uint8Array, contentType?: string): Promise<PutResult>;
+  getObject(key: string): Promise<Uint8Array>;
+  getText(key: string): Promise<string>;
+  /** Every object whose key starts with `prefix`, in key order. */
+  list(prefix: string): Promise<ObjectInfo[]>;
+  /** Deletes the keys; missing keys are not an error. */
+  deleteObjects(keys: readonly string[]): Promise<void>;
+  /** A URL that lets anyone holding it GET the object until it expires. */
+  presignGet(key: string, expiresInSeconds: number): Promise<string>;
+}

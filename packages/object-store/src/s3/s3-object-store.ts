@@ -1,0 +1,186 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import {
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type BucketLocationConstraint,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { ObjectStoreError } from "../errors.js";
+import type { ObjectInfo, ObjectStore, PutResult, TransferOptions } from "../object-store.js";
+import { createS3Client, type S3ObjectStoreConfig } from "./s3-config.js";
+import { toObjectStoreError } from "./s3-errors.js";
+
+const MIB = 1024 * 1024;
+/** SigV4 presigned URLs cannot live longer than 7 days. */
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+export interface S3ObjectStoreOptions {
+  /**
+   * The S3 client. It is the full `S3Client` rather than a narrower interface because lib-storage's `Upload` and the
+   * presigner read its config and middleware stack, not just `send`.
+   */
+  readonly client: S3Client;
+  readonly bucket: string;
+  readonly partSizeBytes?: number | undefined;
+  readonly uploadConcurrency?: number | undefined;
+  /** Clock for presigning; tests pass a fixed one. */
+  readonly now?: (() => Date) | undefined;
+}
+
+/** `ObjectStore` on S3 (or an S3-compatible emulator). */
+export class S3ObjectStore implements ObjectStore {
+  readonly bucket: string;
+  readonly #client: S3Client;
+  readonly #partSize: number;
+  readonly #concurrency: number;
+  readonly #now: () => Date;
+
+  constructor(options: S3ObjectStoreOptions) {
+    if (options.bucket === "") throw new ObjectStoreError("REQUEST_FAILED", "bucket name is empty");
+    this.#client = options.client;
+    this.bucket = options.bucket;
+    this.#partSize = Math.max(5 * MIB, options.partSizeBytes ?? 8 * MIB);
+    this.#concurrency = Math.max(1, options.uploadConcurrency ?? 2);
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** Builds the client from config (SDK default credential chain) and the store on top of it. */
+  static fromConfig(config: S3ObjectStoreConfig): S3ObjectStore {
+    return new S3ObjectStore({
+      client: createS3Client(config),
+      bucket: config.bucket,
+      partSizeBytes: config.partSizeBytes,
+      uploadConcurrency: config.uploadConcurrency,
+    });
+  }
+
+  async ensureBucket(): Promise<void> {
+    try {
+      await this.#client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      return;
+    } catch (error) {
+      const mapped = toObjectStoreError(error, "HeadBucket", this.bucket);
+      if (mapped.code !== "NO_SUCH_BUCKET") throw mapped;
+    }
+    try {
+      const region = await this.#client.config.region();
+      // us-east-1 is the one region that rejects an explicit LocationConstraint.
+      const location = region === "us-east-1" ? undefined : { LocationConstraint: region as BucketLocationConstraint };
+      await this.#client.send(new CreateBucketCommand({ Bucket: this.bucket, ...(location ? { CreateBucketConfiguration: location } : {}) }));
+    } catch (error) {
+      const name = (error as { name?: unknown }).name;
+      if (name === "BucketAlreadyOwnedByYou") return;
+      throw toObjectStoreError(error, "CreateBucket", this.bucket);
+    }
+  }
+
+  async putFile(key: string, localPath: string, contentType: string, options: TransferOptions = {}): Promise<PutResult> {
+    let bytes: number;
+    try {
+      bytes = (await stat(localPath)).size;
+    } catch (error) {
+      throw new ObjectStoreError("LOCAL_FILE", `cannot read local file for s3://${this.bucket}/${key}`, { cause: error, key });
+    }
+    const upload = new Upload({
+      client: this.#client,
+      params: { Bucket: this.bucket, Key: key, Body: createReadStream(localPath), ContentType: contentType, ContentLength: bytes },
+      partSize: this.#partSize,
+      queueSize: this.#concurrency,
+      leavePartsOnError: false,
+    });
+    const { signal } = options;
+    const onAbort = (): void => void upload.abort().catch(() => undefined);
+    if (signal?.aborted) throw new ObjectStoreError("ABORTED", `PutObject s3://${this.bucket}/${key}: aborted`, { key, retryable: true, cause: signal.reason });
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      await upload.done();
+      return { key, bytes };
+    } catch (error) {
+      throw toObjectStoreError(error, "PutObject", this.bucket, key);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async putObject(key: string, body: string | Uint8Array, contentType = "application/octet-stream"): Promise<PutResult> {
+    const bytes = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    try {
+      await this.#client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+      return { key, bytes };
+    } catch (error) {
+      throw toObjectStoreError(error, "PutObject", this.bucket, key);
+    }
+  }
+
+  async getObject(key: string): Promise<Uint8Array> {
+    try {
+      const response = await this.#client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (response.Body === undefined) return new Uint8Array();
+      return await response.Body.transformToByteArray();
+    } catch (error) {
+      throw toObjectStoreError(error, "GetObject", this.bucket, key);
+    }
+  }
+
+  async getText(key: string): Promise<string> {
+    return new TextDecoder("utf-8", { fatal: true }).decode(await this.getObject(key));
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    const objects: ObjectInfo[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.#client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token === undefined ? {} : { ContinuationToken: token }) }),
+        );
+        for (const item of page.Contents ?? []) {
+          if (item.Key !== undefined) objects.push({ key: item.Key, size: item.Size ?? 0 });
+        }
+        token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+      } while (token !== undefined);
+    } catch (error) {
+      throw toObjectStoreError(error, "ListObjectsV2", this.bucket, prefix);
+    }
+    return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async deleteObjects(keys: readonly string[]): Promise<void> {
+    // DeleteObjects takes at most 1000 keys per request.
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      try {
+        const response = await this.#client.send(
+          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        );
+        const failed = response.Errors?.[0];
+        if (failed !== undefined) {
+          throw toObjectStoreError({ name: failed.Code, $metadata: {} }, "DeleteObjects", this.bucket, failed.Key);
+        }
+      } catch (error) {
+        throw toObjectStoreError(error, "DeleteObjects", this.bucket);
+      }
+    }
+  }
+
+  async presignGet(key: string, expiresInSeconds: number): Promise<string> {
+    if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
+      throw new ObjectStoreError("REQUEST_FAILED", `presign s3://${this.bucket}/${key}: expiry must be 1..${MAX_PRESIGN_SECONDS} seconds`, { key });
+    }
+    try {
+      return await getSignedUrl(this.#client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+        expiresIn: expiresInSeconds,
+        signingDate: this.#now(),
+      });
+    } catch (error) {
+      throw toObjectStoreError(error, "presign GetObject", this.bucket, key);
+    }
+  }
+}

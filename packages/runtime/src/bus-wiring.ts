@@ -1,0 +1,50 @@
+import { createKafka, ensureTopics, EventConsumer, EventProducer, type EventConsumerOptions } from "@data-exporter/bus";
+import { topics, type EventTopicKey } from "@data-exporter/contracts";
+import type { Kafka } from "kafkajs";
+import type { AsyncResourceStack } from "./disposable-stack.js";
+import type { Logger } from "./logger.js";
+
+export interface BusConfig {
+  readonly KAFKA_BROKERS: readonly string[];
+  readonly KAFKA_CLIENT_ID: string;
+  readonly TOPIC_NAMESPACE: string;
+}
+
+export interface Bus {
+  readonly kafka: Kafka;
+  readonly producer: EventProducer;
+  readonly namespace: string;
+}
+
+/**
+ * Connects to Kafka, creates or verifies every topic of the project, and connects an idempotent producer whose
+ * close is deferred on the service's resource stack.
+ */
+export async function connectBus(config: BusConfig, log: Logger, resources: AsyncResourceStack, clientId: string): Promise<Bus> {
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}.${clientId}`, logger: log, logLevel: "warn" });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const result = await ensureTopics(admin, Object.values(topics), { namespace: config.TOPIC_NAMESPACE });
+    if (result.created.length > 0) log.info({ topics: result.created }, "created topics");
+    for (const drift of result.drift) log.warn({ drift }, "topic configuration differs from its definition");
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = new EventProducer(kafka, { namespace: config.TOPIC_NAMESPACE });
+  await producer.connect();
+  resources.defer(() => producer.disconnect());
+  return { kafka, producer, namespace: config.TOPIC_NAMESPACE };
+}
+
+/** Starts a consumer; stopping it (finish the in-flight message, commit, leave the group) is deferred. */
+export async function startConsumer<K extends EventTopicKey>(
+  bus: Bus,
+  resources: AsyncResourceStack,
+  options: Omit<EventConsumerOptions<K>, "namespace">,
+): Promise<EventConsumer<K>> {
+  const consumer = new EventConsumer<K>(bus.kafka, { ...options, namespace: bus.namespace });
+  await consumer.start();
+  resources.defer(() => consumer.stop());
+  return consumer;
+}

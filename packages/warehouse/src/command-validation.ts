@@ -1,0 +1,72 @@
+import type { UnloadTableCommand } from "@data-exporter/contracts";
+import { InvalidCommandError } from "./errors.js";
+
+/** Plain SQL identifiers only: they are quoted anyway, but anything unusual in a configured name is refused. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const FILE_BASE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
+const MAX_VALUE_LENGTH = 1000;
+export const MAX_ROUND_DIGITS = 18;
+
+export function assertIdentifier(value: unknown, role: string): asserts value is string {
+  if (typeof value !== "string" || !IDENTIFIER.test(value)) {
+    throw new InvalidCommandError(`invalid ${role} identifier ${JSON.stringify(String(value)).slice(0, 80)}`, { role });
+  }
+}
+
+function assertValue(value: unknown, role: string): asserts value is string {
+  // The value becomes an SQL string literal: NUL cannot be stored in PostgreSQL text, other control characters are
+  // not expected in source or metric names.
+  // eslint-disable-next-line no-control-regex
+  if (typeof value !== "string" || value.length === 0 || value.length > MAX_VALUE_LENGTH || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new InvalidCommandError(`invalid ${role} value ${JSON.stringify(String(value)).slice(0, 80)}`, { role });
+  }
+}
+
+function assertPrefix(prefix: string): void {
+  const segments = prefix.split("/");
+  const ok =
+    prefix.length > 1 &&
+    prefix.length <= 512 &&
+    prefix.endsWith("/") &&
+    !prefix.startsWith("/") &&
+    segments.slice(0, -1).every((s) => s !== "" && s !== "." && s !== "..") &&
+    // eslint-disable-next-line no-control-regex
+    !/[\u0000-\u001f\u007f\\]/.test(prefix);
+  if (!ok) throw new InvalidCommandError(`invalid outputPrefix ${JSON.stringify(prefix).slice(0, 120)}`);
+}
+
+/** Checks everything about a command that can be checked without the warehouse; throws `InvalidCommandError`. */
+export function validateUnloadCommand(command: UnloadTableCommand): void {
+  assertIdentifier(command.schema, "schema");
+  assertIdentifier(command.table, "table");
+  if (command.timeColumn !== null) {
+    assertIdentifier(command.timeColumn, "timeColumn");
+    const { windowStart, windowEnd } = command;
+    if (!Number.isSafeInteger(windowStart) || !Number.isSafeInteger(windowEnd) || windowStart >= windowEnd) {
+      throw new InvalidCommandError(`invalid window [${String(windowStart)}, ${String(windowEnd)})`);
+    }
+  }
+  if (command.columns.length === 0) throw new InvalidCommandError("no columns to export");
+  const names = new Set<string>();
+  for (const column of command.columns) {
+    assertIdentifier(column.name, "column");
+    if (names.has(column.name)) throw new InvalidCommandError(`column ${column.name} is projected twice`, { column: column.name });
+    names.add(column.name);
+    if (column.treatment === "ROUND") {
+      const digits = column.roundDigits;
+      if (digits === null || !Number.isInteger(digits) || digits < 0 || digits > MAX_ROUND_DIGITS) {
+        throw new InvalidCommandError(`ROUND on ${column.name} needs roundDigits 0..${MAX_ROUND_DIGITS}`, { column: column.name });
+      }
+    }
+  }
+  const filter = command.rowFilter;
+  if (filter.sourceColumn !== null) assertIdentifier(filter.sourceColumn, "sourceColumn");
+  if (filter.metricColumn !== null) assertIdentifier(filter.metricColumn, "metricColumn");
+  for (const value of filter.allowedSources) assertValue(value, "source");
+  for (const value of filter.unrestrictedSources) assertValue(value, "source");
+  for (const value of filter.allowedMetrics) assertValue(value, "metric");
+  assertPrefix(command.outputPrefix);
+  if (!FILE_BASE_NAME.test(command.fileBaseName) || command.fileBaseName.includes("..")) {
+    throw new InvalidCommandError(`invalid fileBaseName ${JSON.stringify(command.fileBaseName).slice(0, 80)}`);
+  }
+}

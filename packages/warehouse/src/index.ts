@@ -1,0 +1,24 @@
+export {
+  WarehouseError,
+  WarehouseQueryError,
+  TableNotFoundError,
+  ColumnMismatchError,
+  InvalidCommandError,
+  RowCountMismatchError,
+  UnloadObjectStoreError,
+  UnloadTimeoutError,
+  UnloadAbortedError,
+  isWarehouseError,
+  warehouseErrorCodes,
+  type WarehouseErrorCode,
+  type WarehouseErrorContext,
+  type WarehouseErrorOptions,
+} from "./errors.js";
+export type { Warehouse, WarehouseColumn, UnloadResult, UnloadedFile, UnloadOptions } from "./warehouse.js";
+export { validateUnloadCommand } from "./command-validation.js";
+export { buildManifest, dataFileKey, manifestKey, MANIFEST_FORMAT_VERSION, type UnloadManifest } from "./manifest.js";
+export type { ParquetColumn } from "./parquet-schema.js";
+export { PostgresWarehouse, type PostgresQueryable } from "./postgres/postgres-warehouse.js";
+export { validatePostgresWarehouseConfig, type PostgresWarehouseConfig } from "./postgres/postgres-config.js";
+export { renderUnloadQueries, postgresSessionSettings, quoteIdentifier, quoteLiteral, type PostgresUnloadQueries, type RenderOptions } from "./postgres/postgres-sql.js";
+export { hmacSha256Pads, type HmacPads } from "./postgres/postgres-keyed-hash.js";

@@ -1,0 +1,66 @@
+import type { ColumnDecision, ExportMode, UnloadTableCommand } from "@data-exporter/contracts";
+import type { ParquetColumn } from "./parquet-schema.js";
+import type { UnloadedFile } from "./warehouse.js";
+
+export const MANIFEST_FORMAT_VERSION = 1;
+
+/** The JSON document written last under `${outputPrefix}manifest`: its presence means the files are complete. */
+export interface UnloadManifest {
+  readonly formatVersion: number;
+  readonly requestId: string;
+  readonly schema: string;
+  readonly table: string;
+  readonly mode: ExportMode;
+  readonly exportDate: string | null;
+  readonly window: { readonly timeColumn: string | null; readonly start: string; readonly end: string; readonly startMs: number; readonly endMs: number } | null;
+  readonly configVersion: string;
+  readonly attempt: number;
+  readonly files: readonly UnloadedFile[];
+  readonly totalRows: number;
+  readonly totalBytes: number;
+  readonly parquetSchema: readonly ParquetColumn[];
+  readonly classification: readonly ColumnDecision[];
+  readonly createdAt: string;
+}
+
+export function manifestKey(command: Pick<UnloadTableCommand, "outputPrefix">): string {
+  return `${command.outputPrefix}manifest`;
+}
+
+export function dataFileKey(command: Pick<UnloadTableCommand, "outputPrefix" | "fileBaseName">, index: number): string {
+  return `${command.outputPrefix}${command.fileBaseName}_${String(index).padStart(3, "0")}.parquet`;
+}
+
+export function buildManifest(
+  command: UnloadTableCommand,
+  files: readonly UnloadedFile[],
+  parquetSchema: readonly ParquetColumn[],
+  createdAt: Date,
+): UnloadManifest {
+  return {
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    requestId: command.requestId,
+    schema: command.schema,
+    table: command.table,
+    mode: command.mode,
+    exportDate: command.exportDate,
+    window:
+      command.timeColumn === null
+        ? null
+        : {
+            timeColumn: command.timeColumn,
+            start: new Date(command.windowStart).toISOString(),
+            end: new Date(command.windowEnd).toISOString(),
+            startMs: command.windowStart,
+            endMs: command.windowEnd,
+          },
+    configVersion: command.configVersion,
+    attempt: command.attempt,
+    files,
+    totalRows: files.reduce((sum, f) => sum + f.rows, 0),
+    totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
+    parquetSchema,
+    classification: command.audit,
+    createdAt: createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,139 @@
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { UnloadTableCommand } from "@data-exporter/contracts";
+import { isObjectStoreError, type ObjectStore } from "@data-exporter/object-store";
+import pg from "pg";
+import { abortError, RowCountMismatchError, TableNotFoundError, UnloadObjectStoreError } from "../errors.js";
+import { fingerprintFile } from "../local-files.js";
+import { buildManifest, dataFileKey, manifestKey } from "../manifest.js";
+import type { UnloadedFile, UnloadOptions, UnloadResult, Warehouse, WarehouseColumn } from "../warehouse.js";
+import { validateUnloadCommand } from "../command-validation.js";
+import { validatePostgresWarehouseConfig, type PostgresWarehouseConfig } from "./postgres-config.js";
+import { exportWithDuckDb } from "./postgres-duckdb.js";
+import { fromPgError } from "./postgres-errors.js";
+import { renderUnloadQueries } from "./postgres-sql.js";
+
+/** The part of pg's Pool this adapter needs (metadata queries only; the data goes through DuckDB). */
+export interface PostgresQueryable {
+  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+  end(): Promise<void>;
+}
+
+const DESCRIBE_SQL = `
+  SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+    FROM pg_catalog.pg_attribute a
+    JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+     AND a.attnum > 0 AND NOT a.attisdropped
+   ORDER BY a.attnum`;
+
+const DATA_FILE = /_(\d{3,})\.parquet$/;
+
+/** Warehouse on PostgreSQL: DuckDB's postgres extension streams the classified SELECT into Parquet. */
+export class PostgresWarehouse implements Warehouse {
+  readonly #config: PostgresWarehouseConfig;
+  readonly #pool: PostgresQueryable;
+  readonly #store: ObjectStore;
+
+  constructor(config: PostgresWarehouseConfig, pool?: PostgresQueryable) {
+    validatePostgresWarehouseConfig(config);
+    this.#config = config;
+    this.#store = config.objectStore;
+    this.#pool = pool ?? new pg.Pool({ connectionString: config.warehouseUrl, max: 2, idleTimeoutMillis: 10_000 });
+  }
+
+  async describeTable(schema: string, table: string): Promise<WarehouseColumn[]> {
+    let result: { rows: WarehouseColumn[] };
+    try {
+      result = await this.#pool.query<WarehouseColumn>(DESCRIBE_SQL, [schema, table]);
+    } catch (error) {
+      throw fromPgError(error, `describing ${schema}.${table}`);
+    }
+    if (result.rows.length === 0) throw new TableNotFoundError(schema, table);
+    return result.rows.map((r) => ({ name: r.name, type: r.type }));
+  }
+
+  async unload(command: UnloadTableCommand, options: UnloadOptions = {}): Promise<UnloadResult> {
+    const { signal } = options;
+    const checkAbort = (): void => {
+      if (signal?.aborted) throw abortError(signal);
+    };
+    checkAbort();
+    validateUnloadCommand(command);
+    const columns = await this.describeTable(command.schema, command.table);
+    const queries = renderUnloadQueries(command, {
+      columns,
+      hashKey: this.#config.hashKey,
+      orderByTime: this.#config.orderByTime ?? false,
+    });
+    checkAbort();
+
+    await mkdir(this.#config.tempDir, { recursive: true });
+    const workDir = await mkdtemp(join(this.#config.tempDir, "unload-"));
+    try {
+      const exported = await exportWithDuckDb({
+        extensionPath: this.#config.duckdbPostgresExtension,
+        conninfo: this.#config.warehouseUrl,
+        memoryLimit: this.#config.memoryLimit,
+        spillDir: join(workDir, "spill"),
+        outDir: join(workDir, "out"),
+        queries,
+        rowGroupSize: this.#config.rowGroupSize,
+        maxFileBytes: this.#config.maxFileBytes,
+        signal,
+      });
+      const fileRows = exported.files.reduce((sum, f) => sum + f.rows, 0);
+      if (exported.files.length === 0) throw new RowCountMismatchError(exported.sourceRows, 0, "no file was written, files hold");
+      if (exported.copiedRows !== exported.sourceRows) throw new RowCountMismatchError(exported.sourceRows, exported.copiedRows, "the COPY wrote");
+      if (fileRows !== exported.sourceRows) throw new RowCountMismatchError(exported.sourceRows, fileRows, "the Parquet footers hold");
+
+      const local: { path: string; file: UnloadedFile }[] = [];
+      for (const [index, written] of exported.files.entries()) {
+        const key = dataFileKey(command, index);
+        const path = join(dirname(written.path), key.slice(command.outputPrefix.length));
+        await rename(written.path, path);
+        local.push({ path, file: { key, rows: written.rows, ...(await fingerprintFile(path)) } });
+      }
+      checkAbort();
+
+      const files = local.map((l) => l.file);
+      const manifest = buildManifest(command, files, exported.schema, (this.#config.now ?? (() => new Date()))());
+      await this.#publish(command, local, JSON.stringify(manifest, null, 2), signal);
+      return { rows: manifest.totalRows, bytes: manifest.totalBytes, files, manifestKey: manifestKey(command) };
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Replaces whatever an earlier attempt left under the prefix. The old manifest goes first, so no reader ever sees
+   * a manifest next to half-replaced files; stale data files of this base name are removed; the manifest goes last.
+   */
+  async #publish(command: UnloadTableCommand, local: { path: string; file: UnloadedFile }[], manifest: string, signal: AbortSignal | undefined): Promise<void> {
+    const key = manifestKey(command);
+    try {
+      const existing = await this.#store.list(command.outputPrefix);
+      if (existing.some((o) => o.key === key)) await this.#store.deleteObjects([key]);
+      for (const { path, file } of local) {
+        if (signal?.aborted) throw abortError(signal);
+        await this.#store.putFile(file.key, path, "application/vnd.apache.parquet", { signal });
+      }
+      const written = new Set(local.map((l) => l.file.key));
+      const ownPrefix = `${command.outputPrefix}${command.fileBaseName}_`;
+      const stale = existing
+        .map((o) => o.key)
+        .filter((k) => k.startsWith(ownPrefix) && DATA_FILE.test(k) && !k.slice(ownPrefix.length).includes("/") && !written.has(k));
+      if (stale.length > 0) await this.#store.deleteObjects(stale);
+      if (signal?.aborted) throw abortError(signal);
+      await this.#store.putObject(key, manifest, "application/json");
+    } catch (error) {
+      if (isObjectStoreError(error)) throw new UnloadObjectStoreError(error.message, error.retryable, error);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}

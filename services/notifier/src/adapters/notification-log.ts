@@ -1,0 +1,27 @@
+import type { PgPool } from "@data-exporter/status-store";
+
+/** Which exports were announced, so a redelivered ExportCompleted does not publish twice. */
+export class NotificationLog {
+  private readonly table: string;
+  constructor(
+    private readonly pool: Pick<PgPool, "query">,
+    schema: string,
+  ) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
+    this.table = `"${schema}".export_notifications`;
+  }
+
+  async migrate(): Promise<void> {
+    await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+      de_request_id uuid PRIMARY KEY, message_id text NOT NULL, published_at timestamptz NOT NULL DEFAULT now())`);
+  }
+
+  async has(requestId: string): Promise<boolean> {
+    const { rows } = await this.pool.query(`SELECT 1 FROM ${this.table} WHERE de_request_id = $1`, [requestId]);
+    return rows.length > 0;
+  }
+
+  async record(requestId: string, messageId: string): Promise<void> {
+    await this.pool.query(`INSERT INTO ${this.table} (de_request_id, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [requestId, messageId]);
+  }
+}

@@ -1,0 +1,112 @@
+import {
+  ClassificationError,
+  planTable,
+  type ClassificationPolicy,
+  type ClassificationRules,
+  type ExportTableConfig,
+  type WarehouseColumn,
+} from "@data-exporter/classification";
+import type { ExportMode, ExportPlanned, SkippedTable, UnloadTableCommand } from "@data-exporter/contracts";
+import { onDemandPrefix, scheduledPrefix } from "./output-layout.js";
+
+export interface ExportIntent {
+  readonly requestId: string;
+  readonly mode: ExportMode;
+  readonly exportDate: string | null;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+}
+
+/** What a table looks like in the warehouse, or why it could not be described. */
+export type DescribedTable = { readonly columns: readonly WarehouseColumn[] } | { readonly error: string };
+
+export interface PlanInputs {
+  readonly tables: readonly ExportTableConfig[];
+  readonly rules: ClassificationRules;
+  readonly configVersion: string;
+  readonly policy: ClassificationPolicy;
+  readonly describedTables: ReadonlyMap<string, DescribedTable>;
+  readonly bucket: string;
+  /** Environment segment of every key (dev, staging, prod). */
+  readonly envName: string;
+  readonly now: number;
+}
+
+export interface ExportPlan {
+  readonly planned: ExportPlanned;
+  readonly commands: readonly UnloadTableCommand[];
+}
+
+/**
+ * Decides, purely, which tables an export produces and exactly what each unload selects. A table that cannot be
+ * planned (missing in the warehouse, misconfigured) is skipped with its reason, visible in ExportPlanned and
+ * requestStatus, rather than failing the whole export.
+ */
+export function planExport(intent: ExportIntent, inputs: PlanInputs): ExportPlan {
+  const skippedTables: SkippedTable[] = [];
+  const commands: UnloadTableCommand[] = [];
+  const tables = [...inputs.tables].sort((a, b) => a.table.localeCompare(b.table));
+  for (const table of tables) {
+    const described = inputs.describedTables.get(table.table);
+    if (!described || "error" in described) {
+      if (table.enabled && (intent.mode === "SCHEDULED" || table.onDemandEnabled)) {
+        skippedTables.push({ table: table.table, reason: `cannot read the table: ${described ? described.error : "not described"}` });
+      } else {
+        skippedTables.push({ table: table.table, reason: table.enabled ? "not enabled for on-demand exports" : "disabled" });
+      }
+      continue;
+    }
+    let plan;
+    try {
+      plan = planTable({ table, columns: described.columns, rules: inputs.rules, policy: inputs.policy, mode: intent.mode });
+    } catch (error) {
+      if (!(error instanceof ClassificationError)) throw error;
+      skippedTables.push({ table: table.table, reason: `invalid configuration: ${error.message}` });
+      continue;
+    }
+    if (plan.kind === "skipped") {
+      skippedTables.push({ table: table.table, reason: plan.reason });
+      continue;
+    }
+    const outputPrefix =
+      intent.mode === "SCHEDULED" && intent.exportDate !== null
+        ? scheduledPrefix(inputs.envName, intent.exportDate, table.table)
+        : onDemandPrefix(inputs.envName, table.table, intent.windowStart, intent.windowEnd);
+    commands.push({
+      requestId: intent.requestId,
+      mode: intent.mode,
+      exportDate: intent.exportDate,
+      windowStart: intent.windowStart,
+      windowEnd: intent.windowEnd,
+      table: table.table,
+      schema: table.schema,
+      timeColumn: plan.timeColumn,
+      columns: plan.columns,
+      rowFilter: plan.rowFilter,
+      audit: plan.audit,
+      outputPrefix,
+      fileBaseName: table.table,
+      configVersion: inputs.configVersion,
+      attempt: 1,
+      issuedAt: inputs.now,
+    });
+  }
+  const planned: ExportPlanned = {
+    requestId: intent.requestId,
+    mode: intent.mode,
+    exportDate: intent.exportDate,
+    windowStart: intent.windowStart,
+    windowEnd: intent.windowEnd,
+    tables: commands.map((command) => ({
+      table: command.table,
+      outputPrefix: command.outputPrefix,
+      exportedColumns: command.columns.map((column) => column.name),
+      unclassifiedColumns: command.audit.filter((d) => d.rule === "unclassified").map((d) => d.column),
+    })),
+    skippedTables,
+    configVersion: inputs.configVersion,
+    bucket: inputs.bucket,
+    plannedAt: inputs.now,
+  };
+  return { planned, commands };
+}

@@ -1,0 +1,17 @@
+export const requestApiErrorCodes = ["INVALID_WINDOW", "INVALID_REQUEST_ID", "PUBLISH_FAILED", "STATUS_UNAVAILABLE"] as const;
+export type RequestApiErrorCode = (typeof requestApiErrorCodes)[number];
+
+export class RequestApiError extends Error {
+  readonly code: RequestApiErrorCode;
+  /** True when the caller sent something wrong (BAD_USER_INPUT); false for our own failures. */
+  readonly userError: boolean;
+  constructor(code: RequestApiErrorCode, message: string, options: { cause?: unknown; userError?: boolean } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "RequestApiError";
+    this.code = code;
+    this.userError = options.userError ?? false;
+  }
+}
+
+export const invalidInput = (code: "INVALID_WINDOW" | "INVALID_REQUEST_ID", message: string): RequestApiError =>
+  new RequestApiError(code, message, { userError: true });

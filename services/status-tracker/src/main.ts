@@ -1,0 +1,49 @@
+import pg from "pg";
+import { connectBus, runService, startConsumer } from "@data-exporter/runtime";
+import { completionEventOf, PostgresStatusStore, requestedState } from "@data-exporter/status-store";
+import { configSchema } from "./config.js";
+import { publishCompletion, trackLifecycleEvent, type TrackerDeps } from "./handlers/track-lifecycle.js";
+
+await runService(
+  {
+    name: "status-tracker",
+    configSchema,
+    start: async ({ config, log, resources }) => {
+      const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+      resources.defer(() => pool.end());
+      const store = new PostgresStatusStore(pool, config.STATUS_SCHEMA);
+      await store.migrate();
+      const bus = await connectBus(config, log, resources, "status-tracker");
+      const deps: TrackerDeps = {
+        transact: (requestId, decide) => store.transact(requestId, decide),
+        publishCompleted: async (event) => void (await bus.producer.publish("exportCompleted", { type: "ExportCompleted", value: event })),
+        markCompletionPublished: (requestId, at) => store.markCompletionPublished(requestId, at),
+        now: Date.now,
+      };
+
+      for (const state of await store.unpublishedCompletions()) {
+        await publishCompletion(completionEventOf(state), deps);
+        log.warn({ requestId: state.requestId }, "published an ExportCompleted left unpublished by an earlier crash");
+      }
+
+      const consumer = await startConsumer(bus, resources, {
+        groupId: "data-exporter.status-tracker",
+        topics: ["exportRequested", "exportLifecycle"],
+        handler: async (envelope) => {
+          if (envelope.topicKey === "exportRequested") {
+            await store.recordRequested(requestedState(envelope.value, "ON_DEMAND"));
+            return;
+          }
+          const transition = await trackLifecycleEvent(envelope, deps);
+          const context = { requestId: envelope.value.requestId, event: envelope.type };
+          if (transition.ignored) log.debug({ ...context, reason: transition.ignored }, "event changed nothing");
+          if (transition.completed) {
+            log.info({ ...context, status: transition.completed.status, tables: transition.completed.tables.length }, "export completed");
+          }
+        },
+      });
+      return { readiness: { kafka: () => bus.producer.isConnected() && consumer.isConnected() } };
+    },
+  },
+  process.env,
+);

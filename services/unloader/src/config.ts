@@ -1,0 +1,29 @@
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { commonEnvSchema, env } from "@data-exporter/runtime";
+
+export const configSchema = commonEnvSchema.extend({
+  HEALTH_PORT: env.port().default(4003),
+  /** libpq URL of the warehouse (PostgreSQL locally; the Redshift adapter comes later). */
+  WAREHOUSE_URL: env.url(),
+  EXPORT_BUCKET: env.string(),
+  /** Secret key of hwc keyed hashes; at least 16 characters. Never logged. */
+  HASH_KEY: z.string().min(16, "must be at least 16 characters"),
+  /** postgres_scanner.duckdb_extension matching DuckDB 1.5.5 (provisioned by infra/local or baked into the image). */
+  DUCKDB_POSTGRES_EXTENSION: env.string(),
+  MAX_FILE_BYTES: env.positiveInt().default(256 * 1024 * 1024),
+  ROW_GROUP_SIZE: env.positiveInt().default(122_880),
+  DUCKDB_MEMORY_LIMIT: z.string().default("512MB"),
+  UNLOAD_TEMP_DIR: z.string().default(join(tmpdir(), "data-exporter-unloader")),
+  /** Retries after the first attempt of a table before it is FAILED. */
+  MAX_RETRY_COUNT: env.nonNegativeInt().default(2),
+  RETRY_BACKOFF_MS: env.positiveInt().default(2000),
+  UNLOAD_TIMEOUT_MS: env.positiveInt().default(60 * 60 * 1000),
+  WORKER_ID: z.string().default(`${hostname()}-${process.pid}`),
+  AWS_REGION: z.string().default("ap-southeast-2"),
+  AWS_ENDPOINT_URL: env.url().optional(),
+  S3_FORCE_PATH_STYLE: env.bool().default(false),
+});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,86 @@
+import { S3ObjectStore } from "@data-exporter/object-store";
+import { connectBus, runService, startConsumer } from "@data-exporter/runtime";
+import { PostgresWarehouse } from "@data-exporter/warehouse";
+import { configSchema } from "./config.js";
+import { runUnload, type UnloaderDeps } from "./handlers/run-unload.js";
+
+const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
+  });
+
+await runService(
+  {
+    name: "unloader",
+    configSchema,
+    start: async ({ config, log, resources }) => {
+      const objectStore = S3ObjectStore.fromConfig({
+        bucket: config.EXPORT_BUCKET,
+        region: config.AWS_REGION,
+        endpoint: config.AWS_ENDPOINT_URL,
+        forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      });
+      await objectStore.ensureBucket();
+      const warehouse = new PostgresWarehouse({
+        warehouseUrl: config.WAREHOUSE_URL,
+        objectStore,
+        hashKey: config.HASH_KEY,
+        duckdbPostgresExtension: config.DUCKDB_POSTGRES_EXTENSION,
+        maxFileBytes: config.MAX_FILE_BYTES,
+        rowGroupSize: config.ROW_GROUP_SIZE,
+        memoryLimit: config.DUCKDB_MEMORY_LIMIT,
+        tempDir: config.UNLOAD_TEMP_DIR,
+      });
+      resources.defer(() => warehouse.close());
+
+      const bus = await connectBus(config, log, resources, "unloader");
+      const shutdown = new AbortController();
+      let inFlight = 0;
+      let completed = 0;
+      let failed = 0;
+      const deps: UnloaderDeps = {
+        unload: (command, signal) => warehouse.unload(command, { signal }),
+        publish: async (event) => void (await bus.producer.publish("exportLifecycle", event)),
+        maxAttempts: 1 + config.MAX_RETRY_COUNT,
+        backoffMs: (attempt) => config.RETRY_BACKOFF_MS * 2 ** (attempt - 1),
+        sleep: abortableSleep,
+        timeoutMs: config.UNLOAD_TIMEOUT_MS,
+        worker: config.WORKER_ID,
+        now: Date.now,
+        shutdown: shutdown.signal,
+      };
+
+      const consumer = await startConsumer(bus, resources, {
+        groupId: "data-exporter.unloader",
+        topics: ["unloadCommands"],
+        // A table's failures are reported as events by runUnload; what throws (a publish) is worth retrying.
+        maxAttempts: 5,
+        handler: async ({ value: command }) => {
+          const context = { requestId: command.requestId, table: command.table };
+          log.info({ ...context, attempt: command.attempt, prefix: command.outputPrefix }, "unload started");
+          inFlight++;
+          try {
+            const outcome = await runUnload(command, deps);
+            if (outcome.status === "COMPLETED") {
+              completed++;
+              log.info({ ...context, attempts: outcome.attempts, rows: outcome.result?.rows, bytes: outcome.result?.bytes, files: outcome.result?.files.length }, "unload completed");
+            } else {
+              failed++;
+              log.warn({ ...context, attempts: outcome.attempts, error: outcome.error }, "unload failed");
+            }
+          } finally {
+            inFlight--;
+          }
+        },
+      });
+      // Registered after the consumer, so it runs first on shutdown: abort the unload, then stop the consumer.
+      resources.defer(() => shutdown.abort(new Error("unloader shutting down")));
+      return {
+        readiness: { kafka: () => bus.producer.isConnected() && consumer.isConnected() },
+        metrics: () => ({ unloads_in_flight: inFlight, unloads_completed: completed, unloads_failed: failed }),
+      };
+    },
+  },
+  process.env,
+);
