@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { StackError } from "./errors.js";
 import { run } from "./processes.js";
@@ -11,34 +11,41 @@ export const systemPython = existsSync("/usr/bin/python3") ? "/usr/bin/python3" 
 export interface SystemRequirement {
   aptPackage: string;
   what: string;
-  present: () => boolean;
+  present: () => Promise<boolean>;
 }
 
-const succeeds = (command: string, args: string[]): { ok: boolean; output: string } => {
-  const r = spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  return { ok: r.status === 0, output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
-};
+/** Asynchronous on purpose: a blocked event loop makes concurrent port and readiness checks time out. */
+export const succeeds = (command: string, args: string[]): Promise<{ ok: boolean; output: string }> =>
+  new Promise((resolvePromise) => {
+    execFile(command, args, { encoding: "utf8", timeout: 30_000 }, (err, stdout, stderr) =>
+      resolvePromise({ ok: err === null, output: `${stdout}${stderr}` }),
+    );
+  });
 
 export const requirements = {
   java: {
     aptPackage: "openjdk-17-jre-headless",
     what: "Java 17+ (Kafka broker)",
-    present: () => {
-      const r = succeeds("java", ["-version"]);
+    present: async () => {
+      const r = await succeeds("java", ["-version"]);
       const major = Number(/version "(\d+)/.exec(r.output)?.[1] ?? 0);
       return r.ok && major >= 17;
     },
   },
-  maven: { aptPackage: "maven", what: "Maven (fetches the Kafka jars)", present: () => succeeds("mvn", ["-v"]).ok },
+  maven: {
+    aptPackage: "maven",
+    what: "Maven (fetches the Kafka jars)",
+    present: async () => (await succeeds("mvn", ["-v"])).ok,
+  },
   postgres: {
     aptPackage: "postgresql-15",
     what: "PostgreSQL 15 server",
-    present: () => existsSync(`${postgresBin}/postgres`) && existsSync(`${postgresBin}/initdb`),
+    present: () => Promise.resolve(existsSync(`${postgresBin}/postgres`) && existsSync(`${postgresBin}/initdb`)),
   },
   pythonVenv: {
     aptPackage: "python3-venv",
     what: "python3 with venv/ensurepip (moto, DuckDB extension download)",
-    present: () => succeeds(systemPython, ["-c", "import venv, ensurepip"]).ok,
+    present: async () => (await succeeds(systemPython, ["-c", "import venv, ensurepip"])).ok,
   },
 } satisfies Record<string, SystemRequirement>;
 
@@ -53,7 +60,8 @@ export async function ensureSystemPackages(
   needed: readonly SystemRequirement[],
   log: (msg: string) => void,
 ): Promise<void> {
-  const missing = needed.filter((r) => !r.present());
+  const present = await Promise.all(needed.map((r) => r.present()));
+  const missing = needed.filter((_, i) => present[i] !== true);
   if (missing.length === 0) return;
   const names = missing.map((r) => r.aptPackage);
   const isRoot = process.getuid?.() === 0;
@@ -73,7 +81,8 @@ export async function ensureSystemPackages(
   });
   aptQueue = install.catch(() => undefined);
   await install;
-  const still = missing.filter((r) => !r.present());
+  const after = await Promise.all(missing.map((r) => r.present()));
+  const still = missing.filter((_, i) => after[i] !== true);
   if (still.length > 0) {
     throw new StackError(
       "MISSING_SYSTEM_PACKAGE",

@@ -1,7 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensureSystemPackages, requirements, systemPython } from "./apt.js";
+import { ensureSystemPackages, requirements, succeeds, systemPython } from "./apt.js";
 import { StackError } from "./errors.js";
 import { cacheDir } from "./paths.js";
 import { run } from "./processes.js";
@@ -20,8 +19,7 @@ export const duckdbPostgresExtensionPath = join(cacheDir, "duckdb", `v${duckdbVe
 
 /** `INSTALL postgres` needs the internet; PyPI's duckdb-extension-postgres-scanner wheel ships the same file. */
 async function pipForDownloads(log: (msg: string) => void): Promise<string[]> {
-  if (spawnSync(systemPython, ["-m", "pip", "--version"], { stdio: "ignore" }).status === 0)
-    return [systemPython, "-m", "pip"];
+  if ((await succeeds(systemPython, ["-m", "pip", "--version"])).ok) return [systemPython, "-m", "pip"];
   await ensureSystemPackages([requirements.pythonVenv], log);
   const venv = await ensureMotoVenv(log);
   return [join(venv, "bin", "python"), "-m", "pip"];

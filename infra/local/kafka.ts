@@ -133,6 +133,7 @@ export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
   if (existing !== undefined) {
     await waitUntilReady(() => kafkaAnswers(brokers), {
       ...waitOpts,
+      owner: { pid: existing, port: ctx.ports.kafka },
       timeoutMs: 60_000,
       stillRunning: () => runningPid(ctx.dirs, "kafka", markers(ctx)) !== undefined,
     });
@@ -172,9 +173,10 @@ export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
     );
   }
   ctx.log(`kafka: starting ${kafkaVersion} on ${brokers}`);
-  spawnDetached(ctx.dirs, { name: "kafka", command: "java", args: javaArgs("kafka.Kafka", p.config) });
+  const pid = spawnDetached(ctx.dirs, { name: "kafka", command: "java", args: javaArgs("kafka.Kafka", p.config) });
   await waitUntilReady(() => kafkaAnswers(brokers), {
     ...waitOpts,
+    owner: { pid, port: ctx.ports.kafka },
     timeoutMs: 90_000,
     stillRunning: () => runningPid(ctx.dirs, "kafka", markers(ctx)) !== undefined,
   });

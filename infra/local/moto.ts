@@ -23,8 +23,13 @@ export async function ensureMoto(ctx: StackContext): Promise<EnsureOutcome> {
     logFile: logFile(ctx.dirs, "moto"),
     stillRunning: () => runningPid(ctx.dirs, "moto", markers(ctx)) !== undefined,
   };
-  if (runningPid(ctx.dirs, "moto", markers(ctx)) !== undefined) {
-    await waitUntilReady(() => motoAnswers(endpoint), { ...waitOpts, timeoutMs: 20_000 });
+  const existing = runningPid(ctx.dirs, "moto", markers(ctx));
+  if (existing !== undefined) {
+    await waitUntilReady(() => motoAnswers(endpoint), {
+      ...waitOpts,
+      owner: { pid: existing, port: ctx.ports.moto },
+      timeoutMs: 20_000,
+    });
     return "reused";
   }
   if (await isPortOpen(ctx.ports.moto)) {
@@ -38,13 +43,17 @@ export async function ensureMoto(ctx: StackContext): Promise<EnsureOutcome> {
   }
   await ensureMotoVenv(ctx.log);
   ctx.log(`moto: starting on ${endpoint}`);
-  spawnDetached(ctx.dirs, {
+  const pid = spawnDetached(ctx.dirs, {
     name: "moto",
     command: motoServer,
     args: ["-H", "127.0.0.1", "-p", String(ctx.ports.moto)],
     env: { ...process.env, PYTHONUNBUFFERED: "1" },
   });
-  await waitUntilReady(() => motoAnswers(endpoint), { ...waitOpts, timeoutMs: 30_000 });
+  await waitUntilReady(() => motoAnswers(endpoint), {
+    ...waitOpts,
+    owner: { pid, port: ctx.ports.moto },
+    timeoutMs: 30_000,
+  });
   return "started";
 }
 

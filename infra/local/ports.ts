@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { connect } from "node:net";
 import type { Profile } from "./paths.js";
 
@@ -32,16 +33,62 @@ export function stackPorts(profile: Profile, env: NodeJS.ProcessEnv = process.en
   };
 }
 
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-export function isPortOpen(port: number, timeoutMs = 500): Promise<boolean> {
+/**
+ * True when something accepts TCP connections on 127.0.0.1:port. On loopback a free port refuses at once, so a
+ * timeout (our event loop was busy) counts as "in use": wrongly starting next to someone else's server is worse.
+ */
+export function isPortOpen(port: number, timeoutMs = 2000): Promise<boolean> {
   return new Promise((resolvePromise) => {
     const socket = connect({ host: "127.0.0.1", port });
     const done = (open: boolean): void => {
       socket.destroy();
       resolvePromise(open);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
+    socket.setTimeout(timeoutMs, () => done(true));
     socket.once("connect", () => done(true));
     socket.once("error", () => done(false));
+  });
+}
+
+/** Inodes of the sockets listening on port (any address), from /proc/net/tcp and tcp6. */
+function listeningInodes(port: number): Set<string> {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  const inodes = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text: string;
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // f[1] local address, f[3] state (0A = LISTEN), f[9] inode.
+      if (f[1]?.endsWith(hexPort) === true && f[3] === "0A" && f[9] !== undefined) inodes.add(f[9]);
+    }
+  }
+  return inodes;
+}
+
+/**
+ * True when process pid holds the socket listening on port. A readiness probe alone cannot tell our server from
+ * someone else's on the same port (our start failed with "address in use" and the probe reached theirs).
+ */
+export function listensOn(pid: number, port: number): boolean {
+  const inodes = listeningInodes(port);
+  if (inodes.size === 0) return false;
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  return fds.some((fd) => {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      return m?.[1] !== undefined && inodes.has(m[1]);
+    } catch {
+      return false;
+    }
   });
 }

@@ -106,8 +106,13 @@ export async function ensurePostgres(ctx: StackContext): Promise<EnsureOutcome> 
     logFile: logFile(ctx.dirs, "postgres"),
     stillRunning: () => runningPid(ctx.dirs, "postgres", markers(ctx)) !== undefined,
   };
-  if (runningPid(ctx.dirs, "postgres", markers(ctx)) !== undefined) {
-    await waitUntilReady(() => postgresAnswers(adminUrl), { ...waitOpts, timeoutMs: 30_000 });
+  const existing = runningPid(ctx.dirs, "postgres", markers(ctx));
+  if (existing !== undefined) {
+    await waitUntilReady(() => postgresAnswers(adminUrl), {
+      ...waitOpts,
+      owner: { pid: existing, port: ctx.ports.postgres },
+      timeoutMs: 30_000,
+    });
     return "reused";
   }
   if (await isPortOpen(ctx.ports.postgres)) {
@@ -125,7 +130,7 @@ export async function ensurePostgres(ctx: StackContext): Promise<EnsureOutcome> 
   const testOnly =
     ctx.profile === "test" ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : [];
   ctx.log(`postgres: starting on 127.0.0.1:${ctx.ports.postgres}`);
-  spawnDetached(ctx.dirs, {
+  const pid = spawnDetached(ctx.dirs, {
     name: "postgres",
     command: `${postgresBin}/postgres`,
     args: [
@@ -146,7 +151,11 @@ export async function ensurePostgres(ctx: StackContext): Promise<EnsureOutcome> 
     env: { ...process.env, LC_ALL: "C.UTF-8" },
     ...(user ?? {}),
   });
-  await waitUntilReady(() => postgresAnswers(adminUrl), { ...waitOpts, timeoutMs: 30_000 });
+  await waitUntilReady(() => postgresAnswers(adminUrl), {
+    ...waitOpts,
+    owner: { pid, port: ctx.ports.postgres },
+    timeoutMs: 30_000,
+  });
   return "started";
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StackError } from "./errors.js";
+import { listensOn } from "./ports.js";
 
 export interface WaitOptions {
   component: string;
@@ -8,6 +9,8 @@ export interface WaitOptions {
   /** Fails fast when the process we started has died. */
   stillRunning?: () => boolean;
   logFile?: string;
+  /** Ready only once this process itself listens on this port (not someone else's server on it). */
+  owner?: { pid: number; port: number };
 }
 
 function logTail(file: string | undefined): string {
@@ -26,7 +29,9 @@ export async function waitUntilReady(probe: () => Promise<boolean>, opts: WaitOp
   let lastError: unknown;
   for (;;) {
     try {
-      if (await probe()) return;
+      const ours = opts.owner === undefined || listensOn(opts.owner.pid, opts.owner.port);
+      if (!ours) lastError = new Error(`pid ${opts.owner?.pid} does not listen on port ${opts.owner?.port} yet`);
+      else if (await probe()) return;
     } catch (err) {
       lastError = err;
     }

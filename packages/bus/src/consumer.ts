@@ -28,7 +28,8 @@ export interface EnvelopeMeta<K extends EventTopicKey> {
 /** A decoded event of one of the topics K, discriminated by `type` (and by `topicKey`). */
 export type Envelope<K extends EventTopicKey> = { [T in K]: TopicEvent<T> & EnvelopeMeta<T> }[K];
 
-export type EventHandler<K extends EventTopicKey> = (envelope: Envelope<K>) => Promise<void>;
+/** Handles one event; may be sync. Throwing (or rejecting) triggers retries; `retryable === false` errors skip them. */
+export type EventHandler<K extends EventTopicKey> = (envelope: Envelope<K>) => Promise<void> | void;
 
 export interface EventConsumerOptions<K extends EventTopicKey> {
   readonly groupId: string;

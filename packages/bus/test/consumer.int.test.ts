@@ -33,7 +33,7 @@ describe("EventConsumer", () => {
     let count = 0;
     await bus.consumer({
       topics: ["exportLifecycle"],
-      handler: async (envelope) => {
+      handler: (envelope) => {
         if (envelope.type !== "TableUnloadStarted") throw new Error(`unexpected ${envelope.type}`);
         partitions.add(envelope.partition);
         seen.set(envelope.key ?? "", [...(seen.get(envelope.key ?? "") ?? []), envelope.value.attempt]);
@@ -62,7 +62,7 @@ describe("EventConsumer", () => {
     bus = new TestBus();
     await bus.createTopics(["exportRequested", "deadLetter"]);
     const handled: Envelope<"exportRequested">[] = [];
-    await bus.consumer({ topics: ["exportRequested"], handler: async (envelope) => void handled.push(envelope) });
+    await bus.consumer({ topics: ["exportRequested"], handler: (envelope) => void handled.push(envelope) });
     const deadLetters = await bus.reader("deadLetter");
 
     const raw = await bus.rawProducer();
@@ -113,7 +113,7 @@ describe("EventConsumer", () => {
       topics: ["exportRequested"],
       maxAttempts: 3,
       backoff: { initialMs: 10 },
-      handler: async ({ value }) => {
+      handler: ({ value }) => {
         attempts.set(value.requestId, (attempts.get(value.requestId) ?? 0) + 1);
         if (value.requestId === poisoned.requestId) throw new HandlerError("warehouse down", "WAREHOUSE", true);
         if (value.requestId === permanent.requestId) throw new HandlerError("bad command", "INVALID", false);
@@ -158,7 +158,7 @@ describe("EventConsumer", () => {
     const first = await bus.consumer({
       groupId,
       topics: ["exportRequested"],
-      handler: async ({ value }) => {
+      handler: ({ value }) => {
         handled.push(value.requestId);
         // Stop from inside the fifth handler: stop() must let this handler finish and commit its offset.
         if (handled.length === 5) stopping = first.stop();
@@ -171,7 +171,7 @@ describe("EventConsumer", () => {
     await bus.consumer({
       groupId,
       topics: ["exportRequested"],
-      handler: async ({ value }) => void handled.push(value.requestId),
+      handler: ({ value }) => void handled.push(value.requestId),
     });
     await waitFor("the rest", () => handled.length >= 10);
     expect(handled).toEqual(sent.map((v) => v.requestId));
@@ -183,7 +183,7 @@ describe("EventConsumer", () => {
     const handled: string[] = [];
     await bus.consumer({
       topics: ["exportRequested"],
-      handler: async ({ value }) => void handled.push(value.requestId),
+      handler: ({ value }) => void handled.push(value.requestId),
     });
     const deadLetters = await bus.reader("deadLetter");
     // Copy a valid lifecycle message onto the wrong topic, as a misconfigured producer would.

@@ -19,7 +19,7 @@ describe("EventProducer + EventConsumer", () => {
     const received: Envelope<"exportRequested">[] = [];
     const consumer = await bus.consumer({
       topics: ["exportRequested"],
-      handler: async (envelope) => void received.push(envelope),
+      handler: (envelope) => void received.push(envelope),
     });
 
     const value = exportRequested({ requestedBy: "alice" });

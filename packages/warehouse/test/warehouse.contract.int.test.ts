@@ -257,12 +257,12 @@ for (const adapter of ADAPTERS) {
       await h.sql.query(`
         CREATE TABLE ${s}.live (id int, t timestamptz);
         INSERT INTO ${s}.live SELECT g, TIMESTAMPTZ '2026-01-01Z' FROM generate_series(1, 100) g;
-        CREATE FUNCTION ${s}.pause() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$ BEGIN PERFORM pg_sleep(0.7); RETURN true; END $$;
+        CREATE FUNCTION ${s}.pause() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$ BEGIN PERFORM pg_sleep(1.0); RETURN true; END $$;
         CREATE VIEW ${s}.slow_live AS SELECT * FROM ${s}.live WHERE (SELECT ${s}.pause());`);
       const c = command({ table: "slow_live", timeColumn: null, fileBaseName: "live", columns: [col("id")] });
       const running = warehouse.unload(c);
-      // The count runs first and takes 0.7 s; the insert lands between the count and the COPY.
-      await new Promise((resolve) => setTimeout(resolve, 900));
+      // The count (after a snapshot probe) takes 1 s; the insert commits while it runs, before the COPY starts.
+      await new Promise((resolve) => setTimeout(resolve, 500));
       await h.sql.query(`INSERT INTO ${s}.live SELECT g, now() FROM generate_series(101, 150) g`);
       const result = await running;
       expect(result.rows).toBe(100);

@@ -87,7 +87,10 @@ export class TestBus {
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic(key), fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => void records.push({ topic, partition, message }),
+      eachMessage: ({ topic, partition, message }) => {
+        records.push({ topic, partition, message });
+        return Promise.resolve();
+      },
     });
     this.#closers.push(() => consumer.disconnect());
     return records;

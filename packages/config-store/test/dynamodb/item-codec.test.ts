@@ -50,7 +50,7 @@ describe("column rule items", () => {
         table: "data_column_classification",
         key: { table_name: "cctv", column_name: "latitude" },
         attribute,
-        reason: expect.stringContaining(reason) as string,
+        reason: expect.stringContaining(reason),
       }),
     ]);
   });

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "@jest/globals";
+import type { ExportRequestState, TableJob } from "@data-exporter/status-store";
+import { statusText, toStatusView } from "../../src/domain/status-view.js";
+
+const presign = (bucket: string, key: string): Promise<string> => Promise.resolve(`https://signed/${bucket}/${key}`);
+const job = (table: string, status: TableJob["status"], keys: string[]): TableJob => ({
+  table,
+  status,
+  attempts: 1,
+  rows: status === "COMPLETED" ? 5 : null,
+  bytes: status === "COMPLETED" ? 50 : null,
+  outputPrefix: `p/${table}/`,
+  files: keys.map((key) => ({ key, rows: 5, bytes: 50, sha256: "ab" })),
+  manifestKey: status === "COMPLETED" ? `p/${table}/manifest` : null,
+  errorKind: status === "FAILED" ? "WAREHOUSE_QUERY" : null,
+  lastError: status === "FAILED" ? "boom" : null,
+  startedAt: 1_000,
+  finishedAt: status === "PENDING" ? null : 2_000,
+});
+const state = (status: ExportRequestState["status"], tables: TableJob[]): ExportRequestState => ({
+  requestId: "r",
+  mode: "ON_DEMAND",
+  exportDate: null,
+  windowStart: 86_400_000,
+  windowEnd: 172_800_000,
+  status,
+  plannedTables: tables.map((t) => t.table),
+  skippedTables: [],
+  bucket: "exports",
+  configVersion: "cfg",
+  requestedAt: 500,
+  plannedAt: 600,
+  completedAt: null,
+  completionPublishedAt: null,
+  tables,
+});
+
+describe("toStatusView", () => {
+  it("answers the seed's string for an unknown request", async () => {
+    const view = await toStatusView("r", undefined, presign);
+    expect(view).toMatchObject({ status: statusText.unknown, progress: 0, dataRequestDownloadLinks: {}, tables: [] });
+  });
+
+  it("links only completed tables' files, grouped by table", async () => {
+    const view = await toStatusView(
+      "r",
+      state("IN-PROGRESS", [job("way", "COMPLETED", ["p/way/way_000.parquet", "p/way/way_001.parquet"]), job("cctv", "IN-PROGRESS", [])]),
+      presign,
+    );
+    expect(view.status).toBe("In Progress");
+    expect(view.progress).toBe(50);
+    expect(view.dataRequestDownloadLinks).toEqual({
+      way: ["https://signed/exports/p/way/way_000.parquet", "https://signed/exports/p/way/way_001.parquet"],
+    });
+    expect(view.tables[0]?.manifestUrl).toBe("https://signed/exports/p/way/manifest");
+    expect(view.windowStart).toBe(86_400);
+  });
+
+  it("maps finished states to Completed, Failed and Partially Completed at progress 100", async () => {
+    expect((await toStatusView("r", state("COMPLETED", [job("way", "COMPLETED", [])]), presign)).status).toBe("Completed");
+    const failed = await toStatusView("r", state("FAILED", [job("way", "FAILED", [])]), presign);
+    expect(failed).toMatchObject({ status: "Failed", progress: 100 });
+    expect(failed.tables[0]).toMatchObject({ errorKind: "WAREHOUSE_QUERY", error: "boom", files: [] });
+    expect((await toStatusView("r", state("PARTIAL-SUCCESS", [job("way", "FAILED", [])]), presign)).status).toBe("Partially Completed");
+  });
+});
