@@ -6,6 +6,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { afterAll, describe, expect, it } from "@jest/globals";
 import kafkajs from "kafkajs";
 import pg from "pg";
+import { DuckDBInstance } from "@duckdb/node-api";
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -86,6 +87,28 @@ describe("local stack", () => {
     const { rowCount } = await warehouse.query("select 1 from pg_namespace where nspname = 'pm_internal'");
     await warehouse.end();
     expect(rowCount).toBe(1);
+  });
+
+  it("DuckDB loads the postgres extension and reads the warehouse through it", async () => {
+    const instance = await DuckDBInstance.create(":memory:", {
+      threads: "1",
+      autoinstall_known_extensions: "false",
+      autoload_known_extensions: "false",
+    });
+    const duck = await instance.connect();
+    try {
+      await duck.run(`LOAD '${env("DUCKDB_POSTGRES_EXTENSION").replaceAll("'", "''")}'`);
+      const url = new URL(env("WAREHOUSE_URL"));
+      const conninfo = `host=${url.hostname} port=${url.port} user=${url.username} dbname=${url.pathname.slice(1)}`;
+      await duck.run(`ATTACH '${conninfo}' AS wh (TYPE postgres, READ_ONLY)`);
+      const reader = await duck.runAndReadAll(
+        "SELECT * FROM postgres_query('wh', 'select current_database() as db, 41 + 1 as answer')",
+      );
+      expect(reader.getRowObjectsJson()).toEqual([{ db: url.pathname.slice(1), answer: 42 }]);
+    } finally {
+      duck.closeSync();
+      instance.closeSync();
+    }
   });
 
   it("S3 through moto: create bucket, put and get an object", async () => {

@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
+import { duckdbVersion } from "../duckdb-extension.js";
+import { repoRoot } from "../paths.js";
 import { stackPorts } from "../ports.js";
 import { stackEndpoints, stackEnv } from "../stack.js";
 
@@ -61,5 +65,14 @@ describe("stackEndpoints", () => {
         "WAREHOUSE_URL",
       ].sort(),
     );
+  });
+});
+
+describe("duckdbVersion", () => {
+  it("matches the DuckDB inside the installed @duckdb/node-api (extensions load only on the exact version)", () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "node_modules/@duckdb/node-api/package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(pkg.version.split("-")[0]).toBe(duckdbVersion);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { afterEach, describe, expect, it, jest } from "@jest/globals";
 import { schemaFingerprints } from "@data-exporter/contracts";
 import type { Envelope } from "../src/index.js";
 import { deadLetterHeaders as dlq } from "../src/index.js";
@@ -19,6 +19,9 @@ class HandlerError extends Error {
     super(message);
   }
 }
+
+// The integration project's testTimeout is not applied per project by jest, so set it where it is needed.
+jest.setTimeout(60_000);
 
 describe("EventConsumer", () => {
   let bus: TestBus;
@@ -164,7 +167,7 @@ describe("EventConsumer", () => {
         if (handled.length === 5) stopping = first.stop();
       },
     });
-    await waitFor("the first consumer to stop", () => stopping);
+    await waitFor("the fifth message", () => stopping !== undefined);
     await stopping;
     expect(handled).toHaveLength(5);
 

@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { afterEach, describe, expect, it, jest } from "@jest/globals";
 import type { TopicDefinition } from "@data-exporter/contracts";
 import { topics } from "@data-exporter/contracts";
 import { BusError, TopicDriftError, ensureTopics, namespacedTopic } from "../src/index.js";
 import { TestBus } from "./support/test-bus.js";
+
+// The integration project's testTimeout is not applied per project by jest, so set it where it is needed.
+jest.setTimeout(60_000);
 
 describe("ensureTopics", () => {
   let bus: TestBus;

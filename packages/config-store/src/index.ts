@@ -16,7 +16,11 @@ export {
   type ConfigTableNames,
   type ConfigTableNamesOptions,
 } from "./dynamodb/config-tables.js";
-export { DynamoDbConfigStore, type DynamoDbConfigStoreOptions, type DynamoDbSender } from "./dynamodb/dynamodb-config-store.js";
+export {
+  DynamoDbConfigStore,
+  type DynamoDbConfigStoreOptions,
+  type DynamoDbSender,
+} from "./dynamodb/dynamodb-config-store.js";
 export { createConfigTables, type CreateConfigTablesOptions } from "./dynamodb/create-config-tables.js";
 export { writeConfig, type WriteConfigOptions } from "./dynamodb/write-config.js";
 export { isRetryableDynamoDbError } from "./dynamodb/dynamodb-errors.js";

@@ -27,7 +27,13 @@ export const defaultSeedParams: SeedParams = Object.freeze({
 export const demoScales = Object.freeze({
   tiny: Object.freeze({ ...defaultSeedParams, ways: 20, observationsPerWayPerHour: 2 }),
   default: defaultSeedParams,
-  bench: Object.freeze({ ...defaultSeedParams, startDate: "2024-05-01", days: 1, ways: 1000, observationsPerWayPerHour: 42 }),
+  bench: Object.freeze({
+    ...defaultSeedParams,
+    startDate: "2024-05-01",
+    days: 1,
+    ways: 1000,
+    observationsPerWayPerHour: 42,
+  }),
 } satisfies Record<string, SeedParams>);
 
 export const defaultDemoSchema = "pm_internal";
@@ -37,14 +43,18 @@ const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 const maxTrafficRows = 200_000_000;
 
 function integerIn(problems: string[], name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be an integer in [${min}, ${max}], got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    problems.push(`${name} must be an integer in [${min}, ${max}], got ${value}`);
 }
 
 /** Checks every parameter and reports all problems at once; the values end up in SQL text, so this is strict. */
 export function validateSeedParams(params: SeedParams, schema: string): void {
   const problems: string[] = [];
-  if (!datePattern.test(params.startDate) || Number.isNaN(Date.parse(`${params.startDate}T00:00:00Z`)) ||
-      new Date(`${params.startDate}T00:00:00Z`).toISOString().slice(0, 10) !== params.startDate) {
+  if (
+    !datePattern.test(params.startDate) ||
+    Number.isNaN(Date.parse(`${params.startDate}T00:00:00Z`)) ||
+    new Date(`${params.startDate}T00:00:00Z`).toISOString().slice(0, 10) !== params.startDate
+  ) {
     problems.push(`startDate must be a calendar date YYYY-MM-DD, got ${JSON.stringify(params.startDate)}`);
   }
   integerIn(problems, "days", params.days, 1, 366);
@@ -54,7 +64,8 @@ export function validateSeedParams(params: SeedParams, schema: string): void {
   if (params.ways * params.observationsPerWayPerHour * params.days * 25 > maxTrafficRows) {
     problems.push(`ways × observationsPerWayPerHour × hours exceeds ${maxTrafficRows} traffic rows`);
   }
-  if (!schemaPattern.test(schema)) problems.push(`schema must match ${schemaPattern.source}, got ${JSON.stringify(schema)}`);
+  if (!schemaPattern.test(schema))
+    problems.push(`schema must match ${schemaPattern.source}, got ${JSON.stringify(schema)}`);
   if (problems.length > 0) throw new DemoParamsInvalidError(problems);
 }
 

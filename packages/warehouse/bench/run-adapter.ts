@@ -18,6 +18,7 @@ const warehouse = new PostgresWarehouse({
   orderByTime: order === "true",
 });
 const start = Date.UTC(2026, 0, 1);
+const started = performance.now();
 const result = await warehouse.unload({
   requestId: "00000000-0000-4000-8000-000000000000",
   mode: "ON_DEMAND",
@@ -37,4 +38,4 @@ const result = await warehouse.unload({
   issuedAt: Date.now(),
 });
 await warehouse.close();
-process.stdout.write(`${JSON.stringify({ rows: result.rows, bytes: result.bytes })}\n`);
+process.stdout.write(`${JSON.stringify({ rows: result.rows, bytes: result.bytes, unloadSeconds: (performance.now() - started) / 1000 })}\n`);

@@ -24,7 +24,7 @@ async function readParquet(bytes: Uint8Array): Promise<{ rows: Record<string, st
     const file = join(dir, "f.parquet");
     await writeFile(file, bytes);
     const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
-    const types = Object.fromEntries(described.getRowObjectsJson().map((r) => [String(r["column_name"]), String(r["column_type"])]));
+    const types = Object.fromEntries(described.getRowObjectsJson().map((r) => [r["column_name"] as string, r["column_type"] as string]));
     const names = Object.keys(types);
     const select = names.map((n) => `CAST("${n}" AS VARCHAR) AS "${n}"`).join(", ");
     const result = await connection.runAndReadAll(`SELECT ${select} FROM read_parquet('${file}')`);
@@ -184,7 +184,7 @@ for (const adapter of ADAPTERS) {
       const c = command({ windowStart: T0 + 48 * HOUR, windowEnd: T0 + 49 * HOUR, columns: [col("obs_time"), col("way_id"), col("speed_kmh"), col("travel_time_s"), col("label")] });
       const result = await warehouse.unload(c);
       const { rows } = await downloaded(result.files[0]!.key);
-      const byLabel = Object.fromEntries(rows.map((r) => [r["label"], r]));
+      const byLabel = Object.fromEntries(rows.map((r) => [r["label"] ?? "", r] as const));
       expect(byLabel["max"]).toMatchObject({ way_id: "9223372036854775807", travel_time_s: "99999999.99", obs_time: "2026-01-03 00:00:00+00" });
       expect(byLabel["min"]).toMatchObject({ way_id: "-9223372036854775808", travel_time_s: "-99999999.99", speed_kmh: "-inf", obs_time: "2026-01-03 00:00:00.001+00" });
       expect(byLabel["zero"]).toMatchObject({ travel_time_s: "0.01", speed_kmh: "-0.0" });

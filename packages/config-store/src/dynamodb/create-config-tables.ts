@@ -28,7 +28,12 @@ export async function createConfigTables(
   await Promise.all(configTableKinds.map((kind) => createTable(client, names[kind], configTableKeys[kind], options)));
 }
 
-async function createTable(client: DynamoDbSender, table: string, key: ConfigTableKey, options: CreateConfigTablesOptions): Promise<void> {
+async function createTable(
+  client: DynamoDbSender,
+  table: string,
+  key: ConfigTableKey,
+  options: CreateConfigTablesOptions,
+): Promise<void> {
   const keySchema: KeySchemaElement[] = [{ AttributeName: key.partitionKey, KeyType: "HASH" }];
   const attributes: AttributeDefinition[] = [{ AttributeName: key.partitionKey, AttributeType: "S" }];
   if (key.sortKey !== undefined) {
@@ -37,7 +42,12 @@ async function createTable(client: DynamoDbSender, table: string, key: ConfigTab
   }
   try {
     await client.send(
-      new CreateTableCommand({ TableName: table, KeySchema: keySchema, AttributeDefinitions: attributes, BillingMode: "PAY_PER_REQUEST" }),
+      new CreateTableCommand({
+        TableName: table,
+        KeySchema: keySchema,
+        AttributeDefinitions: attributes,
+        BillingMode: "PAY_PER_REQUEST",
+      }),
     );
   } catch (error) {
     if (errorName(error) !== "ResourceInUseException") throw toConfigStoreError(error, "create table", table);
@@ -46,7 +56,11 @@ async function createTable(client: DynamoDbSender, table: string, key: ConfigTab
   assertKeySchema(table, key, description);
 }
 
-async function waitUntilActive(client: DynamoDbSender, table: string, options: CreateConfigTablesOptions): Promise<TableDescription> {
+async function waitUntilActive(
+  client: DynamoDbSender,
+  table: string,
+  options: CreateConfigTablesOptions,
+): Promise<TableDescription> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const deadline = Date.now() + timeoutMs;

@@ -19,7 +19,9 @@ export function reportCaseDuplicates<T>(
       first.set(id, key(value));
       continue;
     }
-    const clash = Object.values(earlier).map((v) => JSON.stringify(v)).join("/");
+    const clash = Object.values(earlier)
+      .map((v) => JSON.stringify(v))
+      .join("/");
     issues.push({ table, key: key(value), attribute: undefined, reason: `same key as ${clash} ignoring letter case` });
   }
 }

@@ -56,7 +56,13 @@ export class DynamoDbConfigStore implements ExportConfigStore {
     const sources = decodeAll(sourceItems, this.context(this.names.sourceClassifications, issues), decodeSourceRule);
     const metrics = decodeAll(metricItems, this.context(this.names.metricClassifications, issues), decodeMetricRule);
     const n = this.names;
-    reportCaseDuplicates(n.exportTables, tables, (t) => ({ table_name: t.table }), (t) => t.table.toLowerCase(), issues);
+    reportCaseDuplicates(
+      n.exportTables,
+      tables,
+      (t) => ({ table_name: t.table }),
+      (t) => t.table.toLowerCase(),
+      issues,
+    );
     reportCaseDuplicates(
       n.columnClassifications,
       columns,
@@ -94,7 +100,12 @@ export class DynamoDbConfigStore implements ExportConfigStore {
     do {
       try {
         const page = await this.client.send(
-          new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: startKey, Limit: this.pageSize }),
+          new ScanCommand({
+            TableName: table,
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+            Limit: this.pageSize,
+          }),
         );
         items.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey;
@@ -106,7 +117,11 @@ export class DynamoDbConfigStore implements ExportConfigStore {
   }
 }
 
-function decodeAll<T>(items: readonly DynamoItem[], ctx: DecodeContext, decode: (item: DynamoItem, ctx: DecodeContext) => T | undefined): T[] {
+function decodeAll<T>(
+  items: readonly DynamoItem[],
+  ctx: DecodeContext,
+  decode: (item: DynamoItem, ctx: DecodeContext) => T | undefined,
+): T[] {
   const out: T[] = [];
   for (const item of items) {
     const value = decode(item, ctx);

@@ -15,7 +15,15 @@ const retryableNames = new Set([
 ]);
 
 /** Node socket errors seen when the endpoint is unreachable or drops the connection. */
-const retryableNetworkCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"]);
+const retryableNetworkCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+]);
 
 const networkCodeInMessage = new RegExp(`\\b(${[...retryableNetworkCodes].join("|")})\\b`);
 
@@ -54,7 +62,10 @@ export function toConfigStoreError(error: unknown, operation: string, table: str
   const name = errorName(error) ?? "Error";
   const detail = error instanceof Error ? error.message : String(error);
   if (name === "ResourceNotFoundException") {
-    return new ConfigStoreError("CONFIG_TABLE_NOT_FOUND", `${operation} ${table}: table does not exist`, { cause: error, table });
+    return new ConfigStoreError("CONFIG_TABLE_NOT_FOUND", `${operation} ${table}: table does not exist`, {
+      cause: error,
+      table,
+    });
   }
   return new ConfigStoreError("CONFIG_STORE_REQUEST_FAILED", `${operation} ${table} failed: ${name}: ${detail}`, {
     cause: error,

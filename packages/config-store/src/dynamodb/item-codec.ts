@@ -30,7 +30,12 @@ import type { ConfigItemIssue } from "../errors.js";
 import { configTableKeys } from "./config-tables.js";
 import { ItemReader, type DynamoItem, type UnknownAttributePolicy } from "./item-reader.js";
 
-export const treatmentKinds = ["keyed_hash", "round", "truncate_to_hour", "null"] as const satisfies readonly HwcTreatment["kind"][];
+export const treatmentKinds = [
+  "keyed_hash",
+  "round",
+  "truncate_to_hour",
+  "null",
+] as const satisfies readonly HwcTreatment["kind"][];
 
 export interface DecodeContext {
   /** Physical table name, for error messages. */
@@ -39,7 +44,11 @@ export interface DecodeContext {
   readonly unknownAttributes: UnknownAttributePolicy;
 }
 
-function reader(ctx: DecodeContext, item: DynamoItem, key: { partitionKey: string; sortKey?: string | undefined }): ItemReader {
+function reader(
+  ctx: DecodeContext,
+  item: DynamoItem,
+  key: { partitionKey: string; sortKey?: string | undefined },
+): ItemReader {
   const keyAttributes = key.sortKey === undefined ? [key.partitionKey] : [key.partitionKey, key.sortKey];
   return new ItemReader(ctx.table, item, keyAttributes, ctx.issues);
 }
@@ -69,7 +78,8 @@ export function decodeColumnRule(item: DynamoItem, ctx: DecodeContext): ColumnRu
   const classification = r.oneOf("classification", classificationCodes);
   const treatment = decodeTreatment(r, classification);
   if (classification === undefined) return finish(r, ctx, undefined);
-  const rule: ColumnRule = treatment === undefined ? { table, column, classification } : { table, column, classification, treatment };
+  const rule: ColumnRule =
+    treatment === undefined ? { table, column, classification } : { table, column, classification, treatment };
   return finish(r, ctx, rule);
 }
 

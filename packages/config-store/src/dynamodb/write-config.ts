@@ -45,10 +45,42 @@ export async function writeConfig(
 ): Promise<void> {
   const issues: ConfigItemIssue[] = [];
   const puts = [
-    ...encodeChecked(names.exportTables, content.tables, encodeExportTable, decodeExportTable, keyOf("exportTables"), lowerNames, issues),
-    ...encodeChecked(names.columnClassifications, content.rules.columns, encodeColumnRule, decodeColumnRule, keyOf("columnClassifications"), lowerNames, issues),
-    ...encodeChecked(names.sourceClassifications, content.rules.sources, encodeSourceRule, decodeSourceRule, keyOf("sourceClassifications"), (k) => k, issues),
-    ...encodeChecked(names.metricClassifications, content.rules.metrics, encodeMetricRule, decodeMetricRule, keyOf("metricClassifications"), lowerNames, issues),
+    ...encodeChecked(
+      names.exportTables,
+      content.tables,
+      encodeExportTable,
+      decodeExportTable,
+      keyOf("exportTables"),
+      lowerNames,
+      issues,
+    ),
+    ...encodeChecked(
+      names.columnClassifications,
+      content.rules.columns,
+      encodeColumnRule,
+      decodeColumnRule,
+      keyOf("columnClassifications"),
+      lowerNames,
+      issues,
+    ),
+    ...encodeChecked(
+      names.sourceClassifications,
+      content.rules.sources,
+      encodeSourceRule,
+      decodeSourceRule,
+      keyOf("sourceClassifications"),
+      (k) => k,
+      issues,
+    ),
+    ...encodeChecked(
+      names.metricClassifications,
+      content.rules.metrics,
+      encodeMetricRule,
+      decodeMetricRule,
+      keyOf("metricClassifications"),
+      lowerNames,
+      issues,
+    ),
   ];
   if (issues.length > 0) throw new ConfigItemInvalidError(issues);
   for (let i = 0; i < puts.length; i += BATCH_SIZE) {
@@ -85,11 +117,21 @@ function encodeChecked<T>(
   const puts = values.map((value) => ({ table, item: encode(value) }));
   for (const { item } of puts) decode(item, ctx);
   // Same rule as load(): keys that differ only in case are ambiguous; exact duplicates would fail the batch.
-  reportCaseDuplicates(table, puts, ({ item }) => key(item), ({ item }) => JSON.stringify(Object.values(normalise(key(item)))), issues);
+  reportCaseDuplicates(
+    table,
+    puts,
+    ({ item }) => key(item),
+    ({ item }) => JSON.stringify(Object.values(normalise(key(item)))),
+    issues,
+  );
   return puts;
 }
 
-async function writeBatch(client: DynamoDbSender, batch: readonly PendingPut[], options: WriteConfigOptions): Promise<void> {
+async function writeBatch(
+  client: DynamoDbSender,
+  batch: readonly PendingPut[],
+  options: WriteConfigOptions,
+): Promise<void> {
   const maxAttempts = options.maxAttempts ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 50;
   let requests: Record<string, WriteRequest[]> = {};
@@ -105,10 +147,14 @@ async function writeBatch(client: DynamoDbSender, batch: readonly PendingPut[], 
     if (left.length === 0) return;
     if (attempt >= maxAttempts) {
       const count = left.reduce((n, [, writes]) => n + writes.length, 0);
-      throw new ConfigStoreError("CONFIG_WRITE_INCOMPLETE", `${count} config items still unprocessed after ${attempt} attempts`, {
-        table: left[0]?.[0],
-        retryable: true,
-      });
+      throw new ConfigStoreError(
+        "CONFIG_WRITE_INCOMPLETE",
+        `${count} config items still unprocessed after ${attempt} attempts`,
+        {
+          table: left[0]?.[0],
+          retryable: true,
+        },
+      );
     }
     requests = Object.fromEntries(left);
     // Unprocessed items mean throttling: back off exponentially (with jitter) as the DynamoDB docs advise.

@@ -43,13 +43,26 @@ function bigConfig(): { tables: ExportTableConfig[]; rules: ClassificationRules 
   const classes = ["nr", "mx", "de", "hwc"] as const;
   const columns = Array.from({ length: 120 }, (_, i) => {
     const classification = classes[i % 4] ?? "nr";
-    const base = { table: `t${String(i % 30).padStart(2, "0")}`, column: `c${String(i).padStart(3, "0")}`, classification };
+    const base = {
+      table: `t${String(i % 30).padStart(2, "0")}`,
+      column: `c${String(i).padStart(3, "0")}`,
+      classification,
+    };
     if (classification !== "hwc") return base;
-    const treatments = [undefined, { kind: "keyed_hash" as const }, { kind: "round" as const, digits: 3 }, { kind: "truncate_to_hour" as const }, { kind: "null" as const }];
+    const treatments = [
+      undefined,
+      { kind: "keyed_hash" as const },
+      { kind: "round" as const, digits: 3 },
+      { kind: "truncate_to_hour" as const },
+      { kind: "null" as const },
+    ];
     const treatment = treatments[(i >> 2) % treatments.length];
     return treatment === undefined ? base : { ...base, treatment };
   });
-  const sources = Array.from({ length: 105 }, (_, i) => ({ source: `SRC${String(i).padStart(3, "0")}`, classification: classes[i % 4] ?? "nr" }));
+  const sources = Array.from({ length: 105 }, (_, i) => ({
+    source: `SRC${String(i).padStart(3, "0")}`,
+    classification: classes[i % 4] ?? "nr",
+  }));
   const metrics = Array.from({ length: 110 }, (_, i) => ({
     table: "way_metric_long",
     metric: `metric_${String(i).padStart(3, "0")}`,
@@ -87,14 +100,24 @@ describe("DynamoDbConfigStore against moto", () => {
     await writeConfig(client, names, bigConfig());
     const put = (table: string, item: Record<string, { S: string } | { N: string } | { BOOL: boolean }>) =>
       client.send(new PutItemCommand({ TableName: table, Item: item }));
-    await put(names.columnClassifications, { table_name: { S: "way" }, column_name: { S: "speed" }, classification: { S: "xx" } });
+    await put(names.columnClassifications, {
+      table_name: { S: "way" },
+      column_name: { S: "speed" },
+      classification: { S: "xx" },
+    });
     await put(names.columnClassifications, {
       table_name: { S: "way" },
       column_name: { S: "lat" },
       classification: { S: "hwc" },
       treatment: { S: "round" },
     });
-    await put(names.exportTables, { table_name: { S: "way" }, schema_name: { S: "pm" }, enabled: { S: "yes" }, on_demand_enabled: { BOOL: true }, time_colum: { S: "obs_time" } });
+    await put(names.exportTables, {
+      table_name: { S: "way" },
+      schema_name: { S: "pm" },
+      enabled: { S: "yes" },
+      on_demand_enabled: { BOOL: true },
+      time_colum: { S: "obs_time" },
+    });
     await put(names.sourceClassifications, { source: { S: "WAZE" } });
 
     const error = await new DynamoDbConfigStore(client, { tableNames: names }).load().catch((e: unknown) => e);
@@ -105,8 +128,16 @@ describe("DynamoDbConfigStore against moto", () => {
     const described = invalid.issues.map((i) => ({ table: i.table, key: i.key, attribute: i.attribute }));
     expect(described).toEqual(
       expect.arrayContaining([
-        { table: names.columnClassifications, key: { table_name: "way", column_name: "speed" }, attribute: "classification" },
-        { table: names.columnClassifications, key: { table_name: "way", column_name: "lat" }, attribute: "round_digits" },
+        {
+          table: names.columnClassifications,
+          key: { table_name: "way", column_name: "speed" },
+          attribute: "classification",
+        },
+        {
+          table: names.columnClassifications,
+          key: { table_name: "way", column_name: "lat" },
+          attribute: "round_digits",
+        },
         { table: names.exportTables, key: { table_name: "way" }, attribute: "enabled" },
         { table: names.exportTables, key: { table_name: "way" }, attribute: "time_colum" },
         { table: names.sourceClassifications, key: { source: "WAZE" }, attribute: "classification" },
@@ -119,17 +150,30 @@ describe("DynamoDbConfigStore against moto", () => {
   it("reports rules whose keys differ only in letter case", async () => {
     const names = await freshTables(client);
     await client.send(
-      new PutItemCommand({ TableName: names.columnClassifications, Item: { table_name: { S: "way" }, column_name: { S: "Way_Name" }, classification: { S: "nr" } } }),
+      new PutItemCommand({
+        TableName: names.columnClassifications,
+        Item: { table_name: { S: "way" }, column_name: { S: "Way_Name" }, classification: { S: "nr" } },
+      }),
     );
     await client.send(
-      new PutItemCommand({ TableName: names.columnClassifications, Item: { table_name: { S: "WAY" }, column_name: { S: "way_name" }, classification: { S: "de" } } }),
+      new PutItemCommand({
+        TableName: names.columnClassifications,
+        Item: { table_name: { S: "WAY" }, column_name: { S: "way_name" }, classification: { S: "de" } },
+      }),
     );
     await expect(new DynamoDbConfigStore(client, { tableNames: names }).load()).rejects.toThrow(/ignoring letter case/);
   });
 
   it("refuses to write config that load would reject", async () => {
     const names = await freshTables(client);
-    const bad = { tables: [], rules: { columns: [{ table: "way", column: "x", classification: "nr" as const, treatment: { kind: "null" as const } }], sources: [], metrics: [] } };
+    const bad = {
+      tables: [],
+      rules: {
+        columns: [{ table: "way", column: "x", classification: "nr" as const, treatment: { kind: "null" as const } }],
+        sources: [],
+        metrics: [],
+      },
+    };
     await expect(writeConfig(client, names, bad)).rejects.toThrow(/only valid for classification hwc/);
     expect((await new DynamoDbConfigStore(client, { tableNames: names }).load()).rules.columns).toEqual([]);
   });
@@ -152,7 +196,10 @@ describe("DynamoDbConfigStore against moto", () => {
         BillingMode: "PAY_PER_REQUEST",
       }),
     );
-    await expect(createConfigTables(client, names)).rejects.toMatchObject({ code: "CONFIG_TABLE_SCHEMA_MISMATCH", table: names.sourceClassifications });
+    await expect(createConfigTables(client, names)).rejects.toMatchObject({
+      code: "CONFIG_TABLE_SCHEMA_MISMATCH",
+      table: names.sourceClassifications,
+    });
   });
 
   it("marks an unreachable endpoint as retryable", async () => {

@@ -13,7 +13,11 @@ function ctx(unknownAttributes: UnknownAttributePolicy = "reject"): DecodeContex
   return { table: "data_column_classification", issues: [], unknownAttributes };
 }
 
-const column = (extra: DynamoItem): DynamoItem => ({ table_name: { S: "cctv" }, column_name: { S: "latitude" }, ...extra });
+const column = (extra: DynamoItem): DynamoItem => ({
+  table_name: { S: "cctv" },
+  column_name: { S: "latitude" },
+  ...extra,
+});
 
 describe("column rule items", () => {
   it("round-trips every treatment", () => {
@@ -34,13 +38,38 @@ describe("column rule items", () => {
     ["unknown code", { classification: { S: "NR" } }, "classification", "unknown value"],
     ["missing code", {}, "classification", "is missing"],
     ["code of wrong type", { classification: { N: "1" } }, "classification", "must be a string (S), got N"],
-    ["treatment on nr", { classification: { S: "nr" }, treatment: { S: "null" } }, "treatment", "only valid for classification hwc"],
+    [
+      "treatment on nr",
+      { classification: { S: "nr" }, treatment: { S: "null" } },
+      "treatment",
+      "only valid for classification hwc",
+    ],
     ["unknown treatment", { classification: { S: "hwc" }, treatment: { S: "blur" } }, "treatment", "unknown value"],
     ["round without digits", { classification: { S: "hwc" }, treatment: { S: "round" } }, "round_digits", "is missing"],
-    ["fractional digits", { classification: { S: "hwc" }, treatment: { S: "round" }, round_digits: { N: "2.5" } }, "round_digits", "integer"],
-    ["digits out of range", { classification: { S: "hwc" }, treatment: { S: "round" }, round_digits: { N: "11" } }, "round_digits", "integer"],
-    ["digits without round", { classification: { S: "hwc" }, treatment: { S: "null" }, round_digits: { N: "3" } }, "round_digits", "only valid with treatment round"],
-    ["digits without treatment", { classification: { S: "hwc" }, round_digits: { N: "3" } }, "round_digits", "only valid with treatment round"],
+    [
+      "fractional digits",
+      { classification: { S: "hwc" }, treatment: { S: "round" }, round_digits: { N: "2.5" } },
+      "round_digits",
+      "integer",
+    ],
+    [
+      "digits out of range",
+      { classification: { S: "hwc" }, treatment: { S: "round" }, round_digits: { N: "11" } },
+      "round_digits",
+      "integer",
+    ],
+    [
+      "digits without round",
+      { classification: { S: "hwc" }, treatment: { S: "null" }, round_digits: { N: "3" } },
+      "round_digits",
+      "only valid with treatment round",
+    ],
+    [
+      "digits without treatment",
+      { classification: { S: "hwc" }, round_digits: { N: "3" } },
+      "round_digits",
+      "only valid with treatment round",
+    ],
     ["unknown attribute", { classification: { S: "nr" }, note: { S: "x" } }, "note", "not a known attribute"],
   ])("rejects %s", (_name, extra, attribute, reason) => {
     const c = ctx();
@@ -87,7 +116,12 @@ describe("export table items", () => {
 
   it("lists every problem of one item", () => {
     const c = ctx();
-    const item: DynamoItem = { table_name: { S: "way" }, schema_name: { S: " " }, enabled: { S: "true" }, time_column: { N: "1" } };
+    const item: DynamoItem = {
+      table_name: { S: "way" },
+      schema_name: { S: " " },
+      enabled: { S: "true" },
+      time_column: { N: "1" },
+    };
     expect(decodeExportTable(item, c)).toBeUndefined();
     expect(c.issues.map((i) => i.attribute)).toEqual(["schema_name", "enabled", "on_demand_enabled", "time_column"]);
   });

@@ -1,4 +1,10 @@
-import type { ClassificationRules, ColumnRule, ExportTableConfig, MetricRule, SourceRule } from "@data-exporter/classification";
+import type {
+  ClassificationRules,
+  ColumnRule,
+  ExportTableConfig,
+  MetricRule,
+  SourceRule,
+} from "@data-exporter/classification";
 import { defaultDemoSchema } from "../seed-params.js";
 
 /** export_tables plus the three rule sets for the demo tables. */
@@ -33,14 +39,39 @@ function tables(schema: string): ExportTableConfig[] {
   return [
     dimension(schema, "way"),
     dimension(schema, "cctv"),
-    { table: "traffic_observation", schema, enabled: true, onDemandEnabled: true, timeColumn: "obs_time", sourceColumn: "source", metricColumn: null },
-    { table: "way_metric_long", schema, enabled: true, onDemandEnabled: true, timeColumn: "obs_time", sourceColumn: "source", metricColumn: "metric_name" },
+    {
+      table: "traffic_observation",
+      schema,
+      enabled: true,
+      onDemandEnabled: true,
+      timeColumn: "obs_time",
+      sourceColumn: "source",
+      metricColumn: null,
+    },
+    {
+      table: "way_metric_long",
+      schema,
+      enabled: true,
+      onDemandEnabled: true,
+      timeColumn: "obs_time",
+      sourceColumn: "source",
+      metricColumn: "metric_name",
+    },
     // Configured but switched off: the planner must skip it in both modes.
-    { table: "internal_audit_log", schema, enabled: false, onDemandEnabled: false, timeColumn: "occurred_at", sourceColumn: null, metricColumn: null },
+    {
+      table: "internal_audit_log",
+      schema,
+      enabled: false,
+      onDemandEnabled: false,
+      timeColumn: "occurred_at",
+      sourceColumn: null,
+      metricColumn: null,
+    },
   ];
 }
 
-const nr = (table: string, ...columns: string[]): ColumnRule[] => columns.map((column) => ({ table, column, classification: "nr" }));
+const nr = (table: string, ...columns: string[]): ColumnRule[] =>
+  columns.map((column) => ({ table, column, classification: "nr" }));
 
 const columns: ColumnRule[] = [
   // way: plain dimension; the long GeoJSON column is exported as is, the editor's e-mail never.
@@ -59,7 +90,12 @@ const columns: ColumnRule[] = [
   // traffic_observation: the mx speed, a keyed-hash pseudonym, a de measure.
   ...nr("traffic_observation", "obs_time", "way_id", "source", "travel_time_s", "probe_count"),
   { table: "traffic_observation", column: "speed_kmh", classification: "mx" },
-  { table: "traffic_observation", column: "probe_vehicle_id", classification: "hwc", treatment: { kind: "keyed_hash" } },
+  {
+    table: "traffic_observation",
+    column: "probe_vehicle_id",
+    classification: "hwc",
+    treatment: { kind: "keyed_hash" },
+  },
   { table: "traffic_observation", column: "confidence", classification: "de" },
 
   // way_metric_long: rows are filtered by source and by metric.

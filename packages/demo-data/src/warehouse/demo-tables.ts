@@ -13,7 +13,8 @@ export interface DemoTable {
   readonly indexes?: readonly string[];
 }
 
-const col = (name: string, type: string, notNull = false): DemoColumn => (notNull ? { name, type, notNull } : { name, type });
+const col = (name: string, type: string, notNull = false): DemoColumn =>
+  notNull ? { name, type, notNull } : { name, type };
 
 export const wayTable: DemoTable = {
   name: "way",
@@ -85,7 +86,13 @@ export const internalAuditLogTable: DemoTable = {
   indexes: ["occurred_at"],
 };
 
-export const demoTables: readonly DemoTable[] = [wayTable, cctvTable, trafficObservationTable, wayMetricLongTable, internalAuditLogTable];
+export const demoTables: readonly DemoTable[] = [
+  wayTable,
+  cctvTable,
+  trafficObservationTable,
+  wayMetricLongTable,
+  internalAuditLogTable,
+];
 
 export type DemoTableName = "way" | "cctv" | "traffic_observation" | "way_metric_long" | "internal_audit_log";
 
@@ -98,7 +105,14 @@ export const demoSources = [
 ] as const;
 
 /** Metrics of way_metric_long, one row each per way per hour. */
-export const demoMetrics = ["volume", "occupancy", "queue_length", "incident_flag", "driver_count", "unknown_metric"] as const;
+export const demoMetrics = [
+  "volume",
+  "occupancy",
+  "queue_length",
+  "incident_flag",
+  "driver_count",
+  "unknown_metric",
+] as const;
 
 export const roadClasses = [
   { roadClass: "motorway", speedLimitKmh: 100 },
@@ -122,7 +136,8 @@ export function createTableSql(schema: string, table: DemoTable): string {
 export function indexSql(schema: string, table: DemoTable): string[] {
   const target = `${quoteIdent(schema)}.${quoteIdent(table.name)}`;
   const out: string[] = [];
-  if (table.primaryKey !== undefined) out.push(`ALTER TABLE ${target} ADD PRIMARY KEY (${table.primaryKey.map(quoteIdent).join(", ")})`);
+  if (table.primaryKey !== undefined)
+    out.push(`ALTER TABLE ${target} ADD PRIMARY KEY (${table.primaryKey.map(quoteIdent).join(", ")})`);
   for (const column of table.indexes ?? []) {
     out.push(`CREATE INDEX ${quoteIdent(`${table.name}_${column}_idx`)} ON ${target} (${quoteIdent(column)})`);
   }

@@ -32,8 +32,26 @@ const nullShare = 0.05;
 const roadClassNames = roadClasses.map((r) => r.roadClass);
 const speedLimits = `ARRAY[${roadClasses.map((r) => r.speedLimitKmh).join(", ")}]::int[]`;
 const streetNames = [
-  "Flinders", "Swanston", "Elizabeth", "Collins", "Bourke", "Lonsdale", "Spencer", "Queen", "William", "King",
-  "Hoddle", "Punt", "Chapel", "Sydney", "Nicholson", "Lygon", "Brunswick", "Smith", "Victoria", "Alexandra",
+  "Flinders",
+  "Swanston",
+  "Elizabeth",
+  "Collins",
+  "Bourke",
+  "Lonsdale",
+  "Spencer",
+  "Queen",
+  "William",
+  "King",
+  "Hoddle",
+  "Punt",
+  "Chapel",
+  "Sydney",
+  "Nicholson",
+  "Lygon",
+  "Brunswick",
+  "Smith",
+  "Victoria",
+  "Alexandra",
 ];
 const streetSuffixes = ["Road", "Street", "Avenue", "Parade", "Highway", "Boulevard"];
 
@@ -69,8 +87,9 @@ function sometimesNull(seed: number, salt: Parameters<typeof uniform>[1], key: s
 export function wayInsert(schema: string, p: SeedParams): GenerationPlan {
   const s = p.seed;
   const points = `(120 + ${uniformInt(s, "wayPoints", "w", 180)})`;
-  const lon = `round((lon0 + pt * dlon + ${uniform(s, "wayJitter", "w * 1000 + pt")} * 0.00005)::numeric, 6)`;
-  const lat = `round((lat0 + pt * dlat + ${uniform(s, "wayJitter", "w * 1000 + pt + 500")} * 0.00005)::numeric, 6)`;
+  // Float rounding to 6 decimals prints as at most 6 decimals (shortest round-trip output) and is ~3x faster than numeric.
+  const lon = `round((lon0 + pt * dlon + ${uniform(s, "wayJitter", "w * 1000 + pt")} * 0.00005) * 1000000) / 1000000`;
+  const lat = `round((lat0 + pt * dlat + ${uniform(s, "wayJitter", "w * 1000 + pt + 500")} * 0.00005) * 1000000) / 1000000`;
   const sql = `${target(schema, wayTable)}
 SELECT w,
   (${textArray(streetNames)})[1 + ${uniformInt(s, "wayName", "w", streetNames.length)}] || ' '

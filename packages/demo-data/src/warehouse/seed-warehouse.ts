@@ -60,7 +60,12 @@ export async function seedWarehouse(pool: PgPoolLike, options: SeedWarehouseOpti
   }
 }
 
-async function seedInTransaction(client: PoolClient, schema: string, params: SeedParams, force: boolean): Promise<SeedResult> {
+async function seedInTransaction(
+  client: PoolClient,
+  schema: string,
+  params: SeedParams,
+  force: boolean,
+): Promise<SeedResult> {
   const s = quoteIdent(schema);
   // Serialises concurrent seeders of one schema (parallel test files) without blocking other schemas.
   await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`demo-data:${schema}`]);
@@ -70,9 +75,10 @@ async function seedInTransaction(client: PoolClient, schema: string, params: See
       params jsonb NOT NULL, row_counts jsonb NOT NULL, seeded_at timestamptz NOT NULL)`,
   );
   const window = await computeWindow(client, params);
-  const marker = await client.query<MarkerRow>(`SELECT generator_version, params, row_counts FROM ${s}.demo_seed WHERE params = $1::jsonb`, [
-    JSON.stringify(params),
-  ]);
+  const marker = await client.query<MarkerRow>(
+    `SELECT generator_version, params, row_counts FROM ${s}.demo_seed WHERE params = $1::jsonb`,
+    [JSON.stringify(params)],
+  );
   const existing = marker.rows[0];
   if (!force && existing?.generator_version === generatorVersion && (await allTablesExist(client, schema))) {
     return { schema, params, skipped: true, rowCounts: existing.row_counts, window, timingsMs: {} };
@@ -92,7 +98,10 @@ async function seedInTransaction(client: PoolClient, schema: string, params: See
     const inserted = await client.query(plan.sql, plan.usesWindowStart ? [window.start] : []);
     timingsMs[plan.table.name] = Math.round(performance.now() - t0);
     if (inserted.rowCount !== plan.expectedRows) {
-      throw new DemoDataError("DEMO_SEED_FAILED", `${plan.table.name}: inserted ${inserted.rowCount} rows, expected ${plan.expectedRows}`);
+      throw new DemoDataError(
+        "DEMO_SEED_FAILED",
+        `${plan.table.name}: inserted ${inserted.rowCount} rows, expected ${plan.expectedRows}`,
+      );
     }
     rowCounts[plan.table.name as DemoTableName] = plan.expectedRows;
   }
@@ -140,7 +149,11 @@ function toSeedError(error: unknown, schema: string): DemoDataError {
   if (error instanceof DemoDataError) return error;
   const code = (error as { code?: unknown }).code;
   const retryable =
-    typeof code === "string" && (connectionLost.has(code) || code === "40001" || code === "40P01" || /^E[A-Z]+$/.test(code));
+    typeof code === "string" &&
+    (connectionLost.has(code) || code === "40001" || code === "40P01" || /^E[A-Z]+$/.test(code));
   const message = error instanceof Error ? error.message : String(error);
-  return new DemoDataError("DEMO_SEED_FAILED", `seeding schema ${schema} failed: ${message}`, { cause: error, retryable });
+  return new DemoDataError("DEMO_SEED_FAILED", `seeding schema ${schema} failed: ${message}`, {
+    cause: error,
+    retryable,
+  });
 }

@@ -64,7 +64,10 @@ export function textArray(values: readonly string[]): string {
 }
 
 /** Picks from an array by a weighted uniform draw: CASE over cumulative shares. */
-export function weightedPick(u: string, choices: readonly { readonly value: string; readonly share: number }[]): string {
+export function weightedPick(
+  u: string,
+  choices: readonly { readonly value: string; readonly share: number }[],
+): string {
   let cumulative = 0;
   const branches = choices.slice(0, -1).map((c) => {
     cumulative += c.share;

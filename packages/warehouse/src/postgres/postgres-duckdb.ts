@@ -42,7 +42,7 @@ export function duckString(value: string): string {
 type Row = Record<string, unknown>;
 
 async function rows(connection: DuckDBConnection, sql: string): Promise<Row[]> {
-  return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Row[];
+  return (await connection.runAndReadAll(sql)).getRowObjectsJS();
 }
 
 const PROBE =
@@ -129,7 +129,8 @@ async function readSchema(connection: DuckDBConnection, path: string): Promise<P
     `SELECT name, type, logical_type, converted_type, precision, scale, repetition_type, duckdb_type
        FROM parquet_schema(${duckString(path)}) WHERE num_children IS NULL ORDER BY column_id`,
   );
-  const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+  const text = (v: unknown): string | null =>
+    v === null || v === undefined ? null : typeof v === "string" || typeof v === "number" || typeof v === "bigint" ? String(v) : JSON.stringify(v);
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
   return schema.map((c) => ({
     name: String(c["name"]),

@@ -1,0 +1,105 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import pg from "pg";
+import { configTableNames } from "@data-exporter/config-store";
+import { seedDemoConfig, seedWarehouse, type SeedParams, type SeedResult } from "@data-exporter/demo-data";
+import { S3ObjectStore } from "@data-exporter/object-store";
+import type { StackEndpoints } from "../../infra/local/stack.js";
+
+/** Names that isolate one deployment of the exporter on a shared stack (npm start, or one test run). */
+export interface DeploymentNames {
+  /** Kafka topic prefix ("" for npm start). */
+  readonly topicNamespace: string;
+  readonly bucket: string;
+  /** First segment of object keys. */
+  readonly exportEnv: string;
+  /** Prefix of the DynamoDB configuration tables. */
+  readonly configTablePrefix: string;
+  /** PostgreSQL schema of the status read model. */
+  readonly statusSchema: string;
+  /** Warehouse schema holding the demo tables. */
+  readonly warehouseSchema: string;
+  readonly snsTopicName: string;
+  /** An SQS queue subscribed to the SNS topic, so people and tests can read the notifications. */
+  readonly notificationQueueName: string;
+}
+
+export const defaultDeployment: DeploymentNames = {
+  topicNamespace: "",
+  bucket: "data-exporter-local",
+  exportEnv: "dev",
+  configTablePrefix: "",
+  statusSchema: "de_internal",
+  warehouseSchema: "pm_internal",
+  snsTopicName: "data-exporter-notifications",
+  notificationQueueName: "data-exporter-notifications-inbox",
+};
+
+export interface ProvisionedDeployment {
+  readonly names: DeploymentNames;
+  readonly snsTopicArn: string;
+  readonly notificationQueueUrl: string;
+  readonly seed: SeedResult;
+  /** Environment of every service of this deployment (each takes what its config schema names). */
+  readonly serviceEnv: Record<string, string>;
+}
+
+/**
+ * Creates what the services expect to exist (bucket, SNS topic with an SQS inbox, DynamoDB configuration with the
+ * demo classification) and loads the demo warehouse data. Idempotent: a second run reuses everything.
+ */
+export async function provisionDeployment(
+  endpoints: StackEndpoints,
+  names: DeploymentNames,
+  seedParams: SeedParams,
+  stackEnv: Readonly<Record<string, string>>,
+): Promise<ProvisionedDeployment> {
+  // Credentials come from the SDK chain: the stack's environment (AWS_ACCESS_KEY_ID=test for the emulator).
+  const aws = { region: endpoints.awsRegion, endpoint: endpoints.awsEndpointUrl };
+  await S3ObjectStore.fromConfig({ bucket: names.bucket, ...aws, forcePathStyle: true }).ensureBucket();
+
+  const sns = new SNSClient(aws);
+  const sqs = new SQSClient(aws);
+  const dynamo = new DynamoDBClient(aws);
+  try {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: names.snsTopicName }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: names.notificationQueueName }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: Attributes?.QueueArn }));
+
+    await seedDemoConfig(dynamo, configTableNames({ prefix: names.configTablePrefix }), { schema: names.warehouseSchema });
+
+    const pool = new pg.Pool({ connectionString: endpoints.warehouseUrl, max: 1 });
+    let seed: SeedResult;
+    try {
+      seed = await seedWarehouse(pool, { ...seedParams, schema: names.warehouseSchema });
+    } finally {
+      await pool.end();
+    }
+    if (!TopicArn || !QueueUrl) throw new Error("the AWS emulator did not return the SNS topic or SQS queue");
+    return {
+      names,
+      snsTopicArn: TopicArn,
+      notificationQueueUrl: QueueUrl,
+      seed,
+      serviceEnv: {
+        ...stackEnv,
+        TOPIC_NAMESPACE: names.topicNamespace,
+        EXPORT_BUCKET: names.bucket,
+        EXPORT_ENV: names.exportEnv,
+        CONFIG_TABLE_PREFIX: names.configTablePrefix,
+        STATUS_SCHEMA: names.statusSchema,
+        SNS_TOPIC_ARN: TopicArn,
+        S3_FORCE_PATH_STYLE: "true",
+        // A fixed key for the local demo only; deployments take it from a secret store.
+        HASH_KEY: "local-demo-hash-key-not-a-secret",
+        LOG_LEVEL: "info",
+      },
+    };
+  } finally {
+    sns.destroy();
+    sqs.destroy();
+    dynamo.destroy();
+  }
+}

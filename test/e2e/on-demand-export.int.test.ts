@@ -1,0 +1,203 @@
+import { createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { createKafka } from "@data-exporter/bus";
+import { topics } from "@data-exporter/contracts";
+import pg from "pg";
+import { graphql, requestData, waitForExport, type RequestStatusResult } from "../../scripts/lib/graphql-client.js";
+import { startDeployment, type TestDeployment } from "../support/deployment.js";
+import { readParquet } from "../support/parquet.js";
+
+/**
+ * The whole on-demand flow on the real local stack: GraphQL → Kafka → planner → unloader (PostgreSQL → DuckDB →
+ * Parquet → S3) → status tracker → presigned links. The expected rows come from hand-written SQL over the warehouse
+ * that applies the demo classification independently of the classification engine.
+ */
+let deployment: TestDeployment;
+let status: RequestStatusResult;
+let pool: pg.Pool;
+let startTime: number;
+let endTime: number;
+
+beforeAll(async () => {
+  deployment = await startDeployment({ label: "ondemand" });
+  pool = new pg.Pool({ connectionString: process.env.WAREHOUSE_URL, max: 2 });
+  startTime = Math.floor(deployment.seed.window.start.getTime() / 1000);
+  endTime = startTime + 86_400;
+  const requestId = await requestData(deployment.graphqlUrl, startTime, endTime);
+  status = await waitForExport(deployment.graphqlUrl, requestId, 120_000);
+}, 240_000);
+
+afterAll(async () => {
+  await pool?.end();
+  await deployment?.stop();
+});
+
+const schema = (): string => deployment.names.warehouseSchema;
+const hashKey = (): string => deployment.serviceEnv.HASH_KEY ?? "";
+const window = (): [string, string] => [new Date(startTime * 1000).toISOString(), new Date(endTime * 1000).toISOString()];
+
+/** The demo classification written out by hand: what each table's export must hold. */
+const oracle: Record<string, { columns: string[]; sql: () => string; params?: () => unknown[] }> = {
+  way: {
+    columns: ["way_id", "way_name", "road_class", "speed_limit_kmh", "length_m", "geoj_way_feature"],
+    sql: () => `SELECT way_id, way_name, road_class, speed_limit_kmh, length_m, geoj_way_feature FROM ${schema()}.way`,
+  },
+  cctv: {
+    columns: ["cctv_id", "way_id", "label", "latitude", "longitude", "stream_url", "installed_at"],
+    sql: () =>
+      `SELECT cctv_id, way_id, label, round(latitude::numeric, 3) AS latitude, round(longitude::numeric, 3) AS longitude,
+              NULL::text AS stream_url, date_trunc('hour', installed_at) AS installed_at FROM ${schema()}.cctv`,
+  },
+  traffic_observation: {
+    columns: ["obs_time", "way_id", "source", "speed_kmh", "travel_time_s", "probe_count", "probe_vehicle_id"],
+    sql: () =>
+      `SELECT obs_time, way_id, source, CASE WHEN source = 'FUSION' THEN speed_kmh END AS speed_kmh, travel_time_s,
+              probe_count, probe_vehicle_id
+       FROM ${schema()}.traffic_observation
+       WHERE source IN ('FUSION', 'TOMTOM') AND obs_time >= $1 AND obs_time < $2`,
+    params: window,
+  },
+  way_metric_long: {
+    columns: ["obs_time", "way_id", "source", "metric_name", "metric_value"],
+    sql: () =>
+      `SELECT obs_time, way_id, source, metric_name, metric_value FROM ${schema()}.way_metric_long
+       WHERE source IN ('FUSION', 'TOMTOM') AND metric_name IN ('volume', 'occupancy', 'queue_length', 'incident_flag')
+         AND obs_time >= $1 AND obs_time < $2`,
+    params: window,
+  },
+};
+
+function canonical(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(12);
+  if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) return canonical(Number(value));
+  return String(value);
+}
+
+const rowKey = (row: Record<string, unknown>, columns: string[]): string => columns.map((c) => canonical(row[c])).join("|");
+
+async function download(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+describe("on-demand export of one demo day", () => {
+  it("completes with progress 100 and links for every enabled table", () => {
+    expect(status.status).toBe("Completed");
+    expect(status.progress).toBe(100);
+    expect(Object.keys(status.dataRequestDownloadLinks).sort()).toEqual(Object.keys(oracle).sort());
+    expect(status.skippedTables).toEqual([{ table: "internal_audit_log", reason: expect.stringMatching(/disabled/) as unknown }]);
+    for (const table of status.tables) expect(table).toMatchObject({ status: "COMPLETED", attempts: 1, errorKind: null });
+  });
+
+  it.each(Object.keys(oracle))("%s: the Parquet files hold exactly the classified rows of the window", async (table) => {
+    const expected = oracle[table]!;
+    const links = status.dataRequestDownloadLinks[table] ?? [];
+    expect(links.length).toBeGreaterThan(0);
+    const actualRows: Record<string, unknown>[] = [];
+    for (const link of links) {
+      expect(link).toContain("X-Amz-Expires=86400");
+      const file = await readParquet(await download(link));
+      expect(file.columns).toEqual(expected.columns);
+      actualRows.push(...file.rows);
+    }
+    const { rows: expectedRows } = await pool.query(expected.sql(), expected.params?.() ?? []);
+    expect(expectedRows.length).toBeGreaterThan(0);
+    expect(actualRows.length).toBe(expectedRows.length);
+    expect(status.tables.find((t) => t.tableName === table)?.rows).toBe(expectedRows.length);
+
+    const compared = expected.columns.filter((c) => c !== "probe_vehicle_id");
+    const actualKeys = actualRows.map((row) => rowKey(row, compared)).sort();
+    const expectedKeys = expectedRows.map((row: Record<string, unknown>) => rowKey(row, compared)).sort();
+    expect(actualKeys).toEqual(expectedKeys);
+
+    if (table === "traffic_observation") {
+      // hwc keyed hash: HMAC-SHA256 of the text value with the unloader's key; the raw id never leaves.
+      const expectedHashes = expectedRows
+        .map((row: { probe_vehicle_id: string | null }) =>
+          row.probe_vehicle_id === null ? "null" : createHmac("sha256", hashKey()).update(row.probe_vehicle_id).digest("hex"),
+        )
+        .sort();
+      expect(actualRows.map((row) => canonical(row.probe_vehicle_id)).sort()).toEqual(expectedHashes);
+      const tomtom = actualRows.filter((row) => row.source === "TOMTOM");
+      expect(tomtom.length).toBeGreaterThan(0);
+      expect(tomtom.every((row) => row.speed_kmh === null)).toBe(true);
+    }
+  });
+
+  it("never exports a de, unclassified or deny-listed column, and says why in the manifest", async () => {
+    const forbidden = ["updated_by_email", "created_at", "operator_email", "confidence", "actor_email"];
+    for (const table of status.tables) {
+      for (const file of table.files) {
+        const parquet = await readParquet(await download(file.url));
+        expect(parquet.columns.filter((c) => forbidden.includes(c))).toEqual([]);
+      }
+      const manifest = JSON.parse(new TextDecoder().decode(await download(table.manifestUrl ?? ""))) as {
+        totalRows: number;
+        files: { key: string; rows: number; sha256: string }[];
+        audit: { column: string; action: string; rule: string }[];
+      };
+      expect(manifest.totalRows).toBe(table.rows);
+      expect(manifest.files.map((f) => f.key)).toEqual(table.files.map((f) => f.key));
+      if (table.tableName === "cctv") {
+        expect(manifest.audit.find((d) => d.column === "operator_email")).toMatchObject({ action: "REMOVED", rule: expect.stringMatching(/^deny-pattern/) as unknown });
+      }
+      if (table.tableName === "way") {
+        expect(manifest.audit.find((d) => d.column === "created_at")).toMatchObject({ action: "REMOVED", rule: "unclassified" });
+      }
+    }
+  });
+});
+
+describe("requestData and requestStatus input errors", () => {
+  async function requestedCount(): Promise<number> {
+    const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-offsets" });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(`${deployment.names.topicNamespace}${topics.exportRequested.name}`);
+      return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  // Windows are built lazily: the demo day is known only once the deployment is up.
+  it.each<[string, () => [number, number], RegExp]>([
+    ["end not after start", () => [startTime, startTime], /must be after startTime/],
+    ["a window longer than a day", () => [startTime, startTime + 86_401], /at most 86400 s/],
+    ["a negative start", () => [-100, 100], /must not be negative/],
+    ["an absurd (non-epoch) start", () => [1_000, 2_000], /before 2000-01-01/],
+  ])("rejects %s with BAD_USER_INPUT and publishes nothing", async (_case, window, message) => {
+    const before = await requestedCount();
+    const [s, e] = window();
+    const result = await graphql<{ requestData: string }>(
+      deployment.graphqlUrl,
+      `mutation ($s: Int!, $e: Int!) { requestData(startTime: $s, endTime: $e) }`,
+      { s, e },
+    );
+    expect(result.data).toBeFalsy();
+    expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(result.errors?.[0]?.message).toMatch(message);
+    expect(await requestedCount()).toBe(before);
+  });
+
+  it("answers the seed's status for an unknown request id, as a mutation and as a query", async () => {
+    const id = "00000000-0000-4000-8000-000000000000";
+    const mutation = await graphql<{ requestStatus: { status: string; progress: number } }>(
+      deployment.graphqlUrl,
+      `mutation { requestStatus(requestId: "${id}") { status progress dataRequestDownloadLinks } }`,
+    );
+    expect(mutation.data?.requestStatus).toEqual({ status: "Request has not been requested", progress: 0, dataRequestDownloadLinks: {} });
+    const query = await graphql<{ requestStatus: { status: string } }>(deployment.graphqlUrl, `{ requestStatus(requestId: "${id}") { status } }`);
+    expect(query.data?.requestStatus.status).toBe("Request has not been requested");
+  });
+
+  it("rejects a request id that is not a UUID", async () => {
+    const result = await graphql(deployment.graphqlUrl, `{ requestStatus(requestId: "x'; drop table request_table") { status } }`);
+    expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});

@@ -1,0 +1,90 @@
+import { randomBytes } from "node:crypto";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { demoScales, type SeedParams } from "@data-exporter/demo-data";
+import type { StackEndpoints } from "../../infra/local/stack.js";
+import { defaultDeployment, provisionDeployment, type DeploymentNames, type ProvisionedDeployment } from "../../scripts/lib/provision.js";
+import { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "../../scripts/lib/services.js";
+import { freePort } from "./free-port.js";
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The stack the jest global setup started, read back from the environment it exported. */
+export function stackFromEnv(): { endpoints: StackEndpoints; env: Record<string, string> } {
+  const need = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: run the tests through npm test (the jest global setup sets it)`);
+    return value;
+  };
+  const endpoints: StackEndpoints = {
+    kafkaBrokers: need("KAFKA_BROKERS"),
+    postgresAdminUrl: process.env.POSTGRES_ADMIN_URL ?? need("DATABASE_URL"),
+    databaseUrl: need("DATABASE_URL"),
+    warehouseUrl: need("WAREHOUSE_URL"),
+    awsEndpointUrl: need("AWS_ENDPOINT_URL"),
+    awsRegion: process.env.AWS_REGION ?? "ap-southeast-2",
+    duckdbPostgresExtension: need("DUCKDB_POSTGRES_EXTENSION"),
+  };
+  const keys = ["KAFKA_BROKERS", "DATABASE_URL", "WAREHOUSE_URL", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DUCKDB_POSTGRES_EXTENSION"];
+  const env = Object.fromEntries(keys.filter((k) => process.env[k]).map((k) => [k, process.env[k] as string]));
+  return { endpoints, env };
+}
+
+/** Unique names for one test file: topics, bucket, config tables and schemas never collide with npm start's. */
+export function uniqueNames(label: string): DeploymentNames {
+  const id = randomBytes(4).toString("hex");
+  return {
+    ...defaultDeployment,
+    topicNamespace: `t-${label}-${id}.`,
+    bucket: `de-${label}-${id}`,
+    exportEnv: "test",
+    configTablePrefix: `t_${id}_`,
+    statusSchema: `de_${id}`,
+    warehouseSchema: `pm_${id}`,
+    snsTopicName: `de-${label}-${id}`,
+    notificationQueueName: `de-${label}-${id}-inbox`,
+  };
+}
+
+export interface TestDeployment extends ProvisionedDeployment {
+  readonly graphqlUrl: string;
+  readonly services: RunningService[];
+  /** Log lines of every service, for assertions and for a failing test's diagnosis. */
+  readonly logs: string[];
+  stop(): Promise<void>;
+}
+
+/** Provisions an isolated deployment on the test stack and boots the real main.ts of each service. */
+export async function startDeployment(options: {
+  label: string;
+  seed?: SeedParams;
+  services?: readonly ServiceName[];
+  env?: Record<string, string>;
+}): Promise<TestDeployment> {
+  const { endpoints, env } = stackFromEnv();
+  const provisioned = await provisionDeployment(endpoints, uniqueNames(options.label), options.seed ?? demoScales.tiny, env);
+  const logs: string[] = [];
+  const services: RunningService[] = [];
+  const apiPort = await freePort();
+  for (const name of options.services ?? serviceNames) {
+    const healthPort = name === "request-api" ? apiPort : await freePort();
+    services.push(
+      spawnService(name, {
+        repoRoot,
+        healthPort,
+        env: { ...provisioned.serviceEnv, LOG_LEVEL: "debug", HEALTH_PORT: String(healthPort), PORT: String(apiPort), ...options.env },
+        onLine: (service, line) => void logs.push(`${service} ${line}`),
+      }),
+    );
+  }
+  const stop = async (): Promise<void> => {
+    await Promise.all(services.map((service) => service.stop()));
+  };
+  try {
+    await Promise.all(services.map((service) => waitUntilReady(service, 90_000)));
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n${logs.slice(-40).join("\n")}`);
+  }
+  return { ...provisioned, graphqlUrl: `http://127.0.0.1:${apiPort}/graphql`, services, logs, stop };
+}
