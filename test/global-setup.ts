@@ -8,6 +8,7 @@
  * it runs the stack CLI with tsx instead (about half a second when the stack is already up).
  */
 import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const required = ["KAFKA_BROKERS", "DATABASE_URL", "WAREHOUSE_URL", "AWS_ENDPOINT_URL", "DUCKDB_POSTGRES_EXTENSION"];
@@ -28,14 +29,16 @@ function stackCli(rootDir: string, args: string[]): Promise<string> {
 }
 
 export default async function globalSetup(_globalConfig: unknown, projectConfig: { rootDir: string }): Promise<void> {
-  // The lease tells a concurrent `npm test` that started the stack not to stop it under this jest run.
-  const lease = ["--lease", String(process.pid)];
   const alreadySet = required.every((k) => (process.env[k] ?? "") !== "");
-  const stdout = await stackCli(
-    projectConfig.rootDir,
-    alreadySet ? ["lease", "--profile", "test", ...lease] : ["up", "--profile", "test", ...lease],
-  );
-  if (alreadySet) return;
+  if (alreadySet) {
+    // Same lease as infra/local/lock.ts registerStackUser: tells a concurrent `npm test` that started the
+    // stack not to stop it under this jest run; it expires when this process exits.
+    const leases = join(projectConfig.rootDir, ".local", "test", "leases");
+    mkdirSync(leases, { recursive: true });
+    writeFileSync(join(leases, String(process.pid)), String(Date.now()));
+    return;
+  }
+  const stdout = await stackCli(projectConfig.rootDir, ["up", "--profile", "test", "--lease", String(process.pid)]);
   for (const line of stdout.split("\n")) {
     const eq = line.indexOf("=");
     if (eq > 0) process.env[line.slice(0, eq)] ??= line.slice(eq + 1);

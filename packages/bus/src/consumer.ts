@@ -44,6 +44,8 @@ export interface EventConsumerOptions<K extends EventTopicKey> {
   readonly maxWaitTimeInMs?: number | undefined;
   /** Where a group without committed offsets starts (default true: earliest, so nothing published is missed). */
   readonly fromBeginning?: boolean | undefined;
+  /** Partitions handled in parallel by this member (default 1); order within a partition is always kept. */
+  readonly partitionsConsumedConcurrently?: number | undefined;
   readonly sessionTimeoutMs?: number | undefined;
   readonly heartbeatIntervalMs?: number | undefined;
 }
@@ -119,6 +121,7 @@ export class EventConsumer<K extends EventTopicKey> {
       await this.#consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 1,
         eachBatch: (payload) => this.#eachBatch(payload),
       });
     } catch (cause) {
@@ -191,7 +194,7 @@ export class EventConsumer<K extends EventTopicKey> {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#options.handler(opened.envelope);
+        await this.#withHeartbeats(payload, () => this.#options.handler(opened.envelope));
         return true;
       } catch (error) {
         const retryable = (error as { retryable?: unknown } | null)?.retryable !== false;
@@ -208,6 +211,23 @@ export class EventConsumer<K extends EventTopicKey> {
         const slept = await sleep(backoffDelay(attempt, this.#options.backoff), this.#stopping.signal);
         if (!slept || !payload.isRunning() || payload.isStale()) return false;
       }
+    }
+  }
+
+  /**
+   * kafkajs heartbeats only between messages; a handler running longer than the session timeout (a big unload)
+   * would get the member evicted and its partition handed to another, so keep heartbeating while it runs.
+   */
+  async #withHeartbeats(payload: EachBatchPayload, run: () => Promise<void> | void): Promise<void> {
+    const timer = setInterval(() => {
+      // A failed heartbeat (rebalance under way) surfaces at commit time; nothing to do here.
+      payload.heartbeat().catch(() => undefined);
+    }, this.#options.heartbeatIntervalMs ?? 3000);
+    timer.unref();
+    try {
+      await run();
+    } finally {
+      clearInterval(timer);
     }
   }
 

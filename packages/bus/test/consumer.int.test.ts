@@ -170,6 +170,7 @@ describe("EventConsumer", () => {
     await waitFor("the fifth message", () => stopping !== undefined);
     await stopping;
     expect(handled).toHaveLength(5);
+    expect(first.isConnected()).toBe(false);
 
     await bus.consumer({
       groupId,
@@ -215,5 +216,36 @@ describe("EventConsumer", () => {
     const [record] = await waitFor("a dead letter", () => (deadLetters.length > 0 ? deadLetters : undefined));
     expect(header(record, dlq.errorKind)).toBe("unexpected-event-type");
     expect(header(record, dlq.errorCode)).toBe("UNEXPECTED_EVENT_TYPE");
+  });
+
+  it("keeps its partition through a handler that runs longer than the session timeout", async () => {
+    bus = new TestBus();
+    await bus.createTopics(["exportRequested", "deadLetter"]);
+    const calls: string[] = [];
+    let releaseAt = 0;
+    await bus.consumer({
+      topics: ["exportRequested"],
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+      handler: async ({ value }) => {
+        calls.push(value.requestId);
+        if (calls.length === 1) {
+          releaseAt = Date.now() + 8000;
+          // The slow handler itself, not a test wait: it must outlive the 6 s session timeout.
+          await waitFor("the slow handler's end", () => Date.now() >= releaseAt, {
+            timeoutMs: 10_000,
+            intervalMs: 100,
+          });
+        }
+      },
+    });
+    const producer = await bus.producer();
+    const slow = exportRequested();
+    const next = exportRequested();
+    for (const value of [slow, next]) {
+      await producer.publish("exportRequested", { type: "ExportRequested", value }, { key: "k" });
+    }
+    await waitFor("the message after the slow one", () => calls.includes(next.requestId));
+    expect(calls).toEqual([slow.requestId, next.requestId]);
   });
 });

@@ -18,7 +18,12 @@ const schema = `bench_${randomUUID().replaceAll("-", "").slice(0, 10)}`;
 const COLUMNS = "obs_time, way_id, source, speed_kmh, travel_time_s, probe_count, segment_name";
 const SELECT = `SELECT ${COLUMNS} FROM ${schema}.traffic WHERE obs_time >= '2026-01-01Z' AND obs_time < '2026-01-31Z'`;
 
-interface Measured { seconds: number; rssMb: number; inner: number | null; bytes: number | null }
+interface Measured {
+  seconds: number;
+  rssMb: number;
+  inner: number | null;
+  bytes: number | null;
+}
 
 function timed(command: string, args: string[]): Measured {
   const started = process.hrtime.bigint();
@@ -29,16 +34,29 @@ function timed(command: string, args: string[]): Measured {
   // The adapter's child reports the unload alone, without Node/tsx start-up.
   const report = /\{.*"unloadSeconds".*\}/.exec(run.stdout);
   const parsed = report ? (JSON.parse(report[0]) as { unloadSeconds: number; bytes: number }) : null;
-  return { seconds, rssMb: Math.round(Number(rss?.[1] ?? 0) / 1024), inner: parsed?.unloadSeconds ?? null, bytes: parsed?.bytes ?? null };
+  return {
+    seconds,
+    rssMb: Math.round(Number(rss?.[1] ?? 0) / 1024),
+    inner: parsed?.unloadSeconds ?? null,
+    bytes: parsed?.bytes ?? null,
+  };
 }
 
 function median(values: Measured[]): Measured {
   const sorted = [...values].sort((a, b) => a.seconds - b.seconds);
   const mid = sorted[Math.floor(sorted.length / 2)]!;
   const round = (x: number) => Math.round(x * 100) / 100;
-  const inner = values.map((v) => v.inner).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const inner = values
+    .map((v) => v.inner)
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
   const innerMid = inner[Math.floor(inner.length / 2)];
-  return { seconds: round(mid.seconds), rssMb: Math.max(...values.map((v) => v.rssMb)), inner: innerMid === undefined ? null : round(innerMid), bytes: mid.bytes };
+  return {
+    seconds: round(mid.seconds),
+    rssMb: Math.max(...values.map((v) => v.rssMb)),
+    inner: innerMid === undefined ? null : round(innerMid),
+    bytes: mid.bytes,
+  };
 }
 
 const sh = (script: string): [string, string[]] => ["bash", ["-o", "pipefail", "-c", script]];
@@ -57,16 +75,41 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), "wh-bench-out-"));
   const python = process.env["BENCH_PYTHON"];
   const paths: [string, () => [string, string[]]][] = [
-    ["floor: COPY binary -> /dev/null", () => sh(`psql '${url}' -Atqc "\\copy (${SELECT}) TO '/dev/null' (FORMAT binary)"`)],
+    [
+      "floor: COPY binary -> /dev/null",
+      () => sh(`psql '${url}' -Atqc "\\copy (${SELECT}) TO '/dev/null' (FORMAT binary)"`),
+    ],
     ["COPY csv -> /dev/null", () => sh(`psql '${url}' -Atqc "\\copy (${SELECT}) TO '/dev/null' (FORMAT csv)"`)],
     ...(python === undefined
       ? []
-      : ([["psql \\copy csv | duckdb (python) read_csv -> parquet zstd", () =>
-          sh(`psql '${url}' -Atqc "\\copy (${SELECT}) TO STDOUT (FORMAT csv, HEADER)" | ${python} -c "import duckdb; duckdb.sql(\\"COPY (SELECT * FROM read_csv('/dev/stdin')) TO '${scratch}/csv.parquet' (FORMAT parquet, COMPRESSION zstd)\\")"`)]] as [string, () => [string, string[]]][])),
-    ["PostgresWarehouse.unload (DuckDB postgres_query, threads=1) -> local file", () => [process.execPath, ["--import", "tsx", join(here, "run-adapter.ts"), schema, "traffic", join(scratch, "a"), "false"]]],
-    ["same, ORDER BY obs_time", () => [process.execPath, ["--import", "tsx", join(here, "run-adapter.ts"), schema, "traffic", join(scratch, "b"), "true"]]],
+      : ([
+          [
+            "psql \\copy csv | duckdb (python) read_csv -> parquet zstd",
+            () =>
+              sh(
+                `psql '${url}' -Atqc "\\copy (${SELECT}) TO STDOUT (FORMAT csv, HEADER)" | ${python} -c "import duckdb; duckdb.sql(\\"COPY (SELECT * FROM read_csv('/dev/stdin')) TO '${scratch}/csv.parquet' (FORMAT parquet, COMPRESSION zstd)\\")"`,
+              ),
+          ],
+        ] as [string, () => [string, string[]]][])),
+    [
+      "PostgresWarehouse.unload (DuckDB postgres_query, threads=1) -> local file",
+      () => [
+        process.execPath,
+        ["--import", "tsx", join(here, "run-adapter.ts"), schema, "traffic", join(scratch, "a"), "false"],
+      ],
+    ],
+    [
+      "same, ORDER BY obs_time",
+      () => [
+        process.execPath,
+        ["--import", "tsx", join(here, "run-adapter.ts"), schema, "traffic", join(scratch, "b"), "true"],
+      ],
+    ],
   ];
-  const results: string[] = [`| path (${ROWS} rows, median of ${RUNS}) | wall s | unload only s | peak RSS MB | output bytes |`, "|---|---|---|---|---|"];
+  const results: string[] = [
+    `| path (${ROWS} rows, median of ${RUNS}) | wall s | unload only s | peak RSS MB | output bytes |`,
+    "|---|---|---|---|---|",
+  ];
   try {
     for (const [name, build] of paths) {
       const runs: Measured[] = [];

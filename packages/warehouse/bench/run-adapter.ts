@@ -28,8 +28,16 @@ const result = await warehouse.unload({
   schema,
   table,
   timeColumn: "obs_time",
-  columns: ["obs_time", "way_id", "source", "speed_kmh", "travel_time_s", "probe_count", "segment_name"].map((name) => ({ name, treatment: "AS_IS" as const, roundDigits: null })),
-  rowFilter: { sourceColumn: null, allowedSources: [], unrestrictedSources: [], metricColumn: null, allowedMetrics: [] },
+  columns: ["obs_time", "way_id", "source", "speed_kmh", "travel_time_s", "probe_count", "segment_name"].map(
+    (name) => ({ name, treatment: "AS_IS" as const, roundDigits: null }),
+  ),
+  rowFilter: {
+    sourceColumn: null,
+    allowedSources: [],
+    unrestrictedSources: [],
+    metricColumn: null,
+    allowedMetrics: [],
+  },
   audit: [],
   outputPrefix: "bench/",
   fileBaseName: table,
@@ -38,4 +46,6 @@ const result = await warehouse.unload({
   issuedAt: Date.now(),
 });
 await warehouse.close();
-process.stdout.write(`${JSON.stringify({ rows: result.rows, bytes: result.bytes, unloadSeconds: (performance.now() - started) / 1000 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ rows: result.rows, bytes: result.bytes, unloadSeconds: (performance.now() - started) / 1000 })}\n`,
+);

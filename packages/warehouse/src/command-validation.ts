@@ -5,6 +5,8 @@ import { InvalidCommandError } from "./errors.js";
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const FILE_BASE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
 const MAX_VALUE_LENGTH = 1000;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 export const MAX_ROUND_DIGITS = 18;
 
 export function assertIdentifier(value: unknown, role: string): asserts value is string {
@@ -16,8 +18,12 @@ export function assertIdentifier(value: unknown, role: string): asserts value is
 function assertValue(value: unknown, role: string): asserts value is string {
   // The value becomes an SQL string literal: NUL cannot be stored in PostgreSQL text, other control characters are
   // not expected in source or metric names.
-  // eslint-disable-next-line no-control-regex
-  if (typeof value !== "string" || value.length === 0 || value.length > MAX_VALUE_LENGTH || /[\u0000-\u001f\u007f]/.test(value)) {
+  if (
+    typeof value !== "string" ||
+    value.length === 0 ||
+    value.length > MAX_VALUE_LENGTH ||
+    CONTROL_CHARACTER.test(value)
+  ) {
     throw new InvalidCommandError(`invalid ${role} value ${JSON.stringify(String(value)).slice(0, 80)}`, { role });
   }
 }
@@ -30,8 +36,8 @@ function assertPrefix(prefix: string): void {
     prefix.endsWith("/") &&
     !prefix.startsWith("/") &&
     segments.slice(0, -1).every((s) => s !== "" && s !== "." && s !== "..") &&
-    // eslint-disable-next-line no-control-regex
-    !/[\u0000-\u001f\u007f\\]/.test(prefix);
+    !CONTROL_CHARACTER.test(prefix) &&
+    !prefix.includes("\\");
   if (!ok) throw new InvalidCommandError(`invalid outputPrefix ${JSON.stringify(prefix).slice(0, 120)}`);
 }
 
@@ -50,12 +56,15 @@ export function validateUnloadCommand(command: UnloadTableCommand): void {
   const names = new Set<string>();
   for (const column of command.columns) {
     assertIdentifier(column.name, "column");
-    if (names.has(column.name)) throw new InvalidCommandError(`column ${column.name} is projected twice`, { column: column.name });
+    if (names.has(column.name))
+      throw new InvalidCommandError(`column ${column.name} is projected twice`, { column: column.name });
     names.add(column.name);
     if (column.treatment === "ROUND") {
       const digits = column.roundDigits;
       if (digits === null || !Number.isInteger(digits) || digits < 0 || digits > MAX_ROUND_DIGITS) {
-        throw new InvalidCommandError(`ROUND on ${column.name} needs roundDigits 0..${MAX_ROUND_DIGITS}`, { column: column.name });
+        throw new InvalidCommandError(`ROUND on ${column.name} needs roundDigits 0..${MAX_ROUND_DIGITS}`, {
+          column: column.name,
+        });
       }
     }
   }

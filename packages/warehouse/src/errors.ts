@@ -32,7 +32,12 @@ export class WarehouseError extends Error {
   readonly retryable: boolean;
   readonly context: WarehouseErrorContext;
 
-  constructor(code: WarehouseErrorCode, errorKind: UnloadErrorKind, message: string, options: WarehouseErrorOptions = {}) {
+  constructor(
+    code: WarehouseErrorCode,
+    errorKind: UnloadErrorKind,
+    message: string,
+    options: WarehouseErrorOptions = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "WarehouseError";
     this.code = code;
@@ -53,7 +58,9 @@ export class WarehouseQueryError extends WarehouseError {
 /** The table (or view) does not exist; retrying does not help until the configuration or warehouse changes. */
 export class TableNotFoundError extends WarehouseError {
   constructor(schema: string, table: string) {
-    super("TABLE_NOT_FOUND", "WAREHOUSE_QUERY", `table ${schema}.${table} does not exist`, { context: { schema, table } });
+    super("TABLE_NOT_FOUND", "WAREHOUSE_QUERY", `table ${schema}.${table} does not exist`, {
+      context: { schema, table },
+    });
     this.name = "TableNotFoundError";
   }
 }
@@ -82,10 +89,15 @@ export class RowCountMismatchError extends WarehouseError {
   readonly expectedRows: number;
   readonly actualRows: number;
   constructor(expectedRows: number, actualRows: number, detail: string) {
-    super("ROW_COUNT_MISMATCH", "ROW_COUNT_MISMATCH", `row count mismatch: source has ${expectedRows} rows, ${detail} ${actualRows}`, {
-      retryable: true,
-      context: { expectedRows, actualRows },
-    });
+    super(
+      "ROW_COUNT_MISMATCH",
+      "ROW_COUNT_MISMATCH",
+      `row count mismatch: source has ${expectedRows} rows, ${detail} ${actualRows}`,
+      {
+        retryable: true,
+        context: { expectedRows, actualRows },
+      },
+    );
     this.name = "RowCountMismatchError";
     this.expectedRows = expectedRows;
     this.actualRows = actualRows;
@@ -119,7 +131,8 @@ export class UnloadAbortedError extends WarehouseError {
 /** The error an aborted signal turns into. */
 export function abortError(signal: AbortSignal): WarehouseError {
   const reason: unknown = signal.reason;
-  const isTimeout = typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError";
+  const isTimeout =
+    typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError";
   return isTimeout ? new UnloadTimeoutError(reason) : new UnloadAbortedError(reason);
 }
 

@@ -20,5 +20,12 @@ export { buildManifest, dataFileKey, manifestKey, MANIFEST_FORMAT_VERSION, type 
 export type { ParquetColumn } from "./parquet-schema.js";
 export { PostgresWarehouse, type PostgresQueryable } from "./postgres/postgres-warehouse.js";
 export { validatePostgresWarehouseConfig, type PostgresWarehouseConfig } from "./postgres/postgres-config.js";
-export { renderUnloadQueries, postgresSessionSettings, quoteIdentifier, quoteLiteral, type PostgresUnloadQueries, type RenderOptions } from "./postgres/postgres-sql.js";
+export {
+  renderUnloadQueries,
+  postgresSessionSettings,
+  quoteIdentifier,
+  quoteLiteral,
+  type PostgresUnloadQueries,
+  type RenderOptions,
+} from "./postgres/postgres-sql.js";
 export { hmacSha256Pads, type HmacPads } from "./postgres/postgres-keyed-hash.js";

@@ -12,7 +12,13 @@ export interface UnloadManifest {
   readonly table: string;
   readonly mode: ExportMode;
   readonly exportDate: string | null;
-  readonly window: { readonly timeColumn: string | null; readonly start: string; readonly end: string; readonly startMs: number; readonly endMs: number } | null;
+  readonly window: {
+    readonly timeColumn: string | null;
+    readonly start: string;
+    readonly end: string;
+    readonly startMs: number;
+    readonly endMs: number;
+  } | null;
   readonly configVersion: string;
   readonly attempt: number;
   readonly files: readonly UnloadedFile[];

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3ObjectStore, createS3Client, type ObjectStore } from "@data-exporter/object-store";
@@ -13,7 +14,12 @@ export interface AdapterHarness {
   /** Runs SQL on the warehouse directly (fixtures and the reference query). */
   readonly sql: pg.Pool;
   readonly tempDir: string;
-  warehouse(overrides?: { maxFileBytes?: number; rowGroupSize?: number; objectStore?: ObjectStore; warehouseUrl?: string }): Warehouse;
+  warehouse(overrides?: {
+    maxFileBytes?: number;
+    rowGroupSize?: number;
+    objectStore?: ObjectStore;
+    warehouseUrl?: string;
+  }): Warehouse;
   teardown(): Promise<void>;
 }
 
@@ -72,6 +78,7 @@ export const postgresAdapter: AdapterFactory = {
         // Schemas are uniquely named; dropping keeps the shared database small between runs.
         await sql.query(`DROP SCHEMA ${schema} CASCADE`);
         await sql.end();
+        await rm(tempDir, { recursive: true, force: true });
       },
     };
   },

@@ -12,19 +12,30 @@ import { unloadCommand } from "./fixtures.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
-const col = (name: string, treatment: ColumnProjection["treatment"] = "AS_IS", roundDigits: number | null = null): ColumnProjection => ({ name, treatment, roundDigits });
+const col = (
+  name: string,
+  treatment: ColumnProjection["treatment"] = "AS_IS",
+  roundDigits: number | null = null,
+): ColumnProjection => ({ name, treatment, roundDigits });
 const TEXT = { getTypeParser: () => (value: string) => value };
 
 /** Reads Parquet bytes with DuckDB's reader (another path than the writer), every value as text. */
-async function readParquet(bytes: Uint8Array): Promise<{ rows: Record<string, string | null>[]; types: Record<string, string> }> {
+async function readParquet(
+  bytes: Uint8Array,
+): Promise<{ rows: Record<string, string | null>[]; types: Record<string, string> }> {
   const dir = await mkdtemp(join(tmpdir(), "wh-read-"));
-  const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false", autoload_known_extensions: "false" });
+  const instance = await DuckDBInstance.create(":memory:", {
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  });
   const connection = await instance.connect();
   try {
     const file = join(dir, "f.parquet");
     await writeFile(file, bytes);
     const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
-    const types = Object.fromEntries(described.getRowObjectsJson().map((r) => [r["column_name"] as string, r["column_type"] as string]));
+    const types = Object.fromEntries(
+      described.getRowObjectsJson().map((r) => [r["column_name"] as string, r["column_type"] as string]),
+    );
     const names = Object.keys(types);
     const select = names.map((n) => `CAST("${n}" AS VARCHAR) AS "${n}"`).join(", ");
     const result = await connection.runAndReadAll(`SELECT ${select} FROM read_parquet('${file}')`);
@@ -36,7 +47,8 @@ async function readParquet(bytes: Uint8Array): Promise<{ rows: Record<string, st
   }
 }
 
-const sortRows = (rows: Record<string, string | null>[]) => [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+const sortRows = (rows: Record<string, string | null>[]) =>
+  [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 
 /** Object store that records the order of writes, to check the manifest goes last. */
 function recording(store: ObjectStore, writes: string[]): ObjectStore {
@@ -60,7 +72,15 @@ for (const adapter of ADAPTERS) {
     let n = 0;
     const command = (overrides: Partial<UnloadTableCommand>): UnloadTableCommand => {
       n += 1;
-      return unloadCommand({ schema: h.schema, table: "traffic", outputPrefix: `exports/run-${n}/traffic/`, fileBaseName: "traffic", windowStart: T0, windowEnd: T0 + 24 * HOUR, ...overrides });
+      return unloadCommand({
+        schema: h.schema,
+        table: "traffic",
+        outputPrefix: `exports/run-${n}/traffic/`,
+        fileBaseName: "traffic",
+        windowStart: T0,
+        windowEnd: T0 + 24 * HOUR,
+        ...overrides,
+      });
     };
     /** The same classified SELECT run directly on the warehouse, every value as text. */
     const reference = async (c: UnloadTableCommand): Promise<Record<string, string | null>[]> => {
@@ -78,7 +98,8 @@ for (const adapter of ADAPTERS) {
       }
     };
     const downloaded = async (key: string) => readParquet(await h.store.getObject(key));
-    const manifestOf = async (prefix: string) => JSON.parse(await h.store.getText(`${prefix}manifest`)) as UnloadManifest;
+    const manifestOf = async (prefix: string) =>
+      JSON.parse(await h.store.getText(`${prefix}manifest`)) as UnloadManifest;
 
     beforeAll(async () => {
       h = await adapter.setup();
@@ -118,9 +139,9 @@ for (const adapter of ADAPTERS) {
     });
 
     afterAll(async () => {
-      await h.teardown();
       // Every unload removes its local scratch directory, on success and on failure.
       const left = await readdir(h.tempDir).catch(() => []);
+      await h.teardown();
       expect(left).toEqual([]);
     });
 
@@ -134,7 +155,10 @@ for (const adapter of ADAPTERS) {
         { name: "speed_kmh", type: "double precision" },
         { name: "travel_time_s", type: "numeric(10,2)" },
       ]);
-      await expect(warehouse.describeTable(h.schema, "nope")).rejects.toMatchObject({ code: "TABLE_NOT_FOUND", retryable: false });
+      await expect(warehouse.describeTable(h.schema, "nope")).rejects.toMatchObject({
+        code: "TABLE_NOT_FOUND",
+        retryable: false,
+      });
     });
 
     it("filters the window exactly at its boundaries", async () => {
@@ -148,11 +172,23 @@ for (const adapter of ADAPTERS) {
     it("applies every treatment and the row filters, matching the same SELECT run directly", async () => {
       const c = command({
         columns: [
-          col("obs_time"), col("way_id", "KEYED_HASH"), col("source"), col("metric"),
-          col("speed_kmh", "NULL_UNLESS_UNRESTRICTED_SOURCE"), col("travel_time_s", "ROUND", 1),
-          col("probe_count", "NULLIFY"), col("label"), col("local_time", "TRUNCATE_TO_HOUR"),
+          col("obs_time"),
+          col("way_id", "KEYED_HASH"),
+          col("source"),
+          col("metric"),
+          col("speed_kmh", "NULL_UNLESS_UNRESTRICTED_SOURCE"),
+          col("travel_time_s", "ROUND", 1),
+          col("probe_count", "NULLIFY"),
+          col("label"),
+          col("local_time", "TRUNCATE_TO_HOUR"),
         ],
-        rowFilter: { sourceColumn: "source", allowedSources: ["nr1", "mx1"], unrestrictedSources: ["nr1"], metricColumn: "metric", allowedMetrics: ["speed", "volume"] },
+        rowFilter: {
+          sourceColumn: "source",
+          allowedSources: ["nr1", "mx1"],
+          unrestrictedSources: ["nr1"],
+          metricColumn: "metric",
+          allowedMetrics: ["speed", "volume"],
+        },
       });
       const result = await warehouse.unload(c);
       const expected = await reference(c);
@@ -162,8 +198,15 @@ for (const adapter of ADAPTERS) {
       expect(sortRows(rows)).toEqual(sortRows(expected));
 
       expect(types).toEqual({
-        obs_time: "TIMESTAMP WITH TIME ZONE", way_id: "VARCHAR", source: "VARCHAR", metric: "VARCHAR", speed_kmh: "DOUBLE",
-        travel_time_s: "DECIMAL(38,1)", probe_count: "INTEGER", label: "VARCHAR", local_time: "TIMESTAMP",
+        obs_time: "TIMESTAMP WITH TIME ZONE",
+        way_id: "VARCHAR",
+        source: "VARCHAR",
+        metric: "VARCHAR",
+        speed_kmh: "DOUBLE",
+        travel_time_s: "DECIMAL(38,1)",
+        probe_count: "INTEGER",
+        label: "VARCHAR",
+        local_time: "TIMESTAMP",
       });
       expect(new Set(rows.map((r) => r["source"]))).toEqual(new Set(["nr1", "mx1"]));
       for (const row of rows) {
@@ -172,8 +215,12 @@ for (const adapter of ADAPTERS) {
         expect(row["local_time"] ?? "").toMatch(/:00:00$/);
       }
       // KEYED_HASH is a standard HMAC-SHA256 of the value's text form.
-      const plain = await h.sql.query(`SELECT way_id::text AS w FROM ${h.schema}.traffic WHERE way_id IS NOT NULL AND source IN ('nr1','mx1') AND obs_time < TIMESTAMPTZ '2026-01-02Z'`);
-      const hashes = new Set(plain.rows.map((r: { w: string }) => createHmac("sha256", h.hashKey).update(r.w).digest("hex")));
+      const plain = await h.sql.query(
+        `SELECT way_id::text AS w FROM ${h.schema}.traffic WHERE way_id IS NOT NULL AND source IN ('nr1','mx1') AND obs_time < TIMESTAMPTZ '2026-01-02Z'`,
+      );
+      const hashes = new Set(
+        plain.rows.map((r: { w: string }) => createHmac("sha256", h.hashKey).update(r.w).digest("hex")),
+      );
       for (const row of rows) if (row["way_id"] !== null) expect(hashes.has(row["way_id"]!)).toBe(true);
       // Text edge cases survive: empty string is not NULL, newlines and unicode are kept.
       const labels = new Set(rows.map((r) => r["label"]));
@@ -181,17 +228,33 @@ for (const adapter of ADAPTERS) {
     });
 
     it("keeps numeric precision, extremes and timestamps", async () => {
-      const c = command({ windowStart: T0 + 48 * HOUR, windowEnd: T0 + 49 * HOUR, columns: [col("obs_time"), col("way_id"), col("speed_kmh"), col("travel_time_s"), col("label")] });
+      const c = command({
+        windowStart: T0 + 48 * HOUR,
+        windowEnd: T0 + 49 * HOUR,
+        columns: [col("obs_time"), col("way_id"), col("speed_kmh"), col("travel_time_s"), col("label")],
+      });
       const result = await warehouse.unload(c);
       const { rows } = await downloaded(result.files[0]!.key);
       const byLabel = Object.fromEntries(rows.map((r) => [r["label"] ?? "", r] as const));
-      expect(byLabel["max"]).toMatchObject({ way_id: "9223372036854775807", travel_time_s: "99999999.99", obs_time: "2026-01-03 00:00:00+00" });
-      expect(byLabel["min"]).toMatchObject({ way_id: "-9223372036854775808", travel_time_s: "-99999999.99", speed_kmh: "-inf", obs_time: "2026-01-03 00:00:00.001+00" });
+      expect(byLabel["max"]).toMatchObject({
+        way_id: "9223372036854775807",
+        travel_time_s: "99999999.99",
+        obs_time: "2026-01-03 00:00:00+00",
+      });
+      expect(byLabel["min"]).toMatchObject({
+        way_id: "-9223372036854775808",
+        travel_time_s: "-99999999.99",
+        speed_kmh: "-inf",
+        obs_time: "2026-01-03 00:00:00.001+00",
+      });
       expect(byLabel["zero"]).toMatchObject({ travel_time_s: "0.01", speed_kmh: "-0.0" });
       expect(byLabel["max"]!["speed_kmh"]).toBe("nan");
       const manifest = await manifestOf(c.outputPrefix);
       const schema = Object.fromEntries(manifest.parquetSchema.map((p) => [p.name, p]));
-      expect(schema["obs_time"]).toMatchObject({ physicalType: "INT64", logicalType: expect.stringContaining("isAdjustedToUTC=1") });
+      expect(schema["obs_time"]).toMatchObject({
+        physicalType: "INT64",
+        logicalType: expect.stringContaining("isAdjustedToUTC=1"),
+      });
       expect(schema["way_id"]).toMatchObject({ physicalType: "INT64", readerType: "BIGINT" });
       expect(schema["speed_kmh"]).toMatchObject({ physicalType: "DOUBLE" });
       expect(schema["travel_time_s"]).toMatchObject({ convertedType: "DECIMAL", precision: 10, scale: 2 });
@@ -199,7 +262,12 @@ for (const adapter of ADAPTERS) {
     });
 
     it("exports a table without time column whole", async () => {
-      const c = command({ table: "road", timeColumn: null, fileBaseName: "road", columns: [col("way_id"), col("name"), col("lanes")] });
+      const c = command({
+        table: "road",
+        timeColumn: null,
+        fileBaseName: "road",
+        columns: [col("way_id"), col("name"), col("lanes")],
+      });
       const result = await warehouse.unload(c);
       expect(result.rows).toBe(3);
       expect(sortRows((await downloaded(result.files[0]!.key)).rows)).toEqual(sortRows(await reference(c)));
@@ -207,12 +275,25 @@ for (const adapter of ADAPTERS) {
     });
 
     it("exports no row when no source is allowed", async () => {
-      const c = command({ columns: [col("way_id")], rowFilter: { sourceColumn: "source", allowedSources: [], unrestrictedSources: [], metricColumn: null, allowedMetrics: [] } });
+      const c = command({
+        columns: [col("way_id")],
+        rowFilter: {
+          sourceColumn: "source",
+          allowedSources: [],
+          unrestrictedSources: [],
+          metricColumn: null,
+          allowedMetrics: [],
+        },
+      });
       expect((await warehouse.unload(c)).rows).toBe(0);
     });
 
     it("writes one valid empty file with the schema for a zero-row window", async () => {
-      const c = command({ windowStart: T0 + 200 * HOUR, windowEnd: T0 + 201 * HOUR, columns: [col("obs_time"), col("travel_time_s")] });
+      const c = command({
+        windowStart: T0 + 200 * HOUR,
+        windowEnd: T0 + 201 * HOUR,
+        columns: [col("obs_time"), col("travel_time_s")],
+      });
       const result = await warehouse.unload(c);
       expect(result.files.map((f) => [f.key, f.rows])).toEqual([[`${c.outputPrefix}traffic_000.parquet`, 0]]);
       const { rows, types } = await downloaded(result.files[0]!.key);
@@ -222,14 +303,22 @@ for (const adapter of ADAPTERS) {
     });
 
     it("splits into several files past maxFileBytes, uploads them with hashes and writes the manifest last", async () => {
-      await h.sql.query(`CREATE TABLE ${h.schema}.big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS payload FROM generate_series(1, 30000) g`);
+      await h.sql.query(
+        `CREATE TABLE ${h.schema}.big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS payload FROM generate_series(1, 30000) g`,
+      );
       const writes: string[] = [];
-      const small = h.warehouse({ maxFileBytes: 128 * 1024, rowGroupSize: 2048, objectStore: recording(h.store, writes) });
+      const small = h.warehouse({
+        maxFileBytes: 128 * 1024,
+        rowGroupSize: 2048,
+        objectStore: recording(h.store, writes),
+      });
       const c = command({ table: "big", timeColumn: null, fileBaseName: "big", columns: [col("id"), col("payload")] });
       const result = await small.unload(c);
       expect(result.rows).toBe(30000);
       expect(result.files.length).toBeGreaterThan(2);
-      expect(result.files.map((f) => f.key)).toEqual(result.files.map((_, i) => `${c.outputPrefix}big_${String(i).padStart(3, "0")}.parquet`));
+      expect(result.files.map((f) => f.key)).toEqual(
+        result.files.map((_, i) => `${c.outputPrefix}big_${String(i).padStart(3, "0")}.parquet`),
+      );
       expect(writes).toEqual([...result.files.map((f) => f.key), `${c.outputPrefix}manifest`]);
 
       const listed = new Map((await h.store.list(c.outputPrefix)).map((o) => [o.key, o.size]));
@@ -244,12 +333,23 @@ for (const adapter of ADAPTERS) {
       }
       expect(ids).toBe(30000);
       const manifest = await manifestOf(c.outputPrefix);
-      expect(manifest).toMatchObject({ requestId: c.requestId, table: "big", totalRows: 30000, totalBytes: result.bytes, files: result.files, classification: c.audit, configVersion: "v1" });
+      expect(manifest).toMatchObject({
+        requestId: c.requestId,
+        table: "big",
+        totalRows: 30000,
+        totalBytes: result.bytes,
+        files: result.files,
+        classification: c.audit,
+        configVersion: "v1",
+      });
 
       // A later attempt with bigger files replaces the earlier files: no stale file stays under the prefix.
       const again = await h.warehouse().unload({ ...c, attempt: 2 });
       expect(again.files).toHaveLength(1);
-      expect([...(await h.store.list(c.outputPrefix)).map((o) => o.key)]).toEqual([`${c.outputPrefix}big_000.parquet`, `${c.outputPrefix}manifest`]);
+      expect([...(await h.store.list(c.outputPrefix)).map((o) => o.key)]).toEqual([
+        `${c.outputPrefix}big_000.parquet`,
+        `${c.outputPrefix}manifest`,
+      ]);
     });
 
     it("counts and exports in one snapshot while rows are inserted concurrently", async () => {
@@ -272,14 +372,23 @@ for (const adapter of ADAPTERS) {
 
     it("turns an abort by timeout into a retryable TIMEOUT error and publishes nothing", async () => {
       const c = command({ table: "slow_live", timeColumn: null, fileBaseName: "live", columns: [col("id")] });
-      await expect(warehouse.unload(c, { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({ errorKind: "TIMEOUT", retryable: true });
+      await expect(warehouse.unload(c, { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({
+        errorKind: "TIMEOUT",
+        retryable: true,
+      });
       expect(await h.store.list(c.outputPrefix)).toEqual([]);
     });
 
     it("reports a missing column as an invalid command and an unreachable warehouse as retryable, without secrets", async () => {
-      await expect(warehouse.unload(command({ columns: [col("nope")] }))).rejects.toMatchObject({ errorKind: "INVALID_COMMAND", retryable: false });
+      await expect(warehouse.unload(command({ columns: [col("nope")] }))).rejects.toMatchObject({
+        errorKind: "INVALID_COMMAND",
+        retryable: false,
+      });
       const down = h.warehouse({ warehouseUrl: "postgresql://exporter:s3cr3t-pw@127.0.0.1:9/db" });
-      const error = (await down.unload(command({ columns: [col("way_id")] })).catch((e: unknown) => e)) as Error & { errorKind: string; retryable: boolean };
+      const error = (await down.unload(command({ columns: [col("way_id")] })).catch((e: unknown) => e)) as Error & {
+        errorKind: string;
+        retryable: boolean;
+      };
       expect(error).toMatchObject({ errorKind: "WAREHOUSE_QUERY", retryable: true });
       expect(error.message).not.toContain("s3cr3t-pw");
       expect(error.message).not.toContain(h.hashKey);

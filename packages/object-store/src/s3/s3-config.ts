@@ -15,7 +15,9 @@ export interface S3ObjectStoreConfig {
 }
 
 /** Builds an S3 client: credentials always come from the SDK's default provider chain. */
-export function createS3Client(config: Omit<S3ObjectStoreConfig, "bucket" | "partSizeBytes" | "uploadConcurrency">): S3Client {
+export function createS3Client(
+  config: Omit<S3ObjectStoreConfig, "bucket" | "partSizeBytes" | "uploadConcurrency">,
+): S3Client {
   return new S3Client({
     ...(config.region === undefined ? {} : { region: config.region }),
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),

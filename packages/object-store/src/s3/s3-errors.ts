@@ -1,7 +1,22 @@
 import { ObjectStoreError } from "../errors.js";
 
-const throttlingNames = new Set(["SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"]);
-const networkCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const throttlingNames = new Set([
+  "SlowDown",
+  "Throttling",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
+]);
+const networkCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 interface SdkErrorShape {
   readonly name?: unknown;
@@ -27,12 +42,16 @@ export function toObjectStoreError(error: unknown, operation: string, bucket: st
 
   if (name === "AbortError") return make("ABORTED", "aborted", true);
   if (name === "NoSuchBucket") return make("NO_SUCH_BUCKET", "bucket does not exist", false);
-  if (name === "NoSuchKey" || (name === "NotFound" && key !== undefined)) return make("NO_SUCH_KEY", "object does not exist", false);
+  if (name === "NoSuchKey" || (name === "NotFound" && key !== undefined))
+    return make("NO_SUCH_KEY", "object does not exist", false);
   if (name === "NotFound") return make("NO_SUCH_BUCKET", "bucket does not exist", false);
-  if (name === "AccessDenied" || name === "Forbidden" || status === 403) return make("ACCESS_DENIED", "access denied", false);
+  if (name === "AccessDenied" || name === "Forbidden" || status === 403)
+    return make("ACCESS_DENIED", "access denied", false);
   if (throttlingNames.has(name) || status === 429 || status === 503) return make("THROTTLED", "throttled", true);
-  if ((status !== undefined && status >= 500) || shape.$fault === "server") return make("UNAVAILABLE", `server error${status === undefined ? "" : ` ${status}`}`, true);
-  if (networkCodes.has(code) || name === "TimeoutError" || name === "RequestTimeout") return make("UNAVAILABLE", `network failure${code ? ` ${code}` : ""}`, true);
+  if ((status !== undefined && status >= 500) || shape.$fault === "server")
+    return make("UNAVAILABLE", `server error${status === undefined ? "" : ` ${status}`}`, true);
+  if (networkCodes.has(code) || name === "TimeoutError" || name === "RequestTimeout")
+    return make("UNAVAILABLE", `network failure${code ? ` ${code}` : ""}`, true);
   // Every S3 service error carries an HTTP status; without one the request never got an answer.
   if (status === undefined) return make("UNAVAILABLE", "no response from the service", true);
   return make("REQUEST_FAILED", `${name || "request failed"}${status === undefined ? "" : ` (HTTP ${status})`}`, false);

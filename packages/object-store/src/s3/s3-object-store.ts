@@ -73,7 +73,9 @@ export class S3ObjectStore implements ObjectStore {
       const region = await this.#client.config.region();
       // us-east-1 is the one region that rejects an explicit LocationConstraint.
       const location = region === "us-east-1" ? undefined : { LocationConstraint: region as BucketLocationConstraint };
-      await this.#client.send(new CreateBucketCommand({ Bucket: this.bucket, ...(location ? { CreateBucketConfiguration: location } : {}) }));
+      await this.#client.send(
+        new CreateBucketCommand({ Bucket: this.bucket, ...(location ? { CreateBucketConfiguration: location } : {}) }),
+      );
     } catch (error) {
       const name = (error as { name?: unknown }).name;
       if (name === "BucketAlreadyOwnedByYou") return;
@@ -81,23 +83,42 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async putFile(key: string, localPath: string, contentType: string, options: TransferOptions = {}): Promise<PutResult> {
+  async putFile(
+    key: string,
+    localPath: string,
+    contentType: string,
+    options: TransferOptions = {},
+  ): Promise<PutResult> {
     let bytes: number;
     try {
       bytes = (await stat(localPath)).size;
     } catch (error) {
-      throw new ObjectStoreError("LOCAL_FILE", `cannot read local file for s3://${this.bucket}/${key}`, { cause: error, key });
+      throw new ObjectStoreError("LOCAL_FILE", `cannot read local file for s3://${this.bucket}/${key}`, {
+        cause: error,
+        key,
+      });
     }
     const upload = new Upload({
       client: this.#client,
-      params: { Bucket: this.bucket, Key: key, Body: createReadStream(localPath), ContentType: contentType, ContentLength: bytes },
+      params: {
+        Bucket: this.bucket,
+        Key: key,
+        Body: createReadStream(localPath),
+        ContentType: contentType,
+        ContentLength: bytes,
+      },
       partSize: this.#partSize,
       queueSize: this.#concurrency,
       leavePartsOnError: false,
     });
     const { signal } = options;
     const onAbort = (): void => void upload.abort().catch(() => undefined);
-    if (signal?.aborted) throw new ObjectStoreError("ABORTED", `PutObject s3://${this.bucket}/${key}: aborted`, { key, retryable: true, cause: signal.reason });
+    if (signal?.aborted)
+      throw new ObjectStoreError("ABORTED", `PutObject s3://${this.bucket}/${key}: aborted`, {
+        key,
+        retryable: true,
+        cause: signal.reason,
+      });
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
       await upload.done();
@@ -109,10 +130,16 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async putObject(key: string, body: string | Uint8Array, contentType = "application/octet-stream"): Promise<PutResult> {
+  async putObject(
+    key: string,
+    body: string | Uint8Array,
+    contentType = "application/octet-stream",
+  ): Promise<PutResult> {
     const bytes = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
     try {
-      await this.#client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+      await this.#client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+      );
       return { key, bytes };
     } catch (error) {
       throw toObjectStoreError(error, "PutObject", this.bucket, key);
@@ -139,7 +166,11 @@ export class S3ObjectStore implements ObjectStore {
     try {
       do {
         const page = await this.#client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token === undefined ? {} : { ContinuationToken: token }) }),
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            ...(token === undefined ? {} : { ContinuationToken: token }),
+          }),
         );
         for (const item of page.Contents ?? []) {
           if (item.Key !== undefined) objects.push({ key: item.Key, size: item.Size ?? 0 });
@@ -158,7 +189,10 @@ export class S3ObjectStore implements ObjectStore {
       const batch = keys.slice(i, i + 1000);
       try {
         const response = await this.#client.send(
-          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+          }),
         );
         const failed = response.Errors?.[0];
         if (failed !== undefined) {
@@ -172,7 +206,11 @@ export class S3ObjectStore implements ObjectStore {
 
   async presignGet(key: string, expiresInSeconds: number): Promise<string> {
     if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
-      throw new ObjectStoreError("REQUEST_FAILED", `presign s3://${this.bucket}/${key}: expiry must be 1..${MAX_PRESIGN_SECONDS} seconds`, { key });
+      throw new ObjectStoreError(
+        "REQUEST_FAILED",
+        `presign s3://${this.bucket}/${key}: expiry must be 1..${MAX_PRESIGN_SECONDS} seconds`,
+        { key },
+      );
     }
     try {
       return await getSignedUrl(this.#client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {

@@ -13,7 +13,12 @@ describe("toObjectStoreError", () => {
   ];
   for (const [what, error, code, retryable] of cases) {
     it(`maps ${what}`, () => {
-      const mapped = toObjectStoreError(Object.assign(new Error("sdk said X-Amz-Signature=abc"), error), "GetObject", "b", "k");
+      const mapped = toObjectStoreError(
+        Object.assign(new Error("sdk said X-Amz-Signature=abc"), error),
+        "GetObject",
+        "b",
+        "k",
+      );
       expect(mapped).toMatchObject({ code, retryable, errorKind: "OBJECT_STORE", key: "k" });
       expect(mapped.message).toMatch(/^GetObject s3:\/\/b\/k: /);
       expect(mapped.message).not.toContain("Signature");

@@ -58,7 +58,11 @@ describe("S3ObjectStore against the local S3", () => {
   });
 
   it("reports a missing key and a missing bucket as non-retryable typed errors", async () => {
-    await expect(store.getObject("nope")).rejects.toMatchObject({ code: "NO_SUCH_KEY", retryable: false, errorKind: "OBJECT_STORE" });
+    await expect(store.getObject("nope")).rejects.toMatchObject({
+      code: "NO_SUCH_KEY",
+      retryable: false,
+      errorKind: "OBJECT_STORE",
+    });
     const missing = new S3ObjectStore({
       client: createS3Client({ endpoint: endpoint!, region: "ap-southeast-2", forcePathStyle: true }),
       bucket: `missing-${randomUUID()}`,

@@ -10,7 +10,11 @@ const signingDate = new Date("2026-03-01T10:20:30Z");
 // The SDK signer wants a hash class with the browser-style update/digest interface.
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytes = (data: SourceData): string | Uint8Array =>
-  typeof data === "string" ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  typeof data === "string"
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
 class NodeSha256 {
   readonly #hash;
   constructor(secret?: SourceData) {
@@ -25,7 +29,12 @@ class NodeSha256 {
 }
 
 function store(): S3ObjectStore {
-  const client = new S3Client({ region: "ap-southeast-2", endpoint: "http://127.0.0.1:9", forcePathStyle: true, credentials });
+  const client = new S3Client({
+    region: "ap-southeast-2",
+    endpoint: "http://127.0.0.1:9",
+    forcePathStyle: true,
+    credentials,
+  });
   return new S3ObjectStore({ client, bucket: "exports", now: () => signingDate });
 }
 
@@ -37,7 +46,13 @@ describe("S3ObjectStore.presignGet", () => {
     expect(url.searchParams.get("X-Amz-Date")).toBe("20260301T102030Z");
     expect(url.searchParams.get("X-Amz-Credential")).toBe("AKIDEXAMPLE/20260301/ap-southeast-2/s3/aws4_request");
 
-    const signer = new SignatureV4({ credentials, region: "ap-southeast-2", service: "s3", sha256: NodeSha256, uriEscapePath: false });
+    const signer = new SignatureV4({
+      credentials,
+      region: "ap-southeast-2",
+      service: "s3",
+      sha256: NodeSha256,
+      uriEscapePath: false,
+    });
     // Sign the same request from scratch: the URL's own parameters minus what the signer adds, and S3's unsigned
     // payload marker, which the presigner hoists into the query.
     const query: Record<string, string> = {};

@@ -31,8 +31,10 @@ export function validatePostgresWarehouseConfig(config: PostgresWarehouseConfig)
   if (!/^postgres(ql)?:\/\//.test(config.warehouseUrl)) problems.push("warehouseUrl must be a postgresql:// URL");
   if (config.hashKey.length < 16) problems.push("hashKey must be at least 16 characters");
   if (config.duckdbPostgresExtension === "") problems.push("duckdbPostgresExtension is empty");
-  if (!Number.isSafeInteger(config.maxFileBytes) || config.maxFileBytes < 1024) problems.push("maxFileBytes must be an integer >= 1024");
-  if (!Number.isSafeInteger(config.rowGroupSize) || config.rowGroupSize < 1) problems.push("rowGroupSize must be a positive integer");
+  if (!Number.isSafeInteger(config.maxFileBytes) || config.maxFileBytes < 1024)
+    problems.push("maxFileBytes must be an integer >= 1024");
+  if (!Number.isSafeInteger(config.rowGroupSize) || config.rowGroupSize < 1)
+    problems.push("rowGroupSize must be a positive integer");
   if (!MEMORY_LIMIT.test(config.memoryLimit)) problems.push("memoryLimit must look like 512MB");
   if (config.tempDir === "") problems.push("tempDir is empty");
   // The messages never echo the values: the URL and key are secrets.

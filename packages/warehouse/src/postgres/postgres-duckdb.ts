@@ -75,11 +75,15 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
     step = "connecting to the warehouse";
     await connection.run(`ATTACH ${duckString(params.conninfo)} AS pg (TYPE postgres, READ_ONLY)`);
     await connection.run("BEGIN TRANSACTION");
-    for (const setting of postgresSessionSettings) await connection.run(`CALL postgres_execute('pg', ${duckString(setting)})`);
+    for (const setting of postgresSessionSettings)
+      await connection.run(`CALL postgres_execute('pg', ${duckString(setting)})`);
     step = "probing the snapshot";
     const before = await rows(connection, `SELECT * FROM postgres_query('pg', ${duckString(PROBE)})`);
     step = "counting the source rows";
-    const [countRow] = await rows(connection, `SELECT row_count FROM postgres_query('pg', ${duckString(queries.count)})`);
+    const [countRow] = await rows(
+      connection,
+      `SELECT row_count FROM postgres_query('pg', ${duckString(queries.count)})`,
+    );
     const sourceRows = Number(countRow?.["row_count"]);
     step = "exporting to Parquet";
     const stats = await rows(
@@ -92,8 +96,16 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
     const after = await rows(connection, `SELECT * FROM postgres_query('pg', ${duckString(PROBE)})`);
     await connection.run("COMMIT");
     const [b, a] = [before[0], after[0]];
-    if (b === undefined || a === undefined || b["pid"] !== a["pid"] || b["started"] !== a["started"] || b["isolation"] !== "repeatable read") {
-      throw new WarehouseQueryError("the count and the export did not run in one REPEATABLE READ transaction", { retryable: true });
+    if (
+      b === undefined ||
+      a === undefined ||
+      b["pid"] !== a["pid"] ||
+      b["started"] !== a["started"] ||
+      b["isolation"] !== "repeatable read"
+    ) {
+      throw new WarehouseQueryError("the count and the export did not run in one REPEATABLE READ transaction", {
+        retryable: true,
+      });
     }
 
     step = "reading back the Parquet footers";
@@ -130,7 +142,11 @@ async function readSchema(connection: DuckDBConnection, path: string): Promise<P
        FROM parquet_schema(${duckString(path)}) WHERE num_children IS NULL ORDER BY column_id`,
   );
   const text = (v: unknown): string | null =>
-    v === null || v === undefined ? null : typeof v === "string" || typeof v === "number" || typeof v === "bigint" ? String(v) : JSON.stringify(v);
+    v === null || v === undefined
+      ? null
+      : typeof v === "string" || typeof v === "number" || typeof v === "bigint"
+        ? String(v)
+        : JSON.stringify(v);
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
   return schema.map((c) => ({
     name: String(c["name"]),

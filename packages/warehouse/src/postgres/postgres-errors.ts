@@ -3,7 +3,16 @@ import { TableNotFoundError, WarehouseError, WarehouseQueryError } from "../erro
 // SQLSTATE classes/codes where another attempt can succeed: connection failures, shutdowns, resource limits,
 // serialization failures and deadlocks.
 const RETRYABLE_SQLSTATE = /^(08|53|57P0[1-4]|40001|40P01|58)/;
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 // DuckDB reports PostgreSQL failures as text; these phrases are libpq's for a lost or refused connection.
 const DUCKDB_CONNECTION_FAILURE =
   /Unable to connect to Postgres|could not connect|Connection refused|server closed the connection|terminating connection|connection to server .* failed|no connection to the server|SSL SYSCALL|could not receive data|could not send data|the database system is (starting up|shutting down|in recovery)|too many clients/i;
@@ -34,7 +43,8 @@ export function fromPgError(error: unknown, what: string, secrets: readonly stri
   const shape = (typeof error === "object" && error !== null ? error : {}) as PgErrorShape;
   const code = typeof shape.code === "string" ? shape.code : "";
   const message = typeof shape.message === "string" ? shape.message : String(error);
-  const retryable = RETRYABLE_SQLSTATE.test(code) || NETWORK_CODES.has(code) || /Connection terminated|timeout/i.test(message);
+  const retryable =
+    RETRYABLE_SQLSTATE.test(code) || NETWORK_CODES.has(code) || /Connection terminated|timeout/i.test(message);
   return new WarehouseQueryError(`${what} failed: ${redact(message, secrets)}${code === "" ? "" : ` (${code})`}`, {
     cause: error,
     retryable,

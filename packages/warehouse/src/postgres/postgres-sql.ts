@@ -67,7 +67,10 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
   const typeOf = (name: string, role: string): string => {
     const type = types.get(name);
     if (type === undefined) {
-      throw new ColumnMismatchError(`${role} ${name} does not exist in ${command.schema}.${command.table}`, { column: name, role });
+      throw new ColumnMismatchError(`${role} ${name} does not exist in ${command.schema}.${command.table}`, {
+        column: name,
+        role,
+      });
     }
     return type;
   };
@@ -75,7 +78,9 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
   if (filter.sourceColumn !== null) typeOf(filter.sourceColumn, "sourceColumn");
   if (filter.metricColumn !== null) typeOf(filter.metricColumn, "metricColumn");
   if (command.timeColumn !== null && !TIME_TYPE.test(typeOf(command.timeColumn, "timeColumn"))) {
-    throw new ColumnMismatchError(`timeColumn ${command.timeColumn} is not a timestamp or date`, { column: command.timeColumn });
+    throw new ColumnMismatchError(`timeColumn ${command.timeColumn} is not a timestamp or date`, {
+      column: command.timeColumn,
+    });
   }
 
   const pads = hmacSha256Pads(options.hashKey);
@@ -84,7 +89,8 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
     const ref = quoteIdentifier(column.name);
     // CASE ... END drops a typmod (numeric(10,2) becomes numeric, which DuckDB reads as DOUBLE): cast back when the
     // type is a plain built-in name; otherwise the CASE still keeps the base type.
-    const keepType = (expression: string): string => (CASTABLE_TYPE.test(type) ? `CAST(${expression} AS ${type})` : expression);
+    const keepType = (expression: string): string =>
+      CASTABLE_TYPE.test(type) ? `CAST(${expression} AS ${type})` : expression;
     const nullOfType = (): string => keepType(`CASE WHEN false THEN ${ref} END`);
     switch (column.treatment) {
       case "AS_IS":
@@ -98,13 +104,19 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
       case "KEYED_HASH":
         return `encode(sha256(decode('${pads.outerHex}', 'hex') || sha256(decode('${pads.innerHex}', 'hex') || convert_to(CAST(${ref} AS text), 'UTF8'))), 'hex')`;
       case "ROUND": {
-        if (!NUMERIC_TYPE.test(type)) throw new ColumnMismatchError(`ROUND on ${column.name} needs a numeric column, not ${type}`, { column: column.name });
+        if (!NUMERIC_TYPE.test(type))
+          throw new ColumnMismatchError(`ROUND on ${column.name} needs a numeric column, not ${type}`, {
+            column: column.name,
+          });
         const digits = column.roundDigits ?? 0;
         // A declared precision keeps the value a DECIMAL in Parquet; round() alone returns unconstrained numeric.
         return `CAST(round(CAST(${ref} AS numeric), ${digits}) AS numeric(38, ${digits}))`;
       }
       case "TRUNCATE_TO_HOUR":
-        if (!TIME_TYPE.test(type)) throw new ColumnMismatchError(`TRUNCATE_TO_HOUR on ${column.name} needs a timestamp, not ${type}`, { column: column.name });
+        if (!TIME_TYPE.test(type))
+          throw new ColumnMismatchError(`TRUNCATE_TO_HOUR on ${column.name} needs a timestamp, not ${type}`, {
+            column: column.name,
+          });
         return `date_trunc('hour', ${ref})`;
     }
   };
@@ -115,12 +127,17 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
     const t = quoteIdentifier(command.timeColumn);
     where.push(`${t} >= ${timestampLiteral(command.windowStart)}`, `${t} < ${timestampLiteral(command.windowEnd)}`);
   }
-  if (filter.sourceColumn !== null) where.push(filter.allowedSources.length === 0 ? "false" : inList(filter.sourceColumn, filter.allowedSources));
-  if (filter.metricColumn !== null) where.push(filter.allowedMetrics.length === 0 ? "false" : inList(filter.metricColumn, filter.allowedMetrics));
+  if (filter.sourceColumn !== null)
+    where.push(filter.allowedSources.length === 0 ? "false" : inList(filter.sourceColumn, filter.allowedSources));
+  if (filter.metricColumn !== null)
+    where.push(filter.allowedMetrics.length === 0 ? "false" : inList(filter.metricColumn, filter.allowedMetrics));
 
   const from = `FROM ${quoteIdentifier(command.schema)}.${quoteIdentifier(command.table)}`;
   const whereSql = where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`;
-  const order = options.orderByTime === true && command.timeColumn !== null ? ` ORDER BY ${quoteIdentifier(command.timeColumn)}` : "";
+  const order =
+    options.orderByTime === true && command.timeColumn !== null
+      ? ` ORDER BY ${quoteIdentifier(command.timeColumn)}`
+      : "";
   return {
     select: `SELECT ${projection.join(", ")} ${from}${whereSql}${order}`,
     // The count needs no projection: the same FROM and WHERE give the same rows.

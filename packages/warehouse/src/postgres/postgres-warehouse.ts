@@ -84,9 +84,12 @@ export class PostgresWarehouse implements Warehouse {
         signal,
       });
       const fileRows = exported.files.reduce((sum, f) => sum + f.rows, 0);
-      if (exported.files.length === 0) throw new RowCountMismatchError(exported.sourceRows, 0, "no file was written, files hold");
-      if (exported.copiedRows !== exported.sourceRows) throw new RowCountMismatchError(exported.sourceRows, exported.copiedRows, "the COPY wrote");
-      if (fileRows !== exported.sourceRows) throw new RowCountMismatchError(exported.sourceRows, fileRows, "the Parquet footers hold");
+      if (exported.files.length === 0)
+        throw new RowCountMismatchError(exported.sourceRows, 0, "no file was written, files hold");
+      if (exported.copiedRows !== exported.sourceRows)
+        throw new RowCountMismatchError(exported.sourceRows, exported.copiedRows, "the COPY wrote");
+      if (fileRows !== exported.sourceRows)
+        throw new RowCountMismatchError(exported.sourceRows, fileRows, "the Parquet footers hold");
 
       const local: { path: string; file: UnloadedFile }[] = [];
       for (const [index, written] of exported.files.entries()) {
@@ -110,7 +113,12 @@ export class PostgresWarehouse implements Warehouse {
    * Replaces whatever an earlier attempt left under the prefix. The old manifest goes first, so no reader ever sees
    * a manifest next to half-replaced files; stale data files of this base name are removed; the manifest goes last.
    */
-  async #publish(command: UnloadTableCommand, local: { path: string; file: UnloadedFile }[], manifest: string, signal: AbortSignal | undefined): Promise<void> {
+  async #publish(
+    command: UnloadTableCommand,
+    local: { path: string; file: UnloadedFile }[],
+    manifest: string,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const key = manifestKey(command);
     try {
       const existing = await this.#store.list(command.outputPrefix);
@@ -123,7 +131,10 @@ export class PostgresWarehouse implements Warehouse {
       const ownPrefix = `${command.outputPrefix}${command.fileBaseName}_`;
       const stale = existing
         .map((o) => o.key)
-        .filter((k) => k.startsWith(ownPrefix) && DATA_FILE.test(k) && !k.slice(ownPrefix.length).includes("/") && !written.has(k));
+        .filter(
+          (k) =>
+            k.startsWith(ownPrefix) && DATA_FILE.test(k) && !k.slice(ownPrefix.length).includes("/") && !written.has(k),
+        );
       if (stale.length > 0) await this.#store.deleteObjects(stale);
       if (signal?.aborted) throw abortError(signal);
       await this.#store.putObject(key, manifest, "application/json");

@@ -13,7 +13,8 @@ const columns: WarehouseColumn[] = [
   { name: "odd", type: '"MyType"' },
 ];
 const hashKey = "0123456789abcdef-secret";
-const render = (overrides: Parameters<typeof unloadCommand>[0] = {}) => renderUnloadQueries(unloadCommand(overrides), { columns, hashKey });
+const render = (overrides: Parameters<typeof unloadCommand>[0] = {}) =>
+  renderUnloadQueries(unloadCommand(overrides), { columns, hashKey });
 
 describe("renderUnloadQueries", () => {
   it("quotes identifiers and renders an exact half-open window", () => {
@@ -21,7 +22,9 @@ describe("renderUnloadQueries", () => {
     expect(q.select).toBe(
       `SELECT "obs_time" AS "obs_time" FROM "pm_internal"."traffic" WHERE "obs_time" >= (TIMESTAMPTZ 'epoch' + 1700000000123 * INTERVAL '1 millisecond') AND "obs_time" < (TIMESTAMPTZ 'epoch' + 1700003600000 * INTERVAL '1 millisecond')`,
     );
-    expect(q.count).toBe(`SELECT count(*) AS row_count FROM "pm_internal"."traffic" WHERE "obs_time" >= (TIMESTAMPTZ 'epoch' + 1700000000123 * INTERVAL '1 millisecond') AND "obs_time" < (TIMESTAMPTZ 'epoch' + 1700003600000 * INTERVAL '1 millisecond')`);
+    expect(q.count).toBe(
+      `SELECT count(*) AS row_count FROM "pm_internal"."traffic" WHERE "obs_time" >= (TIMESTAMPTZ 'epoch' + 1700000000123 * INTERVAL '1 millisecond') AND "obs_time" < (TIMESTAMPTZ 'epoch' + 1700003600000 * INTERVAL '1 millisecond')`,
+    );
   });
 
   it("exports a table without time column whole", () => {
@@ -41,7 +44,9 @@ describe("renderUnloadQueries", () => {
     expect(q.select).toContain(`CAST(round(CAST("speed" AS numeric), 1) AS numeric(38, 1)) AS "speed"`);
     expect(q.select).toContain(`date_trunc('hour', "obs_time") AS "obs_time"`);
     expect(q.select).toContain(`CAST(CASE WHEN false THEN "label" END AS text) AS "label"`);
-    expect(q.select).toMatch(/encode\(sha256\(decode\('[0-9a-f]{128}', 'hex'\) \|\| sha256\(decode\('[0-9a-f]{128}', 'hex'\) \|\| convert_to\(CAST\("way_id" AS text\), 'UTF8'\)\)\), 'hex'\) AS "way_id"/);
+    expect(q.select).toMatch(
+      /encode\(sha256\(decode\('[0-9a-f]{128}', 'hex'\) \|\| sha256\(decode\('[0-9a-f]{128}', 'hex'\) \|\| convert_to\(CAST\("way_id" AS text\), 'UTF8'\)\)\), 'hex'\) AS "way_id"/,
+    );
     expect(q.select).not.toContain(hashKey);
     expect(q.secrets).toHaveLength(2);
     for (const secret of q.secrets) expect(q.select).toContain(secret);
@@ -50,7 +55,13 @@ describe("renderUnloadQueries", () => {
   it("keeps mx values only for unrestricted sources, and filters sources and metrics with escaped literals", () => {
     const q = render({
       columns: [{ name: "speed", treatment: "NULL_UNLESS_UNRESTRICTED_SOURCE", roundDigits: null }],
-      rowFilter: { sourceColumn: "source", allowedSources: ["nr1", "mx'1", "back\\slash"], unrestrictedSources: ["nr1"], metricColumn: "metric", allowedMetrics: ["speed"] },
+      rowFilter: {
+        sourceColumn: "source",
+        allowedSources: ["nr1", "mx'1", "back\\slash"],
+        unrestrictedSources: ["nr1"],
+        metricColumn: "metric",
+        allowedMetrics: ["speed"],
+      },
     });
     expect(q.select).toContain(`CAST(CASE WHEN "source" IN (E'nr1') THEN "speed" END AS numeric(10,2)) AS "speed"`);
     expect(q.select).toContain(`"source" IN (E'nr1', E'mx''1', E'back\\\\slash')`);
@@ -61,7 +72,13 @@ describe("renderUnloadQueries", () => {
   it("fails closed: no unrestricted source nulls mx columns, no allowed source exports no row", () => {
     const q = render({
       columns: [{ name: "odd", treatment: "NULL_UNLESS_UNRESTRICTED_SOURCE", roundDigits: null }],
-      rowFilter: { sourceColumn: "source", allowedSources: [], unrestrictedSources: [], metricColumn: "metric", allowedMetrics: [] },
+      rowFilter: {
+        sourceColumn: "source",
+        allowedSources: [],
+        unrestrictedSources: [],
+        metricColumn: "metric",
+        allowedMetrics: [],
+      },
     });
     // A type format_type() quotes is not pasted into a CAST: the CASE keeps its base type.
     expect(q.select).toContain(`CASE WHEN false THEN "odd" END AS "odd"`);
@@ -78,17 +95,46 @@ describe("renderUnloadQueries", () => {
     ["a quoted table name", { table: 'traffic"; drop table x; --' }, "INVALID_COMMAND"],
     ["a schema with a dot", { schema: "a.b" }, "INVALID_COMMAND"],
     ["an unknown column", { columns: [{ name: "nope", treatment: "AS_IS", roundDigits: null }] }, "COLUMN_NOT_FOUND"],
-    ["ROUND without digits", { columns: [{ name: "speed", treatment: "ROUND", roundDigits: null }] }, "INVALID_COMMAND"],
+    [
+      "ROUND without digits",
+      { columns: [{ name: "speed", treatment: "ROUND", roundDigits: null }] },
+      "INVALID_COMMAND",
+    ],
     ["ROUND on text", { columns: [{ name: "label", treatment: "ROUND", roundDigits: 2 }] }, "COLUMN_NOT_FOUND"],
-    ["TRUNCATE_TO_HOUR on bigint", { columns: [{ name: "way_id", treatment: "TRUNCATE_TO_HOUR", roundDigits: null }] }, "COLUMN_NOT_FOUND"],
+    [
+      "TRUNCATE_TO_HOUR on bigint",
+      { columns: [{ name: "way_id", treatment: "TRUNCATE_TO_HOUR", roundDigits: null }] },
+      "COLUMN_NOT_FOUND",
+    ],
     ["a time column that is not a timestamp", { timeColumn: "label" }, "COLUMN_NOT_FOUND"],
     ["an empty window", { windowEnd: Date.UTC(2026, 0, 1) }, "INVALID_COMMAND"],
     ["a fractional window", { windowStart: 1.5 }, "INVALID_COMMAND"],
-    ["a NUL in a source value", { rowFilter: { sourceColumn: "source", allowedSources: ["a\u0000"], unrestrictedSources: [], metricColumn: null, allowedMetrics: [] } }, "INVALID_COMMAND"],
+    [
+      "a NUL in a source value",
+      {
+        rowFilter: {
+          sourceColumn: "source",
+          allowedSources: ["a\u0000"],
+          unrestrictedSources: [],
+          metricColumn: null,
+          allowedMetrics: [],
+        },
+      },
+      "INVALID_COMMAND",
+    ],
     ["a prefix escaping upwards", { outputPrefix: "exports/../x/" }, "INVALID_COMMAND"],
     ["a prefix without slash", { outputPrefix: "exports/x" }, "INVALID_COMMAND"],
     ["a file base name with a slash", { fileBaseName: "a/b" }, "INVALID_COMMAND"],
-    ["a column projected twice", { columns: [{ name: "speed", treatment: "AS_IS", roundDigits: null }, { name: "speed", treatment: "AS_IS", roundDigits: null }] }, "INVALID_COMMAND"],
+    [
+      "a column projected twice",
+      {
+        columns: [
+          { name: "speed", treatment: "AS_IS", roundDigits: null },
+          { name: "speed", treatment: "AS_IS", roundDigits: null },
+        ],
+      },
+      "INVALID_COMMAND",
+    ],
   ];
   for (const [what, overrides, code] of invalid) {
     it(`refuses ${what}`, () => {
@@ -118,12 +164,14 @@ describe("hmacSha256Pads", () => {
     const inner = sha256(Buffer.concat([Buffer.from(innerHex, "hex"), Buffer.from(message, "utf8")]));
     return sha256(Buffer.concat([Buffer.from(outerHex, "hex"), inner])).toString("hex");
   };
-  it.each([["short key", "k"], ["64-byte key", "x".repeat(64)], ["long key", "y".repeat(100)], ["unicode key", "ключ-🔑"]])(
-    "matches HMAC-SHA256 for a %s",
-    (_what, key) => {
-      for (const message of ["", "123", "Grüße\nzeile"]) {
-        expect(sqlStyle(key, message)).toBe(createHmac("sha256", key).update(message).digest("hex"));
-      }
-    },
-  );
+  it.each([
+    ["short key", "k"],
+    ["64-byte key", "x".repeat(64)],
+    ["long key", "y".repeat(100)],
+    ["unicode key", "ключ-🔑"],
+  ])("matches HMAC-SHA256 for a %s", (_what, key) => {
+    for (const message of ["", "123", "Grüße\nzeile"]) {
+      expect(sqlStyle(key, message)).toBe(createHmac("sha256", key).update(message).digest("hex"));
+    }
+  });
 });
