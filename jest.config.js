@@ -9,6 +9,8 @@ const common = {
 };
 
 export default {
+  // Per-project testTimeout is not applied by jest; integration tests boot services and need minutes.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/{packages,services,infra,scripts}/**/test/**/*.test.ts"], testPathIgnorePatterns: ["\\.int\\.test\\.ts$", "/node_modules/"] },
     {
