@@ -14,11 +14,12 @@ export {
   type WarehouseErrorContext,
   type WarehouseErrorOptions,
 } from "./errors.js";
-export type { Warehouse, WarehouseColumn, UnloadResult, UnloadedFile, UnloadOptions } from "./warehouse.js";
+export type { Warehouse, WarehouseCatalog, WarehouseColumn, UnloadResult, UnloadedFile, UnloadOptions } from "./warehouse.js";
 export { validateUnloadCommand } from "./command-validation.js";
 export { buildManifest, dataFileKey, manifestKey, MANIFEST_FORMAT_VERSION, type UnloadManifest } from "./manifest.js";
 export type { ParquetColumn } from "./parquet-schema.js";
-export { PostgresWarehouse, type PostgresQueryable } from "./postgres/postgres-warehouse.js";
+export { PostgresWarehouse } from "./postgres/postgres-warehouse.js";
+export { PostgresCatalog, type PostgresQueryable } from "./postgres/postgres-catalog.js";
 export { validatePostgresWarehouseConfig, type PostgresWarehouseConfig } from "./postgres/postgres-config.js";
 export {
   renderUnloadQueries,

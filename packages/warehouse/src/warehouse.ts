@@ -29,9 +29,12 @@ export interface UnloadOptions {
  * The warehouse port: export one table's classified rows as Parquet files plus a manifest to the object store.
  * Every failure is a `WarehouseError` with `errorKind` and `retryable`.
  */
-export interface Warehouse {
+export interface WarehouseCatalog {
   /** Columns in ordinal order; `TableNotFoundError` if the table does not exist. */
   describeTable(schema: string, table: string): Promise<WarehouseColumn[]>;
+}
+
+export interface Warehouse extends WarehouseCatalog {
   /** Writes the data files under `command.outputPrefix`, then the manifest last; verified against a source count. */
   unload(command: UnloadTableCommand, options?: UnloadOptions): Promise<UnloadResult>;
   close(): Promise<void>;

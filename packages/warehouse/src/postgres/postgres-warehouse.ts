@@ -12,21 +12,7 @@ import { validatePostgresWarehouseConfig, type PostgresWarehouseConfig } from ".
 import { exportWithDuckDb } from "./postgres-duckdb.js";
 import { fromPgError } from "./postgres-errors.js";
 import { renderUnloadQueries } from "./postgres-sql.js";
-
-/** The part of pg's Pool this adapter needs (metadata queries only; the data goes through DuckDB). */
-export interface PostgresQueryable {
-  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
-  end(): Promise<void>;
-}
-
-const DESCRIBE_SQL = `
-  SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
-    FROM pg_catalog.pg_attribute a
-    JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-     AND a.attnum > 0 AND NOT a.attisdropped
-   ORDER BY a.attnum`;
+import { PostgresCatalog, type PostgresQueryable } from "./postgres-catalog.js";
 
 const DATA_FILE = /_(\d{3,})\.parquet$/;
 
@@ -43,15 +29,8 @@ export class PostgresWarehouse implements Warehouse {
     this.#pool = pool ?? new pg.Pool({ connectionString: config.warehouseUrl, max: 2, idleTimeoutMillis: 10_000 });
   }
 
-  async describeTable(schema: string, table: string): Promise<WarehouseColumn[]> {
-    let result: { rows: WarehouseColumn[] };
-    try {
-      result = await this.#pool.query<WarehouseColumn>(DESCRIBE_SQL, [schema, table]);
-    } catch (error) {
-      throw fromPgError(error, `describing ${schema}.${table}`);
-    }
-    if (result.rows.length === 0) throw new TableNotFoundError(schema, table);
-    return result.rows.map((r) => ({ name: r.name, type: r.type }));
+  describeTable(schema: string, table: string): Promise<WarehouseColumn[]> {
+    return new PostgresCatalog(this.#pool).describeTable(schema, table);
   }
 
   async unload(command: UnloadTableCommand, options: UnloadOptions = {}): Promise<UnloadResult> {
