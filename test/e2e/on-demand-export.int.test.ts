@@ -138,15 +138,15 @@ describe("on-demand export of one demo day", () => {
       const manifest = JSON.parse(new TextDecoder().decode(await download(table.manifestUrl ?? ""))) as {
         totalRows: number;
         files: { key: string; rows: number; sha256: string }[];
-        audit: { column: string; action: string; rule: string }[];
+        classification: { column: string; action: string; rule: string }[];
       };
       expect(manifest.totalRows).toBe(table.rows);
       expect(manifest.files.map((f) => f.key)).toEqual(table.files.map((f) => f.key));
       if (table.tableName === "cctv") {
-        expect(manifest.audit.find((d) => d.column === "operator_email")).toMatchObject({ action: "REMOVED", rule: expect.stringMatching(/^deny-pattern/) as unknown });
+        expect(manifest.classification.find((d) => d.column === "operator_email")).toMatchObject({ action: "REMOVED", rule: expect.stringMatching(/^deny-pattern/) as unknown });
       }
       if (table.tableName === "way") {
-        expect(manifest.audit.find((d) => d.column === "created_at")).toMatchObject({ action: "REMOVED", rule: "unclassified" });
+        expect(manifest.classification.find((d) => d.column === "created_at")).toMatchObject({ action: "REMOVED", rule: "unclassified" });
       }
     }
   });

@@ -1,8 +1,11 @@
 import type { Admin } from "kafkajs";
-import { ConfigResourceTypes } from "kafkajs";
+import kafkajs from "kafkajs";
 import type { TopicDefinition } from "@data-exporter/contracts";
 import type { TopicDrift } from "./errors.js";
 import { BusError, TopicDriftError } from "./errors.js";
+
+// kafkajs is CommonJS; Node's ESM loader cannot see this named export, so it is read from the default one.
+const { ConfigResourceTypes } = kafkajs;
 import { checkNamespace, namespacedTopic } from "./namespace.js";
 
 /** The part of kafkajs's Admin that topic set-up needs. */
