@@ -95,6 +95,8 @@ export async function provisionDeployment(
         // A fixed key for the local demo only; deployments take it from a secret store.
         HASH_KEY: "local-demo-hash-key-not-a-secret",
         LOG_LEVEL: "info",
+        // This machine has Node 20; the SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       },
     };
   } finally {

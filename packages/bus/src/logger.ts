@@ -23,7 +23,17 @@ export function kafkaLogLevel(logger: BusLogger | undefined, level: BusLogLevel 
   return logger ? levels[level] : logLevel.NOTHING;
 }
 
-/** Routes kafkajs's internal log lines to `logger`; kafkajs filters by level before calling it. */
+/** Errors kafkajs recovers from by itself (a broker still loading its group coordinator, a consumer restart). */
+const selfHealing = /coordinator is (not available|loading)|Restarting the consumer|rebalanc/i;
+
+function isSelfHealing(message: string, extra: Record<string, unknown>): boolean {
+  return extra["retryTime"] !== undefined || selfHealing.test(message) || selfHealing.test(String(extra["error"] ?? ""));
+}
+
+/**
+ * Routes kafkajs's internal log lines to `logger`; kafkajs filters by level before calling it. Errors kafkajs
+ * retries by itself are reported as warnings without their stack: they are normal right after a broker starts.
+ */
 export function kafkaLogCreator(logger: BusLogger | undefined): logCreator {
   return () =>
     ({ namespace, level, log }) => {
@@ -32,7 +42,10 @@ export function kafkaLogCreator(logger: BusLogger | undefined): logCreator {
       // The logger stamps its own time; kafkajs's would be a second, differently formatted one.
       const obj: Record<string, unknown> = { ...extra, kafkajs: namespace };
       delete obj["timestamp"];
-      if (level === logLevel.ERROR) logger.error(obj, message);
+      if (level === logLevel.ERROR && isSelfHealing(message, extra)) {
+        delete obj["stack"];
+        logger.warn(obj, message);
+      } else if (level === logLevel.ERROR) logger.error(obj, message);
       else if (level === logLevel.WARN) logger.warn(obj, message);
       else if (level === logLevel.INFO) logger.info(obj, message);
       else logger.debug(obj, message);
