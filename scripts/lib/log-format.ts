@@ -15,5 +15,5 @@ export function formatLogLine(service: string, line: string): string {
     .filter(([key]) => !skipped.has(key))
     .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
     .join(" ");
-  return `${time} ${service.padEnd(15)} ${level.padEnd(5)} ${String(record.msg ?? "")}${attributes ? `  ${attributes}` : ""}`;
+  return `${time} ${service.padEnd(15)} ${level.padEnd(5)} ${typeof record.msg === "string" ? record.msg : ""}${attributes ? `  ${attributes}` : ""}`;
 }

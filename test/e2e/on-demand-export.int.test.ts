@@ -73,7 +73,7 @@ function canonical(value: unknown): string {
   if (typeof value === "bigint") return value.toString();
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(12);
   if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) return canonical(Number(value));
-  return String(value);
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 const rowKey = (row: Record<string, unknown>, columns: string[]): string => columns.map((c) => canonical(row[c])).join("|");

@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
 import { commonEnvSchema, env } from "@data-exporter/runtime";
 
@@ -5,15 +7,24 @@ export const configSchema = commonEnvSchema.extend({
   HEALTH_PORT: env.port().default(4002),
   /** Warehouse read to describe tables (columns and types). */
   WAREHOUSE_URL: env.url(),
+  /** Exporter state database: the planner remembers there which dates were exported (scheduled_export_dates). */
+  DATABASE_URL: env.url(),
+  STATUS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "lower-case identifier").default("de_internal"),
   EXPORT_BUCKET: env.string(),
   /** First segment of every object key: dev, staging, prod. */
   EXPORT_ENV: z.string().regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-' only").default("dev"),
   AWS_REGION: z.string().default("ap-southeast-2"),
   AWS_ENDPOINT_URL: env.url().optional(),
+  S3_FORCE_PATH_STYLE: env.bool().default(false),
   /** Prefix of the four DynamoDB configuration tables (export_tables, data_column_classification, ...). */
   CONFIG_TABLE_PREFIX: z.string().default(""),
   /** Extra deny-list patterns (comma-separated, case-insensitive regular expressions) added to the default list. */
   PII_DENY_PATTERNS: z.string().default(""),
+  /** Where the classification snapshot's Parquet files are written before upload. */
+  PLANNER_TEMP_DIR: z.string().default(join(tmpdir(), "data-exporter-planner")),
+  /** Retries of the classification snapshot's upload after its first attempt (as the unloader's tables). */
+  MAX_RETRY_COUNT: env.nonNegativeInt().default(2),
+  RETRY_BACKOFF_MS: env.positiveInt().default(2000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,10 +2,15 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import pg from "pg";
 import { defaultPolicy } from "@data-exporter/classification";
 import { DynamoDbConfigStore, configTableNames } from "@data-exporter/config-store";
+import { S3ObjectStore } from "@data-exporter/object-store";
 import { connectBus, runService, startConsumer } from "@data-exporter/runtime";
 import { PostgresCatalog } from "@data-exporter/warehouse";
+import { ScheduledExportDates } from "./adapters/scheduled-export-dates.js";
+import { writeSnapshot } from "./adapters/snapshot-writer.js";
 import { configSchema } from "./config.js";
+import { exportClassifications, type ClassificationExportDeps } from "./handlers/export-classifications.js";
 import { planRequestedExport, type PlannerDeps } from "./handlers/plan-requested-export.js";
+import { planScheduledExport, type ScheduledPlannerDeps } from "./handlers/plan-scheduled-export.js";
 
 await runService(
   {
@@ -15,9 +20,19 @@ await runService(
       const pool = new pg.Pool({ connectionString: config.WAREHOUSE_URL, max: 2 });
       resources.defer(() => pool.end());
       const catalog = new PostgresCatalog(pool);
+      const statePool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
+      resources.defer(() => statePool.end());
+      const exportDates = new ScheduledExportDates(statePool, config.STATUS_SCHEMA);
+      await exportDates.migrate();
       const dynamo = new DynamoDBClient({ region: config.AWS_REGION, ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}) });
       resources.defer(() => dynamo.destroy());
       const configStore = new DynamoDbConfigStore(dynamo, { tableNames: configTableNames({ prefix: config.CONFIG_TABLE_PREFIX }) });
+      const objectStore = S3ObjectStore.fromConfig({
+        bucket: config.EXPORT_BUCKET,
+        region: config.AWS_REGION,
+        endpoint: config.AWS_ENDPOINT_URL,
+        forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      });
       const extraPatterns = config.PII_DENY_PATTERNS.split(",").map((p) => p.trim()).filter(Boolean);
       const policy = { ...defaultPolicy, denyColumnPatterns: [...defaultPolicy.denyColumnPatterns, ...extraPatterns] };
 
@@ -32,8 +47,22 @@ await runService(
         envName: config.EXPORT_ENV,
         now: Date.now,
       };
+      const snapshotDeps: ClassificationExportDeps = {
+        writeSnapshot: (tables, target) => writeSnapshot(tables, target, { objectStore, tempDir: config.PLANNER_TEMP_DIR, now: Date.now }),
+        publish: async (event) => void (await bus.producer.publish("exportLifecycle", event)),
+        maxAttempts: 1 + config.MAX_RETRY_COUNT,
+        backoffMs: (attempt) => config.RETRY_BACKOFF_MS * 2 ** (attempt - 1),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        worker: `planner-${process.pid}`,
+        now: Date.now,
+      };
+      const scheduledDeps: ScheduledPlannerDeps = {
+        ...deps,
+        claimDate: (input) => exportDates.claim(input),
+        exportClassifications: (planned, snapshot) => exportClassifications(planned, snapshot, snapshotDeps),
+      };
 
-      const consumer = await startConsumer(bus, resources, {
+      const onDemand = await startConsumer(bus, resources, {
         groupId: "data-exporter.planner",
         topics: ["exportRequested"],
         handler: async (envelope) => {
@@ -50,7 +79,41 @@ await runService(
           );
         },
       });
-      return { readiness: { kafka: () => bus.producer.isConnected() && consumer.isConnected() } };
+      // A group of its own: a scheduled export (with its snapshot upload) never delays an on-demand request.
+      const scheduled = await startConsumer(bus, resources, {
+        groupId: "data-exporter.planner.scheduled",
+        topics: ["dailyExportTriggered"],
+        handler: async ({ value: event }) => {
+          const context = { requestId: event.requestId, exportDate: event.exportDate, force: event.force, triggeredBy: event.triggeredBy };
+          const outcome = await planScheduledExport(event, scheduledDeps);
+          if (outcome.kind === "duplicate") {
+            log.info(
+              { ...context, existingRequestId: outcome.existingRequestId, existingTriggeredAt: new Date(outcome.existingTriggeredAt).toISOString() },
+              "date already exported or being exported; nothing published (trigger with --force to export it again)",
+            );
+            return;
+          }
+          log.info(
+            {
+              ...context,
+              window: `${new Date(event.windowStart).toISOString()}/${new Date(event.windowEnd).toISOString()}`,
+              tables: outcome.plan.planned.tables.map((t) => t.table),
+              skipped: outcome.plan.planned.skippedTables,
+              configVersion: outcome.plan.planned.configVersion,
+              forcedCount: outcome.forcedCount,
+            },
+            "scheduled export planned",
+          );
+          const snapshot = outcome.classifications;
+          if (snapshot.status === "FAILED") log.warn({ ...context, attempts: snapshot.attempts, error: snapshot.error }, "classification snapshot failed");
+          else if (snapshot.status === "COMPLETED") log.info({ ...context, files: snapshot.files.map((f) => f.key) }, "classification snapshot written");
+        },
+      });
+      return {
+        readiness: {
+          kafka: () => bus.producer.isConnected() && onDemand.isConnected() && scheduled.isConnected(),
+        },
+      };
     },
   },
   process.env,

@@ -21,6 +21,18 @@ export const configSchema = commonEnvSchema.extend({
   RETRY_BACKOFF_MS: env.positiveInt().default(2000),
   UNLOAD_TIMEOUT_MS: env.positiveInt().default(60 * 60 * 1000),
   WORKER_ID: z.string().default(`${hostname()}-${process.pid}`),
+  /** Exporter state database; holds the advisory locks of the unload slots. */
+  DATABASE_URL: env.url(),
+  /**
+   * Unloads running at once across every unloader replica of the deployment (replicas sharing TOPIC_NAMESPACE and
+   * DATABASE_URL), so the warehouse sees a bounded load however far the unloaders are scaled.
+   */
+  MAX_CONCURRENCY_LIMIT: env.positiveInt().default(4),
+  /**
+   * Unload commands one replica handles at once (partitions of the unload-commands topic consumed concurrently);
+   * each holds a DuckDB instance of up to DUCKDB_MEMORY_LIMIT, so size the container for both.
+   */
+  UNLOAD_PARALLELISM: env.positiveInt().default(2),
   AWS_REGION: z.string().default("ap-southeast-2"),
   AWS_ENDPOINT_URL: env.url().optional(),
   S3_FORCE_PATH_STYLE: env.bool().default(false),

@@ -3,14 +3,13 @@ import { dirname, join } from "node:path";
 import type { UnloadTableCommand } from "@data-exporter/contracts";
 import { isObjectStoreError, type ObjectStore } from "@data-exporter/object-store";
 import pg from "pg";
-import { abortError, RowCountMismatchError, TableNotFoundError, UnloadObjectStoreError } from "../errors.js";
+import { abortError, RowCountMismatchError, UnloadObjectStoreError } from "../errors.js";
 import { fingerprintFile } from "../local-files.js";
 import { buildManifest, dataFileKey, manifestKey } from "../manifest.js";
 import type { UnloadedFile, UnloadOptions, UnloadResult, Warehouse, WarehouseColumn } from "../warehouse.js";
 import { validateUnloadCommand } from "../command-validation.js";
 import { validatePostgresWarehouseConfig, type PostgresWarehouseConfig } from "./postgres-config.js";
 import { exportWithDuckDb } from "./postgres-duckdb.js";
-import { fromPgError } from "./postgres-errors.js";
 import { renderUnloadQueries } from "./postgres-sql.js";
 import { PostgresCatalog, type PostgresQueryable } from "./postgres-catalog.js";
 

@@ -7,6 +7,7 @@ import {
   type WarehouseColumn,
 } from "@data-exporter/classification";
 import type { ExportMode, ExportPlanned, SkippedTable, UnloadTableCommand } from "@data-exporter/contracts";
+import { CLASSIFICATIONS_TABLE } from "./classification-snapshot.js";
 import { onDemandPrefix, scheduledPrefix } from "./output-layout.js";
 
 export interface ExportIntent {
@@ -46,7 +47,12 @@ export function planExport(intent: ExportIntent, inputs: PlanInputs): ExportPlan
   const skippedTables: SkippedTable[] = [];
   const commands: UnloadTableCommand[] = [];
   const tables = [...inputs.tables].sort((a, b) => a.table.localeCompare(b.table));
+  const scheduledDate = intent.mode === "SCHEDULED" ? intent.exportDate : null;
   for (const table of tables) {
+    if (scheduledDate !== null && table.table.toLowerCase() === CLASSIFICATIONS_TABLE) {
+      skippedTables.push({ table: table.table, reason: `the name ${CLASSIFICATIONS_TABLE} is reserved for the classification snapshot` });
+      continue;
+    }
     const described = inputs.describedTables.get(table.table);
     if (!described || "error" in described) {
       if (table.enabled && (intent.mode === "SCHEDULED" || table.onDemandEnabled)) {
@@ -69,8 +75,8 @@ export function planExport(intent: ExportIntent, inputs: PlanInputs): ExportPlan
       continue;
     }
     const outputPrefix =
-      intent.mode === "SCHEDULED" && intent.exportDate !== null
-        ? scheduledPrefix(inputs.envName, intent.exportDate, table.table)
+      scheduledDate !== null
+        ? scheduledPrefix(inputs.envName, scheduledDate, table.table)
         : onDemandPrefix(inputs.envName, table.table, intent.windowStart, intent.windowEnd);
     commands.push({
       requestId: intent.requestId,
@@ -97,12 +103,18 @@ export function planExport(intent: ExportIntent, inputs: PlanInputs): ExportPlan
     exportDate: intent.exportDate,
     windowStart: intent.windowStart,
     windowEnd: intent.windowEnd,
-    tables: commands.map((command) => ({
-      table: command.table,
-      outputPrefix: command.outputPrefix,
-      exportedColumns: command.columns.map((column) => column.name),
-      unclassifiedColumns: command.audit.filter((d) => d.rule === "unclassified").map((d) => d.column),
-    })),
+    tables: [
+      ...commands.map((command) => ({
+        table: command.table,
+        outputPrefix: command.outputPrefix,
+        exportedColumns: command.columns.map((column) => column.name),
+        unclassifiedColumns: command.audit.filter((d) => d.rule === "unclassified").map((d) => d.column),
+      })),
+      // The planner writes this one itself (the configuration snapshot); the tracker counts it like any table.
+      ...(scheduledDate === null
+        ? []
+        : [{ table: CLASSIFICATIONS_TABLE, outputPrefix: scheduledPrefix(inputs.envName, scheduledDate, CLASSIFICATIONS_TABLE), exportedColumns: [], unclassifiedColumns: [] }]),
+    ],
     skippedTables,
     configVersion: inputs.configVersion,
     bucket: inputs.bucket,

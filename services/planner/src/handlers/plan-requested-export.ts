@@ -14,12 +14,13 @@ export interface PlannerDeps {
   readonly now: () => number;
 }
 
-/**
- * Plans one export and publishes ExportPlanned before its commands, so the status tracker knows every table before
- * the first table event. A redelivered request is planned again with the same keys: the tracker keeps the first
- * plan and the unloads overwrite the same objects.
- */
-export async function planRequestedExport(intent: ExportIntent, deps: PlannerDeps): Promise<ExportPlan> {
+/** A plan ready to publish, with the configuration snapshot it was made from. */
+export interface PreparedPlan extends ExportPlan {
+  readonly config: ExportConfigSnapshot;
+}
+
+/** Reads the configuration and describes the wanted tables, then plans (nothing is published yet). */
+export async function preparePlan(intent: ExportIntent, deps: PlannerDeps): Promise<PreparedPlan> {
   const config = await deps.loadConfig();
   const wanted = config.tables.filter((table) => table.enabled && (intent.mode === "SCHEDULED" || table.onDemandEnabled));
   const describedTables = new Map<string, DescribedTable>();
@@ -41,7 +42,22 @@ export async function planRequestedExport(intent: ExportIntent, deps: PlannerDep
     envName: deps.envName,
     now: deps.now(),
   });
+  return { ...plan, config };
+}
+
+/**
+ * Publishes ExportPlanned before the commands, so the status tracker knows every table before the first table
+ * event. A redelivered request is published again with the same keys: the tracker keeps the first plan and the
+ * unloads overwrite the same objects.
+ */
+export async function publishPlan(plan: ExportPlan, deps: Pick<PlannerDeps, "publishPlanned" | "publishCommand">): Promise<void> {
   await deps.publishPlanned(plan.planned);
   for (const command of plan.commands) await deps.publishCommand(command);
+}
+
+/** Plans one on-demand export and publishes it. */
+export async function planRequestedExport(intent: ExportIntent, deps: PlannerDeps): Promise<ExportPlan> {
+  const plan = await preparePlan(intent, deps);
+  await publishPlan(plan, deps);
   return plan;
 }

@@ -12,7 +12,17 @@ export type TableEvent =
   | { type: "TableUnloadCompleted"; value: TableUnloadCompleted }
   | { type: "TableUnloadFailed"; value: TableUnloadFailed };
 
+/** One of the deployment-wide unload slots (MAX_CONCURRENCY_LIMIT), held while an attempt runs. */
+export interface UnloadSlot {
+  /** Aborts if the slot is lost while held (its lock connection dropped): the attempt stops and is retried. */
+  readonly lost: AbortSignal;
+  /** Never throws. */
+  release(): Promise<void>;
+}
+
 export interface UnloaderDeps {
+  /** Waits for a free slot; rejects only when the signal (shutdown) aborts. */
+  readonly acquireSlot: (signal: AbortSignal) => Promise<UnloadSlot>;
   readonly unload: (command: UnloadTableCommand, signal: AbortSignal) => Promise<UnloadResult>;
   readonly publish: (event: TableEvent) => Promise<void>;
   /** Attempts per table in all: 1 + MAX_RETRY_COUNT. */
@@ -47,52 +57,73 @@ function describeFailure(error: unknown): { kind: UnloadErrorKind; message: stri
  * Runs one table's unload with retries and backoff, publishing Started / Failed / Completed for each attempt. A
  * table that fails for good is an outcome (TableUnloadFailed with finalAttempt), not an exception, so the command
  * is committed; only a failure to publish, or a shutdown, throws and leaves the command to be redelivered.
+ *
+ * Each attempt holds an unload slot from before TableUnloadStarted until its outcome is published, so the lifecycle
+ * timings show real running time, the timeout does not count time spent waiting, and the backoff between attempts
+ * leaves the slot to others.
  */
 export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps): Promise<UnloadOutcome> {
   for (let attempt = command.attempt; ; attempt++) {
     deps.shutdown.throwIfAborted();
-    const startedAt = deps.now();
-    await deps.publish({
-      type: "TableUnloadStarted",
-      value: { requestId: command.requestId, table: command.table, attempt, worker: deps.worker, startedAt },
-    });
+    const slot = await deps.acquireSlot(deps.shutdown);
+    let outcome: UnloadOutcome | undefined;
     try {
-      const signal = AbortSignal.any([deps.shutdown, AbortSignal.timeout(deps.timeoutMs)]);
-      const result = await deps.unload({ ...command, attempt }, signal);
-      await deps.publish({
-        type: "TableUnloadCompleted",
-        value: {
-          requestId: command.requestId,
-          table: command.table,
-          attempt,
-          rows: result.rows,
-          bytes: result.bytes,
-          files: result.files.map((file) => ({ ...file })),
-          manifestKey: result.manifestKey,
-          durationMs: deps.now() - startedAt,
-          completedAt: deps.now(),
-        },
-      });
-      return { status: "COMPLETED", attempts: attempt, result };
-    } catch (error) {
-      deps.shutdown.throwIfAborted();
-      const failure = describeFailure(error);
-      const finalAttempt = !failure.retryable || attempt >= deps.maxAttempts;
-      await deps.publish({
-        type: "TableUnloadFailed",
-        value: {
-          requestId: command.requestId,
-          table: command.table,
-          attempt,
-          errorKind: failure.kind,
-          errorMessage: failure.message,
-          retryable: failure.retryable,
-          finalAttempt,
-          failedAt: deps.now(),
-        },
-      });
-      if (finalAttempt) return { status: "FAILED", attempts: attempt, error: { kind: failure.kind, message: failure.message } };
-      await deps.sleep(deps.backoffMs(attempt), deps.shutdown);
+      outcome = await runAttempt(command, attempt, slot, deps);
+    } finally {
+      await slot.release();
     }
+    if (outcome !== undefined) return outcome;
+    await deps.sleep(deps.backoffMs(attempt), deps.shutdown);
+  }
+}
+
+/** One attempt; undefined when it failed and another attempt follows. */
+async function runAttempt(
+  command: UnloadTableCommand,
+  attempt: number,
+  slot: UnloadSlot,
+  deps: UnloaderDeps,
+): Promise<UnloadOutcome | undefined> {
+  const startedAt = deps.now();
+  await deps.publish({
+    type: "TableUnloadStarted",
+    value: { requestId: command.requestId, table: command.table, attempt, worker: deps.worker, startedAt },
+  });
+  try {
+    const signal = AbortSignal.any([deps.shutdown, slot.lost, AbortSignal.timeout(deps.timeoutMs)]);
+    const result = await deps.unload({ ...command, attempt }, signal);
+    await deps.publish({
+      type: "TableUnloadCompleted",
+      value: {
+        requestId: command.requestId,
+        table: command.table,
+        attempt,
+        rows: result.rows,
+        bytes: result.bytes,
+        files: result.files.map((file) => ({ ...file })),
+        manifestKey: result.manifestKey,
+        durationMs: deps.now() - startedAt,
+        completedAt: deps.now(),
+      },
+    });
+    return { status: "COMPLETED", attempts: attempt, result };
+  } catch (error) {
+    deps.shutdown.throwIfAborted();
+    const failure = describeFailure(error);
+    const finalAttempt = !failure.retryable || attempt >= deps.maxAttempts;
+    await deps.publish({
+      type: "TableUnloadFailed",
+      value: {
+        requestId: command.requestId,
+        table: command.table,
+        attempt,
+        errorKind: failure.kind,
+        errorMessage: failure.message,
+        retryable: failure.retryable,
+        finalAttempt,
+        failedAt: deps.now(),
+      },
+    });
+    return finalAttempt ? { status: "FAILED", attempts: attempt, error: { kind: failure.kind, message: failure.message } } : undefined;
   }
 }

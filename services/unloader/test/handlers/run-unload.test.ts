@@ -26,22 +26,28 @@ const result = { rows: 3, bytes: 30, files: [{ key: "p/way_000.parquet", rows: 3
 function harness(outcomes: Array<Error | "ok">, maxAttempts = 3) {
   const events: TableEvent[] = [];
   const sleeps: number[] = [];
+  /** What happened, in order: slot acquired/released, events published, backoff sleeps. */
+  const trace: string[] = [];
   let call = 0;
   const deps: UnloaderDeps = {
+    acquireSlot: () => {
+      trace.push("acquire");
+      return Promise.resolve({ lost: new AbortController().signal, release: () => Promise.resolve(void trace.push("release")) });
+    },
     unload: () => {
       const next = outcomes[call++];
       return next === "ok" ? Promise.resolve(result) : Promise.reject(next ?? new Error("no more outcomes"));
     },
-    publish: (event) => Promise.resolve(void events.push(event)),
+    publish: (event) => Promise.resolve(void (events.push(event), trace.push(event.type))),
     maxAttempts,
     backoffMs: (attempt) => 100 * attempt,
-    sleep: (ms) => Promise.resolve(void sleeps.push(ms)),
+    sleep: (ms) => Promise.resolve(void (sleeps.push(ms), trace.push(`sleep ${ms}`))),
     timeoutMs: 60_000,
     worker: "w1",
     now: () => 42,
     shutdown: new AbortController().signal,
   };
-  return { deps, events, sleeps };
+  return { deps, events, sleeps, trace };
 }
 
 describe("runUnload", () => {
@@ -84,5 +90,62 @@ describe("runUnload", () => {
     const { deps, events } = harness([new Error("secret stack detail")]);
     await runUnload(command, deps);
     expect(events.at(-1)?.value).toMatchObject({ errorKind: "UNKNOWN", errorMessage: "unexpected unloader error" });
+  });
+
+  it("holds a slot from before Started until the outcome is published, and gives it up during the backoff", async () => {
+    const { deps, trace } = harness([new WarehouseQueryError("connection reset", { retryable: true }), "ok"]);
+    await runUnload(command, deps);
+    expect(trace).toEqual([
+      "acquire",
+      "TableUnloadStarted",
+      "TableUnloadFailed",
+      "release",
+      "sleep 100",
+      "acquire",
+      "TableUnloadStarted",
+      "TableUnloadCompleted",
+      "release",
+    ]);
+  });
+
+  it("releases the slot when publishing throws", async () => {
+    const { deps, trace } = harness(["ok"]);
+    const failing: UnloaderDeps = { ...deps, publish: () => Promise.reject(new Error("broker down")) };
+    await expect(runUnload(command, failing)).rejects.toThrow("broker down");
+    expect(trace).toEqual(["acquire", "release"]);
+  });
+
+  it("stops the unload when its slot is lost, and retries it", async () => {
+    const { deps, events } = harness([]);
+    const lost = new AbortController();
+    let attempts = 0;
+    const withLostSlot: UnloaderDeps = {
+      ...deps,
+      // The first attempt's slot is lost mid-unload (its lock connection dropped); the second keeps its slot.
+      acquireSlot: () => Promise.resolve({ lost: attempts === 0 ? lost.signal : new AbortController().signal, release: () => Promise.resolve() }),
+      unload: (_command, signal) => {
+        if (++attempts > 1) return Promise.resolve(result);
+        return new Promise((_resolve, reject) => {
+          signal.addEventListener("abort", () => reject(new WarehouseQueryError("unload aborted", { retryable: true })));
+          lost.abort(new Error("slot lost"));
+        });
+      },
+    };
+    expect(await runUnload(command, withLostSlot)).toMatchObject({ status: "COMPLETED", attempts: 2 });
+    expect(events.map((e) => e.type)).toEqual(["TableUnloadStarted", "TableUnloadFailed", "TableUnloadStarted", "TableUnloadCompleted"]);
+  });
+
+  it("does not start while waiting for a slot is cut short by shutdown", async () => {
+    const { deps, events } = harness(["ok"]);
+    const shutdown = new AbortController();
+    const waiting: UnloaderDeps = {
+      ...deps,
+      shutdown: shutdown.signal,
+      acquireSlot: (signal) => new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason as Error))),
+    };
+    const run = runUnload(command, waiting);
+    shutdown.abort(new Error("unloader shutting down"));
+    await expect(run).rejects.toThrow("unloader shutting down");
+    expect(events).toEqual([]);
   });
 });

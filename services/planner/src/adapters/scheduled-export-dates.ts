@@ -1,0 +1,112 @@
+import { PlannerError } from "../errors.js";
+
+/** The subset of pg's Pool this table needs. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+export interface PgPool extends Queryable {
+  connect(): Promise<Queryable & { release(): void }>;
+}
+
+export type DateClaim =
+  /** This request owns the date: plan and publish (also on a redelivery of the same request). */
+  | { readonly claimed: true; readonly forcedCount: number }
+  /** Another request already exported the date (or is exporting it). */
+  | { readonly claimed: false; readonly existingRequestId: string; readonly existingTriggeredAt: number };
+
+export interface ClaimInput {
+  readonly exportDate: string;
+  readonly requestId: string;
+  readonly triggeredAt: number;
+  readonly triggeredBy: string;
+  readonly force: boolean;
+}
+
+const connectionErrorCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03", "08000", "08003", "08006"]);
+
+function storeError(error: unknown, what: string): PlannerError {
+  const code = (error as { code?: string } | null)?.code;
+  return new PlannerError("SCHEDULE_STORE", `scheduled_export_dates: ${what} failed`, {
+    cause: error,
+    retryable: code !== undefined && connectionErrorCodes.has(code),
+  });
+}
+
+/**
+ * `scheduled_export_dates`: one row per exported calendar date, the idempotency key of scheduled exports. The row
+ * is claimed with INSERT ... ON CONFLICT, so two triggers of one date racing each other cannot both win.
+ */
+export class ScheduledExportDates {
+  private readonly table: string;
+
+  constructor(
+    private readonly pool: PgPool,
+    private readonly schema: string,
+  ) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new PlannerError("SCHEDULE_STORE", `invalid schema name ${JSON.stringify(schema)}`);
+    this.table = `"${schema}".scheduled_export_dates`;
+  }
+
+  async migrate(): Promise<void> {
+    let client;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw storeError(error, "migration");
+    }
+    try {
+      await client.query("BEGIN");
+      // The status store's migration lock: concurrent CREATE SCHEMA IF NOT EXISTS can fail otherwise.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`migrate:${this.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+        export_date date PRIMARY KEY,
+        request_id uuid NOT NULL,
+        triggered_at timestamptz NOT NULL,
+        triggered_by text NOT NULL,
+        forced_count int NOT NULL DEFAULT 0,
+        updated_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw storeError(error, "migration");
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Claims the date for a request. Without force the first request keeps it; with force the date passes to the new
+   * request (and forced_count counts it once, however often that trigger is redelivered).
+   */
+  async claim(input: ClaimInput): Promise<DateClaim> {
+    // The second round only matters when a concurrent claim committed while this statement ran: the conflict then
+    // hides the row from this statement's snapshot, and the next statement sees it.
+    for (let round = 1; round <= 2; round++) {
+      let row;
+      try {
+        ({ rows: [row] } = await this.pool.query<{ request_id: string; forced_count: number; triggered_at: number }>(
+          `WITH claimed AS (
+             INSERT INTO ${this.table} AS d (export_date, request_id, triggered_at, triggered_by)
+             VALUES ($1, $2, to_timestamp($3::float8 / 1000.0), $4)
+             ON CONFLICT (export_date) DO UPDATE SET request_id = EXCLUDED.request_id, triggered_at = EXCLUDED.triggered_at,
+               triggered_by = EXCLUDED.triggered_by, forced_count = d.forced_count + 1, updated_at = now()
+             WHERE $5::boolean AND d.request_id <> EXCLUDED.request_id
+             RETURNING request_id, forced_count, triggered_at)
+           SELECT request_id, forced_count, (extract(epoch FROM triggered_at) * 1000)::float8 AS triggered_at FROM claimed
+           UNION ALL
+           SELECT request_id, forced_count, (extract(epoch FROM triggered_at) * 1000)::float8 FROM ${this.table}
+           WHERE export_date = $1 AND NOT EXISTS (SELECT 1 FROM claimed)`,
+          [input.exportDate, input.requestId, input.triggeredAt, input.triggeredBy, input.force],
+        ));
+      } catch (error) {
+        throw storeError(error, `claiming ${input.exportDate}`);
+      }
+      if (!row) continue;
+      return row.request_id === input.requestId
+        ? { claimed: true, forcedCount: row.forced_count }
+        : { claimed: false, existingRequestId: row.request_id, existingTriggeredAt: row.triggered_at };
+    }
+    throw new PlannerError("SCHEDULE_STORE", `scheduled_export_dates: claiming ${input.exportDate} returned no row`, { retryable: true });
+  }
+}
