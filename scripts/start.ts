@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { defaultSeedParams, demoScales } from "@data-exporter/demo-data";
 import { ensureStack, stackEnv, stopStack } from "../infra/local/stack.js";
 import { profileDirs, repoRoot } from "../infra/local/paths.js";
+import { startGateway } from "./lib/gateway.js";
 import { requestData, waitForExport } from "./lib/graphql-client.js";
 import { formatLogLine } from "./lib/log-format.js";
 import { defaultDeployment, provisionDeployment } from "./lib/provision.js";
@@ -15,6 +16,7 @@ import { serviceNames, spawnService, waitUntilReady, type RunningService, type S
 
 const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
 const apiPort = Number(process.env.REQUEST_API_PORT ?? 4001);
+const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
 const healthPorts: Record<ServiceName, number> = { "request-api": apiPort, planner: 4002, unloader: 4003, "status-tracker": 4004, notifier: 4005 };
 const scale = (process.env.DEMO_SCALE ?? "default") as keyof typeof demoScales;
 
@@ -91,8 +93,19 @@ async function main(): Promise<void> {
       );
     }
     await Promise.all(services.map((service) => waitUntilReady(service)));
+    const subgraphUrl = `http://127.0.0.1:${apiPort}/graphql`;
+    // request-api is a subgraph: the platform's Hive gateway composes it with the other subgraphs.
+    const gatewayLog = createWriteStream(join(logDir, "gateway.log"), { flags: "a" });
+    const gateway = await startGateway({
+      repoRoot,
+      subgraphs: [{ name: "data-exporter", url: subgraphUrl }],
+      supergraphFile: join(stateDir, "supergraph.graphql"),
+      port: gatewayPort,
+      onLine: (line) => gatewayLog.write(`${line}\n`),
+    });
+    services.push(gateway);
     for (const service of services) void service.exited.then((code) => !stopping && (say(`${service.name} exited with code ${code}; stopping`), void stopAll(1)));
-    const graphqlUrl = `http://127.0.0.1:${apiPort}/graphql`;
+    const graphqlUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     say(`all services ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 
     // The main job on demo data: one on-demand export of the first demo day.
@@ -110,7 +123,8 @@ async function main(): Promise<void> {
     process.stdout.write(`
 data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started)
 
-  GraphQL (request-api)  ${graphqlUrl}
+  GraphQL (Hive gateway) ${graphqlUrl}
+  GraphQL (subgraph)     ${subgraphUrl}
   health                 http://127.0.0.1:{${Object.values(healthPorts).join(",")}}/healthz and /readyz
   Kafka                  ${stack.endpoints.kafkaBrokers}
   PostgreSQL             ${stack.endpoints.postgresAdminUrl.replace(/\/postgres$/, "")} (databases warehouse, exporter)

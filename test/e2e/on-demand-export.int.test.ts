@@ -3,8 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createKafka } from "@data-exporter/bus";
 import { topics } from "@data-exporter/contracts";
 import pg from "pg";
-import { graphql, requestData, waitForExport, type RequestStatusResult } from "../../scripts/lib/graphql-client.js";
-import { startDeployment, type TestDeployment } from "../support/deployment.js";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { startGateway } from "../../scripts/lib/gateway.js";
+import { graphql, requestData, requestStatus, waitForExport, type RequestStatusResult } from "../../scripts/lib/graphql-client.js";
+import { freePort } from "../support/free-port.js";
+import { repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
 import { readParquet } from "../support/parquet.js";
 
 /**
@@ -24,7 +28,9 @@ beforeAll(async () => {
   startTime = Math.floor(deployment.seed.window.start.getTime() / 1000);
   endTime = startTime + 86_400;
   const requestId = await requestData(deployment.graphqlUrl, startTime, endTime);
-  status = await waitForExport(deployment.graphqlUrl, requestId, 120_000);
+  status = await waitForExport(deployment.graphqlUrl, requestId, 120_000).catch((error: Error) => {
+    throw new Error(`${error.message}\n--- service logs ---\n${deployment.logs.slice(-60).join("\n")}`);
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -199,5 +205,29 @@ describe("requestData and requestStatus input errors", () => {
   it("rejects a request id that is not a UUID", async () => {
     const result = await graphql(deployment.graphqlUrl, `{ requestStatus(requestId: "x'; drop table request_table") { status } }`);
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("through @graphql-hive/gateway", () => {
+  it("composes request-api as a Federation subgraph and serves requestData and requestStatus", async () => {
+    const port = await freePort();
+    const gateway = await startGateway({
+      repoRoot,
+      subgraphs: [{ name: "data-exporter", url: deployment.graphqlUrl }],
+      supergraphFile: join(tmpdir(), `supergraph-${port}.graphql`),
+      port,
+    });
+    try {
+      const url = `http://127.0.0.1:${port}/graphql`;
+      const viaGateway = await requestStatus(url, status.requestId);
+      expect(viaGateway.status).toBe("Completed");
+      expect(Object.keys(viaGateway.dataRequestDownloadLinks).sort()).toEqual(Object.keys(status.dataRequestDownloadLinks).sort());
+      const invalid = await graphql(url, `mutation { requestData(startTime: ${startTime}, endTime: ${startTime}) }`);
+      expect(invalid.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+      const id = await requestData(url, startTime, startTime + 3600);
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await gateway.stop();
+    }
   });
 });

@@ -23,7 +23,8 @@ await runService(
 
       const bus = await connectBus(config, log, resources, "notifier");
       const consumer = await startConsumer(bus, resources, {
-        groupId: "data-exporter.notifier",
+        // Namespaced like the topics: deployments sharing a broker must not share a group (it would mix their topics).
+        groupId: `${config.TOPIC_NAMESPACE}data-exporter.notifier`,
         topics: ["exportCompleted"],
         handler: async ({ value: event }) => {
           const result = await notifyCompletion(event, {

@@ -9,10 +9,16 @@ export const configSchema = commonEnvSchema.extend({
   WAREHOUSE_URL: env.url(),
   /** Exporter state database: the planner remembers there which dates were exported (scheduled_export_dates). */
   DATABASE_URL: env.url(),
-  STATUS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "lower-case identifier").default("de_internal"),
+  STATUS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "lower-case identifier")
+    .default("de_internal"),
   EXPORT_BUCKET: env.string(),
   /** First segment of every object key: dev, staging, prod. */
-  EXPORT_ENV: z.string().regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-' only").default("dev"),
+  EXPORT_ENV: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-' only")
+    .default("dev"),
   AWS_REGION: z.string().default("ap-southeast-2"),
   AWS_ENDPOINT_URL: env.url().optional(),
   S3_FORCE_PATH_STYLE: env.bool().default(false),

@@ -1,4 +1,9 @@
-export const plannerErrorCodes = ["INVALID_TRIGGER_ARGS", "INVALID_TRIGGER", "SCHEDULE_STORE", "PARQUET_WRITE"] as const;
+export const plannerErrorCodes = [
+  "INVALID_TRIGGER_ARGS",
+  "INVALID_TRIGGER",
+  "SCHEDULE_STORE",
+  "PARQUET_WRITE",
+] as const;
 export type PlannerErrorCode = (typeof plannerErrorCodes)[number];
 
 /** Base error of the planner; `retryable` says whether the same message could succeed later. */

@@ -24,31 +24,41 @@ await runService(
       resources.defer(() => statePool.end());
       const exportDates = new ScheduledExportDates(statePool, config.STATUS_SCHEMA);
       await exportDates.migrate();
-      const dynamo = new DynamoDBClient({ region: config.AWS_REGION, ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}) });
+      const dynamo = new DynamoDBClient({
+        region: config.AWS_REGION,
+        ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+      });
       resources.defer(() => dynamo.destroy());
-      const configStore = new DynamoDbConfigStore(dynamo, { tableNames: configTableNames({ prefix: config.CONFIG_TABLE_PREFIX }) });
+      const configStore = new DynamoDbConfigStore(dynamo, {
+        tableNames: configTableNames({ prefix: config.CONFIG_TABLE_PREFIX }),
+      });
       const objectStore = S3ObjectStore.fromConfig({
         bucket: config.EXPORT_BUCKET,
         region: config.AWS_REGION,
         endpoint: config.AWS_ENDPOINT_URL,
         forcePathStyle: config.S3_FORCE_PATH_STYLE,
       });
-      const extraPatterns = config.PII_DENY_PATTERNS.split(",").map((p) => p.trim()).filter(Boolean);
+      const extraPatterns = config.PII_DENY_PATTERNS.split(",")
+        .map((p) => p.trim())
+        .filter(Boolean);
       const policy = { ...defaultPolicy, denyColumnPatterns: [...defaultPolicy.denyColumnPatterns, ...extraPatterns] };
 
       const bus = await connectBus(config, log, resources, "planner");
       const deps: PlannerDeps = {
         loadConfig: () => configStore.load(),
         describeTable: (schema, table) => catalog.describeTable(schema, table),
-        publishPlanned: async (event) => void (await bus.producer.publish("exportLifecycle", { type: "ExportPlanned", value: event })),
-        publishCommand: async (command) => void (await bus.producer.publish("unloadCommands", { type: "UnloadTableCommand", value: command })),
+        publishPlanned: async (event) =>
+          void (await bus.producer.publish("exportLifecycle", { type: "ExportPlanned", value: event })),
+        publishCommand: async (command) =>
+          void (await bus.producer.publish("unloadCommands", { type: "UnloadTableCommand", value: command })),
         policy,
         bucket: config.EXPORT_BUCKET,
         envName: config.EXPORT_ENV,
         now: Date.now,
       };
       const snapshotDeps: ClassificationExportDeps = {
-        writeSnapshot: (tables, target) => writeSnapshot(tables, target, { objectStore, tempDir: config.PLANNER_TEMP_DIR, now: Date.now }),
+        writeSnapshot: (tables, target) =>
+          writeSnapshot(tables, target, { objectStore, tempDir: config.PLANNER_TEMP_DIR, now: Date.now }),
         publish: async (event) => void (await bus.producer.publish("exportLifecycle", event)),
         maxAttempts: 1 + config.MAX_RETRY_COUNT,
         backoffMs: (attempt) => config.RETRY_BACKOFF_MS * 2 ** (attempt - 1),
@@ -63,7 +73,8 @@ await runService(
       };
 
       const onDemand = await startConsumer(bus, resources, {
-        groupId: "data-exporter.planner",
+        // Namespaced like the topics: deployments sharing a broker must not share a group (it would mix their topics).
+        groupId: `${config.TOPIC_NAMESPACE}data-exporter.planner`,
         topics: ["exportRequested"],
         handler: async (envelope) => {
           const event = envelope.value;
@@ -81,14 +92,23 @@ await runService(
       });
       // A group of its own: a scheduled export (with its snapshot upload) never delays an on-demand request.
       const scheduled = await startConsumer(bus, resources, {
-        groupId: "data-exporter.planner.scheduled",
+        groupId: `${config.TOPIC_NAMESPACE}data-exporter.planner.scheduled`,
         topics: ["dailyExportTriggered"],
         handler: async ({ value: event }) => {
-          const context = { requestId: event.requestId, exportDate: event.exportDate, force: event.force, triggeredBy: event.triggeredBy };
+          const context = {
+            requestId: event.requestId,
+            exportDate: event.exportDate,
+            force: event.force,
+            triggeredBy: event.triggeredBy,
+          };
           const outcome = await planScheduledExport(event, scheduledDeps);
           if (outcome.kind === "duplicate") {
             log.info(
-              { ...context, existingRequestId: outcome.existingRequestId, existingTriggeredAt: new Date(outcome.existingTriggeredAt).toISOString() },
+              {
+                ...context,
+                existingRequestId: outcome.existingRequestId,
+                existingTriggeredAt: new Date(outcome.existingTriggeredAt).toISOString(),
+              },
               "date already exported or being exported; nothing published (trigger with --force to export it again)",
             );
             return;
@@ -105,8 +125,13 @@ await runService(
             "scheduled export planned",
           );
           const snapshot = outcome.classifications;
-          if (snapshot.status === "FAILED") log.warn({ ...context, attempts: snapshot.attempts, error: snapshot.error }, "classification snapshot failed");
-          else if (snapshot.status === "COMPLETED") log.info({ ...context, files: snapshot.files.map((f) => f.key) }, "classification snapshot written");
+          if (snapshot.status === "FAILED")
+            log.warn(
+              { ...context, attempts: snapshot.attempts, error: snapshot.error },
+              "classification snapshot failed",
+            );
+          else if (snapshot.status === "COMPLETED")
+            log.info({ ...context, files: snapshot.files.map((f) => f.key) }, "classification snapshot written");
         },
       });
       return {

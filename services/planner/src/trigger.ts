@@ -4,8 +4,21 @@
  * publish (Kafka unreachable).
  */
 import { randomUUID } from "node:crypto";
-import { AsyncResourceStack, ConfigError, connectBus, createLogger, loadConfig, type Env } from "@data-exporter/runtime";
-import { parseTriggerArgs, TriggerArgsError, triggerEvents, triggerUsage, type TriggerRequest } from "./cli/trigger-args.js";
+import {
+  AsyncResourceStack,
+  ConfigError,
+  connectBus,
+  createLogger,
+  loadConfig,
+  type Env,
+} from "@data-exporter/runtime";
+import {
+  parseTriggerArgs,
+  TriggerArgsError,
+  triggerEvents,
+  triggerUsage,
+  type TriggerRequest,
+} from "./cli/trigger-args.js";
 import { triggerConfigSchema, type TriggerConfig } from "./cli/trigger-config.js";
 
 async function runTrigger(argv: readonly string[], env: Env): Promise<number> {
@@ -31,7 +44,10 @@ async function runTrigger(argv: readonly string[], env: Env): Promise<number> {
   try {
     const bus = await connectBus(config, log, resources, "trigger");
     for (const event of triggerEvents(request, { now: Date.now(), newId: randomUUID })) {
-      const receipt = await bus.producer.publish("dailyExportTriggered", { type: "DailyExportTriggered", value: event });
+      const receipt = await bus.producer.publish("dailyExportTriggered", {
+        type: "DailyExportTriggered",
+        value: event,
+      });
       log.info(
         {
           requestId: event.requestId,

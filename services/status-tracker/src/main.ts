@@ -2,6 +2,7 @@ import pg from "pg";
 import { connectBus, runService, startConsumer } from "@data-exporter/runtime";
 import { completionEventOf, PostgresStatusStore, requestedState } from "@data-exporter/status-store";
 import { configSchema } from "./config.js";
+import { recordScheduledTrigger } from "./handlers/record-trigger.js";
 import { publishCompletion, trackLifecycleEvent, type TrackerDeps } from "./handlers/track-lifecycle.js";
 
 await runService(
@@ -27,18 +28,30 @@ await runService(
       }
 
       const consumer = await startConsumer(bus, resources, {
-        groupId: "data-exporter.status-tracker",
-        topics: ["exportRequested", "exportLifecycle"],
+        // Namespaced like the topics: deployments sharing a broker must not share a group (it would mix their topics).
+        groupId: `${config.TOPIC_NAMESPACE}data-exporter.status-tracker`,
+        topics: ["exportRequested", "dailyExportTriggered", "exportLifecycle"],
         handler: async (envelope) => {
           if (envelope.topicKey === "exportRequested") {
             await store.recordRequested(requestedState(envelope.value, "ON_DEMAND"));
+            return;
+          }
+          if (envelope.topicKey === "dailyExportTriggered") {
+            const { requestId, exportDate, force } = envelope.value;
+            const record = await recordScheduledTrigger(envelope.value, {
+              findScheduled: (date) => store.findScheduled(date),
+              recordRequested: (state) => store.recordRequested(state),
+            });
+            if (record.recorded) log.info({ requestId, exportDate, force }, "scheduled export requested");
+            else log.info({ requestId, exportDate, existingRequestId: record.existingRequestId }, "trigger of an already exported date; not recorded");
             return;
           }
           const transition = await trackLifecycleEvent(envelope, deps);
           const context = { requestId: envelope.value.requestId, event: envelope.type };
           if (transition.ignored) log.debug({ ...context, reason: transition.ignored }, "event changed nothing");
           if (transition.completed) {
-            log.info({ ...context, status: transition.completed.status, tables: transition.completed.tables.length }, "export completed");
+            const { status, mode, exportDate, tables } = transition.completed;
+            log.info({ ...context, status, mode, exportDate, tables: tables.length, configVersion: transition.state.configVersion }, "export completed");
           }
         },
       });

@@ -1,3 +1,5 @@
+import pg from "pg";
+import { PostgresSemaphore } from "@data-exporter/concurrency";
 import { S3ObjectStore } from "@data-exporter/object-store";
 import { connectBus, runService, startConsumer } from "@data-exporter/runtime";
 import { PostgresWarehouse } from "@data-exporter/warehouse";
@@ -34,12 +36,47 @@ await runService(
       });
       resources.defer(() => warehouse.close());
 
+      // One connection per held slot plus one for tries; closed after the consumer stopped and released every slot.
+      const slotPool = new pg.Pool({
+        connectionString: config.DATABASE_URL,
+        max: config.UNLOAD_PARALLELISM + 1,
+        keepAlive: true,
+        application_name: "data-exporter.unloader",
+      });
+      slotPool.on("error", (error) => log.warn({ error: error.message }, "idle unload-slot connection failed"));
+      resources.defer(() => slotPool.end());
+      // Replicas of one deployment share a namespace; the semaphore spans exactly them.
+      const slotsName = `${config.TOPIC_NAMESPACE}data-exporter.unload-slots`;
+      const slots = new PostgresSemaphore({ pool: slotPool, name: slotsName, slots: config.MAX_CONCURRENCY_LIMIT });
+      log.info({ semaphore: slotsName, limit: config.MAX_CONCURRENCY_LIMIT, parallelism: config.UNLOAD_PARALLELISM }, "unload slots");
+
       const bus = await connectBus(config, log, resources, "unloader");
       const shutdown = new AbortController();
       let inFlight = 0;
       let completed = 0;
       let failed = 0;
+      let waitingForSlot = 0;
+      let slotsHeld = 0;
       const deps: UnloaderDeps = {
+        acquireSlot: async (signal, command) => {
+          const context = { requestId: command.requestId, table: command.table, attempt: command.attempt };
+          const since = Date.now();
+          let waited = false;
+          const lease = await slots
+            .acquire(signal, {
+              onWait: () => {
+                waited = true;
+                waitingForSlot++;
+                log.info({ ...context, limit: config.MAX_CONCURRENCY_LIMIT }, "waiting for an unload slot");
+              },
+              onError: (error) => log.warn({ ...context, error: error.message }, "cannot reach the unload-slot database; retrying"),
+            })
+            .finally(() => void (waited && waitingForSlot--));
+          slotsHeld++;
+          if (waited) log.info({ ...context, slot: lease.slot, waitedMs: Date.now() - since }, "got an unload slot");
+          lease.lost.addEventListener("abort", () => log.warn({ ...context, slot: lease.slot }, "lost the unload slot; stopping the attempt"), { once: true });
+          return { lost: lease.lost, release: () => lease.release().finally(() => void slotsHeld--) };
+        },
         unload: (command, signal) => warehouse.unload(command, { signal }),
         publish: async (event) => void (await bus.producer.publish("exportLifecycle", event)),
         maxAttempts: 1 + config.MAX_RETRY_COUNT,
@@ -52,8 +89,12 @@ await runService(
       };
 
       const consumer = await startConsumer(bus, resources, {
-        groupId: "data-exporter.unloader",
+        // Namespaced like the topics: deployments sharing a broker must not share a group (kafkajs's round-robin
+        // assigner hands one deployment's partitions to another's members, which drop them).
+        groupId: `${config.TOPIC_NAMESPACE}data-exporter.unloader`,
         topics: ["unloadCommands"],
+        // Commands of one request are keyed per table, so they spread over partitions that run side by side here.
+        partitionsConsumedConcurrently: config.UNLOAD_PARALLELISM,
         // A table's failures are reported as events by runUnload; what throws (a publish) is worth retrying.
         maxAttempts: 5,
         handler: async ({ value: command }) => {
@@ -78,7 +119,14 @@ await runService(
       resources.defer(() => shutdown.abort(new Error("unloader shutting down")));
       return {
         readiness: { kafka: () => bus.producer.isConnected() && consumer.isConnected() },
-        metrics: () => ({ unloads_in_flight: inFlight, unloads_completed: completed, unloads_failed: failed }),
+        metrics: () => ({
+          unloads_in_flight: inFlight,
+          unloads_waiting_for_slot: waitingForSlot,
+          unload_slots_held: slotsHeld,
+          unload_slot_limit: config.MAX_CONCURRENCY_LIMIT,
+          unloads_completed: completed,
+          unloads_failed: failed,
+        }),
       };
     },
   },

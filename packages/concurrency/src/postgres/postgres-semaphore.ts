@@ -9,7 +9,8 @@ export interface SemaphoreClient {
   release(destroy?: boolean | Error): void;
   on(event: "error", listener: (error: Error) => void): unknown;
   on(event: "end", listener: () => void): unknown;
-  off(event: "error" | "end", listener: (...args: never[]) => void): unknown;
+  off(event: "error", listener: (error: Error) => void): unknown;
+  off(event: "end", listener: () => void): unknown;
 }
 
 /** The part of pg's Pool the semaphore needs. */

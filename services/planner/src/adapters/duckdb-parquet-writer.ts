@@ -26,7 +26,11 @@ function append(appender: DuckDBAppender, type: SnapshotTable["columns"][number]
  */
 export async function writeParquetTables(tables: readonly SnapshotTable[], dir: string): Promise<WrittenFile[]> {
   await mkdir(dir, { recursive: true });
-  const instance = await DuckDBInstance.create(":memory:", { threads: "1", autoinstall_known_extensions: "false", autoload_known_extensions: "false" });
+  const instance = await DuckDBInstance.create(":memory:", {
+    threads: "1",
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  });
   const connection = await instance.connect();
   try {
     const written: WrittenFile[] = [];
@@ -34,7 +38,9 @@ export async function writeParquetTables(tables: readonly SnapshotTable[], dir: 
       const names = [table.name, ...table.columns.map((c) => c.name)];
       const bad = names.find((name) => !identifier.test(name));
       if (bad !== undefined) throw new PlannerError("PARQUET_WRITE", `not a plain identifier: ${JSON.stringify(bad)}`);
-      await connection.run(`CREATE TABLE ${table.name} (${table.columns.map((c) => `${c.name} ${c.type}`).join(", ")})`);
+      await connection.run(
+        `CREATE TABLE ${table.name} (${table.columns.map((c) => `${c.name} ${c.type}`).join(", ")})`,
+      );
       const appender = await connection.createAppender(table.name);
       for (const row of table.rows) {
         table.columns.forEach((column, index) => append(appender, column.type, row[index] ?? null));
@@ -48,7 +54,9 @@ export async function writeParquetTables(tables: readonly SnapshotTable[], dir: 
     return written;
   } catch (error) {
     if (error instanceof PlannerError) throw error;
-    throw new PlannerError("PARQUET_WRITE", `writing the classification snapshot failed: ${(error as Error).message}`, { cause: error });
+    throw new PlannerError("PARQUET_WRITE", `writing the classification snapshot failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -22,7 +22,16 @@ export interface ClaimInput {
   readonly force: boolean;
 }
 
-const connectionErrorCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03", "08000", "08003", "08006"]);
+const connectionErrorCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "57P01",
+  "57P03",
+  "08000",
+  "08003",
+  "08006",
+]);
 
 function storeError(error: unknown, what: string): PlannerError {
   const code = (error as { code?: string } | null)?.code;
@@ -43,7 +52,8 @@ export class ScheduledExportDates {
     private readonly pool: PgPool,
     private readonly schema: string,
   ) {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new PlannerError("SCHEDULE_STORE", `invalid schema name ${JSON.stringify(schema)}`);
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+      throw new PlannerError("SCHEDULE_STORE", `invalid schema name ${JSON.stringify(schema)}`);
     this.table = `"${schema}".scheduled_export_dates`;
   }
 
@@ -85,7 +95,9 @@ export class ScheduledExportDates {
     for (let round = 1; round <= 2; round++) {
       let row;
       try {
-        ({ rows: [row] } = await this.pool.query<{ request_id: string; forced_count: number; triggered_at: number }>(
+        ({
+          rows: [row],
+        } = await this.pool.query<{ request_id: string; forced_count: number; triggered_at: number }>(
           `WITH claimed AS (
              INSERT INTO ${this.table} AS d (export_date, request_id, triggered_at, triggered_by)
              VALUES ($1, $2, to_timestamp($3::float8 / 1000.0), $4)
@@ -107,6 +119,8 @@ export class ScheduledExportDates {
         ? { claimed: true, forcedCount: row.forced_count }
         : { claimed: false, existingRequestId: row.request_id, existingTriggeredAt: row.triggered_at };
     }
-    throw new PlannerError("SCHEDULE_STORE", `scheduled_export_dates: claiming ${input.exportDate} returned no row`, { retryable: true });
+    throw new PlannerError("SCHEDULE_STORE", `scheduled_export_dates: claiming ${input.exportDate} returned no row`, {
+      retryable: true,
+    });
   }
 }

@@ -28,7 +28,12 @@ export async function writeSnapshot(
       const bytes = await readFile(written.path);
       const key = `${target.outputPrefix}${written.name}.parquet`;
       await deps.objectStore.putFile(key, written.path, PARQUET);
-      files.push({ key, rows: written.rows, bytes: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") });
+      files.push({
+        key,
+        rows: written.rows,
+        bytes: bytes.byteLength,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+      });
     }
     const manifest = {
       formatVersion: 1,

@@ -1,7 +1,14 @@
 import { parseArgs } from "node:util";
 import type { DailyExportTriggered } from "@data-exporter/contracts";
 import { TriggerArgsError } from "../errors.js";
-import { dateRange, EXPORT_TIME_ZONE, exportWindowOf, InvalidExportDateError, parseExportDate, yesterdayIn } from "../domain/export-date.js";
+import {
+  dateRange,
+  EXPORT_TIME_ZONE,
+  exportWindowOf,
+  InvalidExportDateError,
+  parseExportDate,
+  yesterdayIn,
+} from "../domain/export-date.js";
 
 export { TriggerArgsError };
 
@@ -58,10 +65,13 @@ export function parseTriggerArgs(argv: readonly string[], context: TriggerArgsCo
   if (values.date !== undefined && (values.from !== undefined || values.to !== undefined)) {
     throw new TriggerArgsError("--date cannot be combined with --from/--to");
   }
-  if ((values.from === undefined) !== (values.to === undefined)) throw new TriggerArgsError("--from and --to go together");
+  if ((values.from === undefined) !== (values.to === undefined))
+    throw new TriggerArgsError("--from and --to go together");
   const triggeredBy = values["triggered-by"];
   if (triggeredBy !== undefined && !isTriggeredBy(triggeredBy)) {
-    throw new TriggerArgsError(`--triggered-by must be one of ${triggerSources.join(", ")}, got ${JSON.stringify(triggeredBy)}`);
+    throw new TriggerArgsError(
+      `--triggered-by must be one of ${triggerSources.join(", ")}, got ${JSON.stringify(triggeredBy)}`,
+    );
   }
   const isRange = values.from !== undefined && values.to !== undefined;
   let dates: string[];
@@ -83,7 +93,9 @@ export function parseTriggerArgs(argv: readonly string[], context: TriggerArgsCo
   // A day that has not ended would be exported incomplete, and claiming it would turn the real run into a no-op.
   const unfinished = dates.filter((date) => exportWindowOf(date).windowEnd > context.now);
   if (unfinished.length > 0) {
-    throw new TriggerArgsError(`${unfinished[0]} has not ended yet in ${EXPORT_TIME_ZONE}; only finished days can be exported`);
+    throw new TriggerArgsError(
+      `${unfinished[0]} has not ended yet in ${EXPORT_TIME_ZONE}; only finished days can be exported`,
+    );
   }
   return {
     dates,
@@ -93,7 +105,10 @@ export function parseTriggerArgs(argv: readonly string[], context: TriggerArgsCo
 }
 
 /** One DailyExportTriggered per date, each with a new request id; the window is the date's Melbourne calendar day. */
-export function triggerEvents(request: TriggerRequest, deps: { now: number; newId: () => string }): DailyExportTriggered[] {
+export function triggerEvents(
+  request: TriggerRequest,
+  deps: { now: number; newId: () => string },
+): DailyExportTriggered[] {
   return request.dates.map((exportDate) => ({
     requestId: deps.newId(),
     exportDate,

@@ -3,9 +3,11 @@ import { commonEnvSchema } from "@data-exporter/runtime";
 import { triggerSources } from "./trigger-args.js";
 
 /** The trigger is a one-shot command: Kafka and logging only, no health port. */
-export const triggerConfigSchema = commonEnvSchema.pick({ LOG_LEVEL: true, KAFKA_BROKERS: true, KAFKA_CLIENT_ID: true, TOPIC_NAMESPACE: true }).extend({
-  /** Recorded in each event when --triggered-by is not given; the CronJob sets cronjob. */
-  TRIGGERED_BY: z.enum(triggerSources).optional(),
-});
+export const triggerConfigSchema = commonEnvSchema
+  .pick({ LOG_LEVEL: true, KAFKA_BROKERS: true, KAFKA_CLIENT_ID: true, TOPIC_NAMESPACE: true })
+  .extend({
+    /** Recorded in each event when --triggered-by is not given; the CronJob sets cronjob. */
+    TRIGGERED_BY: z.enum(triggerSources).optional(),
+  });
 
 export type TriggerConfig = z.infer<typeof triggerConfigSchema>;

@@ -13,16 +13,21 @@ export interface SnapshotTable {
   readonly rows: readonly (readonly SnapshotValue[])[];
 }
 
-const byKey = <T>(key: (item: T) => string) => (a: T, b: T): number => {
-  const [x, y] = [key(a), key(b)];
-  return x < y ? -1 : x > y ? 1 : 0;
-};
+const byKey =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T): number => {
+    const [x, y] = [key(a), key(b)];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
 
 /**
  * The four configuration tables a plan was made with, shaped as their DynamoDB items (same snake_case attribute
  * names, absent treatment as null), so the exported Parquet files read like the tables people edit.
  */
-export function classificationSnapshotTables(config: { tables: readonly ExportTableConfig[]; rules: ClassificationRules }): SnapshotTable[] {
+export function classificationSnapshotTables(config: {
+  tables: readonly ExportTableConfig[];
+  rules: ClassificationRules;
+}): SnapshotTable[] {
   return [
     {
       name: "export_tables",

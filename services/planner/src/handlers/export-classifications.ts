@@ -1,6 +1,17 @@
-import type { ExportedFile, ExportPlanned, TableUnloadCompleted, TableUnloadFailed, TableUnloadStarted, UnloadErrorKind } from "@data-exporter/contracts";
+import type {
+  ExportedFile,
+  ExportPlanned,
+  TableUnloadCompleted,
+  TableUnloadFailed,
+  TableUnloadStarted,
+  UnloadErrorKind,
+} from "@data-exporter/contracts";
 import type { ExportConfigSnapshot } from "@data-exporter/config-store";
-import { CLASSIFICATIONS_TABLE, classificationSnapshotTables, type SnapshotTable } from "../domain/classification-snapshot.js";
+import {
+  CLASSIFICATIONS_TABLE,
+  classificationSnapshotTables,
+  type SnapshotTable,
+} from "../domain/classification-snapshot.js";
 
 export type SnapshotEvent =
   | { type: "TableUnloadStarted"; value: TableUnloadStarted }
@@ -17,7 +28,10 @@ export interface SnapshotTarget {
 
 export interface ClassificationExportDeps {
   /** Writes the tables as Parquet under the prefix and the manifest last; returns the files in order. */
-  readonly writeSnapshot: (tables: readonly SnapshotTable[], target: SnapshotTarget) => Promise<{ files: ExportedFile[]; manifestKey: string }>;
+  readonly writeSnapshot: (
+    tables: readonly SnapshotTable[],
+    target: SnapshotTarget,
+  ) => Promise<{ files: ExportedFile[]; manifestKey: string }>;
   readonly publish: (event: SnapshotEvent) => Promise<void>;
   /** Attempts in all: 1 + MAX_RETRY_COUNT. */
   readonly maxAttempts: number;
@@ -35,7 +49,11 @@ export type SnapshotOutcome =
 /** Adapters decide the kind and retryability where the failure is understood (ObjectStoreError carries both). */
 function describeFailure(error: unknown): { kind: UnloadErrorKind; message: string; retryable: boolean } {
   const e = error as { errorKind?: UnloadErrorKind; retryable?: boolean; message?: string } | null;
-  return { kind: e?.errorKind ?? "UNKNOWN", message: e?.message ?? "writing the classification snapshot failed", retryable: e?.retryable === true };
+  return {
+    kind: e?.errorKind ?? "UNKNOWN",
+    message: e?.message ?? "writing the classification snapshot failed",
+    retryable: e?.retryable === true,
+  };
 }
 
 /**
@@ -83,7 +101,15 @@ export async function exportClassifications(
       const finalAttempt = !failure.retryable || attempt >= deps.maxAttempts;
       await deps.publish({
         type: "TableUnloadFailed",
-        value: { ...ids, attempt, errorKind: failure.kind, errorMessage: failure.message, retryable: failure.retryable, finalAttempt, failedAt: deps.now() },
+        value: {
+          ...ids,
+          attempt,
+          errorKind: failure.kind,
+          errorMessage: failure.message,
+          retryable: failure.retryable,
+          finalAttempt,
+          failedAt: deps.now(),
+        },
       });
       if (finalAttempt) return { status: "FAILED", attempts: attempt, error: failure.message };
       await deps.sleep(deps.backoffMs(attempt));

@@ -14,14 +14,22 @@ export interface ScheduledPlannerDeps extends PlannerDeps {
 
 export type ScheduledOutcome =
   | { readonly kind: "duplicate"; readonly existingRequestId: string; readonly existingTriggeredAt: number }
-  | { readonly kind: "planned"; readonly plan: ExportPlan; readonly forcedCount: number; readonly classifications: SnapshotOutcome };
+  | {
+      readonly kind: "planned";
+      readonly plan: ExportPlan;
+      readonly forcedCount: number;
+      readonly classifications: SnapshotOutcome;
+    };
 
 /**
  * Plans the scheduled export of one date. The date is the idempotency key: the first request to claim it exports
  * it; a later trigger without `force` changes nothing. The claim comes after planning (which has no side effects)
  * and before the first publish, so a crash in between leaves a claim whose redelivered trigger plans again.
  */
-export async function planScheduledExport(event: DailyExportTriggered, deps: ScheduledPlannerDeps): Promise<ScheduledOutcome> {
+export async function planScheduledExport(
+  event: DailyExportTriggered,
+  deps: ScheduledPlannerDeps,
+): Promise<ScheduledOutcome> {
   let expected: { windowStart: number; windowEnd: number };
   try {
     expected = exportWindowOf(event.exportDate, event.timeZone);
@@ -36,7 +44,13 @@ export async function planScheduledExport(event: DailyExportTriggered, deps: Sch
     );
   }
   const plan = await preparePlan(
-    { requestId: event.requestId, mode: "SCHEDULED", exportDate: event.exportDate, windowStart: event.windowStart, windowEnd: event.windowEnd },
+    {
+      requestId: event.requestId,
+      mode: "SCHEDULED",
+      exportDate: event.exportDate,
+      windowStart: event.windowStart,
+      windowEnd: event.windowEnd,
+    },
     deps,
   );
   const claim = await deps.claimDate({
@@ -46,7 +60,12 @@ export async function planScheduledExport(event: DailyExportTriggered, deps: Sch
     triggeredBy: event.triggeredBy,
     force: event.force,
   });
-  if (!claim.claimed) return { kind: "duplicate", existingRequestId: claim.existingRequestId, existingTriggeredAt: claim.existingTriggeredAt };
+  if (!claim.claimed)
+    return {
+      kind: "duplicate",
+      existingRequestId: claim.existingRequestId,
+      existingTriggeredAt: claim.existingTriggeredAt,
+    };
   await publishPlan(plan, deps);
   const classifications = await deps.exportClassifications(plan.planned, plan.config);
   return { kind: "planned", plan, forcedCount: claim.forcedCount, classifications };

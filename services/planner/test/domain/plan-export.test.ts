@@ -66,3 +66,29 @@ describe("planExport", () => {
     expect(commands[1]?.outputPrefix).toBe("dev/2026/11/25/way/");
   });
 });
+
+describe("planExport of a scheduled date", () => {
+  const scheduled = { ...intent, mode: "SCHEDULED" as const, exportDate: "2024-04-07" };
+
+  it("adds the classification snapshot as a table of the plan, under the date", () => {
+    const { planned, commands } = planExport(scheduled, inputs);
+    expect(planned.tables.map((t) => [t.table, t.outputPrefix])).toEqual([
+      ["traffic_observation", "dev/2024/04/07/traffic_observation/"],
+      ["way", "dev/2024/04/07/way/"],
+      ["classifications", "dev/2024/04/07/classifications/"],
+    ]);
+    // The planner writes it itself: no unload command.
+    expect(commands.map((c) => c.table)).toEqual(["traffic_observation", "way"]);
+  });
+
+  it("reserves the name for the snapshot", () => {
+    const clash = { ...inputs, tables: [...tables, { ...tables[1]!, table: "classifications" }] };
+    const { planned, commands } = planExport(scheduled, clash);
+    expect(planned.skippedTables).toContainEqual({ table: "classifications", reason: expect.stringMatching(/reserved/) as unknown });
+    expect(commands.map((c) => c.table)).not.toContain("classifications");
+  });
+
+  it("has no snapshot on demand", () => {
+    expect(planExport(intent, inputs).planned.tables.map((t) => t.table)).not.toContain("classifications");
+  });
+});

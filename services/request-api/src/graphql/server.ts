@@ -4,7 +4,7 @@ import { createSchema, createYoga } from "graphql-yoga";
 import { handleHealthRequest, type HealthRoutes } from "@data-exporter/runtime";
 import { JSONScalar } from "./json-scalar.js";
 import { createResolvers, type ResolverDeps } from "./resolvers.js";
-import { typeDefs } from "./type-defs.js";
+import { federationTypeDefs, subgraphSdl, typeDefs } from "./type-defs.js";
 
 export interface GraphQLServer {
   readonly url: string;
@@ -19,7 +19,10 @@ export async function startGraphQLServer(options: {
   health: HealthRoutes;
 }): Promise<GraphQLServer> {
   const yoga = createYoga<{ requestedBy?: string | null }>({
-    schema: createSchema({ typeDefs, resolvers: { ...createResolvers(options.deps), JSON: JSONScalar } }),
+    schema: createSchema({
+      typeDefs: [typeDefs, federationTypeDefs],
+      resolvers: [createResolvers(options.deps), { JSON: JSONScalar, Query: { _service: () => ({ sdl: subgraphSdl }) } }],
+    }),
     graphqlEndpoint: "/graphql",
     // Errors are masked by the resolvers' boundary already; yoga masks anything unexpected.
     maskedErrors: true,

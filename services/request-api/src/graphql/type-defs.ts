@@ -66,3 +66,18 @@ export const typeDefs = /* GraphQL */ `
     reason: String!
   }
 `;
+
+/**
+ * The subgraph SDL a federation gateway (@graphql-hive/gateway) composes: the public schema under Federation v2.
+ * The subgraph owns no entities, so `_service` is the only federation field it needs.
+ */
+export const subgraphSdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: [])\n${typeDefs}`;
+
+export const federationTypeDefs = /* GraphQL */ `
+  type _Service {
+    sdl: String
+  }
+  extend type Query {
+    _service: _Service!
+  }
+`;

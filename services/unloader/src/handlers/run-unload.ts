@@ -21,8 +21,8 @@ export interface UnloadSlot {
 }
 
 export interface UnloaderDeps {
-  /** Waits for a free slot; rejects only when the signal (shutdown) aborts. */
-  readonly acquireSlot: (signal: AbortSignal) => Promise<UnloadSlot>;
+  /** Waits for a free slot; rejects only when the signal (shutdown) aborts. The command is for logs. */
+  readonly acquireSlot: (signal: AbortSignal, command: UnloadTableCommand) => Promise<UnloadSlot>;
   readonly unload: (command: UnloadTableCommand, signal: AbortSignal) => Promise<UnloadResult>;
   readonly publish: (event: TableEvent) => Promise<void>;
   /** Attempts per table in all: 1 + MAX_RETRY_COUNT. */
@@ -65,7 +65,7 @@ function describeFailure(error: unknown): { kind: UnloadErrorKind; message: stri
 export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps): Promise<UnloadOutcome> {
   for (let attempt = command.attempt; ; attempt++) {
     deps.shutdown.throwIfAborted();
-    const slot = await deps.acquireSlot(deps.shutdown);
+    const slot = await deps.acquireSlot(deps.shutdown, { ...command, attempt });
     let outcome: UnloadOutcome | undefined;
     try {
       outcome = await runAttempt(command, attempt, slot, deps);

@@ -1,0 +1,211 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { createKafka, EventConsumer, type Envelope } from "@data-exporter/bus";
+import { semaphoreLockClass } from "@data-exporter/concurrency";
+import { configTableNames, writeConfig } from "@data-exporter/config-store";
+import { demoClassificationFor } from "@data-exporter/demo-data";
+import { waitFor } from "@data-exporter/runtime";
+import kafkajs from "kafkajs";
+import pg from "pg";
+import { requestData, waitForExport, type RequestStatusResult } from "../../scripts/lib/graphql-client.js";
+import { spawnService, waitUntilReady, type RunningService } from "../../scripts/lib/services.js";
+import { freePort } from "../support/free-port.js";
+import { repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
+
+/**
+ * MAX_CONCURRENCY_LIMIT holds across unloader replicas: three unloader processes, each allowed three unloads at once,
+ * export eight slow tables (views that sleep in PostgreSQL) with a limit of 2, then again with no effective limit.
+ * Concurrency is observed twice, independently of the unloaders' own account: by sampling the semaphore's advisory
+ * locks in pg_locks, and from the TableUnloadStarted/Completed times on the lifecycle topic.
+ */
+const slowTables = Array.from({ length: 8 }, (_, i) => `slow_${i}`);
+const REPLICAS = 3;
+const PARALLELISM = 3;
+/** Each unload runs the view twice (count, then COPY), so one takes about twice this plus DuckDB's start-up. */
+const SLEEP_SECONDS = 0.7;
+
+let deployment: TestDeployment;
+let admin: pg.Pool;
+let lifecycle: EventConsumer<"exportLifecycle">;
+const lifecycleEvents: Envelope<"exportLifecycle">[] = [];
+let window: [number, number];
+
+beforeAll(async () => {
+  deployment = await startDeployment({ label: "unloadconc", services: ["request-api", "planner", "status-tracker"] });
+  admin = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  const schema = deployment.names.warehouseSchema;
+
+  const warehouse = new pg.Pool({ connectionString: process.env.WAREHOUSE_URL, max: 1 });
+  try {
+    for (const table of slowTables) {
+      // The sleep is a one-row function scan joined to the rows: it runs once per query of the view.
+      await warehouse.query(
+        `CREATE VIEW "${schema}"."${table}" AS
+           SELECT g AS id, md5(g::text) AS label FROM generate_series(1, 50) AS g CROSS JOIN pg_sleep(${SLEEP_SECONDS}) AS s`,
+      );
+    }
+  } finally {
+    await warehouse.end();
+  }
+
+  // Only the slow views are exported: the demo tables are switched off, the views' columns all classified nr.
+  const dynamo = new DynamoDBClient({ region: deployment.serviceEnv.AWS_REGION ?? "ap-southeast-2", endpoint: deployment.serviceEnv.AWS_ENDPOINT_URL ?? "" });
+  try {
+    const demo = demoClassificationFor(schema);
+    await writeConfig(dynamo, configTableNames({ prefix: deployment.names.configTablePrefix }), {
+      tables: [
+        ...demo.tables.map((t) => ({ ...t, enabled: false, onDemandEnabled: false })),
+        ...slowTables.map((table) => ({ table, schema, enabled: true, onDemandEnabled: true, timeColumn: null, sourceColumn: null, metricColumn: null })),
+      ],
+      rules: {
+        columns: slowTables.flatMap((table) => ["id", "label"].map((column) => ({ table, column, classification: "nr" as const }))),
+        sources: [],
+        metrics: [],
+      },
+    });
+  } finally {
+    dynamo.destroy();
+  }
+
+  const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-unload-concurrency" });
+  lifecycle = new EventConsumer(kafka, {
+    groupId: `${deployment.names.topicNamespace}e2e-lifecycle-reader`,
+    topics: ["exportLifecycle"],
+    namespace: deployment.names.topicNamespace,
+    handler: (envelope) => void lifecycleEvents.push(envelope),
+  });
+  await lifecycle.start();
+
+  const start = Math.floor(deployment.seed.window.start.getTime() / 1000);
+  window = [start, start + 86_400];
+}, 120_000);
+
+afterAll(async () => {
+  await lifecycle?.stop();
+  await admin?.end();
+  await deployment?.stop();
+});
+
+interface Run {
+  readonly status: RequestStatusResult;
+  /** Most advisory locks of the unload semaphore seen at once. */
+  readonly peakLocks: number;
+  /** Most Started..Completed intervals of the request that overlap. */
+  readonly peakLifecycle: number;
+  readonly logs: string[];
+}
+
+/** Starts the unloader replicas, exports once, and measures how many unloads ran at once. */
+async function exportWith(limit: number): Promise<Run> {
+  const logs: string[] = [];
+  const unloaders: RunningService[] = [];
+  for (let i = 0; i < REPLICAS; i++) {
+    const healthPort = await freePort();
+    unloaders.push(
+      spawnService("unloader", {
+        repoRoot,
+        healthPort,
+        instance: String(i),
+        env: { ...deployment.serviceEnv, HEALTH_PORT: String(healthPort), MAX_CONCURRENCY_LIMIT: String(limit), UNLOAD_PARALLELISM: String(PARALLELISM), RETRY_BACKOFF_MS: "200" },
+        onLine: (service, line) => void logs.push(`${service} ${line}`),
+      }),
+    );
+  }
+  let sampling = true;
+  let peakLocks = 0;
+  try {
+    await Promise.all(unloaders.map((u) => waitUntilReady(u, 60_000)));
+    await waitForGroup(REPLICAS);
+
+    const lockClass = semaphoreLockClass(`${deployment.names.topicNamespace}data-exporter.unload-slots`);
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await admin.query<{ held: number }>(
+          `SELECT count(*)::int AS held FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = $1::int::oid
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          [lockClass],
+        );
+        peakLocks = Math.max(peakLocks, rows[0]?.held ?? 0);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    })();
+    const requestId = await requestData(deployment.graphqlUrl, ...window);
+    const status = await waitForExport(deployment.graphqlUrl, requestId, 60_000);
+    sampling = false;
+    await sampler;
+    const events = await waitFor("every table's lifecycle events", () => {
+      const mine = lifecycleEvents.filter((e) => e.value.requestId === requestId);
+      return mine.filter((e) => e.type === "TableUnloadCompleted").length >= slowTables.length ? mine : undefined;
+    });
+    console.log("PEAKS", limit, peakLocks, peakOverlap(events));
+    return { status, peakLocks, peakLifecycle: peakOverlap(events), logs };
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${logs.slice(-30).join("\n")}`);
+  } finally {
+    sampling = false;
+    await Promise.all(unloaders.map((u) => u.stop()));
+  }
+}
+
+/** Waits until every replica is a member of the unloaders' group with partitions of its own, so all can work. */
+async function waitForGroup(members: number): Promise<void> {
+  const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-group-check" });
+  const kafkaAdmin = kafka.admin();
+  await kafkaAdmin.connect();
+  try {
+    await waitFor(
+      `${members} unloaders to share the unload-commands partitions`,
+      async () => {
+        const { groups } = await kafkaAdmin.describeGroups([`${deployment.names.topicNamespace}data-exporter.unloader`]);
+        const group = groups[0];
+        if (group?.state !== "Stable" || group.members.length !== members) return undefined;
+        const assigned = group.members.map((m) => Object.values(kafkajs.AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {}).flat().length);
+        return assigned.every((n) => n > 0) ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+  } finally {
+    await kafkaAdmin.disconnect();
+  }
+}
+
+/** Sweep over the attempts' [startedAt, completedAt] intervals; an end at the same millisecond as a start goes first. */
+function peakOverlap(events: readonly Envelope<"exportLifecycle">[]): number {
+  const points: [number, number][] = [];
+  for (const e of events) {
+    if (e.type === "TableUnloadStarted") points.push([e.value.startedAt, +1]);
+    if (e.type === "TableUnloadCompleted") points.push([e.value.completedAt, -1]);
+    if (e.type === "TableUnloadFailed") points.push([e.value.failedAt, -1]);
+  }
+  points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let current = 0;
+  let peak = 0;
+  for (const [, delta] of points) peak = Math.max(peak, (current += delta));
+  return peak;
+}
+
+describe("MAX_CONCURRENCY_LIMIT across unloader replicas", () => {
+  let limited: Run;
+  let unlimited: Run;
+
+  it("runs at most 2 unloads at once with the limit at 2, and reaches 2", async () => {
+    limited = await exportWith(2);
+    expect(limited.status.status).toBe("Completed");
+    expect(limited.status.tables.map((t) => t.tableName).sort()).toEqual([...slowTables].sort());
+    for (const table of limited.status.tables) expect(table).toMatchObject({ status: "COMPLETED", rows: 50 });
+    expect(limited.peakLocks).toBe(2);
+    expect(limited.peakLifecycle).toBe(2);
+    // Replicas really did queue for slots (what an operator sees in the logs and at /metrics).
+    expect(limited.logs.some((line) => line.includes("waiting for an unload slot"))).toBe(true);
+  }, 120_000);
+
+  it("runs more than 2 at once when the limit is out of the way, so the limit is what held it at 2", async () => {
+    unlimited = await exportWith(100);
+    expect(unlimited.status.status).toBe("Completed");
+    for (const table of unlimited.status.tables) expect(table).toMatchObject({ status: "COMPLETED", rows: 50 });
+    expect(unlimited.peakLocks).toBeGreaterThan(2);
+    expect(unlimited.peakLifecycle).toBeGreaterThan(2);
+    expect(unlimited.peakLifecycle).toBeLessThanOrEqual(REPLICAS * PARALLELISM);
+  }, 120_000);
+});
