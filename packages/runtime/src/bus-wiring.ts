@@ -8,12 +8,15 @@ export interface BusConfig {
   readonly KAFKA_BROKERS: readonly string[];
   readonly KAFKA_CLIENT_ID: string;
   readonly TOPIC_NAMESPACE: string;
+  /** Consumers only; see commonEnvSchema. */
+  readonly HANDLER_MAX_ATTEMPTS?: number;
+  readonly HANDLER_RETRY_MAX_MS?: number;
 }
 
 export interface Bus {
   readonly kafka: Kafka;
   readonly producer: EventProducer;
-  readonly namespace: string;
+  readonly config: BusConfig;
 }
 
 /**
@@ -34,16 +37,24 @@ export async function connectBus(config: BusConfig, log: Logger, resources: Asyn
   const producer = new EventProducer(kafka, { namespace: config.TOPIC_NAMESPACE });
   await producer.connect();
   resources.defer(() => producer.disconnect());
-  return { kafka, producer, namespace: config.TOPIC_NAMESPACE };
+  return { kafka, producer, config };
 }
 
-/** Starts a consumer; stopping it (finish the in-flight message, commit, leave the group) is deferred. */
+/**
+ * Starts a consumer; stopping it (finish the in-flight message, commit, leave the group) is deferred. Retryable
+ * handler failures are retried with capped backoff (HANDLER_MAX_ATTEMPTS) unless the options say otherwise.
+ */
 export async function startConsumer<K extends EventTopicKey>(
   bus: Bus,
   resources: AsyncResourceStack,
   options: Omit<EventConsumerOptions<K>, "namespace">,
 ): Promise<EventConsumer<K>> {
-  const consumer = new EventConsumer<K>(bus.kafka, { ...options, namespace: bus.namespace });
+  const consumer = new EventConsumer<K>(bus.kafka, {
+    maxAttempts: bus.config.HANDLER_MAX_ATTEMPTS ?? 30,
+    backoff: { initialMs: 200, maxMs: bus.config.HANDLER_RETRY_MAX_MS ?? 30_000 },
+    ...options,
+    namespace: bus.config.TOPIC_NAMESPACE,
+  });
   await consumer.start();
   resources.defer(() => consumer.stop());
   return consumer;

@@ -55,4 +55,10 @@ export const commonEnvSchema = z.object({
   TOPIC_NAMESPACE: z.string().default(""),
   HEALTH_PORT: env.port(),
   SHUTDOWN_TIMEOUT_MS: env.positiveInt().default(15000),
+  /**
+   * Attempts of a handler whose error is retryable (a database or AWS outage) before its message goes to the
+   * dead-letter topic; with the backoff capped at HANDLER_RETRY_MAX_MS the default rides out about 13 minutes.
+   */
+  HANDLER_MAX_ATTEMPTS: env.positiveInt().default(30),
+  HANDLER_RETRY_MAX_MS: env.positiveInt().default(30000),
 });
