@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import pg from "pg";
 import { stackEndpoints, stackEnv, stackStatus } from "../infra/local/stack.js";
 import { repoRoot } from "../infra/local/paths.js";
 import { requestStatus, type RequestStatusResult } from "./lib/graphql-client.js";
@@ -16,13 +17,19 @@ import { defaultDeployment } from "./lib/provision.js";
 const say = (message: string): void => void process.stdout.write(`[trigger] ${message}\n`);
 const graphqlUrl = `http://127.0.0.1:${process.env.REQUEST_API_PORT ?? 4001}/graphql`;
 const finished = new Set(["Completed", "Failed", "Partially Completed"]);
-/** How long a request may stay unknown before we conclude the planner ignored it (date already exported). */
-const unknownGraceMs = 15_000;
+/** How long a request may stay unknown before we conclude the planner ignored it. */
+const unknownGraceMs = 30_000;
+
+interface Triggered {
+  readonly requestId: string;
+  readonly exportDate: string;
+  readonly force: boolean;
+}
 
 function runTriggerEntryPoint(
   args: string[],
   env: Record<string, string>,
-): Promise<{ code: number; requestIds: string[] }> {
+): Promise<{ code: number; triggered: Triggered[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -33,39 +40,60 @@ function runTriggerEntryPoint(
         stdio: ["ignore", "pipe", "inherit"],
       },
     );
-    const requestIds: string[] = [];
+    const triggered: Triggered[] = [];
     createInterface({ input: child.stdout }).on("line", (line) => {
       const record = (() => {
         try {
-          return JSON.parse(line) as { msg?: string; requestId?: string };
+          return JSON.parse(line) as { msg?: string; requestId?: string; exportDate?: string; force?: boolean };
         } catch {
           return undefined;
         }
       })();
       if (record === undefined) return void process.stdout.write(`${line}\n`);
-      if (record.msg === "export triggered" && record.requestId) requestIds.push(record.requestId);
+      if (record.msg === "export triggered" && record.requestId && record.exportDate) {
+        triggered.push({ requestId: record.requestId, exportDate: record.exportDate, force: record.force === true });
+      }
       process.stdout.write(`${formatLogLine("trigger", line)}\n`);
     });
     child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? 1, requestIds }));
+    child.once("close", (code) => resolve({ code: code ?? 1, triggered }));
   });
 }
 
-async function follow(requestId: string, timeoutMs: number): Promise<RequestStatusResult | "unknown" | "unreachable"> {
+/** The request that owns a date in the planner's scheduled_export_dates, once the planner has seen a trigger of it. */
+async function ownerOf(state: pg.Pool, exportDate: string): Promise<string | undefined> {
+  const { rows } = await state
+    .query<{ request_id: string }>(
+      `SELECT request_id FROM "${defaultDeployment.statusSchema}".scheduled_export_dates WHERE export_date = $1`,
+      [exportDate],
+    )
+    .catch(() => ({ rows: [] as { request_id: string }[] }));
+  return rows[0]?.request_id;
+}
+
+async function follow(
+  request: Triggered,
+  state: pg.Pool,
+  timeoutMs: number,
+): Promise<RequestStatusResult | { owner: string } | "unknown" | "unreachable"> {
   const began = Date.now();
   let lastProgress = -1;
   for (;;) {
     let status: RequestStatusResult;
     try {
-      status = await requestStatus(graphqlUrl, requestId);
+      status = await requestStatus(graphqlUrl, request.requestId);
     } catch {
       return "unreachable";
     }
     if (finished.has(status.status)) return status;
-    if (status.status === "Request has not been requested" && Date.now() - began > unknownGraceMs) return "unknown";
-    if (status.progress !== lastProgress && status.status !== "Request has not been requested") {
+    if (status.status === "Request has not been requested") {
+      // Without --force the planner never hands a date over: another owner means this trigger is a no-op.
+      const owner = request.force ? undefined : await ownerOf(state, request.exportDate);
+      if (owner !== undefined && owner !== request.requestId) return { owner };
+      if (Date.now() - began > unknownGraceMs) return "unknown";
+    } else if (status.progress !== lastProgress) {
       lastProgress = status.progress;
-      say(`${requestId}: ${status.status} (${status.progress}%)`);
+      say(`${request.requestId}: ${status.status} (${status.progress}%)`);
     }
     if (Date.now() - began > timeoutMs) return status;
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -85,31 +113,41 @@ async function main(): Promise<number> {
     return 1;
   }
   const env = { ...stackEnv(endpoints), TOPIC_NAMESPACE: defaultDeployment.topicNamespace, LOG_LEVEL: "info" };
-  const { code, requestIds } = await runTriggerEntryPoint(triggerArgs, env);
-  if (code !== 0 || !wait || requestIds.length === 0) return code;
+  const { code, triggered } = await runTriggerEntryPoint(triggerArgs, env);
+  if (code !== 0 || !wait || triggered.length === 0) return code;
 
-  let exitCode = 0;
-  for (const requestId of requestIds) {
-    const result = await follow(requestId, 10 * 60_000);
-    if (result === "unreachable") {
-      say(`request-api is not answering at ${graphqlUrl}: the export runs once \`npm start\`'s services are up`);
-      return 0;
+  const state = new pg.Pool({ connectionString: endpoints.databaseUrl, max: 1 });
+  try {
+    let exitCode = 0;
+    for (const request of triggered) {
+      const result = await follow(request, state, 10 * 60_000);
+      if (result === "unreachable") {
+        say(`request-api is not answering at ${graphqlUrl}: the export runs once \`npm start\`'s services are up`);
+        return 0;
+      }
+      if (result === "unknown") {
+        say(`${request.requestId}: not planned yet; is the planner running? (see \`npm start\`'s output)`);
+        exitCode = 1;
+        continue;
+      }
+      if ("owner" in result) {
+        say(`${request.requestId}: nothing to do, ${request.exportDate} was already exported (or is being exported)`);
+        say(`  by request ${result.owner}; add --force to export the date again`);
+        continue;
+      }
+      say(`${request.requestId}: ${result.status} (${result.progress}%)`);
+      for (const table of result.tables) {
+        say(
+          `  ${table.tableName.padEnd(32)} ${table.status.padEnd(10)} attempts=${table.attempts} rows=${table.rows ?? 0} files=${table.fileCount}${table.error ? ` error=${table.error}` : ""}`,
+        );
+      }
+      for (const skipped of result.skippedTables) say(`  ${skipped.table.padEnd(32)} skipped: ${skipped.reason}`);
+      if (!finished.has(result.status)) exitCode = 1;
     }
-    if (result === "unknown") {
-      say(`${requestId}: not planned. The date was already exported (or is being exported): see the planner's`);
-      say(`  "date already exported" log line for the request that owns it; add --force to export the date again`);
-      continue;
-    }
-    say(`${requestId}: ${result.status} (${result.progress}%)`);
-    for (const table of result.tables) {
-      say(
-        `  ${table.tableName.padEnd(32)} ${table.status.padEnd(10)} attempts=${table.attempts} rows=${table.rows ?? 0} files=${table.fileCount}${table.error ? ` error=${table.error}` : ""}`,
-      );
-    }
-    for (const skipped of result.skippedTables) say(`  ${skipped.table.padEnd(32)} skipped: ${skipped.reason}`);
-    if (!finished.has(result.status)) exitCode = 1;
+    return exitCode;
+  } finally {
+    await state.end();
   }
-  return exitCode;
 }
 
 process.exitCode = await main();

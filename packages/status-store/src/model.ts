@@ -60,7 +60,9 @@ export function progressOf(state: ExportRequestState): number {
   return Math.round((finished / planned) * 10000) / 100;
 }
 
+/** SUCCESS when every table completed, FAILED when none did (an export that planned no table exported nothing). */
 export function exportStatusOf(jobs: readonly TableJob[]): ExportStatus {
+  if (jobs.length === 0) return "FAILED";
   const completed = jobs.filter((job) => job.status === "COMPLETED").length;
   if (completed === jobs.length) return "SUCCESS";
   return completed === 0 ? "FAILED" : "PARTIAL_SUCCESS";

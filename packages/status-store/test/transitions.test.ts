@@ -116,9 +116,9 @@ describe("applyLifecycleEvent", () => {
     expect(unknown.changed).toBe(false);
   });
 
-  it("finishes an export that planned no table at once", () => {
+  it("finishes an export that planned no table at once, as FAILED: nothing was exported", () => {
     const result = applyLifecycleEvent(undefined, { type: "ExportPlanned", value: { ...plan, tables: [] } });
-    expect(result.completed?.status).toBe("SUCCESS");
+    expect(result.completed?.status).toBe("FAILED");
     expect(result.completed?.tables).toEqual([]);
   });
 });

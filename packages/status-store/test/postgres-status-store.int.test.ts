@@ -1,0 +1,87 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import type { ExportPlanned, TableUnloadCompleted } from "@data-exporter/contracts";
+import pg from "pg";
+import { applyLifecycleEvent, PostgresStatusStore, progressOf, requestedState, type LifecycleEvent } from "../src/index.js";
+
+let pool: pg.Pool;
+let store: PostgresStatusStore;
+const schema = `de_test_${randomBytes(4).toString("hex")}`;
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  store = new PostgresStatusStore(pool, schema);
+  await store.migrate();
+  await store.migrate(); // idempotent
+});
+afterAll(async () => {
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await pool.end();
+});
+
+function plannedEvent(requestId: string): ExportPlanned {
+  return {
+    requestId,
+    mode: "SCHEDULED",
+    exportDate: "2024-04-07",
+    windowStart: Date.UTC(2024, 3, 6, 13),
+    windowEnd: Date.UTC(2024, 3, 7, 14),
+    tables: ["way", "cctv"].map((table) => ({ table, outputPrefix: `test/2024/04/07/${table}/`, exportedColumns: ["a"], unclassifiedColumns: [] })),
+    skippedTables: [],
+    configVersion: "cfg-1",
+    bucket: "b",
+    plannedAt: Date.UTC(2024, 3, 7, 15),
+  };
+}
+const completed = (requestId: string, table: string): TableUnloadCompleted => ({
+  requestId,
+  table,
+  attempt: 1,
+  rows: 9_007_199_254, // beyond int32: stored as bigint
+  bytes: 1234,
+  files: [{ key: `test/${table}_000.parquet`, rows: 9_007_199_254, bytes: 1234, sha256: "ab" }],
+  manifestKey: `test/${table}/manifest`,
+  durationMs: 10,
+  completedAt: Date.UTC(2024, 3, 7, 16),
+});
+const apply = (event: LifecycleEvent) => store.transact(event.value.requestId, (current) => applyLifecycleEvent(current, event));
+
+describe("PostgresStatusStore", () => {
+  it("materialises a request and its jobs, and a redelivered event changes nothing", async () => {
+    const requestId = randomUUID();
+    await store.recordRequested(requestedState({ requestId, exportDate: "2024-04-07", timeZone: "Australia/Melbourne", windowStart: 1, windowEnd: 2, force: false, triggeredAt: 3, triggeredBy: "operator" }, "SCHEDULED"));
+    await apply({ type: "ExportPlanned", value: plannedEvent(requestId) });
+    const first = await apply({ type: "TableUnloadCompleted", value: completed(requestId, "way") });
+    expect(first.changed).toBe(true);
+    const before = await pool.query(`SELECT updated_at FROM ${schema}.table_export_job_statuses WHERE de_request_id = $1 AND table_name = 'way'`, [requestId]);
+    const again = await apply({ type: "TableUnloadCompleted", value: completed(requestId, "way") });
+    expect(again.changed).toBe(false);
+    const after = await pool.query(`SELECT updated_at FROM ${schema}.table_export_job_statuses WHERE de_request_id = $1 AND table_name = 'way'`, [requestId]);
+    expect(after.rows).toEqual(before.rows);
+
+    const state = await store.get(requestId);
+    expect(state).toMatchObject({ status: "IN-PROGRESS", mode: "SCHEDULED", exportDate: "2024-04-07", requestedAt: 3, configVersion: "cfg-1" });
+    expect(progressOf(state!)).toBe(50);
+    expect(state?.tables.find((t) => t.table === "way")).toMatchObject({ status: "COMPLETED", rows: 9_007_199_254, files: [{ key: "test/way_000.parquet" }] });
+    expect((await store.findScheduled("2024-04-07"))?.requestId).toBeDefined();
+  });
+
+  it("finishes once, even when the last events race, and lists the completion until it is marked published", async () => {
+    const requestId = randomUUID();
+    await apply({ type: "ExportPlanned", value: plannedEvent(requestId) });
+    const results = await Promise.all([
+      apply({ type: "TableUnloadCompleted", value: completed(requestId, "way") }),
+      apply({ type: "TableUnloadCompleted", value: completed(requestId, "cctv") }),
+      apply({ type: "TableUnloadCompleted", value: completed(requestId, "cctv") }),
+    ]);
+    expect(results.filter((r) => r.completed).length).toBe(1);
+    expect((await store.get(requestId))?.status).toBe("COMPLETED");
+    expect((await store.unpublishedCompletions()).map((s) => s.requestId)).toContain(requestId);
+    await store.markCompletionPublished(requestId, Date.now());
+    expect((await store.unpublishedCompletions()).map((s) => s.requestId)).not.toContain(requestId);
+  });
+
+  it("refuses a schema name that is not a plain identifier", () => {
+    expect(() => new PostgresStatusStore(pool, "x; DROP TABLE y")).toThrow(/invalid schema name/);
+  });
+});
