@@ -53,6 +53,8 @@ export async function startConsumer<K extends EventTopicKey>(
     maxAttempts: bus.config.HANDLER_MAX_ATTEMPTS ?? 30,
     backoff: { initialMs: 200, maxMs: bus.config.HANDLER_RETRY_MAX_MS ?? 30_000 },
     ...options,
+    // Groups are namespaced like topics: deployments sharing a broker must never share a group.
+    groupId: `${bus.config.TOPIC_NAMESPACE}${options.groupId}`,
     namespace: bus.config.TOPIC_NAMESPACE,
   });
   await consumer.start();

@@ -24,7 +24,7 @@ await runService(
       const bus = await connectBus(config, log, resources, "notifier");
       const consumer = await startConsumer(bus, resources, {
         // Namespaced like the topics: deployments sharing a broker must not share a group (it would mix their topics).
-        groupId: `${config.TOPIC_NAMESPACE}data-exporter.notifier`,
+        groupId: "data-exporter.notifier",
         topics: ["exportCompleted"],
         handler: async ({ value: event }) => {
           const result = await notifyCompletion(event, {

@@ -74,7 +74,7 @@ await runService(
 
       const onDemand = await startConsumer(bus, resources, {
         // Namespaced like the topics: deployments sharing a broker must not share a group (it would mix their topics).
-        groupId: `${config.TOPIC_NAMESPACE}data-exporter.planner`,
+        groupId: "data-exporter.planner",
         topics: ["exportRequested"],
         handler: async (envelope) => {
           const event = envelope.value;
@@ -92,7 +92,7 @@ await runService(
       });
       // A group of its own: a scheduled export (with its snapshot upload) never delays an on-demand request.
       const scheduled = await startConsumer(bus, resources, {
-        groupId: `${config.TOPIC_NAMESPACE}data-exporter.planner.scheduled`,
+        groupId: "data-exporter.planner.scheduled",
         topics: ["dailyExportTriggered"],
         handler: async ({ value: event }) => {
           const context = {

@@ -29,7 +29,7 @@ await runService(
 
       const consumer = await startConsumer(bus, resources, {
         // Namespaced like the topics: deployments sharing a broker must not share a group (it would mix their topics).
-        groupId: `${config.TOPIC_NAMESPACE}data-exporter.status-tracker`,
+        groupId: "data-exporter.status-tracker",
         topics: ["exportRequested", "dailyExportTriggered", "exportLifecycle"],
         handler: async (envelope) => {
           if (envelope.topicKey === "exportRequested") {

@@ -91,7 +91,7 @@ await runService(
       const consumer = await startConsumer(bus, resources, {
         // Namespaced like the topics: deployments sharing a broker must not share a group (kafkajs's round-robin
         // assigner hands one deployment's partitions to another's members, which drop them).
-        groupId: `${config.TOPIC_NAMESPACE}data-exporter.unloader`,
+        groupId: "data-exporter.unloader",
         topics: ["unloadCommands"],
         // Commands of one request are keyed per table, so they spread over partitions that run side by side here.
         partitionsConsumedConcurrently: config.UNLOAD_PARALLELISM,
