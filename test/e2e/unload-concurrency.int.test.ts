@@ -49,16 +49,29 @@ beforeAll(async () => {
   }
 
   // Only the slow views are exported: the demo tables are switched off, the views' columns all classified nr.
-  const dynamo = new DynamoDBClient({ region: deployment.serviceEnv.AWS_REGION ?? "ap-southeast-2", endpoint: deployment.serviceEnv.AWS_ENDPOINT_URL ?? "" });
+  const dynamo = new DynamoDBClient({
+    region: deployment.serviceEnv.AWS_REGION ?? "ap-southeast-2",
+    endpoint: deployment.serviceEnv.AWS_ENDPOINT_URL ?? "",
+  });
   try {
     const demo = demoClassificationFor(schema);
     await writeConfig(dynamo, configTableNames({ prefix: deployment.names.configTablePrefix }), {
       tables: [
         ...demo.tables.map((t) => ({ ...t, enabled: false, onDemandEnabled: false })),
-        ...slowTables.map((table) => ({ table, schema, enabled: true, onDemandEnabled: true, timeColumn: null, sourceColumn: null, metricColumn: null })),
+        ...slowTables.map((table) => ({
+          table,
+          schema,
+          enabled: true,
+          onDemandEnabled: true,
+          timeColumn: null,
+          sourceColumn: null,
+          metricColumn: null,
+        })),
       ],
       rules: {
-        columns: slowTables.flatMap((table) => ["id", "label"].map((column) => ({ table, column, classification: "nr" as const }))),
+        columns: slowTables.flatMap((table) =>
+          ["id", "label"].map((column) => ({ table, column, classification: "nr" as const })),
+        ),
         sources: [],
         metrics: [],
       },
@@ -67,7 +80,10 @@ beforeAll(async () => {
     dynamo.destroy();
   }
 
-  const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-unload-concurrency" });
+  const kafka = createKafka({
+    brokers: (process.env.KAFKA_BROKERS ?? "").split(","),
+    clientId: "e2e-unload-concurrency",
+  });
   lifecycle = new EventConsumer(kafka, {
     groupId: `${deployment.names.topicNamespace}e2e-lifecycle-reader`,
     topics: ["exportLifecycle"],
@@ -92,6 +108,8 @@ interface Run {
   readonly peakLocks: number;
   /** Most Started..Completed intervals of the request that overlap. */
   readonly peakLifecycle: number;
+  /** Largest sums over the replicas of their /metrics gauges. */
+  readonly peakMetrics: { held: number; waiting: number };
   readonly logs: string[];
 }
 
@@ -106,13 +124,20 @@ async function exportWith(limit: number): Promise<Run> {
         repoRoot,
         healthPort,
         instance: String(i),
-        env: { ...deployment.serviceEnv, HEALTH_PORT: String(healthPort), MAX_CONCURRENCY_LIMIT: String(limit), UNLOAD_PARALLELISM: String(PARALLELISM), RETRY_BACKOFF_MS: "200" },
+        env: {
+          ...deployment.serviceEnv,
+          HEALTH_PORT: String(healthPort),
+          MAX_CONCURRENCY_LIMIT: String(limit),
+          UNLOAD_PARALLELISM: String(PARALLELISM),
+          RETRY_BACKOFF_MS: "200",
+        },
         onLine: (service, line) => void logs.push(`${service} ${line}`),
       }),
     );
   }
   let sampling = true;
   let peakLocks = 0;
+  const peakMetrics = { held: 0, waiting: 0 };
   try {
     await Promise.all(unloaders.map((u) => waitUntilReady(u, 60_000)));
     await waitForGroup(REPLICAS);
@@ -130,16 +155,26 @@ async function exportWith(limit: number): Promise<Run> {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     })();
+    const metricsSampler = (async () => {
+      while (sampling) {
+        const all = await Promise.all(
+          unloaders.map(async (u) => (await fetch(`${u.healthUrl}/metrics`)).json() as Promise<Record<string, number>>),
+        );
+        const sum = (key: string): number => all.reduce((total, metrics) => total + (metrics[key] ?? 0), 0);
+        peakMetrics.held = Math.max(peakMetrics.held, sum("unload_slots_held"));
+        peakMetrics.waiting = Math.max(peakMetrics.waiting, sum("unloads_waiting_for_slot"));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
     const requestId = await requestData(deployment.graphqlUrl, ...window);
     const status = await waitForExport(deployment.graphqlUrl, requestId, 60_000);
     sampling = false;
-    await sampler;
+    await Promise.all([sampler, metricsSampler]);
     const events = await waitFor("every table's lifecycle events", () => {
       const mine = lifecycleEvents.filter((e) => e.value.requestId === requestId);
       return mine.filter((e) => e.type === "TableUnloadCompleted").length >= slowTables.length ? mine : undefined;
     });
-    console.log("PEAKS", limit, peakLocks, peakOverlap(events));
-    return { status, peakLocks, peakLifecycle: peakOverlap(events), logs };
+    return { status, peakLocks, peakLifecycle: peakOverlap(events), peakMetrics, logs };
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${logs.slice(-30).join("\n")}`);
   } finally {
@@ -157,10 +192,16 @@ async function waitForGroup(members: number): Promise<void> {
     await waitFor(
       `${members} unloaders to share the unload-commands partitions`,
       async () => {
-        const { groups } = await kafkaAdmin.describeGroups([`${deployment.names.topicNamespace}data-exporter.unloader`]);
+        const { groups } = await kafkaAdmin.describeGroups([
+          `${deployment.names.topicNamespace}data-exporter.unloader`,
+        ]);
         const group = groups[0];
         if (group?.state !== "Stable" || group.members.length !== members) return undefined;
-        const assigned = group.members.map((m) => Object.values(kafkajs.AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {}).flat().length);
+        const assigned = group.members.map(
+          (m) =>
+            Object.values(kafkajs.AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {}).flat()
+              .length,
+        );
         return assigned.every((n) => n > 0) ? true : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 200 },
@@ -196,8 +237,10 @@ describe("MAX_CONCURRENCY_LIMIT across unloader replicas", () => {
     for (const table of limited.status.tables) expect(table).toMatchObject({ status: "COMPLETED", rows: 50 });
     expect(limited.peakLocks).toBe(2);
     expect(limited.peakLifecycle).toBe(2);
-    // Replicas really did queue for slots (what an operator sees in the logs and at /metrics).
+    // Replicas really did queue for slots, and say so in their logs and at /metrics.
     expect(limited.logs.some((line) => line.includes("waiting for an unload slot"))).toBe(true);
+    expect(limited.peakMetrics.waiting).toBeGreaterThan(0);
+    expect(limited.peakMetrics.held).toBeLessThanOrEqual(2);
   }, 120_000);
 
   it("runs more than 2 at once when the limit is out of the way, so the limit is what held it at 2", async () => {

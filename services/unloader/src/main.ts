@@ -48,7 +48,10 @@ await runService(
       // Replicas of one deployment share a namespace; the semaphore spans exactly them.
       const slotsName = `${config.TOPIC_NAMESPACE}data-exporter.unload-slots`;
       const slots = new PostgresSemaphore({ pool: slotPool, name: slotsName, slots: config.MAX_CONCURRENCY_LIMIT });
-      log.info({ semaphore: slotsName, limit: config.MAX_CONCURRENCY_LIMIT, parallelism: config.UNLOAD_PARALLELISM }, "unload slots");
+      log.info(
+        { semaphore: slotsName, limit: config.MAX_CONCURRENCY_LIMIT, parallelism: config.UNLOAD_PARALLELISM },
+        "unload slots",
+      );
 
       const bus = await connectBus(config, log, resources, "unloader");
       const shutdown = new AbortController();
@@ -69,12 +72,17 @@ await runService(
                 waitingForSlot++;
                 log.info({ ...context, limit: config.MAX_CONCURRENCY_LIMIT }, "waiting for an unload slot");
               },
-              onError: (error) => log.warn({ ...context, error: error.message }, "cannot reach the unload-slot database; retrying"),
+              onError: (error) =>
+                log.warn({ ...context, error: error.message }, "cannot reach the unload-slot database; retrying"),
             })
             .finally(() => void (waited && waitingForSlot--));
           slotsHeld++;
           if (waited) log.info({ ...context, slot: lease.slot, waitedMs: Date.now() - since }, "got an unload slot");
-          lease.lost.addEventListener("abort", () => log.warn({ ...context, slot: lease.slot }, "lost the unload slot; stopping the attempt"), { once: true });
+          lease.lost.addEventListener(
+            "abort",
+            () => log.warn({ ...context, slot: lease.slot }, "lost the unload slot; stopping the attempt"),
+            { once: true },
+          );
           return { lost: lease.lost, release: () => lease.release().finally(() => void slotsHeld--) };
         },
         unload: (command, signal) => warehouse.unload(command, { signal }),
@@ -105,7 +113,16 @@ await runService(
             const outcome = await runUnload(command, deps);
             if (outcome.status === "COMPLETED") {
               completed++;
-              log.info({ ...context, attempts: outcome.attempts, rows: outcome.result?.rows, bytes: outcome.result?.bytes, files: outcome.result?.files.length }, "unload completed");
+              log.info(
+                {
+                  ...context,
+                  attempts: outcome.attempts,
+                  rows: outcome.result?.rows,
+                  bytes: outcome.result?.bytes,
+                  files: outcome.result?.files.length,
+                },
+                "unload completed",
+              );
             } else {
               failed++;
               log.warn({ ...context, attempts: outcome.attempts, error: outcome.error }, "unload failed");

@@ -82,7 +82,10 @@ describe("PostgresSemaphore", () => {
   });
 
   it("keeps semaphores of different names apart", async () => {
-    const [x, y] = [new PostgresSemaphore({ pool: pool(), name: uniqueName(), slots: 1 }), new PostgresSemaphore({ pool: pool(), name: uniqueName(), slots: 1 })];
+    const [x, y] = [
+      new PostgresSemaphore({ pool: pool(), name: uniqueName(), slots: 1 }),
+      new PostgresSemaphore({ pool: pool(), name: uniqueName(), slots: 1 }),
+    ];
     const leases = await Promise.all([x.acquire(), y.acquire()]);
     await Promise.all(leases.map((l) => l.release()));
   });
@@ -107,7 +110,11 @@ describe("PostgresSemaphore", () => {
     const next = await waited;
     expect(next.slot).toBe(0);
     await expect(
-      new Promise((resolve) => (lease.lost.aborted ? resolve(lease.lost.reason) : lease.lost.addEventListener("abort", () => resolve(lease.lost.reason)))),
+      new Promise((resolve) =>
+        lease.lost.aborted
+          ? resolve(lease.lost.reason)
+          : lease.lost.addEventListener("abort", () => resolve(lease.lost.reason)),
+      ),
     ).resolves.toBeInstanceOf(SlotLostError);
     await lease.release();
     await next.release();
@@ -115,6 +122,8 @@ describe("PostgresSemaphore", () => {
   });
 
   it("rejects nonsense options", () => {
-    expect(() => new PostgresSemaphore({ pool: pool(), name: "x", slots: 0 })).toThrow(/slots must be a positive integer/);
+    expect(() => new PostgresSemaphore({ pool: pool(), name: "x", slots: 0 })).toThrow(
+      /slots must be a positive integer/,
+    );
   });
 });

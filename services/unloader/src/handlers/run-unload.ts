@@ -124,6 +124,8 @@ async function runAttempt(
         failedAt: deps.now(),
       },
     });
-    return finalAttempt ? { status: "FAILED", attempts: attempt, error: { kind: failure.kind, message: failure.message } } : undefined;
+    return finalAttempt
+      ? { status: "FAILED", attempts: attempt, error: { kind: failure.kind, message: failure.message } }
+      : undefined;
   }
 }

@@ -13,7 +13,13 @@ const command: UnloadTableCommand = {
   schema: "pm_internal",
   timeColumn: null,
   columns: [{ name: "way_id", treatment: "AS_IS", roundDigits: null }],
-  rowFilter: { sourceColumn: null, allowedSources: [], unrestrictedSources: [], metricColumn: null, allowedMetrics: [] },
+  rowFilter: {
+    sourceColumn: null,
+    allowedSources: [],
+    unrestrictedSources: [],
+    metricColumn: null,
+    allowedMetrics: [],
+  },
   audit: [],
   outputPrefix: "p/",
   fileBaseName: "way",
@@ -21,7 +27,12 @@ const command: UnloadTableCommand = {
   attempt: 1,
   issuedAt: 0,
 };
-const result = { rows: 3, bytes: 30, files: [{ key: "p/way_000.parquet", rows: 3, bytes: 30, sha256: "ab" }], manifestKey: "p/manifest" };
+const result = {
+  rows: 3,
+  bytes: 30,
+  files: [{ key: "p/way_000.parquet", rows: 3, bytes: 30, sha256: "ab" }],
+  manifestKey: "p/manifest",
+};
 
 function harness(outcomes: Array<Error | "ok">, maxAttempts = 3) {
   const events: TableEvent[] = [];
@@ -32,7 +43,10 @@ function harness(outcomes: Array<Error | "ok">, maxAttempts = 3) {
   const deps: UnloaderDeps = {
     acquireSlot: () => {
       trace.push("acquire");
-      return Promise.resolve({ lost: new AbortController().signal, release: () => Promise.resolve(void trace.push("release")) });
+      return Promise.resolve({
+        lost: new AbortController().signal,
+        release: () => Promise.resolve(void trace.push("release")),
+      });
     },
     unload: () => {
       const next = outcomes[call++];
@@ -76,13 +90,19 @@ describe("runUnload", () => {
     const transient = () => new WarehouseQueryError("connection reset", { retryable: true });
     const { deps, events } = harness([transient(), transient(), transient()], 3);
     expect(await runUnload(command, deps)).toMatchObject({ status: "FAILED", attempts: 3 });
-    const failures = events.filter((e) => e.type === "TableUnloadFailed").map((e) => (e.value as { finalAttempt: boolean }).finalAttempt);
+    const failures = events
+      .filter((e) => e.type === "TableUnloadFailed")
+      .map((e) => (e.value as { finalAttempt: boolean }).finalAttempt);
     expect(failures).toEqual([false, false, true]);
   });
 
   it("does not retry what cannot succeed", async () => {
     const { deps, events } = harness([new TableNotFoundError("pm_internal", "way")]);
-    expect(await runUnload(command, deps)).toMatchObject({ status: "FAILED", attempts: 1, error: { kind: "WAREHOUSE_QUERY", message: "table pm_internal.way does not exist" } });
+    expect(await runUnload(command, deps)).toMatchObject({
+      status: "FAILED",
+      attempts: 1,
+      error: { kind: "WAREHOUSE_QUERY", message: "table pm_internal.way does not exist" },
+    });
     expect(events.at(-1)?.value).toMatchObject({ finalAttempt: true });
   });
 
@@ -122,17 +142,28 @@ describe("runUnload", () => {
     const withLostSlot: UnloaderDeps = {
       ...deps,
       // The first attempt's slot is lost mid-unload (its lock connection dropped); the second keeps its slot.
-      acquireSlot: () => Promise.resolve({ lost: attempts === 0 ? lost.signal : new AbortController().signal, release: () => Promise.resolve() }),
+      acquireSlot: () =>
+        Promise.resolve({
+          lost: attempts === 0 ? lost.signal : new AbortController().signal,
+          release: () => Promise.resolve(),
+        }),
       unload: (_command, signal) => {
         if (++attempts > 1) return Promise.resolve(result);
         return new Promise((_resolve, reject) => {
-          signal.addEventListener("abort", () => reject(new WarehouseQueryError("unload aborted", { retryable: true })));
+          signal.addEventListener("abort", () =>
+            reject(new WarehouseQueryError("unload aborted", { retryable: true })),
+          );
           lost.abort(new Error("slot lost"));
         });
       },
     };
     expect(await runUnload(command, withLostSlot)).toMatchObject({ status: "COMPLETED", attempts: 2 });
-    expect(events.map((e) => e.type)).toEqual(["TableUnloadStarted", "TableUnloadFailed", "TableUnloadStarted", "TableUnloadCompleted"]);
+    expect(events.map((e) => e.type)).toEqual([
+      "TableUnloadStarted",
+      "TableUnloadFailed",
+      "TableUnloadStarted",
+      "TableUnloadCompleted",
+    ]);
   });
 
   it("does not start while waiting for a slot is cut short by shutdown", async () => {
@@ -141,7 +172,8 @@ describe("runUnload", () => {
     const waiting: UnloaderDeps = {
       ...deps,
       shutdown: shutdown.signal,
-      acquireSlot: (signal) => new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason as Error))),
+      acquireSlot: (signal) =>
+        new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason as Error))),
     };
     const run = runUnload(command, waiting);
     shutdown.abort(new Error("unloader shutting down"));
