@@ -2,7 +2,10 @@
 const common = {
   extensionsToTreatAsEsm: [".ts"],
   transform: {
-    "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "es6" } }],
+    "^.+\\.ts$": [
+      "@swc/jest",
+      { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "es6" } },
+    ],
   },
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testEnvironment: "node",
@@ -12,7 +15,12 @@ export default {
   // Per-project testTimeout is not applied by jest; integration tests boot services and need minutes.
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/{packages,services,infra,scripts}/**/test/**/*.test.ts"], testPathIgnorePatterns: ["\\.int\\.test\\.ts$", "/node_modules/"] },
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/{packages,services,infra,scripts}/**/test/**/*.test.ts"],
+      testPathIgnorePatterns: ["\\.int\\.test\\.ts$", "/node_modules/"],
+    },
     {
       ...common,
       displayName: "integration",

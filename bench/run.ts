@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../infra/local/paths.js";
+import { downloadCacheDir, repoRoot } from "../infra/local/paths.js";
 import { ensureStack, stackEnv, stopStack } from "../infra/local/stack.js";
 
 const say = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
@@ -22,7 +22,10 @@ function benchPython(): string {
       [python, ["-m", "pip", "install", "--quiet", "duckdb==1.5.5"]],
     ] as const;
     for (const [command, args] of steps) {
-      const run = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, PIP_CACHE_DIR: join(repoRoot, ".cache", "pip") } });
+      const run = spawnSync(command, args, {
+        stdio: "inherit",
+        env: { ...process.env, PIP_CACHE_DIR: join(downloadCacheDir, "pip") },
+      });
       if (run.status !== 0) throw new Error(`${command} ${args.join(" ")} failed`);
     }
   }
@@ -31,11 +34,15 @@ function benchPython(): string {
 
 const { endpoints, started } = await ensureStack("test", { log: say });
 try {
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "packages/warehouse/bench/parquet-paths.ts"), ...process.argv.slice(2)], {
-    cwd: repoRoot,
-    stdio: "inherit",
-    env: { ...process.env, ...stackEnv(endpoints), BENCH_PYTHON: benchPython() },
-  });
+  const run = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(repoRoot, "packages/warehouse/bench/parquet-paths.ts"), ...process.argv.slice(2)],
+    {
+      cwd: repoRoot,
+      stdio: "inherit",
+      env: { ...process.env, ...stackEnv(endpoints), BENCH_PYTHON: benchPython() },
+    },
+  );
   process.exitCode = run.status ?? 1;
 } finally {
   if (started.length > 0 && process.env.KEEP_STACK !== "1") await stopStack("test", { components: started, log: say });

@@ -17,7 +17,13 @@ import { serviceNames, spawnService, waitUntilReady, type RunningService, type S
 const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
 const apiPort = Number(process.env.REQUEST_API_PORT ?? 4001);
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
-const healthPorts: Record<ServiceName, number> = { "request-api": apiPort, planner: 4002, unloader: 4003, "status-tracker": 4004, notifier: 4005 };
+const healthPorts: Record<ServiceName, number> = {
+  "request-api": apiPort,
+  planner: 4002,
+  unloader: 4003,
+  "status-tracker": 4004,
+  notifier: 4005,
+};
 const scale = (process.env.DEMO_SCALE ?? "default") as keyof typeof demoScales;
 
 const stateDir = profileDirs("dev").root;
@@ -49,7 +55,9 @@ async function main(): Promise<void> {
   const stack = await ensureStack("dev", { log: (m) => say(m) });
   const env = stackEnv(stack.endpoints);
   Object.assign(process.env, env);
-  say(`stack ready in ${((Date.now() - began) / 1000).toFixed(1)} s (started: ${stack.started.join(", ") || "none"}; reused: ${stack.reused.join(", ") || "none"})`);
+  say(
+    `stack ready in ${((Date.now() - began) / 1000).toFixed(1)} s (started: ${stack.started.join(", ") || "none"}; reused: ${stack.reused.join(", ") || "none"})`,
+  );
 
   const services: RunningService[] = [];
   let stopping = false;
@@ -74,8 +82,9 @@ async function main(): Promise<void> {
     const deployment = await provisionDeployment(stack.endpoints, defaultDeployment, params, env);
     const { seed } = deployment;
     say(
-      `demo data ${seed.skipped ? "already loaded" : "loaded"}: ${Object.entries(seed.rowCounts).map(([t, n]) => `${t}=${n}`).join(", ")}` +
-        ` (${seed.window.start.toISOString()} to ${seed.window.end.toISOString()})`,
+      `demo data ${seed.skipped ? "already loaded" : "loaded"}: ${Object.entries(seed.rowCounts)
+        .map(([t, n]) => `${t}=${n}`)
+        .join(", ")}` + ` (${seed.window.start.toISOString()} to ${seed.window.end.toISOString()})`,
     );
 
     for (const name of serviceNames) {
@@ -104,7 +113,10 @@ async function main(): Promise<void> {
       onLine: (line) => gatewayLog.write(`${line}\n`),
     });
     services.push(gateway);
-    for (const service of services) void service.exited.then((code) => !stopping && (say(`${service.name} exited with code ${code}; stopping`), void stopAll(1)));
+    for (const service of services)
+      void service.exited.then(
+        (code) => !stopping && (say(`${service.name} exited with code ${code}; stopping`), void stopAll(1)),
+      );
     const graphqlUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     say(`all services ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 
@@ -116,7 +128,9 @@ async function main(): Promise<void> {
     const status = await waitForExport(graphqlUrl, requestId, 300_000);
     say(`demo export ${requestId}: ${status.status} (${status.progress}%)`);
     for (const table of status.tables) {
-      say(`  ${table.tableName.padEnd(20)} ${table.status.padEnd(10)} rows=${table.rows ?? 0} files=${table.fileCount}${table.error ? ` error=${table.error}` : ""}`);
+      say(
+        `  ${table.tableName.padEnd(20)} ${table.status.padEnd(10)} rows=${table.rows ?? 0} files=${table.fileCount}${table.error ? ` error=${table.error}` : ""}`,
+      );
     }
     for (const skipped of status.skippedTables) say(`  ${skipped.table.padEnd(20)} skipped: ${skipped.reason}`);
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs"
 import { join } from "node:path";
 import { ensureSystemPackages, requirements, succeeds, systemPython } from "./apt.js";
 import { StackError } from "./errors.js";
-import { cacheDir } from "./paths.js";
+import { cacheDir, downloadCacheDir } from "./paths.js";
 import { run } from "./processes.js";
 import { ensureMotoVenv, pipEnv } from "./python.js";
 
@@ -12,7 +12,7 @@ import { ensureMotoVenv, pipEnv } from "./python.js";
  */
 export const duckdbVersion = "1.5.5";
 const extensionFile = "postgres_scanner.duckdb_extension";
-const wheelsDir = join(cacheDir, "duckdb", "wheels");
+const wheelsDir = join(downloadCacheDir, "duckdb-wheels");
 
 /** Absolute path where ensureDuckdbPostgresExtension puts the extension. */
 export const duckdbPostgresExtensionPath = join(cacheDir, "duckdb", `v${duckdbVersion}`, extensionFile);

@@ -5,7 +5,7 @@ import kafkajs from "kafkajs";
 import { ensureSystemPackages, requirements } from "./apt.js";
 import type { EnsureOutcome, StackContext } from "./context.js";
 import { StackError } from "./errors.js";
-import { cacheDir, infraDir } from "./paths.js";
+import { cacheDir, downloadCacheDir, infraDir } from "./paths.js";
 import { isPortOpen } from "./ports.js";
 import { logFile, run, runningPid, spawnDetached, stopRecorded } from "./processes.js";
 import { waitUntilReady } from "./readiness.js";
@@ -46,7 +46,7 @@ async function ensureKafkaLibs(log: (msg: string) => void): Promise<void> {
     "-B",
     "-f",
     pomPath,
-    `-Dmaven.repo.local=${join(cacheDir, "m2")}`,
+    `-Dmaven.repo.local=${join(downloadCacheDir, "m2")}`,
     "dependency:copy-dependencies",
     `-DoutputDirectory=${tmp}`,
   ]);

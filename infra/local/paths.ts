@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -8,6 +9,14 @@ export type Profile = "dev" | "test";
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** Git-ignored downloads shared by all profiles (Maven jars, pip wheels, venv). */
 export const cacheDir = join(repoRoot, ".cache");
+/**
+ * Raw downloads (Maven's local repository, pip's wheel cache) live outside the checkout, where the machine keeps them
+ * between fresh clones (CI clones anew every run): `DATA_EXPORTER_DOWNLOAD_CACHE`, else `$XDG_CACHE_HOME` or
+ * `~/.cache`, under `data-exporter/`. What is built from them (jars folder, venv, extension) stays in `.cache/`.
+ */
+export const downloadCacheDir =
+  process.env["DATA_EXPORTER_DOWNLOAD_CACHE"] ??
+  join(process.env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache"), "data-exporter");
 /** Static files checked in beside this code (pom, log4j2 config). */
 export const infraDir = join(repoRoot, "infra", "local");
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureSystemPackages, requirements, systemPython } from "./apt.js";
-import { cacheDir } from "./paths.js";
+import { cacheDir, downloadCacheDir } from "./paths.js";
 import { run } from "./processes.js";
 
 export const motoVersion = "5.2.5";
@@ -11,10 +11,10 @@ const motoRequirements = [`moto[s3,sns,sqs,dynamodb]==${motoVersion}`, "flask", 
 export const venvDir = join(cacheDir, "moto-venv");
 const venvStamp = join(venvDir, ".installed");
 
-/** pip's download cache lives in the project's .cache so a fresh venv installs from local wheels. */
+/** pip's download cache is kept per machine (downloadCacheDir), so a fresh clone's venv installs from local wheels. */
 export const pipEnv = (): NodeJS.ProcessEnv => ({
   ...process.env,
-  PIP_CACHE_DIR: join(cacheDir, "pip"),
+  PIP_CACHE_DIR: join(downloadCacheDir, "pip"),
   PIP_DISABLE_PIP_VERSION_CHECK: "1",
   PIP_NO_INPUT: "1",
 });

@@ -28,7 +28,8 @@ export async function composeSupergraph(subgraphs: readonly Subgraph[]): Promise
     }),
   );
   const result = composeServices(services);
-  if (result.errors) throw new Error(`supergraph composition failed: ${result.errors.map((e) => e.message).join("; ")}`);
+  if (result.errors)
+    throw new Error(`supergraph composition failed: ${result.errors.map((e) => e.message).join("; ")}`);
   return result.supergraphSdl;
 }
 
@@ -42,12 +43,17 @@ export async function startGateway(options: {
 }): Promise<RunningService> {
   await writeFile(options.supergraphFile, await composeSupergraph(options.subgraphs));
   const bin = join(options.repoRoot, "node_modules", ".bin", "hive-gateway");
-  const child = spawn(bin, ["supergraph", options.supergraphFile, "--host", "127.0.0.1", "--port", String(options.port)], {
-    cwd: options.repoRoot,
-    env: { ...process.env, NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on("line", (line) => options.onLine?.(line));
+  const child = spawn(
+    bin,
+    ["supergraph", options.supergraphFile, "--host", "127.0.0.1", "--port", String(options.port)],
+    {
+      cwd: options.repoRoot,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream }).on("line", (line) => options.onLine?.(line));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const healthUrl = `http://127.0.0.1:${options.port}`;
   const gateway: RunningService = {
@@ -64,10 +70,14 @@ export async function startGateway(options: {
     },
   };
   await Promise.race([
-    waitFor("the gateway to answer", async () => ((await fetch(`${healthUrl}/readiness`).catch(() => undefined))?.ok ? true : undefined), {
-      timeoutMs: 60_000,
-      intervalMs: 200,
-    }),
+    waitFor(
+      "the gateway to answer",
+      async () => ((await fetch(`${healthUrl}/readiness`).catch(() => undefined))?.ok ? true : undefined),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+      },
+    ),
     exited.then((code) => {
       throw new Error(`the gateway exited with code ${code}`);
     }),

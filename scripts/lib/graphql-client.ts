@@ -4,7 +4,11 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-export async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
+export async function graphql<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -57,13 +61,19 @@ export async function requestStatus(url: string, requestId: string): Promise<Req
 const finished = new Set(["Completed", "Failed", "Partially Completed"]);
 
 /** Polls requestStatus until the export finished (or the deadline passed). */
-export async function waitForExport(url: string, requestId: string, timeoutMs = 120_000, onProgress?: (s: RequestStatusResult) => void): Promise<RequestStatusResult> {
+export async function waitForExport(
+  url: string,
+  requestId: string,
+  timeoutMs = 120_000,
+  onProgress?: (s: RequestStatusResult) => void,
+): Promise<RequestStatusResult> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await requestStatus(url, requestId);
     onProgress?.(status);
     if (finished.has(status.status)) return status;
-    if (Date.now() > deadline) throw new Error(`export ${requestId} still "${status.status}" at ${status.progress}% after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`export ${requestId} still "${status.status}" at ${status.progress}% after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

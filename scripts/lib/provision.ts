@@ -68,7 +68,9 @@ export async function provisionDeployment(
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: Attributes?.QueueArn }));
 
-    await seedDemoConfig(dynamo, configTableNames({ prefix: names.configTablePrefix }), { schema: names.warehouseSchema });
+    await seedDemoConfig(dynamo, configTableNames({ prefix: names.configTablePrefix }), {
+      schema: names.warehouseSchema,
+    });
 
     const pool = new pg.Pool({ connectionString: endpoints.warehouseUrl, max: 1 });
     let seed: SeedResult;

@@ -27,11 +27,15 @@ export interface SpawnOptions {
 /** Starts one service's real main.ts as a child process (as in production: its own process, its own config). */
 export function spawnService(name: ServiceName, options: SpawnOptions): RunningService {
   const label = options.instance ? `${name}#${options.instance}` : name;
-  const child = spawn(process.execPath, ["--import", "tsx", join(options.repoRoot, "services", name, "src", "main.ts")], {
-    cwd: options.repoRoot,
-    env: { ...process.env, ...options.env, SERVICE_NAME: label },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(options.repoRoot, "services", name, "src", "main.ts")],
+    {
+      cwd: options.repoRoot,
+      env: { ...process.env, ...options.env, SERVICE_NAME: label },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   for (const stream of [child.stdout, child.stderr]) {
     const lines = createInterface({ input: stream });
     lines.on("line", (line) => options.onLine?.(label, line));

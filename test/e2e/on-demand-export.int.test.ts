@@ -6,7 +6,13 @@ import pg from "pg";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { startGateway } from "../../scripts/lib/gateway.js";
-import { graphql, requestData, requestStatus, waitForExport, type RequestStatusResult } from "../../scripts/lib/graphql-client.js";
+import {
+  graphql,
+  requestData,
+  requestStatus,
+  waitForExport,
+  type RequestStatusResult,
+} from "../../scripts/lib/graphql-client.js";
 import { freePort } from "../support/free-port.js";
 import { repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
 import { readParquet } from "../support/parquet.js";
@@ -40,7 +46,10 @@ afterAll(async () => {
 
 const schema = (): string => deployment.names.warehouseSchema;
 const hashKey = (): string => deployment.serviceEnv.HASH_KEY ?? "";
-const window = (): [string, string] => [new Date(startTime * 1000).toISOString(), new Date(endTime * 1000).toISOString()];
+const window = (): [string, string] => [
+  new Date(startTime * 1000).toISOString(),
+  new Date(endTime * 1000).toISOString(),
+];
 
 /** The demo classification written out by hand: what each table's export must hold. */
 const oracle: Record<string, { columns: string[]; sql: () => string; params?: () => unknown[] }> = {
@@ -82,7 +91,8 @@ function canonical(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-const rowKey = (row: Record<string, unknown>, columns: string[]): string => columns.map((c) => canonical(row[c])).join("|");
+const rowKey = (row: Record<string, unknown>, columns: string[]): string =>
+  columns.map((c) => canonical(row[c])).join("|");
 
 async function download(url: string): Promise<Uint8Array> {
   const response = await fetch(url);
@@ -95,44 +105,52 @@ describe("on-demand export of one demo day", () => {
     expect(status.status).toBe("Completed");
     expect(status.progress).toBe(100);
     expect(Object.keys(status.dataRequestDownloadLinks).sort()).toEqual(Object.keys(oracle).sort());
-    expect(status.skippedTables).toEqual([{ table: "internal_audit_log", reason: expect.stringMatching(/disabled/) as unknown }]);
-    for (const table of status.tables) expect(table).toMatchObject({ status: "COMPLETED", attempts: 1, errorKind: null });
+    expect(status.skippedTables).toEqual([
+      { table: "internal_audit_log", reason: expect.stringMatching(/disabled/) as unknown },
+    ]);
+    for (const table of status.tables)
+      expect(table).toMatchObject({ status: "COMPLETED", attempts: 1, errorKind: null });
   });
 
-  it.each(Object.keys(oracle))("%s: the Parquet files hold exactly the classified rows of the window", async (table) => {
-    const expected = oracle[table]!;
-    const links = status.dataRequestDownloadLinks[table] ?? [];
-    expect(links.length).toBeGreaterThan(0);
-    const actualRows: Record<string, unknown>[] = [];
-    for (const link of links) {
-      expect(link).toContain("X-Amz-Expires=86400");
-      const file = await readParquet(await download(link));
-      expect(file.columns).toEqual(expected.columns);
-      actualRows.push(...file.rows);
-    }
-    const { rows: expectedRows } = await pool.query(expected.sql(), expected.params?.() ?? []);
-    expect(expectedRows.length).toBeGreaterThan(0);
-    expect(actualRows.length).toBe(expectedRows.length);
-    expect(status.tables.find((t) => t.tableName === table)?.rows).toBe(expectedRows.length);
+  it.each(Object.keys(oracle))(
+    "%s: the Parquet files hold exactly the classified rows of the window",
+    async (table) => {
+      const expected = oracle[table]!;
+      const links = status.dataRequestDownloadLinks[table] ?? [];
+      expect(links.length).toBeGreaterThan(0);
+      const actualRows: Record<string, unknown>[] = [];
+      for (const link of links) {
+        expect(link).toContain("X-Amz-Expires=86400");
+        const file = await readParquet(await download(link));
+        expect(file.columns).toEqual(expected.columns);
+        actualRows.push(...file.rows);
+      }
+      const { rows: expectedRows } = await pool.query(expected.sql(), expected.params?.() ?? []);
+      expect(expectedRows.length).toBeGreaterThan(0);
+      expect(actualRows.length).toBe(expectedRows.length);
+      expect(status.tables.find((t) => t.tableName === table)?.rows).toBe(expectedRows.length);
 
-    const compared = expected.columns.filter((c) => c !== "probe_vehicle_id");
-    const actualKeys = actualRows.map((row) => rowKey(row, compared)).sort();
-    const expectedKeys = expectedRows.map((row: Record<string, unknown>) => rowKey(row, compared)).sort();
-    expect(actualKeys).toEqual(expectedKeys);
+      const compared = expected.columns.filter((c) => c !== "probe_vehicle_id");
+      const actualKeys = actualRows.map((row) => rowKey(row, compared)).sort();
+      const expectedKeys = expectedRows.map((row: Record<string, unknown>) => rowKey(row, compared)).sort();
+      expect(actualKeys).toEqual(expectedKeys);
 
-    if (table === "traffic_observation") {
-      // hwc keyed hash: HMAC-SHA256 of the text value with the unloader's key; the raw id never leaves.
-      const expectedHashes = expectedRows
-        .map((row: { probe_vehicle_id: string | null }) =>
-          row.probe_vehicle_id === null ? "null" : createHmac("sha256", hashKey()).update(row.probe_vehicle_id).digest("hex"),
-        )
-        .sort();
-      expect(actualRows.map((row) => canonical(row.probe_vehicle_id)).sort()).toEqual(expectedHashes);
-      const tomtom = actualRows.filter((row) => row.source === "TOMTOM");
-      expect(tomtom.length).toBeGreaterThan(0);
-      expect(tomtom.every((row) => row.speed_kmh === null)).toBe(true);
-    }
-  });
+      if (table === "traffic_observation") {
+        // hwc keyed hash: HMAC-SHA256 of the text value with the unloader's key; the raw id never leaves.
+        const expectedHashes = expectedRows
+          .map((row: { probe_vehicle_id: string | null }) =>
+            row.probe_vehicle_id === null
+              ? "null"
+              : createHmac("sha256", hashKey()).update(row.probe_vehicle_id).digest("hex"),
+          )
+          .sort();
+        expect(actualRows.map((row) => canonical(row.probe_vehicle_id)).sort()).toEqual(expectedHashes);
+        const tomtom = actualRows.filter((row) => row.source === "TOMTOM");
+        expect(tomtom.length).toBeGreaterThan(0);
+        expect(tomtom.every((row) => row.speed_kmh === null)).toBe(true);
+      }
+    },
+  );
 
   it("never exports a de, unclassified or deny-listed column, and says why in the manifest", async () => {
     const forbidden = ["updated_by_email", "created_at", "operator_email", "confidence", "actor_email"];
@@ -149,10 +167,16 @@ describe("on-demand export of one demo day", () => {
       expect(manifest.totalRows).toBe(table.rows);
       expect(manifest.files.map((f) => f.key)).toEqual(table.files.map((f) => f.key));
       if (table.tableName === "cctv") {
-        expect(manifest.classification.find((d) => d.column === "operator_email")).toMatchObject({ action: "REMOVED", rule: expect.stringMatching(/^deny-pattern/) as unknown });
+        expect(manifest.classification.find((d) => d.column === "operator_email")).toMatchObject({
+          action: "REMOVED",
+          rule: expect.stringMatching(/^deny-pattern/) as unknown,
+        });
       }
       if (table.tableName === "way") {
-        expect(manifest.classification.find((d) => d.column === "created_at")).toMatchObject({ action: "REMOVED", rule: "unclassified" });
+        expect(manifest.classification.find((d) => d.column === "created_at")).toMatchObject({
+          action: "REMOVED",
+          rule: "unclassified",
+        });
       }
     }
   });
@@ -182,7 +206,11 @@ describe("requestData and requestStatus input errors", () => {
     const [s, e] = window();
     const result = await graphql<{ requestData: string }>(
       deployment.graphqlUrl,
-      `mutation ($s: Int!, $e: Int!) { requestData(startTime: $s, endTime: $e) }`,
+      `
+        mutation ($s: Int!, $e: Int!) {
+          requestData(startTime: $s, endTime: $e)
+        }
+      `,
       { s, e },
     );
     expect(result.data).toBeFalsy();
@@ -197,13 +225,29 @@ describe("requestData and requestStatus input errors", () => {
       deployment.graphqlUrl,
       `mutation { requestStatus(requestId: "${id}") { status progress dataRequestDownloadLinks } }`,
     );
-    expect(mutation.data?.requestStatus).toEqual({ status: "Request has not been requested", progress: 0, dataRequestDownloadLinks: {} });
-    const query = await graphql<{ requestStatus: { status: string } }>(deployment.graphqlUrl, `{ requestStatus(requestId: "${id}") { status } }`);
+    expect(mutation.data?.requestStatus).toEqual({
+      status: "Request has not been requested",
+      progress: 0,
+      dataRequestDownloadLinks: {},
+    });
+    const query = await graphql<{ requestStatus: { status: string } }>(
+      deployment.graphqlUrl,
+      `{ requestStatus(requestId: "${id}") { status } }`,
+    );
     expect(query.data?.requestStatus.status).toBe("Request has not been requested");
   });
 
   it("rejects a request id that is not a UUID", async () => {
-    const result = await graphql(deployment.graphqlUrl, `{ requestStatus(requestId: "x'; drop table request_table") { status } }`);
+    const result = await graphql(
+      deployment.graphqlUrl,
+      `
+        {
+          requestStatus(requestId: "x'; drop table request_table") {
+            status
+          }
+        }
+      `,
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 });
@@ -221,7 +265,9 @@ describe("through @graphql-hive/gateway", () => {
       const url = `http://127.0.0.1:${port}/graphql`;
       const viaGateway = await requestStatus(url, status.requestId);
       expect(viaGateway.status).toBe("Completed");
-      expect(Object.keys(viaGateway.dataRequestDownloadLinks).sort()).toEqual(Object.keys(status.dataRequestDownloadLinks).sort());
+      expect(Object.keys(viaGateway.dataRequestDownloadLinks).sort()).toEqual(
+        Object.keys(status.dataRequestDownloadLinks).sort(),
+      );
       const invalid = await graphql(url, `mutation { requestData(startTime: ${startTime}, endTime: ${startTime}) }`);
       expect(invalid.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
       const id = await requestData(url, startTime, startTime + 3600);

@@ -3,8 +3,19 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { demoScales, type SeedParams } from "@data-exporter/demo-data";
 import type { StackEndpoints } from "../../infra/local/stack.js";
-import { defaultDeployment, provisionDeployment, type DeploymentNames, type ProvisionedDeployment } from "../../scripts/lib/provision.js";
-import { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "../../scripts/lib/services.js";
+import {
+  defaultDeployment,
+  provisionDeployment,
+  type DeploymentNames,
+  type ProvisionedDeployment,
+} from "../../scripts/lib/provision.js";
+import {
+  serviceNames,
+  spawnService,
+  waitUntilReady,
+  type RunningService,
+  type ServiceName,
+} from "../../scripts/lib/services.js";
 import { freePort } from "./free-port.js";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -25,7 +36,16 @@ export function stackFromEnv(): { endpoints: StackEndpoints; env: Record<string,
     awsRegion: process.env.AWS_REGION ?? "ap-southeast-2",
     duckdbPostgresExtension: need("DUCKDB_POSTGRES_EXTENSION"),
   };
-  const keys = ["KAFKA_BROKERS", "DATABASE_URL", "WAREHOUSE_URL", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DUCKDB_POSTGRES_EXTENSION"];
+  const keys = [
+    "KAFKA_BROKERS",
+    "DATABASE_URL",
+    "WAREHOUSE_URL",
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "DUCKDB_POSTGRES_EXTENSION",
+  ];
   const env = Object.fromEntries(keys.filter((k) => process.env[k]).map((k) => [k, process.env[k] as string]));
   return { endpoints, env };
 }
@@ -62,7 +82,12 @@ export async function startDeployment(options: {
   env?: Record<string, string>;
 }): Promise<TestDeployment> {
   const { endpoints, env } = stackFromEnv();
-  const provisioned = await provisionDeployment(endpoints, uniqueNames(options.label), options.seed ?? demoScales.tiny, env);
+  const provisioned = await provisionDeployment(
+    endpoints,
+    uniqueNames(options.label),
+    options.seed ?? demoScales.tiny,
+    env,
+  );
   const logs: string[] = [];
   const services: RunningService[] = [];
   const apiPort = await freePort();
@@ -72,7 +97,13 @@ export async function startDeployment(options: {
       spawnService(name, {
         repoRoot,
         healthPort,
-        env: { ...provisioned.serviceEnv, LOG_LEVEL: "debug", HEALTH_PORT: String(healthPort), PORT: String(apiPort), ...options.env },
+        env: {
+          ...provisioned.serviceEnv,
+          LOG_LEVEL: "debug",
+          HEALTH_PORT: String(healthPort),
+          PORT: String(apiPort),
+          ...options.env,
+        },
         onLine: (service, line) => void logs.push(`${service} ${line}`),
       }),
     );

@@ -27,7 +27,11 @@ export function kafkaLogLevel(logger: BusLogger | undefined, level: BusLogLevel 
 const selfHealing = /coordinator is (not available|loading)|Restarting the consumer|rebalanc/i;
 
 function isSelfHealing(message: string, extra: Record<string, unknown>): boolean {
-  return extra["retryTime"] !== undefined || selfHealing.test(message) || (typeof extra["error"] === "string" && selfHealing.test(extra["error"]));
+  return (
+    extra["retryTime"] !== undefined ||
+    selfHealing.test(message) ||
+    (typeof extra["error"] === "string" && selfHealing.test(extra["error"]))
+  );
 }
 
 /**

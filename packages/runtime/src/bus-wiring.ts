@@ -23,8 +23,18 @@ export interface Bus {
  * Connects to Kafka, creates or verifies every topic of the project, and connects an idempotent producer whose
  * close is deferred on the service's resource stack.
  */
-export async function connectBus(config: BusConfig, log: Logger, resources: AsyncResourceStack, clientId: string): Promise<Bus> {
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}.${clientId}`, logger: log, logLevel: "warn" });
+export async function connectBus(
+  config: BusConfig,
+  log: Logger,
+  resources: AsyncResourceStack,
+  clientId: string,
+): Promise<Bus> {
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: `${config.KAFKA_CLIENT_ID}.${clientId}`,
+    logger: log,
+    logLevel: "warn",
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {

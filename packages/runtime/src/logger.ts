@@ -10,7 +10,16 @@ export function createLogger(options: { service: string; level: string }): Logge
     base: { service: options.service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ["*.password", "*.secret", "*.hashKey", "*.HASH_KEY", "*.accessKeyId", "*.secretAccessKey", "*.DATABASE_URL", "*.WAREHOUSE_URL"],
+      paths: [
+        "*.password",
+        "*.secret",
+        "*.hashKey",
+        "*.HASH_KEY",
+        "*.accessKeyId",
+        "*.secretAccessKey",
+        "*.DATABASE_URL",
+        "*.WAREHOUSE_URL",
+      ],
       censor: "[redacted]",
     },
   });

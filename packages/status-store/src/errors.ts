@@ -13,13 +13,25 @@ export class StatusStoreError extends Error {
   }
 }
 
-const connectionErrorCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03", "08000", "08003", "08006"]);
+const connectionErrorCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "57P01",
+  "57P03",
+  "08000",
+  "08003",
+  "08006",
+]);
 
 export function toStatusStoreError(error: unknown, what: string): StatusStoreError {
   if (error instanceof StatusStoreError) return error;
   const code = (error as { code?: string } | null)?.code;
   if (code && connectionErrorCodes.has(code)) {
-    return new StatusStoreError("STATUS_STORE_UNAVAILABLE", `status store unavailable while ${what}`, { cause: error, retryable: true });
+    return new StatusStoreError("STATUS_STORE_UNAVAILABLE", `status store unavailable while ${what}`, {
+      cause: error,
+      retryable: true,
+    });
   }
   return new StatusStoreError("STATUS_STORE_QUERY", `status store query failed while ${what}`, { cause: error });
 }

@@ -9,6 +9,12 @@ export {
   isTerminalJob,
   exportStatusOf,
 } from "./model.js";
-export { applyLifecycleEvent, completionEventOf, requestedState, type LifecycleEvent, type Transition } from "./transitions.js";
+export {
+  applyLifecycleEvent,
+  completionEventOf,
+  requestedState,
+  type LifecycleEvent,
+  type Transition,
+} from "./transitions.js";
 export { PostgresStatusStore, type PgPool, type PgClient } from "./postgres-status-store.js";
 export { StatusStoreError, statusStoreErrorCodes, type StatusStoreErrorCode } from "./errors.js";

@@ -28,7 +28,8 @@ export class PostgresStatusStore {
     private readonly pool: PgPool,
     private readonly schema = "de_internal",
   ) {
-    if (!identifier.test(schema)) throw new StatusStoreError("INVALID_SCHEMA_NAME", `invalid schema name: ${JSON.stringify(schema)}`);
+    if (!identifier.test(schema))
+      throw new StatusStoreError("INVALID_SCHEMA_NAME", `invalid schema name: ${JSON.stringify(schema)}`);
     this.requests = `"${schema}".request_table`;
     this.jobs = `"${schema}".table_export_job_statuses`;
   }
@@ -88,7 +89,15 @@ export class PostgresStatusStore {
         `INSERT INTO ${this.requests} (de_request_id, mode, export_date, window_start, window_end, status, requested_at)
          VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), to_timestamp($5 / 1000.0), $6, to_timestamp($7 / 1000.0))
          ON CONFLICT (de_request_id) DO NOTHING`,
-        [state.requestId, state.mode, state.exportDate, state.windowStart, state.windowEnd, state.status, state.requestedAt],
+        [
+          state.requestId,
+          state.mode,
+          state.exportDate,
+          state.windowStart,
+          state.windowEnd,
+          state.status,
+          state.requestedAt,
+        ],
       );
     } catch (error) {
       throw toStatusStoreError(error, "recording a request");
@@ -104,7 +113,10 @@ export class PostgresStatusStore {
   }
 
   /** Loads, transforms and saves one request atomically. `decide` must be pure. */
-  async transact(requestId: string, decide: (current: ExportRequestState | undefined) => Transition): Promise<Transition> {
+  async transact(
+    requestId: string,
+    decide: (current: ExportRequestState | undefined) => Transition,
+  ): Promise<Transition> {
     const client = await this.connect("applying an event");
     try {
       await client.query("BEGIN");
@@ -200,22 +212,20 @@ export class PostgresStatusStore {
       plannedAt: row.planned_at,
       completedAt: row.completed_at,
       completionPublishedAt: row.completion_published_at,
-      tables: jobRows.map(
-        (job): TableJob => ({
-          table: job.table_name,
-          status: job.status,
-          attempts: job.attempts,
-          rows: job.rows,
-          bytes: job.bytes,
-          outputPrefix: job.output_prefix,
-          files: job.files,
-          manifestKey: job.manifest_key,
-          errorKind: job.error_kind,
-          lastError: job.last_error,
-          startedAt: job.started_at,
-          finishedAt: job.finished_at,
-        }),
-      ),
+      tables: jobRows.map((job): TableJob => ({
+        table: job.table_name,
+        status: job.status,
+        attempts: job.attempts,
+        rows: job.rows,
+        bytes: job.bytes,
+        outputPrefix: job.output_prefix,
+        files: job.files,
+        manifestKey: job.manifest_key,
+        errorKind: job.error_kind,
+        lastError: job.last_error,
+        startedAt: job.started_at,
+        finishedAt: job.finished_at,
+      })),
     };
   }
 

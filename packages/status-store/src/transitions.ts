@@ -32,7 +32,10 @@ export interface Transition {
   readonly ignored?: string;
 }
 
-export function requestedState(event: ExportRequested | DailyExportTriggered, mode: "ON_DEMAND" | "SCHEDULED"): ExportRequestState {
+export function requestedState(
+  event: ExportRequested | DailyExportTriggered,
+  mode: "ON_DEMAND" | "SCHEDULED",
+): ExportRequestState {
   return {
     requestId: event.requestId,
     mode,
@@ -68,8 +71,14 @@ export function applyLifecycleEvent(current: ExportRequestState | undefined, eve
   let next: TableJob;
   switch (event.type) {
     case "TableUnloadStarted":
-      if (job.status === "IN-PROGRESS" && job.attempts === event.value.attempt) return unchanged(current, "already started");
-      next = { ...job, status: "IN-PROGRESS", attempts: event.value.attempt, startedAt: job.startedAt ?? event.value.startedAt };
+      if (job.status === "IN-PROGRESS" && job.attempts === event.value.attempt)
+        return unchanged(current, "already started");
+      next = {
+        ...job,
+        status: "IN-PROGRESS",
+        attempts: event.value.attempt,
+        startedAt: job.startedAt ?? event.value.startedAt,
+      };
       break;
     case "TableUnloadCompleted":
       next = {
@@ -84,7 +93,11 @@ export function applyLifecycleEvent(current: ExportRequestState | undefined, eve
       };
       break;
     case "TableUnloadFailed":
-      if (!event.value.finalAttempt && job.lastError === event.value.errorMessage && job.attempts === event.value.attempt) {
+      if (
+        !event.value.finalAttempt &&
+        job.lastError === event.value.errorMessage &&
+        job.attempts === event.value.attempt
+      ) {
         return unchanged(current, "failure already recorded");
       }
       next = {
@@ -127,29 +140,31 @@ function applyPlanned(current: ExportRequestState | undefined, plan: ExportPlann
     bucket: plan.bucket,
     configVersion: plan.configVersion,
     plannedAt: plan.plannedAt,
-    tables: plan.tables.map(
-      (table): TableJob => ({
-        table: table.table,
-        status: "PENDING",
-        attempts: 0,
-        rows: null,
-        bytes: null,
-        outputPrefix: table.outputPrefix,
-        files: [],
-        manifestKey: null,
-        errorKind: null,
-        lastError: null,
-        startedAt: null,
-        finishedAt: null,
-      }),
-    ),
+    tables: plan.tables.map((table): TableJob => ({
+      table: table.table,
+      status: "PENDING",
+      attempts: 0,
+      rows: null,
+      bytes: null,
+      outputPrefix: table.outputPrefix,
+      files: [],
+      manifestKey: null,
+      errorKind: null,
+      lastError: null,
+      startedAt: null,
+      finishedAt: null,
+    })),
   };
   return finishIfDone(state, plan.plannedAt);
 }
 
 function finishIfDone(state: ExportRequestState, now: number): Transition {
   if (!state.plannedTables || !state.tables.every(isTerminalJob)) return { state, changed: true };
-  const finished: ExportRequestState = { ...state, status: requestStatusOf(exportStatusOf(state.tables)), completedAt: now };
+  const finished: ExportRequestState = {
+    ...state,
+    status: requestStatusOf(exportStatusOf(state.tables)),
+    completedAt: now,
+  };
   return { state: finished, changed: true, completed: completionEventOf(finished) };
 }
 

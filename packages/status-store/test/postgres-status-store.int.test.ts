@@ -2,7 +2,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { ExportPlanned, TableUnloadCompleted } from "@data-exporter/contracts";
 import pg from "pg";
-import { applyLifecycleEvent, PostgresStatusStore, progressOf, requestedState, type LifecycleEvent } from "../src/index.js";
+import {
+  applyLifecycleEvent,
+  PostgresStatusStore,
+  progressOf,
+  requestedState,
+  type LifecycleEvent,
+} from "../src/index.js";
 
 let pool: pg.Pool;
 let store: PostgresStatusStore;
@@ -26,7 +32,12 @@ function plannedEvent(requestId: string): ExportPlanned {
     exportDate: "2024-04-07",
     windowStart: Date.UTC(2024, 3, 6, 13),
     windowEnd: Date.UTC(2024, 3, 7, 14),
-    tables: ["way", "cctv"].map((table) => ({ table, outputPrefix: `test/2024/04/07/${table}/`, exportedColumns: ["a"], unclassifiedColumns: [] })),
+    tables: ["way", "cctv"].map((table) => ({
+      table,
+      outputPrefix: `test/2024/04/07/${table}/`,
+      exportedColumns: ["a"],
+      unclassifiedColumns: [],
+    })),
     skippedTables: [],
     configVersion: "cfg-1",
     bucket: "b",
@@ -44,25 +55,56 @@ const completed = (requestId: string, table: string): TableUnloadCompleted => ({
   durationMs: 10,
   completedAt: Date.UTC(2024, 3, 7, 16),
 });
-const apply = (event: LifecycleEvent) => store.transact(event.value.requestId, (current) => applyLifecycleEvent(current, event));
+const apply = (event: LifecycleEvent) =>
+  store.transact(event.value.requestId, (current) => applyLifecycleEvent(current, event));
 
 describe("PostgresStatusStore", () => {
   it("materialises a request and its jobs, and a redelivered event changes nothing", async () => {
     const requestId = randomUUID();
-    await store.recordRequested(requestedState({ requestId, exportDate: "2024-04-07", timeZone: "Australia/Melbourne", windowStart: 1, windowEnd: 2, force: false, triggeredAt: 3, triggeredBy: "operator" }, "SCHEDULED"));
+    await store.recordRequested(
+      requestedState(
+        {
+          requestId,
+          exportDate: "2024-04-07",
+          timeZone: "Australia/Melbourne",
+          windowStart: 1,
+          windowEnd: 2,
+          force: false,
+          triggeredAt: 3,
+          triggeredBy: "operator",
+        },
+        "SCHEDULED",
+      ),
+    );
     await apply({ type: "ExportPlanned", value: plannedEvent(requestId) });
     const first = await apply({ type: "TableUnloadCompleted", value: completed(requestId, "way") });
     expect(first.changed).toBe(true);
-    const before = await pool.query(`SELECT updated_at FROM ${schema}.table_export_job_statuses WHERE de_request_id = $1 AND table_name = 'way'`, [requestId]);
+    const before = await pool.query(
+      `SELECT updated_at FROM ${schema}.table_export_job_statuses WHERE de_request_id = $1 AND table_name = 'way'`,
+      [requestId],
+    );
     const again = await apply({ type: "TableUnloadCompleted", value: completed(requestId, "way") });
     expect(again.changed).toBe(false);
-    const after = await pool.query(`SELECT updated_at FROM ${schema}.table_export_job_statuses WHERE de_request_id = $1 AND table_name = 'way'`, [requestId]);
+    const after = await pool.query(
+      `SELECT updated_at FROM ${schema}.table_export_job_statuses WHERE de_request_id = $1 AND table_name = 'way'`,
+      [requestId],
+    );
     expect(after.rows).toEqual(before.rows);
 
     const state = await store.get(requestId);
-    expect(state).toMatchObject({ status: "IN-PROGRESS", mode: "SCHEDULED", exportDate: "2024-04-07", requestedAt: 3, configVersion: "cfg-1" });
+    expect(state).toMatchObject({
+      status: "IN-PROGRESS",
+      mode: "SCHEDULED",
+      exportDate: "2024-04-07",
+      requestedAt: 3,
+      configVersion: "cfg-1",
+    });
     expect(progressOf(state!)).toBe(50);
-    expect(state?.tables.find((t) => t.table === "way")).toMatchObject({ status: "COMPLETED", rows: 9_007_199_254, files: [{ key: "test/way_000.parquet" }] });
+    expect(state?.tables.find((t) => t.table === "way")).toMatchObject({
+      status: "COMPLETED",
+      rows: 9_007_199_254,
+      files: [{ key: "test/way_000.parquet" }],
+    });
     expect((await store.findScheduled("2024-04-07"))?.requestId).toBeDefined();
   });
 

@@ -43,7 +43,10 @@ const failed = (table: string, attempt: number, finalAttempt: boolean): TableUnl
 });
 
 function planned(): ExportRequestState {
-  const requested = requestedState({ requestId, windowStart: 1_000, windowEnd: 2_000, requestedAt: 500, requestedBy: null }, "ON_DEMAND");
+  const requested = requestedState(
+    { requestId, windowStart: 1_000, windowEnd: 2_000, requestedAt: 500, requestedBy: null },
+    "ON_DEMAND",
+  );
   return applyLifecycleEvent(requested, { type: "ExportPlanned", value: plan }).state;
 }
 
@@ -93,7 +96,10 @@ describe("applyLifecycleEvent", () => {
     state = applyLifecycleEvent(state, { type: "TableUnloadCompleted", value: completed("cctv") }).state;
     const final = applyLifecycleEvent(state, { type: "TableUnloadFailed", value: failed("way", 2, true) });
     expect(final.completed?.status).toBe("PARTIAL_SUCCESS");
-    expect(final.completed?.tables.find((t) => t.table === "way")).toMatchObject({ status: "FAILED", error: "attempt 2 failed" });
+    expect(final.completed?.tables.find((t) => t.table === "way")).toMatchObject({
+      status: "FAILED",
+      error: "attempt 2 failed",
+    });
     expect(final.state.status).toBe("PARTIAL-SUCCESS");
   });
 

@@ -14,7 +14,14 @@ export {
   type WarehouseErrorContext,
   type WarehouseErrorOptions,
 } from "./errors.js";
-export type { Warehouse, WarehouseCatalog, WarehouseColumn, UnloadResult, UnloadedFile, UnloadOptions } from "./warehouse.js";
+export type {
+  Warehouse,
+  WarehouseCatalog,
+  WarehouseColumn,
+  UnloadResult,
+  UnloadedFile,
+  UnloadOptions,
+} from "./warehouse.js";
 export { validateUnloadCommand } from "./command-validation.js";
 export { buildManifest, dataFileKey, manifestKey, MANIFEST_FORMAT_VERSION, type UnloadManifest } from "./manifest.js";
 export type { ParquetColumn } from "./parquet-schema.js";

@@ -18,7 +18,10 @@ await runService(
       await new PostgresStatusStore(pool, config.STATUS_SCHEMA).migrate();
       const notifications = new NotificationLog(pool, config.STATUS_SCHEMA);
       await notifications.migrate();
-      const sns = new SNSClient({ region: config.AWS_REGION, ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}) });
+      const sns = new SNSClient({
+        region: config.AWS_REGION,
+        ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+      });
       resources.defer(() => sns.destroy());
 
       const bus = await connectBus(config, log, resources, "notifier");

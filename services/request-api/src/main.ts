@@ -41,10 +41,14 @@ await runService(
         deps: {
           publishExportRequested: async (event) => {
             await bus.producer.publish("exportRequested", { type: "ExportRequested", value: event });
-            log.info({ requestId: event.requestId, windowStart: event.windowStart, windowEnd: event.windowEnd }, "export requested");
+            log.info(
+              { requestId: event.requestId, windowStart: event.windowStart, windowEnd: event.windowEnd },
+              "export requested",
+            );
           },
           recordRequested: (state) => statusStore.recordRequested(state),
-          onRecordFailed: (error, requestId) => log.warn({ err: error, requestId }, "could not record the request early; the status tracker will"),
+          onRecordFailed: (error, requestId) =>
+            log.warn({ err: error, requestId }, "could not record the request early; the status tracker will"),
           newRequestId: randomUUID,
           now: Date.now,
           maxWindowSeconds: config.MAX_WINDOW_SECONDS,

@@ -17,7 +17,8 @@ await runService(
       const bus = await connectBus(config, log, resources, "status-tracker");
       const deps: TrackerDeps = {
         transact: (requestId, decide) => store.transact(requestId, decide),
-        publishCompleted: async (event) => void (await bus.producer.publish("exportCompleted", { type: "ExportCompleted", value: event })),
+        publishCompleted: async (event) =>
+          void (await bus.producer.publish("exportCompleted", { type: "ExportCompleted", value: event })),
         markCompletionPublished: (requestId, at) => store.markCompletionPublished(requestId, at),
         now: Date.now,
       };
@@ -43,7 +44,11 @@ await runService(
               recordRequested: (state) => store.recordRequested(state),
             });
             if (record.recorded) log.info({ requestId, exportDate, force }, "scheduled export requested");
-            else log.info({ requestId, exportDate, existingRequestId: record.existingRequestId }, "trigger of an already exported date; not recorded");
+            else
+              log.info(
+                { requestId, exportDate, existingRequestId: record.existingRequestId },
+                "trigger of an already exported date; not recorded",
+              );
             return;
           }
           const transition = await trackLifecycleEvent(envelope, deps);
@@ -51,7 +56,17 @@ await runService(
           if (transition.ignored) log.debug({ ...context, reason: transition.ignored }, "event changed nothing");
           if (transition.completed) {
             const { status, mode, exportDate, tables } = transition.completed;
-            log.info({ ...context, status, mode, exportDate, tables: tables.length, configVersion: transition.state.configVersion }, "export completed");
+            log.info(
+              {
+                ...context,
+                status,
+                mode,
+                exportDate,
+                tables: tables.length,
+                configVersion: transition.state.configVersion,
+              },
+              "export completed",
+            );
           }
         },
       });

@@ -22,6 +22,9 @@ export class NotificationLog {
   }
 
   async record(requestId: string, messageId: string): Promise<void> {
-    await this.pool.query(`INSERT INTO ${this.table} (de_request_id, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [requestId, messageId]);
+    await this.pool.query(
+      `INSERT INTO ${this.table} (de_request_id, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [requestId, messageId],
+    );
   }
 }

@@ -2,7 +2,11 @@ import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { Notification } from "../domain/format-notification.js";
 
 /** Publishes a notification to one SNS topic; returns SNS's message id. */
-export async function publishToSns(client: Pick<SNSClient, "send">, topicArn: string, notification: Notification): Promise<string> {
+export async function publishToSns(
+  client: Pick<SNSClient, "send">,
+  topicArn: string,
+  notification: Notification,
+): Promise<string> {
   const result = await client.send(
     new PublishCommand({
       TopicArn: topicArn,

@@ -20,7 +20,8 @@ export function formatNotification(event: ExportCompleted): Notification {
   const status = publicStatus(event.status);
   const failed = event.tables.filter((table) => table.status === "FAILED");
   const what = event.mode === "SCHEDULED" ? `scheduled export ${event.exportDate ?? ""}`.trim() : "on-demand export";
-  const counts = failed.length === 0 ? `${event.tables.length} tables` : `${failed.length} of ${event.tables.length} tables failed`;
+  const counts =
+    failed.length === 0 ? `${event.tables.length} tables` : `${failed.length} of ${event.tables.length} tables failed`;
   const subject = `data-exporter ${what}: ${status} (${counts})`.slice(0, 100);
   const lines = [
     `Data export ${status}`,

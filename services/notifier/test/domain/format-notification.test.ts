@@ -12,18 +12,41 @@ const event: ExportCompleted = {
   bucket: "exports",
   completedAt: Date.UTC(2026, 10, 25, 14),
   tables: [
-    { table: "way", status: "COMPLETED", rows: 10, bytes: 100, s3Prefix: "s3://exports/dev/2026/11/25/way/", fileCount: 1, error: null },
-    { table: "traffic_observation", status: "FAILED", rows: 0, bytes: 0, s3Prefix: "s3://exports/dev/2026/11/25/traffic_observation/", fileCount: 0, error: "relation does not exist" },
+    {
+      table: "way",
+      status: "COMPLETED",
+      rows: 10,
+      bytes: 100,
+      s3Prefix: "s3://exports/dev/2026/11/25/way/",
+      fileCount: 1,
+      error: null,
+    },
+    {
+      table: "traffic_observation",
+      status: "FAILED",
+      rows: 0,
+      bytes: 0,
+      s3Prefix: "s3://exports/dev/2026/11/25/traffic_observation/",
+      fileCount: 0,
+      error: "relation does not exist",
+    },
   ],
 };
 
 describe("formatNotification", () => {
   it("says PARTIAL-SUCCESS and names the failed table", () => {
     const notification = formatNotification(event);
-    expect(notification.subject).toBe("data-exporter scheduled export 2026-11-25: PARTIAL-SUCCESS (1 of 2 tables failed)");
+    expect(notification.subject).toBe(
+      "data-exporter scheduled export 2026-11-25: PARTIAL-SUCCESS (1 of 2 tables failed)",
+    );
     expect(notification.message).toContain("Failed tables: traffic_observation");
     expect(notification.message).toContain("error: relation does not exist");
-    expect(notification.attributes).toEqual({ status: "PARTIAL-SUCCESS", mode: "SCHEDULED", exportDate: "2026-11-25", requestId: event.requestId });
+    expect(notification.attributes).toEqual({
+      status: "PARTIAL-SUCCESS",
+      mode: "SCHEDULED",
+      exportDate: "2026-11-25",
+      requestId: event.requestId,
+    });
   });
 
   it("keeps the subject within SNS's 100 characters", () => {
@@ -32,7 +55,13 @@ describe("formatNotification", () => {
   });
 
   it("summarises a successful on-demand export", () => {
-    const ok = formatNotification({ ...event, mode: "ON_DEMAND", exportDate: null, status: "SUCCESS", tables: event.tables.slice(0, 1) });
+    const ok = formatNotification({
+      ...event,
+      mode: "ON_DEMAND",
+      exportDate: null,
+      status: "SUCCESS",
+      tables: event.tables.slice(0, 1),
+    });
     expect(ok.subject).toBe("data-exporter on-demand export: SUCCESS (1 tables)");
     expect(ok.attributes.exportDate).toBe("");
   });

@@ -36,7 +36,14 @@ function zoneOffsetMs(timeZone: string, instant: number): number {
     second: "2-digit",
   }).formatToParts(new Date(instant));
   const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  const wallClockAsUtc = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
+  const wallClockAsUtc = Date.UTC(
+    part("year"),
+    part("month") - 1,
+    part("day"),
+    part("hour"),
+    part("minute"),
+    part("second"),
+  );
   return wallClockAsUtc - Math.floor(instant / 1000) * 1000;
 }
 
@@ -61,7 +68,9 @@ export function addDays(date: string, days: number): string {
 
 /** The calendar date in `timeZone` at `instant`. */
 export function localDate(instant: number, timeZone = EXPORT_TIME_ZONE): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(instant));
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    new Date(instant),
+  );
 }
 
 /** "Yesterday" in Melbourne at `instant`: the default date of the 01:00 CronJob. */

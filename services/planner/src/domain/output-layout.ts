@@ -16,5 +16,8 @@ export function scheduledPrefix(env: string, exportDate: string, table: string):
 
 /** 2026-11-25T13:00:00.000Z → 20261125T130000Z */
 export function compactTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
 }

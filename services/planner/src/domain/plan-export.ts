@@ -50,21 +50,36 @@ export function planExport(intent: ExportIntent, inputs: PlanInputs): ExportPlan
   const scheduledDate = intent.mode === "SCHEDULED" ? intent.exportDate : null;
   for (const table of tables) {
     if (scheduledDate !== null && table.table.toLowerCase() === CLASSIFICATIONS_TABLE) {
-      skippedTables.push({ table: table.table, reason: `the name ${CLASSIFICATIONS_TABLE} is reserved for the classification snapshot` });
+      skippedTables.push({
+        table: table.table,
+        reason: `the name ${CLASSIFICATIONS_TABLE} is reserved for the classification snapshot`,
+      });
       continue;
     }
     const described = inputs.describedTables.get(table.table);
     if (!described || "error" in described) {
       if (table.enabled && (intent.mode === "SCHEDULED" || table.onDemandEnabled)) {
-        skippedTables.push({ table: table.table, reason: `cannot read the table: ${described ? described.error : "not described"}` });
+        skippedTables.push({
+          table: table.table,
+          reason: `cannot read the table: ${described ? described.error : "not described"}`,
+        });
       } else {
-        skippedTables.push({ table: table.table, reason: table.enabled ? "not enabled for on-demand exports" : "disabled" });
+        skippedTables.push({
+          table: table.table,
+          reason: table.enabled ? "not enabled for on-demand exports" : "disabled",
+        });
       }
       continue;
     }
     let plan;
     try {
-      plan = planTable({ table, columns: described.columns, rules: inputs.rules, policy: inputs.policy, mode: intent.mode });
+      plan = planTable({
+        table,
+        columns: described.columns,
+        rules: inputs.rules,
+        policy: inputs.policy,
+        mode: intent.mode,
+      });
     } catch (error) {
       if (!(error instanceof ClassificationError)) throw error;
       skippedTables.push({ table: table.table, reason: `invalid configuration: ${error.message}` });
@@ -113,7 +128,14 @@ export function planExport(intent: ExportIntent, inputs: PlanInputs): ExportPlan
       // The planner writes this one itself (the configuration snapshot); the tracker counts it like any table.
       ...(scheduledDate === null
         ? []
-        : [{ table: CLASSIFICATIONS_TABLE, outputPrefix: scheduledPrefix(inputs.envName, scheduledDate, CLASSIFICATIONS_TABLE), exportedColumns: [], unclassifiedColumns: [] }]),
+        : [
+            {
+              table: CLASSIFICATIONS_TABLE,
+              outputPrefix: scheduledPrefix(inputs.envName, scheduledDate, CLASSIFICATIONS_TABLE),
+              exportedColumns: [],
+              unclassifiedColumns: [],
+            },
+          ]),
     ],
     skippedTables,
     configVersion: inputs.configVersion,

@@ -22,7 +22,9 @@ export interface PreparedPlan extends ExportPlan {
 /** Reads the configuration and describes the wanted tables, then plans (nothing is published yet). */
 export async function preparePlan(intent: ExportIntent, deps: PlannerDeps): Promise<PreparedPlan> {
   const config = await deps.loadConfig();
-  const wanted = config.tables.filter((table) => table.enabled && (intent.mode === "SCHEDULED" || table.onDemandEnabled));
+  const wanted = config.tables.filter(
+    (table) => table.enabled && (intent.mode === "SCHEDULED" || table.onDemandEnabled),
+  );
   const describedTables = new Map<string, DescribedTable>();
   for (const table of wanted) {
     try {
@@ -50,7 +52,10 @@ export async function preparePlan(intent: ExportIntent, deps: PlannerDeps): Prom
  * event. A redelivered request is published again with the same keys: the tracker keeps the first plan and the
  * unloads overwrite the same objects.
  */
-export async function publishPlan(plan: ExportPlan, deps: Pick<PlannerDeps, "publishPlanned" | "publishCommand">): Promise<void> {
+export async function publishPlan(
+  plan: ExportPlan,
+  deps: Pick<PlannerDeps, "publishPlanned" | "publishCommand">,
+): Promise<void> {
   await deps.publishPlanned(plan.planned);
   for (const command of plan.commands) await deps.publishCommand(command);
 }

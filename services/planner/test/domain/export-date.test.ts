@@ -1,5 +1,12 @@
 import { describe, expect, it } from "@jest/globals";
-import { dateRange, exportWindowOf, InvalidExportDateError, localDate, parseExportDate, yesterdayIn } from "../../src/domain/export-date.js";
+import {
+  dateRange,
+  exportWindowOf,
+  InvalidExportDateError,
+  localDate,
+  parseExportDate,
+  yesterdayIn,
+} from "../../src/domain/export-date.js";
 
 const hours = (w: { windowStart: number; windowEnd: number }): number => (w.windowEnd - w.windowStart) / 3_600_000;
 

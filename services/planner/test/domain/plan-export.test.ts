@@ -3,10 +3,42 @@ import { defaultPolicy, type ClassificationRules, type ExportTableConfig } from 
 import { planExport, type DescribedTable } from "../../src/domain/plan-export.js";
 
 const tables: ExportTableConfig[] = [
-  { table: "traffic_observation", schema: "pm_internal", enabled: true, onDemandEnabled: true, timeColumn: "obs_time", sourceColumn: "source", metricColumn: null },
-  { table: "way", schema: "pm_internal", enabled: true, onDemandEnabled: true, timeColumn: null, sourceColumn: null, metricColumn: null },
-  { table: "internal_audit_log", schema: "pm_internal", enabled: false, onDemandEnabled: false, timeColumn: null, sourceColumn: null, metricColumn: null },
-  { table: "gone", schema: "pm_internal", enabled: true, onDemandEnabled: true, timeColumn: null, sourceColumn: null, metricColumn: null },
+  {
+    table: "traffic_observation",
+    schema: "pm_internal",
+    enabled: true,
+    onDemandEnabled: true,
+    timeColumn: "obs_time",
+    sourceColumn: "source",
+    metricColumn: null,
+  },
+  {
+    table: "way",
+    schema: "pm_internal",
+    enabled: true,
+    onDemandEnabled: true,
+    timeColumn: null,
+    sourceColumn: null,
+    metricColumn: null,
+  },
+  {
+    table: "internal_audit_log",
+    schema: "pm_internal",
+    enabled: false,
+    onDemandEnabled: false,
+    timeColumn: null,
+    sourceColumn: null,
+    metricColumn: null,
+  },
+  {
+    table: "gone",
+    schema: "pm_internal",
+    enabled: true,
+    onDemandEnabled: true,
+    timeColumn: null,
+    sourceColumn: null,
+    metricColumn: null,
+  },
 ];
 const rules: ClassificationRules = {
   columns: [
@@ -22,11 +54,38 @@ const rules: ClassificationRules = {
   metrics: [],
 };
 const described = new Map<string, DescribedTable>([
-  ["traffic_observation", { columns: [{ name: "obs_time", type: "timestamp with time zone" }, { name: "source", type: "text" }, { name: "speed_kmh", type: "double precision" }, { name: "probe_vehicle_id", type: "text" }] }],
-  ["way", { columns: [{ name: "way_id", type: "bigint" }, { name: "geoj_way_feature", type: "text" }] }],
+  [
+    "traffic_observation",
+    {
+      columns: [
+        { name: "obs_time", type: "timestamp with time zone" },
+        { name: "source", type: "text" },
+        { name: "speed_kmh", type: "double precision" },
+        { name: "probe_vehicle_id", type: "text" },
+      ],
+    },
+  ],
+  [
+    "way",
+    {
+      columns: [
+        { name: "way_id", type: "bigint" },
+        { name: "geoj_way_feature", type: "text" },
+      ],
+    },
+  ],
   ["gone", { error: "table pm_internal.gone does not exist" }],
 ]);
-const inputs = { tables, rules, configVersion: "cfg-1", policy: defaultPolicy, describedTables: described, bucket: "exports", envName: "dev", now: 99 };
+const inputs = {
+  tables,
+  rules,
+  configVersion: "cfg-1",
+  policy: defaultPolicy,
+  describedTables: described,
+  bucket: "exports",
+  envName: "dev",
+  now: 99,
+};
 const intent = {
   requestId: "7d8f5b8e-3c1a-4c55-9d59-5f1a2b3c4d5e",
   mode: "ON_DEMAND" as const,
@@ -40,15 +99,23 @@ describe("planExport", () => {
     const { planned, commands } = planExport(intent, inputs);
     expect(commands.map((c) => c.table)).toEqual(["traffic_observation", "way"]);
     const traffic = commands[0];
-    expect(traffic?.outputPrefix).toBe("dev/data_exporter_service/traffic_observation/20261124/20261124T130000Z_20261125T130000Z/");
+    expect(traffic?.outputPrefix).toBe(
+      "dev/data_exporter_service/traffic_observation/20261124/20261124T130000Z_20261125T130000Z/",
+    );
     expect(traffic?.columns.map((c) => [c.name, c.treatment])).toEqual([
       ["obs_time", "AS_IS"],
       ["source", "AS_IS"],
       ["speed_kmh", "NULL_UNLESS_UNRESTRICTED_SOURCE"],
     ]);
-    expect(traffic?.rowFilter).toMatchObject({ sourceColumn: "source", allowedSources: ["FUSION"], unrestrictedSources: ["FUSION"] });
+    expect(traffic?.rowFilter).toMatchObject({
+      sourceColumn: "source",
+      allowedSources: ["FUSION"],
+      unrestrictedSources: ["FUSION"],
+    });
     expect(traffic?.timeColumn).toBe("obs_time");
-    expect(planned.tables.find((t) => t.table === "traffic_observation")?.unclassifiedColumns).toEqual(["probe_vehicle_id"]);
+    expect(planned.tables.find((t) => t.table === "traffic_observation")?.unclassifiedColumns).toEqual([
+      "probe_vehicle_id",
+    ]);
     expect(commands[1]?.timeColumn).toBeNull();
   });
 
@@ -84,7 +151,10 @@ describe("planExport of a scheduled date", () => {
   it("reserves the name for the snapshot", () => {
     const clash = { ...inputs, tables: [...tables, { ...tables[1]!, table: "classifications" }] };
     const { planned, commands } = planExport(scheduled, clash);
-    expect(planned.skippedTables).toContainEqual({ table: "classifications", reason: expect.stringMatching(/reserved/) as unknown });
+    expect(planned.skippedTables).toContainEqual({
+      table: "classifications",
+      reason: expect.stringMatching(/reserved/) as unknown,
+    });
     expect(commands.map((c) => c.table)).not.toContain("classifications");
   });
 

@@ -1,4 +1,9 @@
-export const requestApiErrorCodes = ["INVALID_WINDOW", "INVALID_REQUEST_ID", "PUBLISH_FAILED", "STATUS_UNAVAILABLE"] as const;
+export const requestApiErrorCodes = [
+  "INVALID_WINDOW",
+  "INVALID_REQUEST_ID",
+  "PUBLISH_FAILED",
+  "STATUS_UNAVAILABLE",
+] as const;
 export type RequestApiErrorCode = (typeof requestApiErrorCodes)[number];
 
 export class RequestApiError extends Error {

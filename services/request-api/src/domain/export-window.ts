@@ -23,10 +23,14 @@ export function validateExportWindow(
     ["startTime", startTime],
     ["endTime", endTime],
   ] as const) {
-    if (!Number.isInteger(value)) throw invalidInput("INVALID_WINDOW", `${name} must be an integer number of epoch seconds`);
+    if (!Number.isInteger(value))
+      throw invalidInput("INVALID_WINDOW", `${name} must be an integer number of epoch seconds`);
     if (value < 0) throw invalidInput("INVALID_WINDOW", `${name} must not be negative (got ${value})`);
     if (value < EARLIEST_START_SECONDS) {
-      throw invalidInput("INVALID_WINDOW", `${name} ${value} is before 2000-01-01; epoch seconds are expected (not days or hours)`);
+      throw invalidInput(
+        "INVALID_WINDOW",
+        `${name} ${value} is before 2000-01-01; epoch seconds are expected (not days or hours)`,
+      );
     }
   }
   if (endTime <= startTime) {
@@ -49,6 +53,10 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export function validateRequestId(requestId: string): string {
   const trimmed = requestId.trim();
-  if (!uuidPattern.test(trimmed)) throw invalidInput("INVALID_REQUEST_ID", `requestId must be a UUID (got ${JSON.stringify(requestId.slice(0, 64))})`);
+  if (!uuidPattern.test(trimmed))
+    throw invalidInput(
+      "INVALID_REQUEST_ID",
+      `requestId must be a UUID (got ${JSON.stringify(requestId.slice(0, 64))})`,
+    );
   return trimmed.toLowerCase();
 }

@@ -24,12 +24,22 @@ export async function requestExport(
   deps: RequestExportDeps,
 ): Promise<string> {
   const nowMs = deps.now();
-  const window = validateExportWindow(input.startTime, input.endTime, { nowMs, maxWindowSeconds: deps.maxWindowSeconds });
-  const event: ExportRequested = { requestId: deps.newRequestId(), ...window, requestedAt: nowMs, requestedBy: input.requestedBy };
+  const window = validateExportWindow(input.startTime, input.endTime, {
+    nowMs,
+    maxWindowSeconds: deps.maxWindowSeconds,
+  });
+  const event: ExportRequested = {
+    requestId: deps.newRequestId(),
+    ...window,
+    requestedAt: nowMs,
+    requestedBy: input.requestedBy,
+  };
   try {
     await deps.publishExportRequested(event);
   } catch (error) {
-    throw new RequestApiError("PUBLISH_FAILED", "the export request could not be recorded; please retry", { cause: error });
+    throw new RequestApiError("PUBLISH_FAILED", "the export request could not be recorded; please retry", {
+      cause: error,
+    });
   }
   try {
     await deps.recordRequested(requestedState(event, "ON_DEMAND"));

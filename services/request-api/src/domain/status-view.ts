@@ -65,7 +65,11 @@ export interface RequestStatusView {
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** Builds the requestStatus answer; links are presigned now, so they are never stale when the caller reads them. */
-export async function toStatusView(requestId: string, state: ExportRequestState | undefined, presign: Presign): Promise<RequestStatusView> {
+export async function toStatusView(
+  requestId: string,
+  state: ExportRequestState | undefined,
+  presign: Presign,
+): Promise<RequestStatusView> {
   if (!state) {
     return {
       requestId,

@@ -37,9 +37,16 @@ export function createResolvers(deps: ResolverDeps) {
   return {
     Query: { requestStatus },
     Mutation: {
-      requestData: (_: unknown, args: { startTime: number; endTime: number }, context: { requestedBy?: string | null }) =>
+      requestData: (
+        _: unknown,
+        args: { startTime: number; endTime: number },
+        context: { requestedBy?: string | null },
+      ) =>
         boundary("requestData", deps, () =>
-          requestExport({ startTime: args.startTime, endTime: args.endTime, requestedBy: context.requestedBy ?? null }, deps),
+          requestExport(
+            { startTime: args.startTime, endTime: args.endTime, requestedBy: context.requestedBy ?? null },
+            deps,
+          ),
         ),
       requestStatus,
     },

@@ -21,7 +21,10 @@ export async function startGraphQLServer(options: {
   const yoga = createYoga<{ requestedBy?: string | null }>({
     schema: createSchema({
       typeDefs: [typeDefs, federationTypeDefs],
-      resolvers: [createResolvers(options.deps), { JSON: JSONScalar, Query: { _service: () => ({ sdl: subgraphSdl }) } }],
+      resolvers: [
+        createResolvers(options.deps),
+        { JSON: JSONScalar, Query: { _service: () => ({ sdl: subgraphSdl }) } },
+      ],
     }),
     graphqlEndpoint: "/graphql",
     // Errors are masked by the resolvers' boundary already; yoga masks anything unexpected.

@@ -19,7 +19,10 @@ function reason(fn: () => unknown): string {
 
 describe("validateExportWindow", () => {
   it("accepts one whole day and converts it to milliseconds", () => {
-    expect(validateExportWindow(day, day + 86_400, options)).toEqual({ windowStart: day * 1000, windowEnd: (day + 86_400) * 1000 });
+    expect(validateExportWindow(day, day + 86_400, options)).toEqual({
+      windowStart: day * 1000,
+      windowEnd: (day + 86_400) * 1000,
+    });
   });
   it("rejects an end that is not after the start", () => {
     expect(reason(() => validateExportWindow(day, day, options))).toMatch(/endTime .* must be after startTime/);
@@ -31,7 +34,9 @@ describe("validateExportWindow", () => {
   it("rejects negative, tiny and future values", () => {
     expect(reason(() => validateExportWindow(-5, 100, options))).toMatch(/startTime must not be negative/);
     expect(reason(() => validateExportWindow(20_000, 20_100, options))).toMatch(/before 2000-01-01/);
-    expect(reason(() => validateExportWindow(nowMs / 1000 + 86_400, nowMs / 1000 + 90_000, options))).toMatch(/in the future/);
+    expect(reason(() => validateExportWindow(nowMs / 1000 + 86_400, nowMs / 1000 + 90_000, options))).toMatch(
+      /in the future/,
+    );
   });
 });
 

@@ -44,7 +44,10 @@ describe("toStatusView", () => {
   it("links only completed tables' files, grouped by table", async () => {
     const view = await toStatusView(
       "r",
-      state("IN-PROGRESS", [job("way", "COMPLETED", ["p/way/way_000.parquet", "p/way/way_001.parquet"]), job("cctv", "IN-PROGRESS", [])]),
+      state("IN-PROGRESS", [
+        job("way", "COMPLETED", ["p/way/way_000.parquet", "p/way/way_001.parquet"]),
+        job("cctv", "IN-PROGRESS", []),
+      ]),
       presign,
     );
     expect(view.status).toBe("In Progress");
@@ -57,10 +60,14 @@ describe("toStatusView", () => {
   });
 
   it("maps finished states to Completed, Failed and Partially Completed at progress 100", async () => {
-    expect((await toStatusView("r", state("COMPLETED", [job("way", "COMPLETED", [])]), presign)).status).toBe("Completed");
+    expect((await toStatusView("r", state("COMPLETED", [job("way", "COMPLETED", [])]), presign)).status).toBe(
+      "Completed",
+    );
     const failed = await toStatusView("r", state("FAILED", [job("way", "FAILED", [])]), presign);
     expect(failed).toMatchObject({ status: "Failed", progress: 100 });
     expect(failed.tables[0]).toMatchObject({ errorKind: "WAREHOUSE_QUERY", error: "boom", files: [] });
-    expect((await toStatusView("r", state("PARTIAL-SUCCESS", [job("way", "FAILED", [])]), presign)).status).toBe("Partially Completed");
+    expect((await toStatusView("r", state("PARTIAL-SUCCESS", [job("way", "FAILED", [])]), presign)).status).toBe(
+      "Partially Completed",
+    );
   });
 });

@@ -1,8 +1,16 @@
 import type { ExportCompleted } from "@data-exporter/contracts";
-import { applyLifecycleEvent, type ExportRequestState, type LifecycleEvent, type Transition } from "@data-exporter/status-store";
+import {
+  applyLifecycleEvent,
+  type ExportRequestState,
+  type LifecycleEvent,
+  type Transition,
+} from "@data-exporter/status-store";
 
 export interface TrackerDeps {
-  readonly transact: (requestId: string, decide: (current: ExportRequestState | undefined) => Transition) => Promise<Transition>;
+  readonly transact: (
+    requestId: string,
+    decide: (current: ExportRequestState | undefined) => Transition,
+  ) => Promise<Transition>;
   readonly publishCompleted: (event: ExportCompleted) => Promise<void>;
   readonly markCompletionPublished: (requestId: string, at: number) => Promise<void>;
   readonly now: () => number;
@@ -19,7 +27,10 @@ export async function trackLifecycleEvent(event: LifecycleEvent, deps: TrackerDe
   return transition;
 }
 
-export async function publishCompletion(event: ExportCompleted, deps: Pick<TrackerDeps, "publishCompleted" | "markCompletionPublished" | "now">): Promise<void> {
+export async function publishCompletion(
+  event: ExportCompleted,
+  deps: Pick<TrackerDeps, "publishCompleted" | "markCompletionPublished" | "now">,
+): Promise<void> {
   await deps.publishCompleted(event);
   await deps.markCompletionPublished(event.requestId, deps.now());
 }
