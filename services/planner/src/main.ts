@@ -9,6 +9,7 @@ import { ScheduledExportDates } from "./adapters/scheduled-export-dates.js";
 import { writeSnapshot } from "./adapters/snapshot-writer.js";
 import { configSchema } from "./config.js";
 import { exportClassifications, type ClassificationExportDeps } from "./handlers/export-classifications.js";
+import { planOrReportUnplannable } from "./handlers/report-unplannable.js";
 import { planRequestedExport, type PlannerDeps } from "./handlers/plan-requested-export.js";
 import { planScheduledExport, type ScheduledPlannerDeps } from "./handlers/plan-scheduled-export.js";
 
@@ -78,7 +79,16 @@ await runService(
         topics: ["exportRequested"],
         handler: async (envelope) => {
           const event = envelope.value;
-          const plan = await planRequestedExport({ ...event, mode: "ON_DEMAND", exportDate: null }, deps);
+          const intent = { ...event, mode: "ON_DEMAND" as const, exportDate: null };
+          const result = await planOrReportUnplannable(intent, () => planRequestedExport(intent, deps), deps);
+          if ("unplannable" in result) {
+            log.error(
+              { requestId: event.requestId, err: result.unplannable },
+              "export cannot be planned: configuration unreadable",
+            );
+            return;
+          }
+          const plan = result.planned;
           log.info(
             {
               requestId: event.requestId,
@@ -101,7 +111,16 @@ await runService(
             force: event.force,
             triggeredBy: event.triggeredBy,
           };
-          const outcome = await planScheduledExport(event, scheduledDeps);
+          const intent = { ...event, mode: "SCHEDULED" as const };
+          const result = await planOrReportUnplannable(intent, () => planScheduledExport(event, scheduledDeps), deps);
+          if ("unplannable" in result) {
+            log.error(
+              { ...context, err: result.unplannable },
+              "scheduled export cannot be planned: configuration unreadable",
+            );
+            return;
+          }
+          const outcome = result.planned;
           if (outcome.kind === "duplicate") {
             log.info(
               {

@@ -94,6 +94,11 @@ await runService(
         worker: config.WORKER_ID,
         now: Date.now,
         shutdown: shutdown.signal,
+        onUnexpectedError: (error, command, attempt) =>
+          log.error(
+            { err: error, requestId: command.requestId, table: command.table, attempt },
+            "unexpected unload error",
+          ),
       };
 
       const consumer = await startConsumer(bus, resources, {

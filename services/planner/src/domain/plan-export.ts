@@ -144,3 +144,26 @@ export function planExport(intent: ExportIntent, inputs: PlanInputs): ExportPlan
   };
   return { planned, commands };
 }
+
+/**
+ * An export that cannot be planned at all, because its configuration cannot be read: no table, the reason in
+ * skippedTables. The status tracker finishes it as FAILED, so the caller sees why instead of "In Progress" forever.
+ */
+export function unplannableExport(
+  intent: ExportIntent,
+  reason: string,
+  inputs: { bucket: string; now: number },
+): ExportPlanned {
+  return {
+    requestId: intent.requestId,
+    mode: intent.mode,
+    exportDate: intent.exportDate,
+    windowStart: intent.windowStart,
+    windowEnd: intent.windowEnd,
+    tables: [],
+    skippedTables: [{ table: "(configuration)", reason }],
+    configVersion: "unreadable",
+    bucket: inputs.bucket,
+    plannedAt: inputs.now,
+  };
+}

@@ -34,6 +34,8 @@ export interface UnloaderDeps {
   readonly now: () => number;
   /** Aborted on shutdown: the in-flight unload stops and its command is redelivered to another unloader. */
   readonly shutdown: AbortSignal;
+  /** Told of an error that is not a typed warehouse error (a defect): operators need its detail in the log. */
+  readonly onUnexpectedError: (error: unknown, command: UnloadTableCommand, attempt: number) => void;
 }
 
 export interface UnloadOutcome {
@@ -44,13 +46,23 @@ export interface UnloadOutcome {
 }
 
 /** What the unloader needs to know of an error; warehouse adapters decide these where the failure is understood. */
-function describeFailure(error: unknown): { kind: UnloadErrorKind; message: string; retryable: boolean } {
+function describeFailure(error: unknown): {
+  kind: UnloadErrorKind;
+  message: string;
+  retryable: boolean;
+  unexpected: boolean;
+} {
   const e = error as { errorKind?: UnloadErrorKind; retryable?: boolean; message?: string } | null;
   if (e && typeof e.errorKind === "string") {
-    return { kind: e.errorKind, message: e.message ?? "unload failed", retryable: e.retryable === true };
+    return {
+      kind: e.errorKind,
+      message: e.message ?? "unload failed",
+      retryable: e.retryable === true,
+      unexpected: false,
+    };
   }
   // Not a typed warehouse error: a defect here, not in the data. Retrying will not help.
-  return { kind: "UNKNOWN", message: "unexpected unloader error", retryable: false };
+  return { kind: "UNKNOWN", message: "unexpected unloader error", retryable: false, unexpected: true };
 }
 
 /**
@@ -110,6 +122,7 @@ async function runAttempt(
   } catch (error) {
     deps.shutdown.throwIfAborted();
     const failure = describeFailure(error);
+    if (failure.unexpected) deps.onUnexpectedError(error, command, attempt);
     const finalAttempt = !failure.retryable || attempt >= deps.maxAttempts;
     await deps.publish({
       type: "TableUnloadFailed",

@@ -39,6 +39,7 @@ function harness(outcomes: Array<Error | "ok">, maxAttempts = 3) {
   const sleeps: number[] = [];
   /** What happened, in order: slot acquired/released, events published, backoff sleeps. */
   const trace: string[] = [];
+  const unexpected: unknown[] = [];
   let call = 0;
   const deps: UnloaderDeps = {
     acquireSlot: () => {
@@ -60,8 +61,9 @@ function harness(outcomes: Array<Error | "ok">, maxAttempts = 3) {
     worker: "w1",
     now: () => 42,
     shutdown: new AbortController().signal,
+    onUnexpectedError: (error) => void unexpected.push(error),
   };
-  return { deps, events, sleeps, trace };
+  return { deps, events, sleeps, trace, unexpected };
 }
 
 describe("runUnload", () => {
@@ -107,8 +109,9 @@ describe("runUnload", () => {
   });
 
   it("reports an untyped error as UNKNOWN without leaking its message", async () => {
-    const { deps, events } = harness([new Error("secret stack detail")]);
+    const { deps, events, unexpected } = harness([new Error("secret stack detail")]);
     await runUnload(command, deps);
+    expect(unexpected).toHaveLength(1);
     expect(events.at(-1)?.value).toMatchObject({ errorKind: "UNKNOWN", errorMessage: "unexpected unloader error" });
   });
 

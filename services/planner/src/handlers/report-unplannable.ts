@@ -1,0 +1,29 @@
+import { ConfigStoreError } from "@data-exporter/config-store";
+import type { ExportPlanned } from "@data-exporter/contracts";
+import { unplannableExport, type ExportIntent } from "../domain/plan-export.js";
+
+export interface UnplannableDeps {
+  readonly publishPlanned: (event: ExportPlanned) => Promise<void>;
+  readonly bucket: string;
+  readonly now: () => number;
+}
+
+/**
+ * Runs `plan`; when the export configuration is unreadable for good (a malformed DynamoDB item, not an outage),
+ * publishes an empty ExportPlanned naming the problem instead of letting the request go to the dead-letter topic
+ * unseen. Outages (retryable errors) are rethrown so the consumer retries them.
+ */
+export async function planOrReportUnplannable<T>(
+  intent: ExportIntent,
+  plan: () => Promise<T>,
+  deps: UnplannableDeps,
+): Promise<{ planned: T } | { unplannable: ConfigStoreError }> {
+  try {
+    return { planned: await plan() };
+  } catch (error) {
+    if (!(error instanceof ConfigStoreError) || error.retryable) throw error;
+    const reason = `the export configuration cannot be read: ${error.message}`;
+    await deps.publishPlanned(unplannableExport(intent, reason, { bucket: deps.bucket, now: deps.now() }));
+    return { unplannable: error };
+  }
+}
