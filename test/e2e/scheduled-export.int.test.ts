@@ -7,7 +7,7 @@ import { demoClassificationFor } from "@data-exporter/demo-data";
 import { S3ObjectStore } from "@data-exporter/object-store";
 import { waitFor } from "@data-exporter/runtime";
 import pg from "pg";
-import { startDeployment, type TestDeployment } from "../support/deployment.js";
+import { awsClientConfig, startDeployment, type TestDeployment } from "../support/deployment.js";
 import { NotificationInbox, type ReceivedNotification } from "../support/notifications.js";
 import { readParquet } from "../support/parquet.js";
 import { runTrigger, type TriggerRun } from "../support/trigger.js";
@@ -284,10 +284,7 @@ describe("a table whose query fails every attempt", () => {
     await warehouse.query(
       `CREATE VIEW ${ws}.${BROKEN} AS SELECT way_id, ${ws}.broken_feed_value(way_id) AS feed_value FROM ${ws}.way`,
     );
-    const dynamo = new DynamoDBClient({
-      region: process.env.AWS_REGION ?? "ap-southeast-2",
-      endpoint: process.env.AWS_ENDPOINT_URL ?? "",
-    });
+    const dynamo = new DynamoDBClient(awsClientConfig());
     try {
       await writeConfig(dynamo, configTableNames({ prefix: deployment.names.configTablePrefix }), {
         tables: [

@@ -10,7 +10,7 @@ import pg from "pg";
 import { requestData, waitForExport, type RequestStatusResult } from "../../scripts/lib/graphql-client.js";
 import { spawnService, waitUntilReady, type RunningService } from "../../scripts/lib/services.js";
 import { freePort } from "../support/free-port.js";
-import { repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
+import { awsClientConfig, repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
 
 /**
  * MAX_CONCURRENCY_LIMIT holds across unloader replicas: three unloader processes, each allowed three unloads at once,
@@ -49,10 +49,7 @@ beforeAll(async () => {
   }
 
   // Only the slow views are exported: the demo tables are switched off, the views' columns all classified nr.
-  const dynamo = new DynamoDBClient({
-    region: deployment.serviceEnv.AWS_REGION ?? "ap-southeast-2",
-    endpoint: deployment.serviceEnv.AWS_ENDPOINT_URL ?? "",
-  });
+  const dynamo = new DynamoDBClient(awsClientConfig());
   try {
     const demo = demoClassificationFor(schema);
     await writeConfig(dynamo, configTableNames({ prefix: deployment.names.configTablePrefix }), {

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { configTableNames } from "@data-exporter/config-store";
 import { requestData, waitForExport } from "../../scripts/lib/graphql-client.js";
-import { startDeployment, type TestDeployment } from "../support/deployment.js";
+import { awsClientConfig, startDeployment, type TestDeployment } from "../support/deployment.js";
 
 /** A malformed configuration item must fail the request visibly, not leave it "In Progress" forever. */
 let deployment: TestDeployment;
 
 beforeAll(async () => {
   deployment = await startDeployment({ label: "badconfig", services: ["request-api", "planner", "status-tracker"] });
-  const dynamo = new DynamoDBClient({ region: process.env.AWS_REGION, endpoint: process.env.AWS_ENDPOINT_URL });
+  const dynamo = new DynamoDBClient(awsClientConfig());
   const names = configTableNames({ prefix: deployment.names.configTablePrefix });
   await dynamo.send(
     new PutItemCommand({

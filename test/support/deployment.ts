@@ -50,6 +50,12 @@ export function stackFromEnv(): { endpoints: StackEndpoints; env: Record<string,
   return { endpoints, env };
 }
 
+/** Region and endpoint of the test stack's AWS emulator, for SDK clients a test builds itself. */
+export function awsClientConfig(): { region: string; endpoint: string } {
+  const { endpoints } = stackFromEnv();
+  return { region: endpoints.awsRegion, endpoint: endpoints.awsEndpointUrl };
+}
+
 /** Unique names for one test file: topics, bucket, config tables and schemas never collide with npm start's. */
 export function uniqueNames(label: string): DeploymentNames {
   const id = randomBytes(4).toString("hex");

@@ -24,10 +24,15 @@ const connectionErrorCodes = new Set([
   "08006",
 ]);
 
+/** Whether a pg error means the database could not be reached (worth retrying), not that a statement failed. */
+export function isPostgresConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && connectionErrorCodes.has(code);
+}
+
 export function toStatusStoreError(error: unknown, what: string): StatusStoreError {
   if (error instanceof StatusStoreError) return error;
-  const code = (error as { code?: string } | null)?.code;
-  if (code && connectionErrorCodes.has(code)) {
+  if (isPostgresConnectionError(error)) {
     return new StatusStoreError("STATUS_STORE_UNAVAILABLE", `status store unavailable while ${what}`, {
       cause: error,
       retryable: true,

@@ -17,4 +17,9 @@ export {
   type Transition,
 } from "./transitions.js";
 export { PostgresStatusStore, type PgPool, type PgClient } from "./postgres-status-store.js";
-export { StatusStoreError, statusStoreErrorCodes, type StatusStoreErrorCode } from "./errors.js";
+export {
+  StatusStoreError,
+  isPostgresConnectionError,
+  statusStoreErrorCodes,
+  type StatusStoreErrorCode,
+} from "./errors.js";

@@ -1,3 +1,4 @@
+import { isPostgresConnectionError } from "@data-exporter/status-store";
 import { PlannerError } from "../errors.js";
 
 /** The subset of pg's Pool this table needs. */
@@ -22,22 +23,10 @@ export interface ClaimInput {
   readonly force: boolean;
 }
 
-const connectionErrorCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "57P01",
-  "57P03",
-  "08000",
-  "08003",
-  "08006",
-]);
-
 function storeError(error: unknown, what: string): PlannerError {
-  const code = (error as { code?: string } | null)?.code;
   return new PlannerError("SCHEDULE_STORE", `scheduled_export_dates: ${what} failed`, {
     cause: error,
-    retryable: code !== undefined && connectionErrorCodes.has(code),
+    retryable: isPostgresConnectionError(error),
   });
 }
 
