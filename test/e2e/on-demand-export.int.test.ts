@@ -16,6 +16,8 @@ import {
 import { freePort } from "../support/free-port.js";
 import { repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
 import { readParquet } from "../support/parquet.js";
+import { readTopic, waitForGroupToCatchUp } from "../support/topics.js";
+import { EventProducer } from "@data-exporter/bus";
 
 /**
  * The whole on-demand flow on the real local stack: GraphQL → Kafka → planner → unloader (PostgreSQL → DuckDB →
@@ -179,6 +181,35 @@ describe("on-demand export of one demo day", () => {
         });
       }
     }
+  });
+});
+
+describe("redelivery", () => {
+  it("does not plan or unload a redelivered request again", async () => {
+    const namespace = deployment.names.topicNamespace;
+    const requested = (await readTopic(namespace, "exportRequested")).find(
+      (e) => e.type === "ExportRequested" && e.value.requestId === status.requestId,
+    );
+    if (requested?.type !== "ExportRequested") throw new Error("the ExportRequested event is not on the topic");
+    const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-redeliver" });
+    const producer = new EventProducer(kafka, { namespace });
+    await producer.connect();
+    await producer.publish("exportRequested", { type: "ExportRequested", value: requested.value });
+    await producer.disconnect();
+    await waitForGroupToCatchUp(namespace, "data-exporter.planner", "exportRequested");
+
+    const lifecycle = (await readTopic(namespace, "exportLifecycle")).filter(
+      (e) => e.value.requestId === status.requestId,
+    );
+    expect(lifecycle.filter((e) => e.type === "ExportPlanned")).toHaveLength(1);
+    const commands = (await readTopic(namespace, "unloadCommands")).filter(
+      (e) => e.value.requestId === status.requestId,
+    );
+    expect(commands).toHaveLength(status.tables.length);
+    const completed = (await readTopic(namespace, "exportCompleted")).filter(
+      (e) => e.value.requestId === status.requestId,
+    );
+    expect(completed).toHaveLength(1);
   });
 });
 

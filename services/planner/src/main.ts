@@ -5,7 +5,7 @@ import { DynamoDbConfigStore, configTableNames } from "@data-exporter/config-sto
 import { S3ObjectStore } from "@data-exporter/object-store";
 import { connectBus, runService, startConsumer } from "@data-exporter/runtime";
 import { PostgresCatalog } from "@data-exporter/warehouse";
-import { ScheduledExportDates } from "./adapters/scheduled-export-dates.js";
+import { PlannerState } from "./adapters/planner-state.js";
 import { writeSnapshot } from "./adapters/snapshot-writer.js";
 import { configSchema } from "./config.js";
 import { exportClassifications, type ClassificationExportDeps } from "./handlers/export-classifications.js";
@@ -23,8 +23,8 @@ await runService(
       const catalog = new PostgresCatalog(pool);
       const statePool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
       resources.defer(() => statePool.end());
-      const exportDates = new ScheduledExportDates(statePool, config.STATUS_SCHEMA);
-      await exportDates.migrate();
+      const state = new PlannerState(statePool, config.STATUS_SCHEMA);
+      await state.migrate();
       const dynamo = new DynamoDBClient({
         region: config.AWS_REGION,
         ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
@@ -69,7 +69,7 @@ await runService(
       };
       const scheduledDeps: ScheduledPlannerDeps = {
         ...deps,
-        claimDate: (input) => exportDates.claim(input),
+        claimDate: (input) => state.claim(input),
         exportClassifications: (planned, snapshot) => exportClassifications(planned, snapshot, snapshotDeps),
       };
 
@@ -79,6 +79,10 @@ await runService(
         topics: ["exportRequested"],
         handler: async (envelope) => {
           const event = envelope.value;
+          if (await state.wasPlanned(event.requestId)) {
+            log.info({ requestId: event.requestId }, "request already planned; redelivery ignored");
+            return;
+          }
           const intent = { ...event, mode: "ON_DEMAND" as const, exportDate: null };
           const result = await planOrReportUnplannable(intent, () => planRequestedExport(intent, deps), deps);
           if ("unplannable" in result) {
@@ -89,6 +93,7 @@ await runService(
             return;
           }
           const plan = result.planned;
+          await state.recordPlanned(event.requestId, plan.planned.configVersion, plan.commands.length);
           log.info(
             {
               requestId: event.requestId,
@@ -111,6 +116,10 @@ await runService(
             force: event.force,
             triggeredBy: event.triggeredBy,
           };
+          if (await state.wasPlanned(event.requestId)) {
+            log.info(context, "scheduled request already planned; redelivery ignored");
+            return;
+          }
           const intent = { ...event, mode: "SCHEDULED" as const };
           const result = await planOrReportUnplannable(intent, () => planScheduledExport(event, scheduledDeps), deps);
           if ("unplannable" in result) {
@@ -132,6 +141,7 @@ await runService(
             );
             return;
           }
+          await state.recordPlanned(event.requestId, outcome.plan.planned.configVersion, outcome.plan.commands.length);
           log.info(
             {
               ...context,

@@ -1,6 +1,6 @@
 import type { DailyExportTriggered, ExportPlanned } from "@data-exporter/contracts";
 import type { ExportConfigSnapshot } from "@data-exporter/config-store";
-import type { ClaimInput, DateClaim } from "../adapters/scheduled-export-dates.js";
+import type { ClaimInput, DateClaim } from "../adapters/planner-state.js";
 import { exportWindowOf } from "../domain/export-date.js";
 import type { ExportPlan } from "../domain/plan-export.js";
 import { PlannerError } from "../errors.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy } from "@data-exporter/classification";
 import type { DailyExportTriggered, ExportPlanned, UnloadTableCommand } from "@data-exporter/contracts";
-import type { ClaimInput, DateClaim } from "../../src/adapters/scheduled-export-dates.js";
+import type { ClaimInput, DateClaim } from "../../src/adapters/planner-state.js";
 import { exportWindowOf } from "../../src/domain/export-date.js";
 import { PlannerError } from "../../src/errors.js";
 import { planScheduledExport, type ScheduledPlannerDeps } from "../../src/handlers/plan-scheduled-export.js";

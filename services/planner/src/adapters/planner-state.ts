@@ -31,11 +31,14 @@ function storeError(error: unknown, what: string): PlannerError {
 }
 
 /**
- * `scheduled_export_dates`: one row per exported calendar date, the idempotency key of scheduled exports. The row
- * is claimed with INSERT ... ON CONFLICT, so two triggers of one date racing each other cannot both win.
+ * The planner's own state in the exporter database:
+ * - `scheduled_export_dates`: one row per exported calendar date, the idempotency key of scheduled exports, claimed
+ *   with INSERT ... ON CONFLICT so two triggers of one date racing each other cannot both win;
+ * - `planned_requests`: requests whose plan was published, so a redelivered request is not exported twice.
  */
-export class ScheduledExportDates {
+export class PlannerState {
   private readonly table: string;
+  private readonly planned: string;
 
   constructor(
     private readonly pool: PgPool,
@@ -44,6 +47,7 @@ export class ScheduledExportDates {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
       throw new PlannerError("SCHEDULE_STORE", `invalid schema name ${JSON.stringify(schema)}`);
     this.table = `"${schema}".scheduled_export_dates`;
+    this.planned = `"${schema}".planned_requests`;
   }
 
   async migrate(): Promise<void> {
@@ -65,6 +69,11 @@ export class ScheduledExportDates {
         triggered_by text NOT NULL,
         forced_count int NOT NULL DEFAULT 0,
         updated_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.planned} (
+        de_request_id uuid PRIMARY KEY,
+        config_version text NOT NULL,
+        commands int NOT NULL,
+        planned_at timestamptz NOT NULL DEFAULT now())`);
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
@@ -111,5 +120,27 @@ export class ScheduledExportDates {
     throw new PlannerError("SCHEDULE_STORE", `scheduled_export_dates: claiming ${input.exportDate} returned no row`, {
       retryable: true,
     });
+  }
+
+  /** Whether this request's plan was already published (a redelivery after the offset commit was lost). */
+  async wasPlanned(requestId: string): Promise<boolean> {
+    try {
+      const { rows } = await this.pool.query(`SELECT 1 FROM ${this.planned} WHERE de_request_id = $1`, [requestId]);
+      return rows.length > 0;
+    } catch (error) {
+      throw storeError(error, "reading planned_requests");
+    }
+  }
+
+  /** Records a published plan. Written after publishing: a crash in between re-plans once, never loses a request. */
+  async recordPlanned(requestId: string, configVersion: string, commands: number): Promise<void> {
+    try {
+      await this.pool.query(
+        `INSERT INTO ${this.planned} (de_request_id, config_version, commands) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [requestId, configVersion, commands],
+      );
+    } catch (error) {
+      throw storeError(error, "recording a planned request");
+    }
   }
 }
