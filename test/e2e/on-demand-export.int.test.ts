@@ -184,6 +184,24 @@ describe("on-demand export of one demo day", () => {
   });
 });
 
+describe("observability", () => {
+  it("each service reports at /metrics what it handled", async () => {
+    const metrics = async (name: string): Promise<Record<string, number>> => {
+      const service = deployment.services.find((s) => s.name === name);
+      const response = await fetch(`${service?.healthUrl ?? ""}/metrics`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as Record<string, number>;
+    };
+    expect((await metrics("request-api"))["export_requests_total"]).toBeGreaterThanOrEqual(1);
+    expect((await metrics("planner"))["events_handled_total.ExportRequested"]).toBeGreaterThanOrEqual(1);
+    const unloader = await metrics("unloader");
+    expect(unloader["events_handled_total.UnloadTableCommand"]).toBeGreaterThanOrEqual(status.tables.length);
+    expect(unloader["handlers_in_flight"]).toBe(0);
+    expect((await metrics("status-tracker"))["events_handled_total.ExportPlanned"]).toBeGreaterThanOrEqual(1);
+    expect((await metrics("notifier"))["events_handled_total.ExportCompleted"]).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe("redelivery", () => {
   it("does not plan or unload a redelivered request again", async () => {
     const namespace = deployment.names.topicNamespace;

@@ -3,6 +3,7 @@ import { topics, type EventTopicKey } from "@data-exporter/contracts";
 import type { Kafka } from "kafkajs";
 import type { AsyncResourceStack } from "./disposable-stack.js";
 import type { Logger } from "./logger.js";
+import { serviceMetrics } from "./metrics.js";
 
 export interface BusConfig {
   readonly KAFKA_BROKERS: readonly string[];
@@ -63,6 +64,20 @@ export async function startConsumer<K extends EventTopicKey>(
     maxAttempts: bus.config.HANDLER_MAX_ATTEMPTS ?? 30,
     backoff: { initialMs: 200, maxMs: bus.config.HANDLER_RETRY_MAX_MS ?? 30_000 },
     ...options,
+    handler: async (envelope) => {
+      const started = performance.now();
+      serviceMetrics.add("handlers_in_flight");
+      try {
+        await options.handler(envelope);
+        serviceMetrics.add(`events_handled_total.${envelope.type}`);
+      } catch (error) {
+        serviceMetrics.add(`handler_failures_total.${envelope.type}`);
+        throw error;
+      } finally {
+        serviceMetrics.add("handlers_in_flight", -1);
+        serviceMetrics.add("handler_seconds_total", (performance.now() - started) / 1000);
+      }
+    },
     // Groups are namespaced like topics: deployments sharing a broker must never share a group.
     groupId: `${bus.config.TOPIC_NAMESPACE}${options.groupId}`,
     namespace: bus.config.TOPIC_NAMESPACE,

@@ -9,6 +9,7 @@ export {
   type HealthRoutes,
   type ReadinessCheck,
 } from "./health-server.js";
-export { runService, type ServiceContext, type ServiceDefinition } from "./service.js";
+export { runService, withProcessMetrics, type ServiceContext, type ServiceDefinition } from "./service.js";
+export { Metrics, serviceMetrics } from "./metrics.js";
 export { waitFor } from "./wait-for.js";
 export { connectBus, startConsumer, type Bus, type BusConfig } from "./bus-wiring.js";

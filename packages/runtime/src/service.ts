@@ -4,6 +4,7 @@ import { AsyncResourceStack } from "./disposable-stack.js";
 import { ConfigError } from "./errors.js";
 import { startHealthServer, type HealthRoutes } from "./health-server.js";
 import { createLogger, type Logger } from "./logger.js";
+import { serviceMetrics } from "./metrics.js";
 
 export interface ServiceContext<C> {
   readonly config: C;
@@ -71,7 +72,7 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
     const routes = await definition.start({ config, log, resources });
     const port = definition.healthPort ? definition.healthPort(config) : config.HEALTH_PORT;
     if (port !== undefined) {
-      const health = await startHealthServer(port, routes);
+      const health = await startHealthServer(port, withProcessMetrics(routes));
       resources.defer(() => health.close());
       log.info({ healthPort: health.port }, "health endpoints listening");
     }
@@ -80,4 +81,10 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
     log.fatal({ err: error }, "failed to start");
     await shutdown("start-up failure", 1);
   }
+}
+
+/** Adds the process-wide counters (events handled, failures, handler time) to the service's own metrics. */
+export function withProcessMetrics(routes: HealthRoutes): HealthRoutes {
+  const own = routes.metrics;
+  return { ...routes, metrics: () => ({ ...serviceMetrics.snapshot(), ...own?.() }) };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { S3ObjectStore } from "@data-exporter/object-store";
-import { connectBus, runService } from "@data-exporter/runtime";
+import { connectBus, runService, serviceMetrics, withProcessMetrics } from "@data-exporter/runtime";
 import { PostgresStatusStore } from "@data-exporter/status-store";
 import { configSchema } from "./config.js";
 import { startGraphQLServer } from "./graphql/server.js";
@@ -33,7 +33,7 @@ await runService(
         return store;
       };
 
-      const health = { readiness: { kafka: () => bus.producer.isConnected() } };
+      const health = withProcessMetrics({ readiness: { kafka: () => bus.producer.isConnected() } });
       const server = await startGraphQLServer({
         port: config.PORT,
         host: config.HOST,
@@ -41,6 +41,7 @@ await runService(
         deps: {
           publishExportRequested: async (event) => {
             await bus.producer.publish("exportRequested", { type: "ExportRequested", value: event });
+            serviceMetrics.add("export_requests_total");
             log.info(
               { requestId: event.requestId, windowStart: event.windowStart, windowEnd: event.windowEnd },
               "export requested",
@@ -54,7 +55,10 @@ await runService(
           maxWindowSeconds: config.MAX_WINDOW_SECONDS,
           loadRequest: (requestId) => statusStore.get(requestId),
           presign: (bucket, key) => storeFor(bucket).presignGet(key, config.LINK_TTL_SECONDS),
-          onInternalError: (error, operation) => log.error({ err: error, operation }, "request failed"),
+          onInternalError: (error, operation) => {
+            serviceMetrics.add(`internal_errors_total.${operation}`);
+            log.error({ err: error, operation }, "request failed");
+          },
         },
       });
       resources.defer(() => server.close());

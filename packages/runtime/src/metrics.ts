@@ -1,0 +1,14 @@
+/** Counters and gauges of one process, read at /metrics as flat JSON (one service per process). */
+export class Metrics {
+  private readonly values = new Map<string, number>();
+
+  add(name: string, by = 1): void {
+    this.values.set(name, (this.values.get(name) ?? 0) + by);
+  }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries([...this.values].sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
+export const serviceMetrics = new Metrics();
