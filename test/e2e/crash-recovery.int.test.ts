@@ -49,6 +49,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  (await import("node:fs")).writeFileSync("/tmp/crash-logs.txt", deployment.logs.join("\n")); // TEMP
   await lifecycle?.stop();
   await commands?.stop();
   await state?.end();

@@ -108,8 +108,8 @@ await runService(
         topics: ["unloadCommands"],
         // Commands of one request are keyed per table, so they spread over partitions that run side by side here.
         partitionsConsumedConcurrently: config.UNLOAD_PARALLELISM,
-        // A table's failures are reported as events by runUnload; what throws (a publish) is worth retrying.
-        maxAttempts: 5,
+        // A table's failures are reported as events by runUnload; what throws (a publish while Kafka is away) is
+        // retried with the service-wide capped backoff (HANDLER_MAX_ATTEMPTS) rather than dead-lettered quickly.
         handler: async ({ value: command }) => {
           const context = { requestId: command.requestId, table: command.table };
           log.info({ ...context, attempt: command.attempt, prefix: command.outputPrefix }, "unload started");
