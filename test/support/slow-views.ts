@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { configTableNames, writeConfig } from "@data-exporter/config-store";
 import { demoClassificationFor } from "@data-exporter/demo-data";
+import { waitFor } from "@data-exporter/runtime";
 import pg from "pg";
 import type { ProvisionedDeployment } from "../../scripts/lib/provision.js";
 import { awsClientConfig, stackFromEnv } from "./deployment.js";
@@ -60,5 +61,29 @@ export async function exportOnlySlowViews(deployment: ProvisionedDeployment, opt
     });
   } finally {
     dynamo.destroy();
+  }
+}
+
+/**
+ * Waits until a warehouse session is running a query over the view (an unload is inside PostgreSQL, not before or
+ * after it) and returns that session's pid.
+ */
+export async function waitForViewQuery(table: string, timeoutMs = 15_000): Promise<number> {
+  const warehouse = new pg.Pool({ connectionString: stackFromEnv().endpoints.warehouseUrl, max: 1 });
+  try {
+    return await waitFor(
+      `a warehouse query over ${table}`,
+      async () => {
+        const { rows } = await warehouse.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity
+            WHERE state = 'active' AND pid <> pg_backend_pid() AND position($1 in query) > 0`,
+          [table],
+        );
+        return rows[0]?.pid;
+      },
+      { timeoutMs, intervalMs: 25 },
+    );
+  } finally {
+    await warehouse.end();
   }
 }

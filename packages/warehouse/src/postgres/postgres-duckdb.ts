@@ -16,6 +16,12 @@ export interface DuckDbExportParams {
   readonly rowGroupSize: number;
   readonly maxFileBytes: number;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Cancels the statement a warehouse backend is running (pg_cancel_backend from another connection). DuckDB sees
+   * an interrupt only when PostgreSQL returns rows, so without this an abort waits for a long count, a lock wait or
+   * a slow query to finish in PostgreSQL.
+   */
+  readonly cancelBackend?: ((pid: number) => Promise<void>) | undefined;
 }
 
 export interface WrittenParquetFile {
@@ -66,7 +72,15 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
   });
   let step = "opening DuckDB";
   let connection: DuckDBConnection | undefined;
-  const onAbort = (): void => connection?.interrupt();
+  let backendPid: number | undefined;
+  const onAbort = (): void => {
+    connection?.interrupt();
+    if (backendPid !== undefined) void params.cancelBackend?.(backendPid).catch(() => undefined);
+  };
+  // An interrupt stops only a running statement: an abort between two must be checked before the next.
+  const checkAbort = (): void => {
+    if (signal?.aborted) throw abortError(signal);
+  };
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
     connection = await instance.connect();
@@ -79,12 +93,16 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
       await connection.run(`CALL postgres_execute('pg', ${duckString(setting)})`);
     step = "probing the snapshot";
     const before = await rows(connection, `SELECT * FROM postgres_query('pg', ${duckString(PROBE)})`);
+    const pid = Number(before[0]?.["pid"]);
+    if (Number.isInteger(pid)) backendPid = pid;
+    checkAbort();
     step = "counting the source rows";
     const [countRow] = await rows(
       connection,
       `SELECT row_count FROM postgres_query('pg', ${duckString(queries.count)})`,
     );
     const sourceRows = Number(countRow?.["row_count"]);
+    checkAbort();
     step = "exporting to Parquet";
     const stats = await rows(
       connection,

@@ -60,6 +60,7 @@ export class PostgresWarehouse implements Warehouse {
         rowGroupSize: this.#config.rowGroupSize,
         maxFileBytes: this.#config.maxFileBytes,
         signal,
+        cancelBackend: async (pid) => void (await this.#pool.query("SELECT pg_cancel_backend($1)", [pid])),
       });
       const fileRows = exported.files.reduce((sum, f) => sum + f.rows, 0);
       if (exported.files.length === 0)
