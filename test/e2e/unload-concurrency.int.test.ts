@@ -1,16 +1,14 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createKafka, EventConsumer, type Envelope } from "@data-exporter/bus";
 import { semaphoreLockClass } from "@data-exporter/concurrency";
-import { configTableNames, writeConfig } from "@data-exporter/config-store";
-import { demoClassificationFor } from "@data-exporter/demo-data";
 import { waitFor } from "@data-exporter/runtime";
 import kafkajs from "kafkajs";
 import pg from "pg";
 import { requestData, waitForExport, type RequestStatusResult } from "../../scripts/lib/graphql-client.js";
 import { spawnService, waitUntilReady, type RunningService } from "../../scripts/lib/services.js";
 import { freePort } from "../support/free-port.js";
-import { awsClientConfig, repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
+import { repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
+import { exportOnlySlowViews } from "../support/slow-views.js";
 
 /**
  * MAX_CONCURRENCY_LIMIT holds across unloader replicas: three unloader processes, each allowed three unloads at once,
@@ -33,49 +31,8 @@ let window: [number, number];
 beforeAll(async () => {
   deployment = await startDeployment({ label: "unloadconc", services: ["request-api", "planner", "status-tracker"] });
   admin = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
-  const schema = deployment.names.warehouseSchema;
-
-  const warehouse = new pg.Pool({ connectionString: process.env.WAREHOUSE_URL, max: 1 });
-  try {
-    for (const table of slowTables) {
-      // The sleep is a one-row function scan joined to the rows: it runs once per query of the view.
-      await warehouse.query(
-        `CREATE VIEW "${schema}"."${table}" AS
-           SELECT g AS id, md5(g::text) AS label FROM generate_series(1, 50) AS g CROSS JOIN pg_sleep(${SLEEP_SECONDS}) AS s`,
-      );
-    }
-  } finally {
-    await warehouse.end();
-  }
-
   // Only the slow views are exported: the demo tables are switched off, the views' columns all classified nr.
-  const dynamo = new DynamoDBClient(awsClientConfig());
-  try {
-    const demo = demoClassificationFor(schema);
-    await writeConfig(dynamo, configTableNames({ prefix: deployment.names.configTablePrefix }), {
-      tables: [
-        ...demo.tables.map((t) => ({ ...t, enabled: false, onDemandEnabled: false })),
-        ...slowTables.map((table) => ({
-          table,
-          schema,
-          enabled: true,
-          onDemandEnabled: true,
-          timeColumn: null,
-          sourceColumn: null,
-          metricColumn: null,
-        })),
-      ],
-      rules: {
-        columns: slowTables.flatMap((table) =>
-          ["id", "label"].map((column) => ({ table, column, classification: "nr" as const })),
-        ),
-        sources: [],
-        metrics: [],
-      },
-    });
-  } finally {
-    dynamo.destroy();
-  }
+  await exportOnlySlowViews(deployment, { tables: slowTables, rows: 50, sleepSeconds: SLEEP_SECONDS });
 
   const kafka = createKafka({
     brokers: (process.env.KAFKA_BROKERS ?? "").split(","),
