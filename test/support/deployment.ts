@@ -88,12 +88,9 @@ export async function startDeployment(options: {
   env?: Record<string, string>;
 }): Promise<TestDeployment> {
   const { endpoints, env } = stackFromEnv();
-  const provisioned = await provisionDeployment(
-    endpoints,
-    uniqueNames(options.label),
-    options.seed ?? demoScales.tiny,
-    env,
-  );
+  const base = await provisionDeployment(endpoints, uniqueNames(options.label), options.seed ?? demoScales.tiny, env);
+  // A killed consumer's partitions move to the survivors after 6 s instead of 30 s (the crash tests wait for it).
+  const provisioned = { ...base, serviceEnv: { ...base.serviceEnv, KAFKA_SESSION_TIMEOUT_MS: "6000" } };
   const logs: string[] = [];
   const services: RunningService[] = [];
   const apiPort = await freePort();

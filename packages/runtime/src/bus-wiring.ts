@@ -12,6 +12,7 @@ export interface BusConfig {
   /** Consumers only; see commonEnvSchema. */
   readonly HANDLER_MAX_ATTEMPTS?: number;
   readonly HANDLER_RETRY_MAX_MS?: number;
+  readonly KAFKA_SESSION_TIMEOUT_MS?: number;
 }
 
 export interface Bus {
@@ -63,6 +64,7 @@ export async function startConsumer<K extends EventTopicKey>(
   const consumer = new EventConsumer<K>(bus.kafka, {
     maxAttempts: bus.config.HANDLER_MAX_ATTEMPTS ?? 30,
     backoff: { initialMs: 200, maxMs: bus.config.HANDLER_RETRY_MAX_MS ?? 30_000 },
+    ...sessionOptions(bus.config.KAFKA_SESSION_TIMEOUT_MS),
     ...options,
     handler: async (envelope) => {
       const started = performance.now();
@@ -85,4 +87,13 @@ export async function startConsumer<K extends EventTopicKey>(
   await consumer.start();
   resources.defer(() => consumer.stop());
   return consumer;
+}
+
+/** kafkajs wants heartbeats well inside the session timeout: a third of it, at most its default 3 s. */
+function sessionOptions(sessionTimeoutMs: number | undefined): {
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+} {
+  if (sessionTimeoutMs === undefined) return {};
+  return { sessionTimeoutMs, heartbeatIntervalMs: Math.min(3000, Math.floor(sessionTimeoutMs / 3)) };
 }

@@ -61,4 +61,6 @@ export const commonEnvSchema = z.object({
    */
   HANDLER_MAX_ATTEMPTS: env.positiveInt().default(30),
   HANDLER_RETRY_MAX_MS: env.positiveInt().default(30000),
+  /** How soon the group notices a consumer that died without leaving (kafkajs's default; the broker's minimum is 6 s). */
+  KAFKA_SESSION_TIMEOUT_MS: env.positiveInt().min(6000).default(30000),
 });
