@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createKafka } from "@data-exporter/bus";
 import { topics } from "@data-exporter/contracts";
 import pg from "pg";
+import { waitFor } from "@data-exporter/runtime";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { startGateway } from "../../scripts/lib/gateway.js";
@@ -199,6 +200,10 @@ describe("observability", () => {
     expect(unloader["handlers_in_flight"]).toBe(0);
     expect((await metrics("status-tracker"))["events_handled_total.ExportPlanned"]).toBeGreaterThanOrEqual(1);
     expect((await metrics("notifier"))["events_handled_total.ExportCompleted"]).toBeGreaterThanOrEqual(1);
+    // Lag is measured in the background: every command handled and committed means none is waiting.
+    await waitFor("the unloader to report no lag", async () =>
+      (await metrics("unloader"))["consumer_lag.data-exporter.unload-commands.v1"] === 0 ? true : undefined,
+    );
   });
 });
 

@@ -90,7 +90,10 @@ export async function startDeployment(options: {
   const { endpoints, env } = stackFromEnv();
   const base = await provisionDeployment(endpoints, uniqueNames(options.label), options.seed ?? demoScales.tiny, env);
   // A killed consumer's partitions move to the survivors after 6 s instead of 30 s (the crash tests wait for it).
-  const provisioned = { ...base, serviceEnv: { ...base.serviceEnv, KAFKA_SESSION_TIMEOUT_MS: "6000" } };
+  const provisioned = {
+    ...base,
+    serviceEnv: { ...base.serviceEnv, KAFKA_SESSION_TIMEOUT_MS: "6000", CONSUMER_LAG_INTERVAL_MS: "500" },
+  };
   const logs: string[] = [];
   const services: RunningService[] = [];
   const apiPort = await freePort();

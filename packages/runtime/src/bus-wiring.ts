@@ -13,6 +13,7 @@ export interface BusConfig {
   readonly HANDLER_MAX_ATTEMPTS?: number;
   readonly HANDLER_RETRY_MAX_MS?: number;
   readonly KAFKA_SESSION_TIMEOUT_MS?: number;
+  readonly CONSUMER_LAG_INTERVAL_MS?: number;
 }
 
 export interface Bus {
@@ -86,7 +87,39 @@ export async function startConsumer<K extends EventTopicKey>(
   });
   await consumer.start();
   resources.defer(() => consumer.stop());
+  const lagTimer = setInterval(
+    () => void measureLag(bus, `${bus.config.TOPIC_NAMESPACE}${options.groupId}`, options.topics),
+    15_000,
+  );
+  lagTimer.unref();
+  resources.defer(() => clearInterval(lagTimer));
   return consumer;
+}
+
+/**
+ * Records `consumer_lag.<topic>`: messages on the topic the group has not committed yet, the number an operator
+ * watches to see work queue up. Measured in the background so /metrics never waits on Kafka.
+ */
+async function measureLag(bus: Bus, groupId: string, topicKeys: readonly EventTopicKey[]): Promise<void> {
+  const admin = bus.kafka.admin();
+  try {
+    await admin.connect();
+    for (const key of topicKeys) {
+      const topic = `${bus.config.TOPIC_NAMESPACE}${topics[key].name}`;
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const position = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+      const lag = ends.reduce(
+        (sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, position.get(p.partition) ?? 0)),
+        0,
+      );
+      serviceMetrics.set(`consumer_lag.${topics[key].name}`, lag);
+    }
+  } catch {
+    // A missed measurement keeps the previous value; the consumer's own errors are reported elsewhere.
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /** kafkajs wants heartbeats well inside the session timeout: a third of it, at most its default 3 s. */

@@ -63,4 +63,6 @@ export const commonEnvSchema = z.object({
   HANDLER_RETRY_MAX_MS: env.positiveInt().default(30000),
   /** How soon the group notices a consumer that died without leaving (kafkajs's default; the broker's minimum is 6 s). */
   KAFKA_SESSION_TIMEOUT_MS: env.positiveInt().min(6000).default(30000),
+  /** How often consumer lag is measured for /metrics. */
+  CONSUMER_LAG_INTERVAL_MS: env.positiveInt().min(100).default(15000),
 });

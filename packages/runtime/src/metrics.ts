@@ -6,6 +6,11 @@ export class Metrics {
     this.values.set(name, (this.values.get(name) ?? 0) + by);
   }
 
+  /** A gauge read from elsewhere (e.g. consumer lag), replaced on each measurement. */
+  set(name: string, value: number): void {
+    this.values.set(name, value);
+  }
+
   snapshot(): Record<string, number> {
     return Object.fromEntries([...this.values].sort(([a], [b]) => a.localeCompare(b)));
   }

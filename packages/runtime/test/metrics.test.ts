@@ -10,5 +10,8 @@ describe("Metrics", () => {
     metrics.add("a_in_flight", -1);
     expect(metrics.snapshot()).toEqual({ a_in_flight: 0, b_total: 3 });
     expect(Object.keys(metrics.snapshot())).toEqual(["a_in_flight", "b_total"]);
+    metrics.set("lag", 5);
+    metrics.set("lag", 2);
+    expect(metrics.snapshot()["lag"]).toBe(2);
   });
 });
