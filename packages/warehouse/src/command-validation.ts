@@ -7,6 +7,8 @@ const FILE_BASE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
 const MAX_VALUE_LENGTH = 1000;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** Negative digits round to tens, hundreds, ... (the classification allows -10..10). */
+export const MIN_ROUND_DIGITS = -10;
 export const MAX_ROUND_DIGITS = 18;
 
 export function assertIdentifier(value: unknown, role: string): asserts value is string {
@@ -61,10 +63,13 @@ export function validateUnloadCommand(command: UnloadTableCommand): void {
     names.add(column.name);
     if (column.treatment === "ROUND") {
       const digits = column.roundDigits;
-      if (digits === null || !Number.isInteger(digits) || digits < 0 || digits > MAX_ROUND_DIGITS) {
-        throw new InvalidCommandError(`ROUND on ${column.name} needs roundDigits 0..${MAX_ROUND_DIGITS}`, {
-          column: column.name,
-        });
+      if (digits === null || !Number.isInteger(digits) || digits < MIN_ROUND_DIGITS || digits > MAX_ROUND_DIGITS) {
+        throw new InvalidCommandError(
+          `ROUND on ${column.name} needs roundDigits ${MIN_ROUND_DIGITS}..${MAX_ROUND_DIGITS}`,
+          {
+            column: column.name,
+          },
+        );
       }
     }
   }

@@ -92,7 +92,17 @@ for (const adapter of ADAPTERS) {
         for (const setting of postgresSessionSettings) await client.query(setting);
         const result = await client.query({ text: select, types: TEXT });
         await client.query("COMMIT");
-        return result.rows as Record<string, string | null>[];
+        // PostgreSQL returns KEYED_HASH columns as text; the adapter hashes them in DuckDB (the key never reaches
+        // the warehouse): apply the same standard HMAC here.
+        const hashed = c.columns.filter((column) => column.treatment === "KEYED_HASH").map((column) => column.name);
+        return (result.rows as Record<string, string | null>[]).map((row) => {
+          const out = { ...row };
+          for (const name of hashed) {
+            const value = out[name];
+            out[name] = value == null ? null : createHmac("sha256", h.hashKey).update(value).digest("hex");
+          }
+          return out;
+        });
       } finally {
         client.release();
       }

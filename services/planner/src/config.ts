@@ -24,8 +24,25 @@ export const configSchema = commonEnvSchema.extend({
   S3_FORCE_PATH_STYLE: env.bool().default(false),
   /** Prefix of the four DynamoDB configuration tables (export_tables, data_column_classification, ...). */
   CONFIG_TABLE_PREFIX: z.string().default(""),
-  /** Extra deny-list patterns (comma-separated, case-insensitive regular expressions) added to the default list. */
-  PII_DENY_PATTERNS: z.string().default(""),
+  /**
+   * Extra deny-list patterns (case-insensitive regular expressions) added to the default list, as a JSON array of
+   * strings (`["ssn", "tax_?file"]`); a regex may hold commas (`\\d{2,4}`), so no comma splitting.
+   */
+  PII_DENY_PATTERNS: z
+    .string()
+    .default("[]")
+    .transform((text, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (Array.isArray(parsed) && parsed.every((p): p is string => typeof p === "string" && p.trim() !== "")) {
+          return parsed;
+        }
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: "custom", message: 'must be a JSON array of non-empty strings, e.g. ["ssn", "tax_?file"]' });
+      return z.NEVER;
+    }),
   /** Where the classification snapshot's Parquet files are written before upload. */
   PLANNER_TEMP_DIR: z.string().default(join(tmpdir(), "data-exporter-planner")),
   /** Retries of the classification snapshot's upload after its first attempt (as the unloader's tables). */

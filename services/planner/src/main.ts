@@ -39,10 +39,10 @@ await runService(
         endpoint: config.AWS_ENDPOINT_URL,
         forcePathStyle: config.S3_FORCE_PATH_STYLE,
       });
-      const extraPatterns = config.PII_DENY_PATTERNS.split(",")
-        .map((p) => p.trim())
-        .filter(Boolean);
-      const policy = { ...defaultPolicy, denyColumnPatterns: [...defaultPolicy.denyColumnPatterns, ...extraPatterns] };
+      const policy = {
+        ...defaultPolicy,
+        denyColumnPatterns: [...defaultPolicy.denyColumnPatterns, ...config.PII_DENY_PATTERNS],
+      };
 
       const bus = await connectBus(config, log, resources, "planner");
       const deps: PlannerDeps = {

@@ -106,7 +106,7 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
     step = "exporting to Parquet";
     const stats = await rows(
       connection,
-      `COPY (SELECT * FROM postgres_query('pg', ${duckString(queries.select)})) TO ${duckString(params.outDir)} ` +
+      `COPY (SELECT ${queries.outer} FROM postgres_query('pg', ${duckString(queries.select)})) TO ${duckString(params.outDir)} ` +
         `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${Math.trunc(params.rowGroupSize)}, ` +
         `FILE_SIZE_BYTES ${Math.trunc(params.maxFileBytes)}, RETURN_STATS)`,
     );

@@ -52,17 +52,22 @@ export function fromPgError(error: unknown, what: string, secrets: readonly stri
   });
 }
 
-/** Maps an error thrown by DuckDB while it talked to PostgreSQL through the postgres extension. */
+/**
+ * Maps an error thrown by DuckDB while it talked to PostgreSQL through the postgres extension. DuckDB quotes the
+ * failing statement, which holds the hash key's pads, so the raw error is not kept as `cause` (a logger printing
+ * causes would print the key): the cause is a redacted copy.
+ */
 export function fromDuckDbError(error: unknown, what: string, secrets: readonly string[]): WarehouseError {
   if (error instanceof WarehouseError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  const cause = new Error(redact(message, secrets));
   const missingTable = /relation "([^"]+)" does not exist/.exec(message);
   if (missingTable) {
     const [schema, table] = (missingTable[1] ?? "").split(".");
-    return Object.assign(new TableNotFoundError(schema ?? "", table ?? schema ?? ""), { cause: error });
+    return Object.assign(new TableNotFoundError(schema ?? "", table ?? schema ?? ""), { cause });
   }
-  return new WarehouseQueryError(`${what} failed: ${redact(message, secrets)}`, {
-    cause: error,
+  return new WarehouseQueryError(`${what} failed: ${cause.message}`, {
+    cause,
     retryable: DUCKDB_CONNECTION_FAILURE.test(message),
   });
 }

@@ -3,8 +3,9 @@ import { createHash } from "node:crypto";
 const BLOCK = 64;
 
 /**
- * HMAC-SHA256 split into its two padded keys, so PostgreSQL can compute a standard HMAC with the built-in `sha256`
- * (PostgreSQL 11+) and no pgcrypto: HMAC(k, m) = H((k ^ opad) || H((k ^ ipad) || m)). The result equals
+ * HMAC-SHA256 split into its two padded keys, so DuckDB can compute a standard HMAC with its built-in `sha256`
+ * inside the unloader: HMAC(k, m) = H((k ^ opad) || H((k ^ ipad) || m)). The pads are key material: they never go
+ * into SQL sent to the warehouse. The result equals
  * `createHmac("sha256", key).update(text).digest("hex")`, so anyone holding the key can reproduce a hash.
  */
 export interface HmacPads {

@@ -4,10 +4,15 @@ import { ColumnMismatchError } from "../errors.js";
 import type { WarehouseColumn } from "../warehouse.js";
 import { hmacSha256Pads } from "./postgres-keyed-hash.js";
 
-/** The queries of one unload. `secrets` lists the key-derived strings inside `select`, for redaction. */
+/**
+ * The queries of one unload. `select` and `count` run in PostgreSQL; `outer` is the DuckDB projection over the
+ * select's rows, where KEYED_HASH is computed, so key material never reaches the warehouse (its logs,
+ * pg_stat_activity, Redshift's query history). `secrets` lists the key-derived strings inside `outer`, for redaction.
+ */
 export interface PostgresUnloadQueries {
   readonly select: string;
   readonly count: string;
+  readonly outer: string;
   readonly secrets: readonly string[];
 }
 
@@ -56,8 +61,12 @@ const CASTABLE_TYPE = /^[a-z][a-z0-9_ ]*(\(\d{1,4}(,\d{1,4})?\))?[a-z ]*(\[\])?$
 const NUMERIC_TYPE = /^(smallint|integer|bigint|numeric|real|double precision)\b/;
 const TIME_TYPE = /^(timestamp|date)\b/;
 
+/**
+ * Exact match on the text form in the "C" collation: a citext or case-insensitive column, or a numeric one ('01'
+ * = 1), would otherwise let values the rules never named through.
+ */
 function inList(column: string, values: readonly string[]): string {
-  return `${quoteIdentifier(column)} IN (${values.map(quoteLiteral).join(", ")})`;
+  return `CAST(${quoteIdentifier(column)} AS text) COLLATE "C" IN (${values.map(quoteLiteral).join(", ")})`;
 }
 
 /** Renders the classified SELECT and its COUNT for a validated command. Throws on anything unsafe or unknown. */
@@ -102,7 +111,8 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
         if (filter.sourceColumn === null || filter.unrestrictedSources.length === 0) return nullOfType();
         return keepType(`CASE WHEN ${inList(filter.sourceColumn, filter.unrestrictedSources)} THEN ${ref} END`);
       case "KEYED_HASH":
-        return `encode(sha256(decode('${pads.outerHex}', 'hex') || sha256(decode('${pads.innerHex}', 'hex') || convert_to(CAST(${ref} AS text), 'UTF8'))), 'hex')`;
+        // Only the text form leaves PostgreSQL; DuckDB hashes it (see `outer`).
+        return `CAST(${ref} AS text)`;
       case "ROUND": {
         if (!NUMERIC_TYPE.test(type))
           throw new ColumnMismatchError(`ROUND on ${column.name} needs a numeric column, not ${type}`, {
@@ -110,7 +120,8 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
           });
         const digits = column.roundDigits ?? 0;
         // A declared precision keeps the value a DECIMAL in Parquet; round() alone returns unconstrained numeric.
-        return `CAST(round(CAST(${ref} AS numeric), ${digits}) AS numeric(38, ${digits}))`;
+        // Negative digits round to tens, hundreds, ...: the result has no decimals.
+        return `CAST(round(CAST(${ref} AS numeric), ${digits}) AS numeric(38, ${Math.max(0, digits)}))`;
       }
       case "TRUNCATE_TO_HOUR":
         if (!TIME_TYPE.test(type))
@@ -121,6 +132,13 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
     }
   };
   const projection = command.columns.map((c) => `${project(c)} AS ${quoteIdentifier(c.name)}`);
+  // HMAC-SHA256(k, m) = H((k ^ opad) || H((k ^ ipad) || m)), in DuckDB over the UTF-8 text form; NULL stays NULL.
+  const outer = command.columns.map((c) => {
+    const ref = quoteIdentifier(c.name);
+    return c.treatment === "KEYED_HASH"
+      ? `sha256(unhex('${pads.outerHex}') || unhex(sha256(unhex('${pads.innerHex}') || encode(${ref})))) AS ${ref}`
+      : ref;
+  });
 
   const where: string[] = [];
   if (command.timeColumn !== null) {
@@ -142,6 +160,7 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
     select: `SELECT ${projection.join(", ")} ${from}${whereSql}${order}`,
     // The count needs no projection: the same FROM and WHERE give the same rows.
     count: `SELECT count(*) AS row_count ${from}${whereSql}`,
+    outer: outer.join(", "),
     secrets: [pads.innerHex, pads.outerHex],
   };
 }

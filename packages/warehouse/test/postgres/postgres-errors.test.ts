@@ -32,4 +32,13 @@ describe("fromDuckDbError", () => {
       code: "TABLE_NOT_FOUND",
     });
   });
+
+  it("keeps no raw cause that a logger could print with the key's pads in it", () => {
+    const pad = "5c".repeat(64);
+    const raw = new Error(`Binder Error: Failed to execute "SELECT sha256(unhex('${pad}'))": boom`);
+    const error = fromDuckDbError(raw, "exporting", [pad]);
+    expect(error.cause).not.toBe(raw);
+    expect(String((error.cause as Error).message)).not.toContain(pad);
+    expect(JSON.stringify({ message: error.message, cause: (error.cause as Error).message })).not.toContain(pad);
+  });
 });
