@@ -19,7 +19,7 @@ export {
 export { PostgresStatusStore, type PgPool, type PgClient } from "./postgres-status-store.js";
 export {
   StatusStoreError,
-  isPostgresConnectionError,
+  isRetryablePostgresError,
   statusStoreErrorCodes,
   type StatusStoreErrorCode,
 } from "./errors.js";

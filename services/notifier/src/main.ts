@@ -13,6 +13,8 @@ await runService(
     configSchema,
     start: async ({ config, log, resources }) => {
       const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
+      // An idle connection dropped by the server must not crash the process; the next query reconnects.
+      pool.on("error", (error) => log.warn({ error: error.message }, "idle database connection failed"));
       resources.defer(() => pool.end());
       // The status schema is created by its migration; the notification log lives beside it.
       await new PostgresStatusStore(pool, config.STATUS_SCHEMA).migrate();

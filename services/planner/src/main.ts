@@ -19,9 +19,13 @@ await runService(
     configSchema,
     start: async ({ config, log, resources }) => {
       const pool = new pg.Pool({ connectionString: config.WAREHOUSE_URL, max: 2 });
+      // An idle connection dropped by the server must not crash the process; the next query reconnects.
+      pool.on("error", (error) => log.warn({ error: error.message }, "idle database connection failed"));
       resources.defer(() => pool.end());
       const catalog = new PostgresCatalog(pool);
       const statePool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
+      // An idle connection dropped by the server must not crash the process; the next query reconnects.
+      statePool.on("error", (error) => log.warn({ error: error.message }, "idle database connection failed"));
       resources.defer(() => statePool.end());
       const state = new PlannerState(statePool, config.STATUS_SCHEMA);
       await state.migrate();

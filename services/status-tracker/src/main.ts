@@ -11,6 +11,8 @@ await runService(
     configSchema,
     start: async ({ config, log, resources }) => {
       const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+      // An idle connection dropped by the server must not crash the process; the next query reconnects.
+      pool.on("error", (error) => log.warn({ error: error.message }, "idle database connection failed"));
       resources.defer(() => pool.end());
       const store = new PostgresStatusStore(pool, config.STATUS_SCHEMA);
       await store.migrate();

@@ -1,4 +1,4 @@
-import { isPostgresConnectionError } from "@data-exporter/status-store";
+import { isRetryablePostgresError } from "@data-exporter/status-store";
 import { PlannerError } from "../errors.js";
 
 /** The subset of pg's Pool this table needs. */
@@ -26,7 +26,7 @@ export interface ClaimInput {
 function storeError(error: unknown, what: string): PlannerError {
   return new PlannerError("SCHEDULE_STORE", `scheduled_export_dates: ${what} failed`, {
     cause: error,
-    retryable: isPostgresConnectionError(error),
+    retryable: isRetryablePostgresError(error),
   });
 }
 

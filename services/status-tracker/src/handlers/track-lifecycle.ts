@@ -1,6 +1,8 @@
 import type { ExportCompleted } from "@data-exporter/contracts";
 import {
   applyLifecycleEvent,
+  completionEventOf,
+  isFinished,
   type ExportRequestState,
   type LifecycleEvent,
   type Transition,
@@ -17,13 +19,18 @@ export interface TrackerDeps {
 }
 
 /**
- * Applies one lifecycle event to the read model and, when it finished the export, publishes ExportCompleted.
- * The state change commits first; the completion is then published and marked. A crash in between leaves the
- * completion unmarked, and `republishPendingCompletions` sends it at the next start.
+ * Applies one lifecycle event to the read model and publishes ExportCompleted while the export is finished but its
+ * completion not yet marked published. The state change commits first; if the publish then fails, the retried
+ * (or redelivered) event finds the export finished and unmarked and publishes it then. A crash in between is
+ * covered at start-up by `unpublishedCompletions`.
  */
 export async function trackLifecycleEvent(event: LifecycleEvent, deps: TrackerDeps): Promise<Transition> {
   const transition = await deps.transact(event.value.requestId, (current) => applyLifecycleEvent(current, event));
+  const { state } = transition;
   if (transition.completed) await publishCompletion(transition.completed, deps);
+  else if (isFinished(state.status) && state.plannedTables !== null && state.completionPublishedAt === null) {
+    await publishCompletion(completionEventOf(state), deps);
+  }
   return transition;
 }
 
