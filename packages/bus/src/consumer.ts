@@ -138,6 +138,11 @@ export class EventConsumer<K extends EventTopicKey> {
     return this.#connected && this.#crashed === undefined && this.#deadLetters.isConnected();
   }
 
+  /** False once kafkajs gave up on this consumer (a crash it will not restart): the process should be restarted. */
+  isAlive(): boolean {
+    return this.#crashed === undefined;
+  }
+
   /** The kafkajs consumer, for instrumentation (events such as GROUP_JOIN) and admin tasks. */
   get kafkaConsumer(): Consumer {
     return this.#consumer;

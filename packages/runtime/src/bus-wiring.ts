@@ -3,7 +3,7 @@ import { topics, type EventTopicKey } from "@data-exporter/contracts";
 import type { Kafka } from "kafkajs";
 import type { AsyncResourceStack } from "./disposable-stack.js";
 import type { Logger } from "./logger.js";
-import { serviceMetrics } from "./metrics.js";
+import { livenessChecks, serviceMetrics } from "./metrics.js";
 
 export interface BusConfig {
   readonly KAFKA_BROKERS: readonly string[];
@@ -87,6 +87,7 @@ export async function startConsumer<K extends EventTopicKey>(
   });
   await consumer.start();
   resources.defer(() => consumer.stop());
+  livenessChecks.set(`consumer:${options.groupId}`, () => consumer.isAlive());
   const lagTimer = setInterval(
     () => void measureLag(bus, `${bus.config.TOPIC_NAMESPACE}${options.groupId}`, options.topics),
     15_000,

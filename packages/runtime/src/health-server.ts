@@ -11,6 +11,8 @@ export interface HealthServer {
 
 export interface HealthRoutes {
   readiness: Record<string, ReadinessCheck>;
+  /** Checks whose failure means the process is broken for good (e.g. a consumer kafkajs will not restart). */
+  liveness?: Record<string, ReadinessCheck>;
   /** Counters and gauges an operator reads at /metrics (JSON). */
   metrics?: () => Record<string, number>;
 }
@@ -18,7 +20,10 @@ export interface HealthRoutes {
 export function handleHealthRequest(req: IncomingMessage, res: ServerResponse, routes: HealthRoutes): boolean {
   const path = (req.url ?? "/").split("?")[0];
   if (path === "/healthz") {
-    send(res, 200, { status: "ok" });
+    const failed = Object.entries(routes.liveness ?? {})
+      .filter(([, check]) => !safe(check))
+      .map(([name]) => name);
+    send(res, failed.length === 0 ? 200 : 503, failed.length === 0 ? { status: "ok" } : { status: "broken", failed });
     return true;
   }
   if (path === "/readyz") {

@@ -4,7 +4,7 @@ import { AsyncResourceStack } from "./disposable-stack.js";
 import { ConfigError } from "./errors.js";
 import { startHealthServer, type HealthRoutes } from "./health-server.js";
 import { createLogger, type Logger } from "./logger.js";
-import { serviceMetrics } from "./metrics.js";
+import { livenessChecks, serviceMetrics } from "./metrics.js";
 
 export interface ServiceContext<C> {
   readonly config: C;
@@ -83,8 +83,15 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
   }
 }
 
-/** Adds the process-wide counters (events handled, failures, handler time) to the service's own metrics. */
+/**
+ * Adds what the runtime tracks for the whole process: counters (events handled, failures, handler time, lag) to
+ * /metrics, and the liveness of every consumer to /healthz, so a consumer kafkajs gave up on gets the pod restarted.
+ */
 export function withProcessMetrics(routes: HealthRoutes): HealthRoutes {
   const own = routes.metrics;
-  return { ...routes, metrics: () => ({ ...serviceMetrics.snapshot(), ...own?.() }) };
+  return {
+    ...routes,
+    liveness: { ...Object.fromEntries(livenessChecks), ...routes.liveness },
+    metrics: () => ({ ...serviceMetrics.snapshot(), ...own?.() }),
+  };
 }
