@@ -28,8 +28,20 @@ export interface EnvelopeMeta<K extends EventTopicKey> {
 /** A decoded event of one of the topics K, discriminated by `type` (and by `topicKey`). */
 export type Envelope<K extends EventTopicKey> = { [T in K]: TopicEvent<T> & EnvelopeMeta<T> }[K];
 
+/**
+ * What a handler gets beside the event. `signal` aborts when this member is losing the partition (a rebalance
+ * while the handler runs) or the consumer stops: a long handler should stop, and its message stays uncommitted for
+ * whoever owns the partition next.
+ */
+export interface HandlerContext {
+  readonly signal: AbortSignal;
+}
+
 /** Handles one event; may be sync. Throwing (or rejecting) triggers retries; `retryable === false` errors skip them. */
-export type EventHandler<K extends EventTopicKey> = (envelope: Envelope<K>) => Promise<void> | void;
+export type EventHandler<K extends EventTopicKey> = (
+  envelope: Envelope<K>,
+  context: HandlerContext,
+) => Promise<void> | void;
 
 export interface EventConsumerOptions<K extends EventTopicKey> {
   readonly groupId: string;
@@ -60,6 +72,19 @@ interface Failure {
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" || typeof code === "number" ? String(code) : "UNKNOWN";
+}
+
+/** Heartbeat errors that mean this member's assignment is going away (as opposed to a network blip). */
+const membershipErrors = new Set([
+  "REBALANCE_IN_PROGRESS",
+  "UNKNOWN_MEMBER_ID",
+  "ILLEGAL_GENERATION",
+  "FENCED_INSTANCE_ID",
+]);
+
+function losesMembership(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return typeof type === "string" && membershipErrors.has(type);
 }
 
 function errorMessage(error: unknown): string {
@@ -198,10 +223,14 @@ export class EventConsumer<K extends EventTopicKey> {
       return true;
     }
     for (let attempt = 1; ; attempt++) {
+      const membership = new AbortController();
+      const signal = AbortSignal.any([this.#stopping.signal, membership.signal]);
       try {
-        await this.#withHeartbeats(payload, () => this.#options.handler(opened.envelope));
+        await this.#withHeartbeats(payload, membership, () => this.#options.handler(opened.envelope, { signal }));
         return true;
       } catch (error) {
+        // Aborted because the partition is being taken away or we stop: not a failure of the message.
+        if (signal.aborted) return false;
         const retryable = (error as { retryable?: unknown } | null)?.retryable !== false;
         if (!retryable || attempt >= this.#maxAttempts) {
           await this.#deadLetter(batch, message, headers, {
@@ -212,25 +241,35 @@ export class EventConsumer<K extends EventTopicKey> {
           });
           return true;
         }
-        await payload.heartbeat();
-        const slept = await sleep(backoffDelay(attempt, this.#options.backoff), this.#stopping.signal);
-        if (!slept || !payload.isRunning() || payload.isStale()) return false;
+        // Heartbeat through the backoff too: a long sleep must not get the member evicted (and the attempt count
+        // reset by the redelivery that follows).
+        const delay = backoffDelay(attempt, this.#options.backoff);
+        const slept = await this.#withHeartbeats(payload, membership, () => sleep(delay, signal));
+        if (!slept || signal.aborted || !payload.isRunning() || payload.isStale()) return false;
       }
     }
   }
 
   /**
    * kafkajs heartbeats only between messages; a handler running longer than the session timeout (a big unload)
-   * would get the member evicted and its partition handed to another, so keep heartbeating while it runs.
+   * would get the member evicted and its partition handed to another, so keep heartbeating while it runs. When a
+   * heartbeat says the group is rebalancing (or this member was evicted), abort `membership`: the handler stops,
+   * the message stays uncommitted and the member rejoins at once, instead of holding up the whole group until the
+   * rebalance timeout and then finding its commit refused while another member redoes the work.
    */
-  async #withHeartbeats(payload: EachBatchPayload, run: () => Promise<void> | void): Promise<void> {
+  async #withHeartbeats<T>(
+    payload: EachBatchPayload,
+    membership: AbortController,
+    run: () => Promise<T> | T,
+  ): Promise<T> {
     const timer = setInterval(() => {
-      // A failed heartbeat (rebalance under way) surfaces at commit time; nothing to do here.
-      payload.heartbeat().catch(() => undefined);
+      payload.heartbeat().catch((error: unknown) => {
+        if (losesMembership(error)) membership.abort(error);
+      });
     }, this.#options.heartbeatIntervalMs ?? 3000);
     timer.unref();
     try {
-      await run();
+      return await run();
     } finally {
       clearInterval(timer);
     }

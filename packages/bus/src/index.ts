@@ -1,6 +1,6 @@
 export type { BackoffOptions } from "./backoff.js";
 export { backoffDelay } from "./backoff.js";
-export type { Envelope, EnvelopeMeta, EventConsumerOptions, EventHandler } from "./consumer.js";
+export type { Envelope, EnvelopeMeta, EventConsumerOptions, EventHandler, HandlerContext } from "./consumer.js";
 export { EventConsumer } from "./consumer.js";
 export type { BusErrorCode, BusErrorOptions, TopicDrift } from "./errors.js";
 export { BusError, TopicDriftError, busErrorCodes } from "./errors.js";

@@ -248,4 +248,82 @@ describe("EventConsumer", () => {
     await waitFor("the message after the slow one", () => calls.includes(next.requestId));
     expect(calls).toEqual([slow.requestId, next.requestId]);
   });
+
+  it("aborts a long handler when a rebalance takes the partition, so the group rejoins at once and the message is handled once", async () => {
+    bus = new TestBus();
+    await bus.createTopics(["exportRequested", "deadLetter"]);
+    const groupId = `g-${randomUUID()}`;
+    const starts: string[] = [];
+    const aborted: string[] = [];
+    const completed: string[] = [];
+    const handler =
+      (member: string) =>
+      async ({ value }: Envelope<"exportRequested">, { signal }: { signal: AbortSignal }): Promise<void> => {
+        starts.push(member);
+        if (starts.length === 1) {
+          // The first delivery is a long unload that honours the signal (up to 40 s: past the waits below).
+          await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(resolve, 40_000);
+            signal.addEventListener(
+              "abort",
+              () => (clearTimeout(timer), aborted.push(member), reject(new Error("aborted"))),
+              {
+                once: true,
+              },
+            );
+          });
+        }
+        completed.push(value.requestId);
+      };
+    const options = { groupId, topics: ["exportRequested"] as const, heartbeatIntervalMs: 500 };
+    await bus.consumer({ ...options, topics: ["exportRequested"], handler: handler("a") });
+    const producer = await bus.producer();
+    const message = exportRequested();
+    await producer.publish("exportRequested", { type: "ExportRequested", value: message });
+    await waitFor("the long handler to start", () => starts.length === 1);
+
+    // A second member joins: the group rebalances while the handler runs.
+    await bus.consumer({ ...options, topics: ["exportRequested"], handler: handler("b") });
+    await waitFor("the message to be handled after the rebalance", () => completed.length === 1, { timeoutMs: 30_000 });
+    expect(aborted).toEqual(["a"]);
+    expect(completed).toEqual([message.requestId]);
+    expect(starts).toHaveLength(2);
+  });
+
+  it("keeps heartbeating through a retry backoff longer than the session timeout, so attempts are not reset", async () => {
+    bus = new TestBus();
+    await bus.createTopics(["exportRequested", "deadLetter"]);
+    let calls = 0;
+    const groupId = `g-${randomUUID()}`;
+    await bus.consumer({
+      groupId,
+      topics: ["exportRequested"],
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+      maxAttempts: 2,
+      backoff: { initialMs: 14_000, maxMs: 14_000 },
+      handler: () => {
+        calls++;
+        throw new HandlerError("still down", "DOWN", true);
+      },
+    });
+    const deadLetters = await bus.reader("deadLetter");
+    const producer = await bus.producer();
+    await producer.publish("exportRequested", { type: "ExportRequested", value: exportRequested() });
+    await waitFor("the dead letter", () => deadLetters.length === 1, { timeoutMs: 30_000 });
+    // Still a member: the dead-lettered message's offset commits (an evicted member's commit is refused and the
+    // message comes back with its attempts reset).
+    const admin = bus.kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor("the offset to be committed", async () => {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [bus.topic("exportRequested")] });
+        return (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0) === 1;
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    expect(calls).toBe(2);
+    expect(header(deadLetters[0], dlq.attempts)).toBe("2");
+  });
 });

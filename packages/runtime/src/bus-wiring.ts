@@ -67,11 +67,11 @@ export async function startConsumer<K extends EventTopicKey>(
     backoff: { initialMs: 200, maxMs: bus.config.HANDLER_RETRY_MAX_MS ?? 30_000 },
     ...sessionOptions(bus.config.KAFKA_SESSION_TIMEOUT_MS),
     ...options,
-    handler: async (envelope) => {
+    handler: async (envelope, context) => {
       const started = performance.now();
       serviceMetrics.add("handlers_in_flight");
       try {
-        await options.handler(envelope);
+        await options.handler(envelope, context);
         serviceMetrics.add(`events_handled_total.${envelope.type}`);
       } catch (error) {
         serviceMetrics.add(`handler_failures_total.${envelope.type}`);

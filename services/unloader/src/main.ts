@@ -110,12 +110,14 @@ await runService(
         partitionsConsumedConcurrently: config.UNLOAD_PARALLELISM,
         // A table's failures are reported as events by runUnload; what throws (a publish while Kafka is away) is
         // retried with the service-wide capped backoff (HANDLER_MAX_ATTEMPTS) rather than dead-lettered quickly.
-        handler: async ({ value: command }) => {
+        handler: async ({ value: command }, { signal }) => {
           const context = { requestId: command.requestId, table: command.table };
           log.info({ ...context, attempt: command.attempt, prefix: command.outputPrefix }, "unload started");
           inFlight++;
           try {
-            const outcome = await runUnload(command, deps);
+            // The consumer aborts `signal` when this replica is losing the partition (a rebalance): stop the unload
+            // (its query is cancelled) and let the new owner redo it, rather than run it twice at once.
+            const outcome = await runUnload(command, { ...deps, shutdown: AbortSignal.any([deps.shutdown, signal]) });
             if (outcome.status === "COMPLETED") {
               completed++;
               log.info(
