@@ -1,5 +1,6 @@
 import type { ExportMode } from "@data-exporter/contracts";
 import { StatusStoreError, toStatusStoreError } from "./errors.js";
+import { migrateSchema } from "./migrate.js";
 import type { ExportRequestState, RequestStatus, TableJob, TableJobStatus } from "./model.js";
 import type { Transition } from "./transitions.js";
 
@@ -35,12 +36,9 @@ export class PostgresStatusStore {
   }
 
   async migrate(): Promise<void> {
-    const client = await this.connect("migrating");
     try {
-      await client.query("BEGIN");
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`migrate:${this.schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.requests} (
+      await migrateSchema(this.pool, this.schema, [
+        `CREATE TABLE IF NOT EXISTS ${this.requests} (
         de_request_id uuid PRIMARY KEY,
         mode text NOT NULL,
         export_date date,
@@ -55,8 +53,8 @@ export class PostgresStatusStore {
         planned_at timestamptz,
         completed_at timestamptz,
         completion_published_at timestamptz,
-        updated_at timestamptz NOT NULL DEFAULT now())`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.jobs} (
+        updated_at timestamptz NOT NULL DEFAULT now())`,
+        `CREATE TABLE IF NOT EXISTS ${this.jobs} (
         de_request_id uuid NOT NULL,
         table_name text NOT NULL,
         status text NOT NULL,
@@ -71,14 +69,11 @@ export class PostgresStatusStore {
         started_at timestamptz,
         finished_at timestamptz,
         updated_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (de_request_id, table_name))`);
-      await client.query(`CREATE INDEX IF NOT EXISTS request_table_export_date_idx ON ${this.requests} (export_date)`);
-      await client.query("COMMIT");
+        PRIMARY KEY (de_request_id, table_name))`,
+        `CREATE INDEX IF NOT EXISTS request_table_export_date_idx ON ${this.requests} (export_date)`,
+      ]);
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
       throw toStatusStoreError(error, "migrating");
-    } finally {
-      client.release();
     }
   }
 

@@ -1,7 +1,6 @@
 import { SNSClient } from "@aws-sdk/client-sns";
 import pg from "pg";
 import { connectBus, runService, startConsumer } from "@data-exporter/runtime";
-import { PostgresStatusStore } from "@data-exporter/status-store";
 import { NotificationLog } from "./adapters/notification-log.js";
 import { publishToSns } from "./adapters/sns-publisher.js";
 import { configSchema } from "./config.js";
@@ -16,8 +15,6 @@ await runService(
       // An idle connection dropped by the server must not crash the process; the next query reconnects.
       pool.on("error", (error) => log.warn({ error: error.message }, "idle database connection failed"));
       resources.defer(() => pool.end());
-      // The status schema is created by its migration; the notification log lives beside it.
-      await new PostgresStatusStore(pool, config.STATUS_SCHEMA).migrate();
       const notifications = new NotificationLog(pool, config.STATUS_SCHEMA);
       await notifications.migrate();
       const sns = new SNSClient({

@@ -1,19 +1,21 @@
-import type { PgPool } from "@data-exporter/status-store";
+import { migrateSchema, type PgPool } from "@data-exporter/status-store";
 
 /** Which exports were announced, so a redelivered ExportCompleted does not publish twice. */
 export class NotificationLog {
   private readonly table: string;
   constructor(
-    private readonly pool: Pick<PgPool, "query">,
-    schema: string,
+    private readonly pool: PgPool,
+    private readonly schema: string,
   ) {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
     this.table = `"${schema}".export_notifications`;
   }
 
   async migrate(): Promise<void> {
-    await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
-      de_request_id uuid PRIMARY KEY, message_id text NOT NULL, published_at timestamptz NOT NULL DEFAULT now())`);
+    await migrateSchema(this.pool, this.schema, [
+      `CREATE TABLE IF NOT EXISTS ${this.table} (
+         de_request_id uuid PRIMARY KEY, message_id text NOT NULL, published_at timestamptz NOT NULL DEFAULT now())`,
+    ]);
   }
 
   async has(requestId: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { isRetryablePostgresError } from "@data-exporter/status-store";
+import { isRetryablePostgresError, migrateSchema } from "@data-exporter/status-store";
 import { PlannerError } from "../errors.js";
 
 /** The subset of pg's Pool this table needs. */
@@ -51,35 +51,23 @@ export class PlannerState {
   }
 
   async migrate(): Promise<void> {
-    let client;
     try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw storeError(error, "migration");
-    }
-    try {
-      await client.query("BEGIN");
-      // The status store's migration lock: concurrent CREATE SCHEMA IF NOT EXISTS can fail otherwise.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`migrate:${this.schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+      await migrateSchema(this.pool, this.schema, [
+        `CREATE TABLE IF NOT EXISTS ${this.table} (
         export_date date PRIMARY KEY,
         request_id uuid NOT NULL,
         triggered_at timestamptz NOT NULL,
         triggered_by text NOT NULL,
         forced_count int NOT NULL DEFAULT 0,
-        updated_at timestamptz NOT NULL DEFAULT now())`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.planned} (
+        updated_at timestamptz NOT NULL DEFAULT now())`,
+        `CREATE TABLE IF NOT EXISTS ${this.planned} (
         de_request_id uuid PRIMARY KEY,
         config_version text NOT NULL,
         commands int NOT NULL,
-        planned_at timestamptz NOT NULL DEFAULT now())`);
-      await client.query("COMMIT");
+        planned_at timestamptz NOT NULL DEFAULT now())`,
+      ]);
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
       throw storeError(error, "migration");
-    } finally {
-      client.release();
     }
   }
 

@@ -1,0 +1,22 @@
+import type { PgPool } from "./postgres-status-store.js";
+
+/**
+ * Runs idempotent DDL (CREATE ... IF NOT EXISTS) for tables in the exporter's schema, in one transaction under a
+ * per-schema advisory lock: every service creates its tables at start-up, and concurrent CREATE SCHEMA IF NOT
+ * EXISTS from two processes can otherwise fail. The caller maps errors to its own typed error.
+ */
+export async function migrateSchema(pool: PgPool, schema: string, statements: readonly string[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`migrate:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    for (const statement of statements) await client.query(statement);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
