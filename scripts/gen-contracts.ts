@@ -1,12 +1,14 @@
 /**
  * Generates packages/contracts/src/generated/events.ts from schemas/avro/*.avsc: one interface per Avro record, a
- * string-literal union per enum, the schema JSON and its fingerprint per event, and the EventMap.
+ * string-literal union per enum, the schema JSON and its fingerprint per event, the EventMap, and every previous
+ * committed version of each schema (from git history) so consumers can still read events written with them.
  * `npm run gen:contracts` writes the file; packages/contracts/test/generated/events.test.ts fails when it is stale.
  */
+import { execFileSync } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import avsc from "avsc";
+import { schemaFingerprint } from "../packages/contracts/src/fingerprint.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const schemaDir = path.join(repoRoot, "schemas/avro");
@@ -19,6 +21,9 @@ interface SchemaFile {
   readonly file: string;
   readonly schema: JsonObject;
 }
+
+/** Earlier versions of each schema file (by file name), oldest first; the current version may be among them. */
+export type SchemaHistory = Readonly<Record<string, readonly JsonObject[]>>;
 
 interface NamedType {
   readonly fullName: string;
@@ -45,6 +50,49 @@ export async function readSchemaFiles(dir: string = schemaDir): Promise<SchemaFi
       schema: JSON.parse(await readFile(path.join(dir, name), "utf8")) as JsonObject,
     })),
   );
+}
+
+function git(...args: string[]): string {
+  try {
+    return execFileSync("git", args, {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 1 << 26,
+    });
+  } catch (cause) {
+    throw new Error(
+      `gen-contracts embeds previous schema versions from git history, which needs git and the repository's full ` +
+        `history (git ${args.join(" ")} failed). Run it in a git clone with history (CI: fetch-depth 0).`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Every committed version of each schema file, oldest first, read with `git log` + `git show`. Refuses a shallow
+ * clone: missing history would silently drop versions that events on the topics may still be written with.
+ */
+export function readSchemaHistory(files: readonly Pick<SchemaFile, "file">[], dir: string = schemaDir): SchemaHistory {
+  if (git("rev-parse", "--is-shallow-repository").trim() === "true") {
+    throw new Error("gen-contracts needs full git history, but this clone is shallow: git fetch --unshallow");
+  }
+  const history: Record<string, JsonObject[]> = {};
+  for (const { file } of files) {
+    const relative = path.relative(repoRoot, path.join(dir, file)).split(path.sep).join("/");
+    // Only commits that leave a version of the file (not its deletion). Not `--diff-filter=d`: with a pathspec,
+    // git 2.39 then lists nothing at all.
+    const shas = git("log", "--format=%H", "--diff-filter=ACMRT", "--", relative).split("\n").filter(Boolean);
+    history[file] = shas.reverse().map((sha) => {
+      const text = git("show", `${sha}:${relative}`);
+      try {
+        return JSON.parse(text) as JsonObject;
+      } catch (cause) {
+        throw new Error(`${relative} at ${sha} is not valid JSON`, { cause });
+      }
+    });
+  }
+  return history;
 }
 
 function isObject(value: Json): value is JsonObject {
@@ -175,17 +223,38 @@ function renderNamedType({ fullName, schema }: NamedType): string {
   }
 }
 
-/** Renders the generated module for the given schema files (pure apart from avsc's hashing). */
-export function generateContracts(files: readonly SchemaFile[]): string {
+/** Distinct earlier versions of one schema by fingerprint, oldest first, without the current version. */
+function previousVersions(versions: readonly JsonObject[], currentFingerprint: string): PreviousVersion[] {
+  const seen = new Set<string>([currentFingerprint]);
+  const previous: PreviousVersion[] = [];
+  for (const schema of versions) {
+    const fingerprint = schemaFingerprint(schema);
+    if (seen.has(fingerprint)) continue;
+    seen.add(fingerprint);
+    previous.push({ fingerprint, schema });
+  }
+  return previous;
+}
+
+interface PreviousVersion {
+  readonly fingerprint: string;
+  readonly schema: JsonObject;
+}
+
+function indentJson(value: Json, indent: string): string {
+  return JSON.stringify(value, null, 2).replaceAll("\n", `\n${indent}`);
+}
+
+/** Renders the generated module for the given schema files and their history (pure apart from avsc's hashing). */
+export function generateContracts(files: readonly SchemaFile[], history: SchemaHistory): string {
   const named = collectNamedTypes(files);
   const events = files.map(({ file, schema }) => {
     if (schema["type"] !== "record") throw new Error(`${file}: top-level schema must be a record`);
     const fullName = fullNameOf(schema, "");
     if (`${shortName(fullName)}.avsc` !== file) throw new Error(`${file}: file name must match record name`);
-    const fingerprint = avsc.Type.forSchema(schema as avsc.Schema)
-      .fingerprint("sha256")
-      .toString("hex");
-    return { name: shortName(fullName), fullName, fingerprint, schema };
+    const fingerprint = schemaFingerprint(schema);
+    const previous = previousVersions(history[file] ?? [], fingerprint);
+    return { name: shortName(fullName), fullName, fingerprint, schema, previous };
   });
   const sortedTypes = [...named.values()].sort((a, b) => shortName(a.fullName).localeCompare(shortName(b.fullName)));
 
@@ -212,16 +281,38 @@ export function generateContracts(files: readonly SchemaFile[]): string {
   out.push("} as const satisfies Record<EventName, string>;\n\n");
   out.push("/** The Avro schema of each event, embedded so the package needs no file access at run time. */\n");
   out.push("export const schemas = {\n");
-  for (const { name, schema } of events) {
-    const json = JSON.stringify(schema, null, 2).replaceAll("\n", "\n  ");
-    out.push(`  ${name}: ${json},\n`);
+  for (const { name, schema } of events) out.push(`  ${name}: ${indentJson(schema, "  ")},\n`);
+  out.push("} as const;\n\n");
+  out.push("/**\n");
+  out.push(
+    " * Every earlier committed version of each event's schema (git history), oldest first, keyed by fingerprint:\n",
+  );
+  out.push(" * decodeEvent reads events written with them and resolves them to the current schema.\n");
+  out.push(" */\n");
+  out.push("export const previousSchemas: Readonly<\n");
+  out.push("  Record<EventName, readonly { readonly fingerprint: string; readonly schema: unknown }[]>\n");
+  out.push("> = {\n");
+  for (const { name, previous } of events) {
+    if (previous.length === 0) {
+      out.push(`  ${name}: [],\n`);
+      continue;
+    }
+    out.push(`  ${name}: [\n`);
+    for (const { fingerprint, schema } of previous) {
+      out.push("    {\n");
+      out.push(`      fingerprint: ${JSON.stringify(fingerprint)},\n`);
+      out.push(`      schema: ${indentJson(schema, "      ")},\n`);
+      out.push("    },\n");
+    }
+    out.push("  ],\n");
   }
-  out.push("} as const;\n");
+  out.push("};\n");
   return out.join("");
 }
 
 async function main(): Promise<void> {
-  const source = generateContracts(await readSchemaFiles());
+  const files = await readSchemaFiles();
+  const source = generateContracts(files, readSchemaHistory(files));
   await writeFile(generatedFile, source);
   process.stdout.write(`wrote ${path.relative(repoRoot, generatedFile)}\n`);
 }

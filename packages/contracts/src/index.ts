@@ -32,13 +32,15 @@ export {
   UnloadErrorKindSymbols,
   eventFullNames,
   eventNames,
+  previousSchemas,
   schemaFingerprints,
   schemas,
 } from "./generated/events.js";
 export type { TopicDefinition, TopicKey } from "./topics.js";
 export { topics } from "./topics.js";
-export type { DecodedEvent, EncodedEvent, EventRef } from "./codec.js";
-export { avroType, decodeEvent, encodeEvent, eventNameOf } from "./codec.js";
+export type { DecodedEvent, EncodedEvent, EventDecoder, EventRef, PreviousSchema, PreviousSchemas } from "./codec.js";
+export { avroType, createDecoder, decodeEvent, encodeEvent, eventNameOf } from "./codec.js";
+export { schemaFingerprint } from "./fingerprint.js";
 export type { CompatibilityOptions, CompatibilityResult } from "./compatibility.js";
 export { checkSchemaCompatibility } from "./compatibility.js";
 export type { ContractErrorCode, ContractErrorOptions } from "./errors.js";

@@ -1192,3 +1192,20 @@ export const schemas = {
     ]
   },
 } as const;
+
+/**
+ * Every earlier committed version of each event's schema (git history), oldest first, keyed by fingerprint:
+ * decodeEvent reads events written with them and resolves them to the current schema.
+ */
+export const previousSchemas: Readonly<
+  Record<EventName, readonly { readonly fingerprint: string; readonly schema: unknown }[]>
+> = {
+  DailyExportTriggered: [],
+  ExportCompleted: [],
+  ExportPlanned: [],
+  ExportRequested: [],
+  TableUnloadCompleted: [],
+  TableUnloadFailed: [],
+  TableUnloadStarted: [],
+  UnloadTableCommand: [],
+};
