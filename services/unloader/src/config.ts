@@ -20,6 +20,8 @@ export const configSchema = commonEnvSchema.extend({
   MAX_RETRY_COUNT: env.nonNegativeInt().default(2),
   RETRY_BACKOFF_MS: env.positiveInt().default(2000),
   UNLOAD_TIMEOUT_MS: env.positiveInt().default(60 * 60 * 1000),
+  /** Commands planned longer ago are refused rather than run under classification rules that may have changed. */
+  MAX_COMMAND_AGE_MS: env.positiveInt().default(24 * 60 * 60 * 1000),
   WORKER_ID: z.string().default(`${hostname()}-${process.pid}`),
   /** Exporter state database; holds the advisory locks of the unload slots. */
   DATABASE_URL: env.url(),

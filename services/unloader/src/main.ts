@@ -87,6 +87,7 @@ await runService(
         },
         unload: (command, signal) => warehouse.unload(command, { signal }),
         publish: async (event) => void (await bus.producer.publish("exportLifecycle", event)),
+        maxCommandAgeMs: config.MAX_COMMAND_AGE_MS,
         maxAttempts: 1 + config.MAX_RETRY_COUNT,
         backoffMs: (attempt) => config.RETRY_BACKOFF_MS * 2 ** (attempt - 1),
         sleep: abortableSleep,

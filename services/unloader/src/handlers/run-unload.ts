@@ -25,6 +25,8 @@ export interface UnloaderDeps {
   readonly acquireSlot: (signal: AbortSignal, command: UnloadTableCommand) => Promise<UnloadSlot>;
   readonly unload: (command: UnloadTableCommand, signal: AbortSignal) => Promise<UnloadResult>;
   readonly publish: (event: TableEvent) => Promise<void>;
+  /** A command issued longer ago than this is refused (its classification may be outdated). */
+  readonly maxCommandAgeMs: number;
   /** Attempts per table in all: 1 + MAX_RETRY_COUNT. */
   readonly maxAttempts: number;
   readonly backoffMs: (attempt: number) => number;
@@ -75,6 +77,8 @@ function describeFailure(error: unknown): {
  * leaves the slot to others.
  */
 export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps): Promise<UnloadOutcome> {
+  const age = deps.now() - command.issuedAt;
+  if (age > deps.maxCommandAgeMs) return refuseStale(command, age, deps);
   for (let attempt = command.attempt; ; attempt++) {
     deps.shutdown.throwIfAborted();
     const slot = await deps.acquireSlot(deps.shutdown, { ...command, attempt });
@@ -87,6 +91,31 @@ export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps)
     if (outcome !== undefined) return outcome;
     await deps.sleep(deps.backoffMs(attempt), deps.shutdown);
   }
+}
+
+/**
+ * A command planned long ago (replayed from the dead-letter topic, or stuck behind an outage) was classified with
+ * rules that may have changed since (a column reclassified `de` during an incident): it is not run. The table ends
+ * FAILED saying so, and the export can be requested again under the current rules.
+ */
+async function refuseStale(command: UnloadTableCommand, ageMs: number, deps: UnloaderDeps): Promise<UnloadOutcome> {
+  const message =
+    `command planned ${Math.round(ageMs / 60_000)} min ago (${new Date(command.issuedAt).toISOString()}), older than ` +
+    `MAX_COMMAND_AGE_MS: not run under possibly outdated classification rules; request the export again`;
+  await deps.publish({
+    type: "TableUnloadFailed",
+    value: {
+      requestId: command.requestId,
+      table: command.table,
+      attempt: command.attempt,
+      errorKind: "INVALID_COMMAND",
+      errorMessage: message,
+      retryable: false,
+      finalAttempt: true,
+      failedAt: deps.now(),
+    },
+  });
+  return { status: "FAILED", attempts: 0, error: { kind: "INVALID_COMMAND", message } };
 }
 
 /** One attempt; undefined when it failed and another attempt follows. */

@@ -55,6 +55,7 @@ function harness(outcomes: Array<Error | "ok">, maxAttempts = 3) {
     },
     publish: (event) => Promise.resolve(void (events.push(event), trace.push(event.type))),
     maxAttempts,
+    maxCommandAgeMs: 60_000,
     backoffMs: (attempt) => 100 * attempt,
     sleep: (ms) => Promise.resolve(void (sleeps.push(ms), trace.push(`sleep ${ms}`))),
     timeoutMs: 60_000,
@@ -182,5 +183,18 @@ describe("runUnload", () => {
     shutdown.abort(new Error("unloader shutting down"));
     await expect(run).rejects.toThrow("unloader shutting down");
     expect(events).toEqual([]);
+  });
+
+  it("refuses a command planned longer ago than MAX_COMMAND_AGE_MS, without touching the warehouse", async () => {
+    const { deps, events, trace } = harness(["ok"]);
+    const outcome = await runUnload({ ...command, issuedAt: 42 - 60_001 }, deps);
+    expect(outcome).toMatchObject({ status: "FAILED", error: { kind: "INVALID_COMMAND" } });
+    expect(events.map((e) => e.type)).toEqual(["TableUnloadFailed"]);
+    expect(events[0]?.value).toMatchObject({
+      finalAttempt: true,
+      retryable: false,
+      errorMessage: expect.stringContaining("request the export again") as unknown,
+    });
+    expect(trace).not.toContain("acquire");
   });
 });
