@@ -2,6 +2,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { parse } from "yaml";
+import type { z } from "zod";
+import { configSchema as notifierConfig } from "../../../services/notifier/src/config.js";
+import { configSchema as plannerConfig } from "../../../services/planner/src/config.js";
+import { configSchema as requestApiConfig } from "../../../services/request-api/src/config.js";
+import { configSchema as statusTrackerConfig } from "../../../services/status-tracker/src/config.js";
+import { configSchema as unloaderConfig } from "../../../services/unloader/src/config.js";
 import { repoRoot } from "../paths.js";
 import { stackEnv, stackEndpoints } from "../stack.js";
 
@@ -33,6 +39,28 @@ describe("docker-compose.yml", () => {
       (k) => k !== "DUCKDB_POSTGRES_EXTENSION",
     );
     expect(Object.keys(service?.environment ?? {})).toEqual(expect.arrayContaining(expected));
+  });
+
+  const schemas: Record<string, z.ZodObject> = {
+    "request-api": requestApiConfig,
+    planner: plannerConfig,
+    unloader: unloaderConfig,
+    "status-tracker": statusTrackerConfig,
+    notifier: notifierConfig,
+  };
+  it.each(appServices)("gives %s an environment its config schema accepts (it would start)", (name) => {
+    // The image sets DUCKDB_POSTGRES_EXTENSION (infra/docker/Dockerfile).
+    const env = {
+      DUCKDB_POSTGRES_EXTENSION: "/opt/duckdb/postgres_scanner.duckdb_extension",
+      ...compose.services[name]?.environment,
+    };
+    const parsed = schemas[name]?.safeParse(env);
+    expect(parsed?.success ? [] : parsed?.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([]);
+  });
+
+  it("runs the provisioning once before the services", () => {
+    expect(compose.services["init"]).toMatchObject({ command: ["node", "--import", "tsx", "scripts/provision.ts"] });
+    expect(compose.services["request-api"]?.environment?.["HOST"]).toBe("0.0.0.0");
   });
 
   it("publishes request-api on 4001", () => {
