@@ -14,6 +14,9 @@ import { requestStatus, type RequestStatusResult } from "./lib/graphql-client.js
 import { formatLogLine } from "./lib/log-format.js";
 import { defaultDeployment } from "./lib/provision.js";
 
+// Node 20 here; the AWS SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const say = (message: string): void => void process.stdout.write(`[trigger] ${message}\n`);
 const graphqlUrl = `http://127.0.0.1:${process.env.REQUEST_API_PORT ?? 4001}/graphql`;
 const finished = new Set(["Completed", "Failed", "Partially Completed"]);
@@ -105,6 +108,8 @@ async function main(): Promise<number> {
   const wait = !args.includes("--no-wait");
   const triggerArgs = args.filter((arg) => arg !== "--no-wait");
   const helpOnly = triggerArgs.includes("--help") || triggerArgs.includes("-h");
+  if (helpOnly)
+    say("npm run trigger also takes --no-wait: return once the events are published, without following the exports");
 
   const { endpoints, external } = stackEndpoints("dev");
   const kafka = stackStatus("dev").find((component) => component.name === "kafka");

@@ -62,6 +62,8 @@ function main() {
   const child = spawn(process.execPath, ["--import", "tsx", join(root, script), ...args], {
     cwd: root,
     stdio: "inherit",
+    // This machine has Node 20; the AWS SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...process.env },
   });
   const forward = (signal) => child.kill(signal);
   process.on("SIGINT", forward);

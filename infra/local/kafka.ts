@@ -147,7 +147,9 @@ export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
     if (await isPortOpen(port)) {
       throw new StackError(
         "PORT_IN_USE",
-        `kafka: port ${port} is used by a process this stack did not start (set KAFKA_BROKERS or STACK_KAFKA_PORT)`,
+        `kafka: port ${port} is used by a process this stack did not start (set KAFKA_BROKERS, or ${
+          port === ctx.ports.kafka ? "STACK_KAFKA_PORT" : "STACK_KAFKA_CONTROLLER_PORT"
+        } to another port)`,
         {
           component: "kafka",
         },
