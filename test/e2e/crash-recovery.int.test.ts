@@ -249,10 +249,9 @@ describe("an unloader stopped mid-unload (SIGTERM)", () => {
     );
 
     await waitForViewQuery(started.value.table);
-    const since = Date.now();
     leaving.process.kill("SIGTERM");
+    // Exit code 0 means it finished within SHUTDOWN_TIMEOUT_MS: the runtime exits 1 when that timer fires.
     expect(await leaving.exited).toBe(0);
-    expect(Date.now() - since).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
     // Handed back, not finished: no outcome published for the attempt, and its offset not committed.
     expect(outcomesOf(requestId, started.value.table)).toEqual([]);
     expect(await committedUnloadOffset(command.partition)).toBeLessThanOrEqual(Number(command.offset));

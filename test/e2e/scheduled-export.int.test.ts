@@ -262,7 +262,9 @@ describe("triggering a date again", () => {
     const notification = await notificationOf(forcedId);
     expect(notification.attributes).toMatchObject({ status: "SUCCESS", exportDate: DATE });
     expect(await claimOf(DATE)).toEqual({ request_id: forcedId, forced_count: 1 });
-    expect((await jobsOf(forcedId)).every((j) => j.status === "COMPLETED")).toBe(true);
+    const forcedJobs = await jobsOf(forcedId);
+    expect(forcedJobs.length).toBeGreaterThan(1);
+    expect(forcedJobs.every((j) => j.status === "COMPLETED")).toBe(true);
     expect(inbox.about(firstId)).toHaveLength(1);
   });
 
@@ -332,7 +334,9 @@ describe("a table whose query fails every attempt", () => {
     // MAX_RETRY_COUNT=1: the first attempt and one retry.
     expect(broken).toMatchObject({ status: "FAILED", attempts: 2, error_kind: "WAREHOUSE_QUERY" });
     expect(broken?.last_error).toContain("simulated outage");
-    expect(jobs.filter((j) => j.table_name !== BROKEN).every((j) => j.status === "COMPLETED")).toBe(true);
+    const others = jobs.filter((j) => j.table_name !== BROKEN);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((j) => j.status === "COMPLETED")).toBe(true);
     const { rows } = await state.query(`SELECT status FROM "${schema()}".request_table WHERE de_request_id = $1`, [
       requestId,
     ]);

@@ -70,6 +70,11 @@ describe("EventProducer + EventConsumer", () => {
       { key: "custom", correlationId: "corr-1" },
     );
     expect(receipt).toMatchObject({ key: "custom", correlationId: "corr-1", topic: bus.topic("exportLifecycle") });
+    // What a consumer sees on the topic, not just what the producer says it sent.
+    const records = await bus.reader("exportLifecycle");
+    await waitFor("the record on the topic", () => records.length === 1);
+    expect(records[0]?.message.key?.toString()).toBe("custom");
+    expect(records[0]?.message.headers?.["correlation-id"]?.toString()).toBe("corr-1");
   });
 
   it("refuses an invalid value or traceparent before sending", async () => {

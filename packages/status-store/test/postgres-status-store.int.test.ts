@@ -105,7 +105,7 @@ describe("PostgresStatusStore", () => {
       rows: 9_007_199_254,
       files: [{ key: "test/way_000.parquet" }],
     });
-    expect((await store.findScheduled("2024-04-07"))?.requestId).toBeDefined();
+    expect((await store.findScheduled("2024-04-07"))?.requestId).toBe(requestId);
   });
 
   it("finishes once, even when the last events race, and lists the completion until it is marked published", async () => {

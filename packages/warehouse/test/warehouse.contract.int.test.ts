@@ -7,6 +7,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import type { ColumnProjection, UnloadTableCommand } from "@data-exporter/contracts";
 import type { ObjectStore } from "@data-exporter/object-store";
 import { postgresSessionSettings, renderUnloadQueries, type UnloadManifest, type Warehouse } from "../src/index.js";
+import { waitFor } from "@data-exporter/runtime";
 import { ADAPTERS, type AdapterHarness } from "./adapters.js";
 import { unloadCommand } from "./fixtures.js";
 
@@ -371,8 +372,15 @@ for (const adapter of ADAPTERS) {
         CREATE VIEW ${s}.slow_live AS SELECT * FROM ${s}.live WHERE (SELECT ${s}.pause());`);
       const c = command({ table: "slow_live", timeColumn: null, fileBaseName: "live", columns: [col("id")] });
       const running = warehouse.unload(c);
-      // The count (after a snapshot probe) takes 1 s; the insert commits while it runs, before the COPY starts.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The count takes 1 s: insert while PostgreSQL is running it, i.e. after the snapshot was taken and before
+      // the COPY starts.
+      await waitFor("the count over slow_live to run", async () => {
+        const { rows } = await h.sql.query(
+          `SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid()
+             AND position('count(*)' in query) > 0 AND position('slow_live' in query) > 0`,
+        );
+        return rows.length > 0 ? true : undefined;
+      });
       await h.sql.query(`INSERT INTO ${s}.live SELECT g, now() FROM generate_series(101, 150) g`);
       const result = await running;
       expect(result.rows).toBe(100);

@@ -169,6 +169,5 @@ describe("seedWarehouse against PostgreSQL", () => {
     expect(result.rowCounts.traffic_observation).toBe(1_008_000);
     // Not a benchmark assertion (shared CI machines vary); the numbers are printed for the reader.
     console.log(`bench-scale seed of ${JSON.stringify(result.rowCounts)}: ${JSON.stringify(result.timingsMs)} ms`);
-    expect(result.timingsMs["total"]).toBeLessThan(60_000);
   }, 120_000);
 });
