@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import pg from "pg";
+import { waitFor } from "@data-exporter/runtime";
 import { PostgresSemaphore, SlotLostError, semaphoreLockClass, type SemaphoreLease } from "../../src/index.js";
 
 /** Against the real PostgreSQL of the test stack; each test names its own semaphore, so runs never share slots. */
@@ -74,7 +75,7 @@ describe("PostgresSemaphore", () => {
     const controller = new AbortController();
     let waits = 0;
     const waiting = semaphore.acquire(controller.signal, { onWait: () => waits++ });
-    await delay(150);
+    await waitFor("the acquirer to wait", () => (waits === 1 ? true : undefined));
     controller.abort(new Error("shutting down"));
     await expect(waiting).rejects.toThrow("shutting down");
     expect(waits).toBe(1);
@@ -86,7 +87,9 @@ describe("PostgresSemaphore", () => {
       new PostgresSemaphore({ pool: pool(), name: uniqueName(), slots: 1 }),
       new PostgresSemaphore({ pool: pool(), name: uniqueName(), slots: 1 }),
     ];
-    const leases = await Promise.all([x.acquire(), y.acquire()]);
+    // One slot each: both are granted at once only if the names do not share slots.
+    const leases = await Promise.all([x.acquire(AbortSignal.timeout(5_000)), y.acquire(AbortSignal.timeout(5_000))]);
+    expect(leases.map((l) => l.slot)).toEqual([0, 0]);
     await Promise.all(leases.map((l) => l.release()));
   });
 
@@ -95,8 +98,9 @@ describe("PostgresSemaphore", () => {
     const holder = new PostgresSemaphore({ pool: pool(), name, slots: 1 });
     const lease: SemaphoreLease = await holder.acquire();
     const waiter = new PostgresSemaphore({ pool: pool(), name, slots: 1, pollMinMs: 20, pollMaxMs: 50 });
-    const waited = waiter.acquire(AbortSignal.timeout(10_000));
-    await delay(100);
+    let waiting = false;
+    const waited = waiter.acquire(AbortSignal.timeout(10_000), { onWait: () => (waiting = true) });
+    await waitFor("the waiter to wait", () => (waiting ? true : undefined));
 
     // As if the holder's process died or its network dropped: PostgreSQL ends the session that holds the lock.
     const admin = pool(1);
