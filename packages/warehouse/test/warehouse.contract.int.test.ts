@@ -233,6 +233,14 @@ for (const adapter of ADAPTERS) {
         plain.rows.map((r: { w: string }) => createHmac("sha256", h.hashKey).update(r.w).digest("hex")),
       );
       for (const row of rows) if (row["way_id"] !== null) expect(hashes.has(row["way_id"]!)).toBe(true);
+      // ROUND, against PostgreSQL's round() written here by hand (the reference above uses the renderer's SQL).
+      const rounded = await h.sql.query(
+        `SELECT round(travel_time_s, 1)::text AS t FROM ${h.schema}.traffic WHERE travel_time_s IS NOT NULL AND source IN ('nr1','mx1') AND obs_time < TIMESTAMPTZ '2026-01-02Z'`,
+      );
+      const roundedValues = new Set(rounded.rows.map((r: { t: string }) => r.t));
+      const exported = rows.map((r) => r["travel_time_s"]).filter((v) => v !== null);
+      expect(exported.length).toBeGreaterThan(0);
+      for (const value of exported) expect(roundedValues.has(value!)).toBe(true);
       // Text edge cases survive: empty string is not NULL, newlines and unicode are kept.
       const labels = new Set(rows.map((r) => r["label"]));
       expect(labels).toEqual(new Set(["plain", "", null, "line1\nline2", "Grüße 🚗", "tab\tquote's \\N"]));
