@@ -45,5 +45,5 @@ export type { CompatibilityOptions, CompatibilityResult } from "./compatibility.
 export { checkSchemaCompatibility } from "./compatibility.js";
 export type { ContractErrorCode, ContractErrorOptions } from "./errors.js";
 export { ContractError, InvalidEventError, UndecodableEventError, contractErrorCodes } from "./errors.js";
-export type { EventTopicKey, TopicEvent, TopicEvents, TypedEvent } from "./topic-events.js";
+export type { EventTopicKey, TableUnloadEvent, TopicEvent, TopicEvents, TypedEvent } from "./topic-events.js";
 export { isTopicEvent, messageKey, topicEvents } from "./topic-events.js";

@@ -24,6 +24,9 @@ export type TypedEvent<N extends EventName = EventName> = {
 /** Any event allowed on topic K. */
 export type TopicEvent<K extends EventTopicKey> = TypedEvent<TopicEvents[K]>;
 
+/** What an attempt at one table publishes: Started, then Completed or Failed (the unloader, the classifications snapshot). */
+export type TableUnloadEvent = TypedEvent<"TableUnloadStarted" | "TableUnloadCompleted" | "TableUnloadFailed">;
+
 /** Message key of every event on each topic: one request's events share a partition, so they stay ordered. */
 const keyRules: { readonly [K in EventTopicKey]: (event: TopicEvent<K>) => string } = {
   exportRequested: (event) => event.value.requestId,

@@ -3,9 +3,7 @@ import type {
   ExportPlanned,
   ExportRequested,
   DailyExportTriggered,
-  TableUnloadCompleted,
-  TableUnloadFailed,
-  TableUnloadStarted,
+  TopicEvent,
 } from "@data-exporter/contracts";
 import {
   exportStatusOf,
@@ -16,11 +14,8 @@ import {
   type TableJob,
 } from "./model.js";
 
-export type LifecycleEvent =
-  | { type: "ExportPlanned"; value: ExportPlanned }
-  | { type: "TableUnloadStarted"; value: TableUnloadStarted }
-  | { type: "TableUnloadCompleted"; value: TableUnloadCompleted }
-  | { type: "TableUnloadFailed"; value: TableUnloadFailed };
+/** An event of the lifecycle topic (derived from the contracts' topic map). */
+export type LifecycleEvent = TopicEvent<"exportLifecycle">;
 
 export interface Transition {
   /** The new state, or the same object when the event changes nothing (a redelivery, a stale attempt). */

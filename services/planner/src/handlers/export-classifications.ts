@@ -1,22 +1,10 @@
-import type {
-  ExportedFile,
-  ExportPlanned,
-  TableUnloadCompleted,
-  TableUnloadFailed,
-  TableUnloadStarted,
-  UnloadErrorKind,
-} from "@data-exporter/contracts";
+import type { ExportedFile, ExportPlanned, TableUnloadEvent, UnloadErrorKind } from "@data-exporter/contracts";
 import type { ExportConfigSnapshot } from "@data-exporter/config-store";
 import {
   CLASSIFICATIONS_TABLE,
   classificationSnapshotTables,
   type SnapshotTable,
 } from "../domain/classification-snapshot.js";
-
-export type SnapshotEvent =
-  | { type: "TableUnloadStarted"; value: TableUnloadStarted }
-  | { type: "TableUnloadCompleted"; value: TableUnloadCompleted }
-  | { type: "TableUnloadFailed"; value: TableUnloadFailed };
 
 export interface SnapshotTarget {
   readonly requestId: string;
@@ -32,7 +20,7 @@ export interface ClassificationExportDeps {
     tables: readonly SnapshotTable[],
     target: SnapshotTarget,
   ) => Promise<{ files: ExportedFile[]; manifestKey: string }>;
-  readonly publish: (event: SnapshotEvent) => Promise<void>;
+  readonly publish: (event: TableUnloadEvent) => Promise<void>;
   /** Attempts in all: 1 + MAX_RETRY_COUNT. */
   readonly maxAttempts: number;
   readonly backoffMs: (attempt: number) => number;

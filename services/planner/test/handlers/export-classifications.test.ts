@@ -1,11 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
-import type { ExportPlanned } from "@data-exporter/contracts";
+import type { ExportPlanned, TableUnloadEvent } from "@data-exporter/contracts";
 import { ObjectStoreError } from "@data-exporter/object-store";
-import {
-  exportClassifications,
-  type ClassificationExportDeps,
-  type SnapshotEvent,
-} from "../../src/handlers/export-classifications.js";
+import { exportClassifications, type ClassificationExportDeps } from "../../src/handlers/export-classifications.js";
 
 const planned: ExportPlanned = {
   requestId: "7d8f5b8e-3c1a-4c55-9d59-5f1a2b3c4d5e",
@@ -42,8 +38,8 @@ const config = {
   loadedAt: 5,
 };
 
-function fakeDeps(failures: Error[]): { deps: ClassificationExportDeps; events: SnapshotEvent[]; sleeps: number[] } {
-  const events: SnapshotEvent[] = [];
+function fakeDeps(failures: Error[]): { deps: ClassificationExportDeps; events: TableUnloadEvent[]; sleeps: number[] } {
+  const events: TableUnloadEvent[] = [];
   const sleeps: number[] = [];
   const deps: ClassificationExportDeps = {
     writeSnapshot: (tables, target) => {

@@ -1,16 +1,5 @@
-import type {
-  TableUnloadCompleted,
-  TableUnloadFailed,
-  TableUnloadStarted,
-  UnloadErrorKind,
-  UnloadTableCommand,
-} from "@data-exporter/contracts";
+import type { TableUnloadEvent, UnloadErrorKind, UnloadTableCommand } from "@data-exporter/contracts";
 import type { UnloadResult } from "@data-exporter/warehouse";
-
-export type TableEvent =
-  | { type: "TableUnloadStarted"; value: TableUnloadStarted }
-  | { type: "TableUnloadCompleted"; value: TableUnloadCompleted }
-  | { type: "TableUnloadFailed"; value: TableUnloadFailed };
 
 /** One of the deployment-wide unload slots (MAX_CONCURRENCY_LIMIT), held while an attempt runs. */
 export interface UnloadSlot {
@@ -24,7 +13,7 @@ export interface UnloaderDeps {
   /** Waits for a free slot; rejects only when the signal (shutdown) aborts. The command is for logs. */
   readonly acquireSlot: (signal: AbortSignal, command: UnloadTableCommand) => Promise<UnloadSlot>;
   readonly unload: (command: UnloadTableCommand, signal: AbortSignal) => Promise<UnloadResult>;
-  readonly publish: (event: TableEvent) => Promise<void>;
+  readonly publish: (event: TableUnloadEvent) => Promise<void>;
   /** A command issued longer ago than this is refused (its classification may be outdated). */
   readonly maxCommandAgeMs: number;
   /** Attempts per table in all: 1 + MAX_RETRY_COUNT. */

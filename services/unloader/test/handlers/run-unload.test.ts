@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
 import type { UnloadTableCommand } from "@data-exporter/contracts";
 import { TableNotFoundError, WarehouseQueryError } from "@data-exporter/warehouse";
-import { runUnload, type TableEvent, type UnloaderDeps } from "../../src/handlers/run-unload.js";
+import type { TableUnloadEvent } from "@data-exporter/contracts";
+import { runUnload, type UnloaderDeps } from "../../src/handlers/run-unload.js";
 
 const command: UnloadTableCommand = {
   requestId: "r1",
@@ -35,7 +36,7 @@ const result = {
 };
 
 function harness(outcomes: Array<Error | "ok">, maxAttempts = 3) {
-  const events: TableEvent[] = [];
+  const events: TableUnloadEvent[] = [];
   const sleeps: number[] = [];
   /** What happened, in order: slot acquired/released, events published, backoff sleeps. */
   const trace: string[] = [];
