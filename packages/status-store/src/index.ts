@@ -17,7 +17,7 @@ export {
   type Transition,
 } from "./transitions.js";
 export { PostgresStatusStore, type PgPool, type PgClient } from "./postgres-status-store.js";
-export { migrateSchema } from "./migrate.js";
+export { isSchemaName, migrateSchema } from "./migrate.js";
 export {
   StatusStoreError,
   isRetryablePostgresError,

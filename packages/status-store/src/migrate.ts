@@ -1,5 +1,10 @@
 import type { PgPool } from "./postgres-status-store.js";
 
+/** Schemas of the exporter's tables are pasted into SQL: plain lower-case PostgreSQL identifiers only. */
+export function isSchemaName(name: string): boolean {
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(name);
+}
+
 /**
  * Runs idempotent DDL (CREATE ... IF NOT EXISTS) for tables in the exporter's schema, in one transaction under a
  * per-schema advisory lock: every service creates its tables at start-up, and concurrent CREATE SCHEMA IF NOT

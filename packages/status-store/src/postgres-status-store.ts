@@ -1,6 +1,6 @@
 import type { ExportMode } from "@data-exporter/contracts";
 import { StatusStoreError, toStatusStoreError } from "./errors.js";
-import { migrateSchema } from "./migrate.js";
+import { isSchemaName, migrateSchema } from "./migrate.js";
 import type { ExportRequestState, RequestStatus, TableJob, TableJobStatus } from "./model.js";
 import type { Transition } from "./transitions.js";
 
@@ -13,8 +13,6 @@ export interface PgClient {
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
   release(): void;
 }
-
-const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * PostgreSQL read model of exports: `request_table` (one row per export) and `table_export_job_statuses` (one row
@@ -29,7 +27,7 @@ export class PostgresStatusStore {
     private readonly pool: PgPool,
     private readonly schema = "de_internal",
   ) {
-    if (!identifier.test(schema))
+    if (!isSchemaName(schema))
       throw new StatusStoreError("INVALID_SCHEMA_NAME", `invalid schema name: ${JSON.stringify(schema)}`);
     this.requests = `"${schema}".request_table`;
     this.jobs = `"${schema}".table_export_job_statuses`;

@@ -1,4 +1,4 @@
-import { migrateSchema, type PgPool } from "@data-exporter/status-store";
+import { isSchemaName, migrateSchema, type PgPool } from "@data-exporter/status-store";
 
 /** Which exports were announced, so a redelivered ExportCompleted does not publish twice. */
 export class NotificationLog {
@@ -7,7 +7,7 @@ export class NotificationLog {
     private readonly pool: PgPool,
     private readonly schema: string,
   ) {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
+    if (!isSchemaName(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
     this.table = `"${schema}".export_notifications`;
   }
 

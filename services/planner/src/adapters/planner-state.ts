@@ -1,4 +1,4 @@
-import { isRetryablePostgresError, migrateSchema } from "@data-exporter/status-store";
+import { isRetryablePostgresError, isSchemaName, migrateSchema } from "@data-exporter/status-store";
 import { PlannerError } from "../errors.js";
 
 /** The subset of pg's Pool this table needs. */
@@ -44,7 +44,7 @@ export class PlannerState {
     private readonly pool: PgPool,
     private readonly schema: string,
   ) {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    if (!isSchemaName(schema))
       throw new PlannerError("SCHEDULE_STORE", `invalid schema name ${JSON.stringify(schema)}`);
     this.table = `"${schema}".scheduled_export_dates`;
     this.planned = `"${schema}".planned_requests`;
