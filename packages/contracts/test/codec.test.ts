@@ -15,7 +15,7 @@ import {
   schemaFingerprints,
   schemas,
 } from "../src/index.js";
-import { exportPlanned, requestId, unloadCommand } from "./support/samples.js";
+import { exportPlanned, requestId, snapshotCommand, unloadCommand } from "./support/samples.js";
 
 describe("encodeEvent / decodeEvent", () => {
   it("round-trips an event and names its schema", () => {
@@ -32,6 +32,16 @@ describe("encodeEvent / decodeEvent", () => {
     const plain = new Uint8Array(encoded.bytes);
     expect(decodeEvent({ fingerprint: encoded.fingerprint }, plain).value).toEqual(unloadCommand);
     expect(decodeEvent({ eventType: encoded.eventType }, plain).value).toEqual(unloadCommand);
+  });
+
+  it("round-trips a command carrying snapshot rows (null, string, boolean and int values)", () => {
+    const encoded = encodeEvent("UnloadTableCommand", snapshotCommand);
+    expect(decodeEvent(encoded, encoded.bytes).value).toEqual(snapshotCommand);
+    const wrong = {
+      ...snapshotCommand,
+      snapshot: { loadedAt: 1, tables: [{ name: "t", columns: [], rows: [[1.5]] }] },
+    };
+    expect(() => encodeEvent("UnloadTableCommand", wrong)).toThrow();
   });
 
   it("embeds the SHA-256 of each schema's canonical form", () => {

@@ -44,6 +44,7 @@ const result = await warehouse.unload({
   configVersion: "bench",
   attempt: 1,
   issuedAt: Date.now(),
+  snapshot: null,
 });
 await warehouse.close();
 process.stdout.write(

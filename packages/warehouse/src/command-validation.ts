@@ -30,7 +30,8 @@ function assertValue(value: unknown, role: string): asserts value is string {
   }
 }
 
-function assertPrefix(prefix: string): void {
+/** An object key prefix: relative, ending in "/", no empty, "." or ".." segment, no control character. */
+export function assertOutputPrefix(prefix: string): void {
   const segments = prefix.split("/");
   const ok =
     prefix.length > 1 &&
@@ -79,7 +80,7 @@ export function validateUnloadCommand(command: UnloadTableCommand): void {
   for (const value of filter.allowedSources) assertValue(value, "source");
   for (const value of filter.unrestrictedSources) assertValue(value, "source");
   for (const value of filter.allowedMetrics) assertValue(value, "metric");
-  assertPrefix(command.outputPrefix);
+  assertOutputPrefix(command.outputPrefix);
   if (!FILE_BASE_NAME.test(command.fileBaseName) || command.fileBaseName.includes("..")) {
     throw new InvalidCommandError(`invalid fileBaseName ${JSON.stringify(command.fileBaseName).slice(0, 80)}`);
   }

@@ -9,6 +9,7 @@ export const warehouseErrorCodes = [
   "INVALID_COMMAND",
   "TIMEOUT",
   "ABORTED",
+  "PARQUET_WRITE",
 ] as const;
 export type WarehouseErrorCode = (typeof warehouseErrorCodes)[number];
 

@@ -15,6 +15,7 @@ export {
   type WarehouseErrorOptions,
 } from "./errors.js";
 export type {
+  TableExporter,
   Warehouse,
   WarehouseCatalog,
   WarehouseColumn,
@@ -25,6 +26,7 @@ export type {
 export { validateUnloadCommand } from "./command-validation.js";
 export { buildManifest, dataFileKey, manifestKey, MANIFEST_FORMAT_VERSION, type UnloadManifest } from "./manifest.js";
 export type { ParquetColumn } from "./parquet-schema.js";
+export { SnapshotExporter, type SnapshotExporterConfig } from "./snapshot/snapshot-exporter.js";
 export { PostgresWarehouse } from "./postgres/postgres-warehouse.js";
 export { PostgresCatalog, type PostgresQueryable } from "./postgres/postgres-catalog.js";
 export { validatePostgresWarehouseConfig, type PostgresWarehouseConfig } from "./postgres/postgres-config.js";

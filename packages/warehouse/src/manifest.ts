@@ -20,6 +20,8 @@ export interface UnloadManifest {
     readonly endMs: number;
   } | null;
   readonly configVersion: string;
+  /** When the rows of a snapshot export (classifications) were read from the configuration store. */
+  readonly configLoadedAt?: string;
   readonly attempt: number;
   readonly files: readonly UnloadedFile[];
   readonly totalRows: number;
@@ -61,6 +63,7 @@ export function buildManifest(
             endMs: command.windowEnd,
           },
     configVersion: command.configVersion,
+    ...(command.snapshot === null ? {} : { configLoadedAt: new Date(command.snapshot.loadedAt).toISOString() }),
     attempt: command.attempt,
     files,
     totalRows: files.reduce((sum, f) => sum + f.rows, 0),

@@ -26,16 +26,22 @@ export interface UnloadOptions {
 }
 
 /**
- * The warehouse port: export one table's classified rows as Parquet files plus a manifest to the object store.
+ * Exports one table of a command as Parquet files plus a manifest (written last) under `command.outputPrefix`.
  * Every failure is a `WarehouseError` with `errorKind` and `retryable`.
  */
+export interface TableExporter {
+  unload(command: UnloadTableCommand, options?: UnloadOptions): Promise<UnloadResult>;
+}
+
 export interface WarehouseCatalog {
   /** Columns in ordinal order; `TableNotFoundError` if the table does not exist. */
   describeTable(schema: string, table: string): Promise<WarehouseColumn[]>;
 }
 
-export interface Warehouse extends WarehouseCatalog {
-  /** Writes the data files under `command.outputPrefix`, then the manifest last; verified against a source count. */
-  unload(command: UnloadTableCommand, options?: UnloadOptions): Promise<UnloadResult>;
+/**
+ * The warehouse port: a table exporter whose rows come from the warehouse, classified by the command's projection
+ * and row filter, and verified against a source count taken in the same snapshot.
+ */
+export interface Warehouse extends TableExporter, WarehouseCatalog {
   close(): Promise<void>;
 }

@@ -25,6 +25,7 @@ export function unloadCommand(overrides: Partial<UnloadTableCommand> = {}): Unlo
     configVersion: "v1",
     attempt: 1,
     issuedAt: Date.UTC(2026, 0, 2, 1),
+    snapshot: null,
     ...overrides,
   };
 }

@@ -1,5 +1,3 @@
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { z } from "zod";
 import { commonEnvSchema, env } from "@data-exporter/runtime";
 
@@ -21,7 +19,6 @@ export const configSchema = commonEnvSchema.extend({
     .default("dev"),
   AWS_REGION: z.string().default("ap-southeast-2"),
   AWS_ENDPOINT_URL: env.url().optional(),
-  S3_FORCE_PATH_STYLE: env.bool().default(false),
   /** Prefix of the four DynamoDB configuration tables (export_tables, data_column_classification, ...). */
   CONFIG_TABLE_PREFIX: z.string().default(""),
   /**
@@ -43,11 +40,6 @@ export const configSchema = commonEnvSchema.extend({
       ctx.addIssue({ code: "custom", message: 'must be a JSON array of non-empty strings, e.g. ["ssn", "tax_?file"]' });
       return z.NEVER;
     }),
-  /** Where the classification snapshot's Parquet files are written before upload. */
-  PLANNER_TEMP_DIR: z.string().default(join(tmpdir(), "data-exporter-planner")),
-  /** Retries of the classification snapshot's upload after its first attempt (as the unloader's tables). */
-  MAX_RETRY_COUNT: env.nonNegativeInt().default(2),
-  RETRY_BACKOFF_MS: env.positiveInt().default(2000),
 });
 
 export type Config = z.infer<typeof configSchema>;

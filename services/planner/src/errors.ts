@@ -1,9 +1,4 @@
-export const plannerErrorCodes = [
-  "INVALID_TRIGGER_ARGS",
-  "INVALID_TRIGGER",
-  "SCHEDULE_STORE",
-  "PARQUET_WRITE",
-] as const;
+export const plannerErrorCodes = ["INVALID_TRIGGER_ARGS", "INVALID_TRIGGER", "SCHEDULE_STORE"] as const;
 export type PlannerErrorCode = (typeof plannerErrorCodes)[number];
 
 /** Base error of the planner; `retryable` says whether the same message could succeed later. */

@@ -2,13 +2,10 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import pg from "pg";
 import { defaultPolicy } from "@data-exporter/classification";
 import { DynamoDbConfigStore, configTableNames } from "@data-exporter/config-store";
-import { S3ObjectStore } from "@data-exporter/object-store";
 import { connectBus, runService, startConsumer } from "@data-exporter/runtime";
 import { PostgresCatalog } from "@data-exporter/warehouse";
 import { PlannerState } from "./adapters/planner-state.js";
-import { writeSnapshot } from "./adapters/snapshot-writer.js";
 import { configSchema } from "./config.js";
-import { exportClassifications, type ClassificationExportDeps } from "./handlers/export-classifications.js";
 import { planOrReportUnplannable } from "./handlers/report-unplannable.js";
 import { planRequestedExport, type PlannerDeps } from "./handlers/plan-requested-export.js";
 import { planScheduledExport, type ScheduledPlannerDeps } from "./handlers/plan-scheduled-export.js";
@@ -37,12 +34,6 @@ await runService(
       const configStore = new DynamoDbConfigStore(dynamo, {
         tableNames: configTableNames({ prefix: config.CONFIG_TABLE_PREFIX }),
       });
-      const objectStore = S3ObjectStore.fromConfig({
-        bucket: config.EXPORT_BUCKET,
-        region: config.AWS_REGION,
-        endpoint: config.AWS_ENDPOINT_URL,
-        forcePathStyle: config.S3_FORCE_PATH_STYLE,
-      });
       const policy = {
         ...defaultPolicy,
         denyColumnPatterns: [...defaultPolicy.denyColumnPatterns, ...config.PII_DENY_PATTERNS],
@@ -61,20 +52,9 @@ await runService(
         envName: config.EXPORT_ENV,
         now: Date.now,
       };
-      const snapshotDeps: ClassificationExportDeps = {
-        writeSnapshot: (tables, target) =>
-          writeSnapshot(tables, target, { objectStore, tempDir: config.PLANNER_TEMP_DIR, now: Date.now }),
-        publish: async (event) => void (await bus.producer.publish("exportLifecycle", event)),
-        maxAttempts: 1 + config.MAX_RETRY_COUNT,
-        backoffMs: (attempt) => config.RETRY_BACKOFF_MS * 2 ** (attempt - 1),
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        worker: `planner-${process.pid}`,
-        now: Date.now,
-      };
       const scheduledDeps: ScheduledPlannerDeps = {
         ...deps,
         claimDate: (input) => state.claim(input),
-        exportClassifications: (planned, snapshot) => exportClassifications(planned, snapshot, snapshotDeps),
       };
 
       const onDemand = await startConsumer(bus, resources, {
@@ -157,14 +137,6 @@ await runService(
             },
             "scheduled export planned",
           );
-          const snapshot = outcome.classifications;
-          if (snapshot.status === "FAILED")
-            log.warn(
-              { ...context, attempts: snapshot.attempts, error: snapshot.error },
-              "classification snapshot failed",
-            );
-          else if (snapshot.status === "COMPLETED")
-            log.info({ ...context, files: snapshot.files.map((f) => f.key) }, "classification snapshot written");
         },
       });
       return {

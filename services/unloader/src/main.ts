@@ -2,8 +2,9 @@ import pg from "pg";
 import { PostgresSemaphore } from "@data-exporter/concurrency";
 import { S3ObjectStore } from "@data-exporter/object-store";
 import { connectBus, runService, startConsumer } from "@data-exporter/runtime";
-import { PostgresWarehouse } from "@data-exporter/warehouse";
+import { PostgresWarehouse, SnapshotExporter } from "@data-exporter/warehouse";
 import { configSchema } from "./config.js";
+import { exportTable } from "./handlers/export-table.js";
 import { runUnload, type UnloaderDeps } from "./handlers/run-unload.js";
 
 const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -35,6 +36,7 @@ await runService(
         tempDir: config.UNLOAD_TEMP_DIR,
       });
       resources.defer(() => warehouse.close());
+      const snapshots = new SnapshotExporter({ objectStore, tempDir: config.UNLOAD_TEMP_DIR });
 
       // One connection per held slot plus one for tries; closed after the consumer stopped and released every slot.
       const slotPool = new pg.Pool({
@@ -85,7 +87,7 @@ await runService(
           );
           return { lost: lease.lost, release: () => lease.release().finally(() => void slotsHeld--) };
         },
-        unload: (command, signal) => warehouse.unload(command, { signal }),
+        unload: exportTable({ warehouse, snapshot: snapshots }),
         publish: async (event) => void (await bus.producer.publish("exportLifecycle", event)),
         maxCommandAgeMs: config.MAX_COMMAND_AGE_MS,
         maxAttempts: 1 + config.MAX_RETRY_COUNT,

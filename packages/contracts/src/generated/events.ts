@@ -140,6 +140,14 @@ export type ExportStatus = "SUCCESS" | "FAILED" | "PARTIAL_SUCCESS";
 /** Symbols of ExportStatus, in schema order. */
 export const ExportStatusSymbols = ["SUCCESS", "FAILED", "PARTIAL_SUCCESS"] as const;
 
+/** Rows the planner already holds (the export configuration a scheduled plan was made with), exported as they are instead of read from the warehouse: one Parquet file per table, named {table name}.parquet. */
+export interface InlineSnapshot {
+  /** When the rows were read from their source (the configuration store). */
+  readonly loadedAt: number;
+  /** The tables, in file order. */
+  readonly tables: readonly SnapshotTable[];
+}
+
 /** A table the export will produce. */
 export interface PlannedTable {
   /** Warehouse table name as configured in export_tables (e.g. traffic_observation). */
@@ -172,6 +180,30 @@ export interface SkippedTable {
   readonly table: string;
   /** Why, e.g. disabled, not enabled on demand, no exportable column. */
   readonly reason: string;
+}
+
+/** A column of a snapshot table. */
+export interface SnapshotColumn {
+  /** Column name (a plain lower-case identifier). */
+  readonly name: string;
+  /** Its type. */
+  readonly type: SnapshotColumnType;
+}
+
+/** Parquet type of the column: VARCHAR (string), BOOLEAN, INTEGER (32-bit). */
+export type SnapshotColumnType = "VARCHAR" | "BOOLEAN" | "INTEGER";
+
+/** Symbols of SnapshotColumnType, in schema order. */
+export const SnapshotColumnTypeSymbols = ["VARCHAR", "BOOLEAN", "INTEGER"] as const;
+
+/** One table of the snapshot: typed columns and rows in a stable order. */
+export interface SnapshotTable {
+  /** Table name; also the file name ({name}.parquet). */
+  readonly name: string;
+  /** Columns in file order. */
+  readonly columns: readonly SnapshotColumn[];
+  /** Rows, each a value per column in column order. */
+  readonly rows: readonly (readonly (string | boolean | number | null)[])[];
 }
 
 /** Final state of one table of an export. */
@@ -294,6 +326,8 @@ export interface UnloadTableCommand {
   readonly attempt: number;
   /** When the planner issued the command. */
   readonly issuedAt: number;
+  /** Set for a table whose rows travel in the command (the scheduled export's classifications snapshot); null for a warehouse table, which is read with the projection and row filter above. */
+  readonly snapshot: InlineSnapshot | null;
 }
 
 /** Every event (top-level record of one schemas/avro file) by name. */
@@ -334,7 +368,7 @@ export const schemaFingerprints = {
   TableUnloadCompleted: "27853c0e5ebf831c329c4a73e3e80d33997f7fa03b9227fc97344f105ce31822",
   TableUnloadFailed: "1ba94fc4186015b8a5f2a9a47a5530a2c41efb135e7aa2cc14de2b180bbb15c1",
   TableUnloadStarted: "48bd4ba33552667d9ffafa6b0465e8e19f31d0ef3e52fc3eb001885c20265c87",
-  UnloadTableCommand: "f70618c6593b84e2433428b430fb1533261db22efed89d8849ca755ca6860b99",
+  UnloadTableCommand: "7d0503a2a531d6cd61f9289bdff21e4fefc7bd25659fc091b1c4f2fcf7b727e8",
 } as const satisfies Record<EventName, string>;
 
 /** The Avro schema of each event, embedded so the package needs no file access at run time. */
@@ -1188,6 +1222,101 @@ export const schemas = {
           "logicalType": "timestamp-millis"
         },
         "doc": "When the planner issued the command."
+      },
+      {
+        "name": "snapshot",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "InlineSnapshot",
+            "namespace": "au.dataexporter.events",
+            "doc": "Rows the planner already holds (the export configuration a scheduled plan was made with), exported as they are instead of read from the warehouse: one Parquet file per table, named {table name}.parquet.",
+            "fields": [
+              {
+                "name": "loadedAt",
+                "type": {
+                  "type": "long",
+                  "logicalType": "timestamp-millis"
+                },
+                "doc": "When the rows were read from their source (the configuration store)."
+              },
+              {
+                "name": "tables",
+                "type": {
+                  "type": "array",
+                  "items": {
+                    "type": "record",
+                    "name": "SnapshotTable",
+                    "namespace": "au.dataexporter.events",
+                    "doc": "One table of the snapshot: typed columns and rows in a stable order.",
+                    "fields": [
+                      {
+                        "name": "name",
+                        "type": "string",
+                        "doc": "Table name; also the file name ({name}.parquet)."
+                      },
+                      {
+                        "name": "columns",
+                        "type": {
+                          "type": "array",
+                          "items": {
+                            "type": "record",
+                            "name": "SnapshotColumn",
+                            "namespace": "au.dataexporter.events",
+                            "doc": "A column of a snapshot table.",
+                            "fields": [
+                              {
+                                "name": "name",
+                                "type": "string",
+                                "doc": "Column name (a plain lower-case identifier)."
+                              },
+                              {
+                                "name": "type",
+                                "type": {
+                                  "type": "enum",
+                                  "name": "SnapshotColumnType",
+                                  "namespace": "au.dataexporter.events",
+                                  "doc": "Parquet type of the column: VARCHAR (string), BOOLEAN, INTEGER (32-bit).",
+                                  "symbols": [
+                                    "VARCHAR",
+                                    "BOOLEAN",
+                                    "INTEGER"
+                                  ]
+                                },
+                                "doc": "Its type."
+                              }
+                            ]
+                          }
+                        },
+                        "doc": "Columns in file order."
+                      },
+                      {
+                        "name": "rows",
+                        "type": {
+                          "type": "array",
+                          "items": {
+                            "type": "array",
+                            "items": [
+                              "null",
+                              "string",
+                              "boolean",
+                              "int"
+                            ]
+                          }
+                        },
+                        "doc": "Rows, each a value per column in column order."
+                      }
+                    ]
+                  }
+                },
+                "doc": "The tables, in file order."
+              }
+            ]
+          }
+        ],
+        "doc": "Set for a table whose rows travel in the command (the scheduled export's classifications snapshot); null for a warehouse table, which is read with the projection and row filter above.",
+        "default": null
       }
     ]
   },
@@ -1207,5 +1336,271 @@ export const previousSchemas: Readonly<
   TableUnloadCompleted: [],
   TableUnloadFailed: [],
   TableUnloadStarted: [],
-  UnloadTableCommand: [],
+  UnloadTableCommand: [
+    {
+      fingerprint: "f70618c6593b84e2433428b430fb1533261db22efed89d8849ca755ca6860b99",
+      schema: {
+        "type": "record",
+        "name": "UnloadTableCommand",
+        "namespace": "au.dataexporter.events",
+        "doc": "The planner asks an unloader to export one table for one request: the exact projection and row filter to apply. Keyed by requestId/table.",
+        "fields": [
+          {
+            "name": "requestId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+          },
+          {
+            "name": "mode",
+            "type": {
+              "type": "enum",
+              "name": "ExportMode",
+              "namespace": "au.dataexporter.events",
+              "doc": "ON_DEMAND: requested through GraphQL requestData. SCHEDULED: the daily config-driven export.",
+              "symbols": [
+                "ON_DEMAND",
+                "SCHEDULED"
+              ]
+            },
+            "doc": "Export mode."
+          },
+          {
+            "name": "exportDate",
+            "type": [
+              "null",
+              "string"
+            ],
+            "doc": "Calendar date (YYYY-MM-DD, Australia/Melbourne) of a scheduled export; null for on-demand exports.",
+            "default": null
+          },
+          {
+            "name": "windowStart",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "Inclusive start of the exported time window (UTC epoch milliseconds)."
+          },
+          {
+            "name": "windowEnd",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "Exclusive end of the exported time window (UTC epoch milliseconds)."
+          },
+          {
+            "name": "table",
+            "type": "string",
+            "doc": "Warehouse table name as configured in export_tables (e.g. traffic_observation)."
+          },
+          {
+            "name": "schema",
+            "type": "string",
+            "doc": "Warehouse schema of the table (pm_internal)."
+          },
+          {
+            "name": "timeColumn",
+            "type": [
+              "null",
+              "string"
+            ],
+            "doc": "Column the window applies to (windowStart <= t < windowEnd); null exports the whole table (dimension tables).",
+            "default": null
+          },
+          {
+            "name": "columns",
+            "type": {
+              "type": "array",
+              "items": {
+                "type": "record",
+                "name": "ColumnProjection",
+                "namespace": "au.dataexporter.events",
+                "doc": "One exported column and the treatment applied to it.",
+                "fields": [
+                  {
+                    "name": "name",
+                    "type": "string",
+                    "doc": "Column name in the exported file (equals the source column)."
+                  },
+                  {
+                    "name": "treatment",
+                    "type": {
+                      "type": "enum",
+                      "name": "ColumnTreatment",
+                      "namespace": "au.dataexporter.events",
+                      "doc": "AS_IS; NULL_UNLESS_UNRESTRICTED_SOURCE (mx); KEYED_HASH (hex HMAC-style hash with the unloader's secret key); ROUND (to roundDigits decimals); TRUNCATE_TO_HOUR (timestamps); NULLIFY (always null, type kept).",
+                      "symbols": [
+                        "AS_IS",
+                        "NULL_UNLESS_UNRESTRICTED_SOURCE",
+                        "KEYED_HASH",
+                        "ROUND",
+                        "TRUNCATE_TO_HOUR",
+                        "NULLIFY"
+                      ]
+                    },
+                    "doc": "How the value is transformed."
+                  },
+                  {
+                    "name": "roundDigits",
+                    "type": [
+                      "null",
+                      "int"
+                    ],
+                    "doc": "Decimal places for ROUND.",
+                    "default": null
+                  }
+                ]
+              }
+            },
+            "doc": "Exported columns in output order."
+          },
+          {
+            "name": "rowFilter",
+            "type": {
+              "type": "record",
+              "name": "RowFilter",
+              "namespace": "au.dataexporter.events",
+              "doc": "Row-level classification filter. Rows not matching are not exported.",
+              "fields": [
+                {
+                  "name": "sourceColumn",
+                  "type": [
+                    "null",
+                    "string"
+                  ],
+                  "doc": "Column naming the row's data source; null if the table has none.",
+                  "default": null
+                },
+                {
+                  "name": "allowedSources",
+                  "type": {
+                    "type": "array",
+                    "items": "string"
+                  },
+                  "doc": "Sources whose rows may be exported (classified nr, mx or hwc). Empty with a sourceColumn means no row is exported."
+                },
+                {
+                  "name": "unrestrictedSources",
+                  "type": {
+                    "type": "array",
+                    "items": "string"
+                  },
+                  "doc": "Sources classified nr: only their rows keep the values of mx columns."
+                },
+                {
+                  "name": "metricColumn",
+                  "type": [
+                    "null",
+                    "string"
+                  ],
+                  "doc": "Column naming the metric in a long-format table; null otherwise.",
+                  "default": null
+                },
+                {
+                  "name": "allowedMetrics",
+                  "type": {
+                    "type": "array",
+                    "items": "string"
+                  },
+                  "doc": "Metric names whose rows may be exported."
+                }
+              ]
+            },
+            "doc": "Row filter from the source and metric classifications."
+          },
+          {
+            "name": "audit",
+            "type": {
+              "type": "array",
+              "items": {
+                "type": "record",
+                "name": "ColumnDecision",
+                "namespace": "au.dataexporter.events",
+                "doc": "Audit record: what classification decided for one source column.",
+                "fields": [
+                  {
+                    "name": "column",
+                    "type": "string",
+                    "doc": "Source column name."
+                  },
+                  {
+                    "name": "classification",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "doc": "Its classification (nr, mx, hwc, de) or null when the column is not classified.",
+                    "default": null
+                  },
+                  {
+                    "name": "action",
+                    "type": {
+                      "type": "enum",
+                      "name": "ColumnAction",
+                      "namespace": "au.dataexporter.events",
+                      "doc": "EXPORTED as is; MASKED by a treatment; NULLED_BY_SOURCE (mx: value kept only for nr sources); REMOVED (not exported).",
+                      "symbols": [
+                        "EXPORTED",
+                        "MASKED",
+                        "NULLED_BY_SOURCE",
+                        "REMOVED"
+                      ]
+                    },
+                    "doc": "What happens to the column."
+                  },
+                  {
+                    "name": "rule",
+                    "type": "string",
+                    "doc": "Machine-readable rule that decided it, e.g. classification:nr, classification:de, unclassified, deny-pattern:email, treatment:keyed_hash."
+                  },
+                  {
+                    "name": "detail",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "doc": "Human-readable detail.",
+                    "default": null
+                  }
+                ]
+              }
+            },
+            "doc": "What classification decided for every source column; written to the manifest."
+          },
+          {
+            "name": "outputPrefix",
+            "type": "string",
+            "doc": "Object key prefix (inside the export bucket) the files and the manifest are written under, ending with '/'."
+          },
+          {
+            "name": "fileBaseName",
+            "type": "string",
+            "doc": "Base name of data files: {fileBaseName}_000.parquet, _001, ..."
+          },
+          {
+            "name": "configVersion",
+            "type": "string",
+            "doc": "Version of the export configuration the plan was made from."
+          },
+          {
+            "name": "attempt",
+            "type": "int",
+            "doc": "1-based attempt number (a re-issued command increments it)."
+          },
+          {
+            "name": "issuedAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the planner issued the command."
+          }
+        ]
+      },
+    },
+  ],
 };

@@ -45,4 +45,33 @@ export const unloadCommand: UnloadTableCommand = {
   configVersion: "v7",
   attempt: 1,
   issuedAt: Date.UTC(2025, 0, 2, 1),
+  snapshot: null,
+};
+
+/** A command whose rows travel with it (the classifications snapshot): nulls, strings, booleans and ints. */
+export const snapshotCommand: UnloadTableCommand = {
+  ...unloadCommand,
+  table: "classifications",
+  schema: "export_configuration",
+  timeColumn: null,
+  columns: [],
+  audit: [],
+  snapshot: {
+    loadedAt: Date.UTC(2025, 0, 2, 0, 59),
+    tables: [
+      {
+        name: "data_column_classification",
+        columns: [
+          { name: "column_name", type: "VARCHAR" },
+          { name: "enabled", type: "BOOLEAN" },
+          { name: "round_digits", type: "INTEGER" },
+        ],
+        rows: [
+          ["speed", true, 1],
+          ["probe_id", false, null],
+          [null, null, -3],
+        ],
+      },
+    ],
+  },
 };

@@ -1,6 +1,7 @@
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { abortError, WarehouseQueryError } from "../errors.js";
 import type { ParquetColumn } from "../parquet-schema.js";
+import { copyToParquet, duckString, openDuckDb, readRows, type WrittenParquetFile } from "../parquet/duckdb-parquet.js";
 import { fromDuckDbError } from "./postgres-errors.js";
 import { postgresSessionSettings, type PostgresUnloadQueries } from "./postgres-sql.js";
 
@@ -24,12 +25,6 @@ export interface DuckDbExportParams {
   readonly cancelBackend?: ((pid: number) => Promise<void>) | undefined;
 }
 
-export interface WrittenParquetFile {
-  readonly path: string;
-  /** Rows from the file's own footer (read back), not from the writer's count. */
-  readonly rows: number;
-}
-
 export interface DuckDbExportResult {
   /** COUNT(*) of the classified query, in the same PostgreSQL transaction as the COPY. */
   readonly sourceRows: number;
@@ -38,17 +33,6 @@ export interface DuckDbExportResult {
   /** In write order. */
   readonly files: readonly WrittenParquetFile[];
   readonly schema: readonly ParquetColumn[];
-}
-
-/** DuckDB string literal (no backslash escapes in standard strings: doubling quotes is the whole escaping). */
-export function duckString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-type Row = Record<string, unknown>;
-
-async function rows(connection: DuckDBConnection, sql: string): Promise<Row[]> {
-  return (await connection.runAndReadAll(sql)).getRowObjectsJS();
 }
 
 const PROBE =
@@ -63,18 +47,18 @@ const PROBE =
 export async function exportWithDuckDb(params: DuckDbExportParams): Promise<DuckDbExportResult> {
   const { queries, signal } = params;
   if (signal?.aborted) throw abortError(signal);
-  const instance = await DuckDBInstance.create(":memory:", {
-    threads: "1",
-    memory_limit: params.memoryLimit,
-    temp_directory: params.spillDir,
-    autoinstall_known_extensions: "false",
-    autoload_known_extensions: "false",
-  });
-  let step = "opening DuckDB";
-  let connection: DuckDBConnection | undefined;
+  const secrets = [...queries.secrets, params.conninfo];
+  let duck: Awaited<ReturnType<typeof openDuckDb>>;
+  try {
+    duck = await openDuckDb({ memoryLimit: params.memoryLimit, spillDir: params.spillDir });
+  } catch (error) {
+    throw fromDuckDbError(error, "opening DuckDB", secrets);
+  }
+  const { connection } = duck;
+  let step = "loading the DuckDB postgres extension";
   let backendPid: number | undefined;
   const onAbort = (): void => {
-    connection?.interrupt();
+    connection.interrupt();
     if (backendPid !== undefined) void params.cancelBackend?.(backendPid).catch(() => undefined);
   };
   // An interrupt stops only a running statement: an abort between two must be checked before the next.
@@ -83,8 +67,6 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
   };
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    connection = await instance.connect();
-    step = "loading the DuckDB postgres extension";
     await connection.run(`LOAD ${duckString(params.extensionPath)}`);
     step = "connecting to the warehouse";
     await connection.run(`ATTACH ${duckString(params.conninfo)} AS pg (TYPE postgres, READ_ONLY)`);
@@ -92,88 +74,49 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
     for (const setting of postgresSessionSettings)
       await connection.run(`CALL postgres_execute('pg', ${duckString(setting)})`);
     step = "probing the snapshot";
-    const before = await rows(connection, `SELECT * FROM postgres_query('pg', ${duckString(PROBE)})`);
-    const pid = Number(before[0]?.["pid"]);
+    const before = await probe(connection);
+    const pid = Number(before?.["pid"]);
     if (Number.isInteger(pid)) backendPid = pid;
     checkAbort();
     step = "counting the source rows";
-    const [countRow] = await rows(
+    const [countRow] = await readRows(
       connection,
       `SELECT row_count FROM postgres_query('pg', ${duckString(queries.count)})`,
     );
     const sourceRows = Number(countRow?.["row_count"]);
     checkAbort();
     step = "exporting to Parquet";
-    const stats = await rows(
-      connection,
-      `COPY (SELECT ${queries.outer} FROM postgres_query('pg', ${duckString(queries.select)})) TO ${duckString(params.outDir)} ` +
-        `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${Math.trunc(params.rowGroupSize)}, ` +
-        `FILE_SIZE_BYTES ${Math.trunc(params.maxFileBytes)}, RETURN_STATS)`,
-    );
+    const written = await copyToParquet(connection, {
+      select: `SELECT ${queries.outer} FROM postgres_query('pg', ${duckString(queries.select)})`,
+      outDir: params.outDir,
+      rowGroupSize: params.rowGroupSize,
+      maxFileBytes: params.maxFileBytes,
+    });
     step = "probing the snapshot";
-    const after = await rows(connection, `SELECT * FROM postgres_query('pg', ${duckString(PROBE)})`);
+    const after = await probe(connection);
     await connection.run("COMMIT");
-    const [b, a] = [before[0], after[0]];
     if (
-      b === undefined ||
-      a === undefined ||
-      b["pid"] !== a["pid"] ||
-      b["started"] !== a["started"] ||
-      b["isolation"] !== "repeatable read"
+      before === undefined ||
+      after === undefined ||
+      before["pid"] !== after["pid"] ||
+      before["started"] !== after["started"] ||
+      before["isolation"] !== "repeatable read"
     ) {
       throw new WarehouseQueryError("the count and the export did not run in one REPEATABLE READ transaction", {
         retryable: true,
       });
     }
-
-    step = "reading back the Parquet footers";
-    const ordered = stats
-      .map((s) => ({ path: String(s["filename"]), copied: Number(s["count"]) }))
-      .sort((x, y) => fileIndex(x.path) - fileIndex(y.path));
-    const files: WrittenParquetFile[] = [];
-    for (const file of ordered) {
-      const [meta] = await rows(connection, `SELECT num_rows FROM parquet_file_metadata(${duckString(file.path)})`);
-      files.push({ path: file.path, rows: Number(meta?.["num_rows"]) });
-    }
-    const first = files[0];
-    const schema = first === undefined ? [] : await readSchema(connection, first.path);
-    return { sourceRows, copiedRows: ordered.reduce((sum, f) => sum + f.copied, 0), files, schema };
+    return { sourceRows, ...written };
   } catch (error) {
     if (signal?.aborted) throw abortError(signal);
-    throw fromDuckDbError(error, step, [...queries.secrets, params.conninfo]);
+    throw fromDuckDbError(error, step, secrets);
   } finally {
     signal?.removeEventListener("abort", onAbort);
-    connection?.closeSync();
-    instance.closeSync();
+    duck.close();
   }
 }
 
-function fileIndex(path: string): number {
-  const match = /_(\d+)\.parquet$/.exec(path);
-  return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
-}
-
-async function readSchema(connection: DuckDBConnection, path: string): Promise<ParquetColumn[]> {
-  const schema = await rows(
-    connection,
-    `SELECT name, type, logical_type, converted_type, precision, scale, repetition_type, duckdb_type
-       FROM parquet_schema(${duckString(path)}) WHERE num_children IS NULL ORDER BY column_id`,
-  );
-  const text = (v: unknown): string | null =>
-    v === null || v === undefined
-      ? null
-      : typeof v === "string" || typeof v === "number" || typeof v === "bigint"
-        ? String(v)
-        : JSON.stringify(v);
-  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-  return schema.map((c) => ({
-    name: String(c["name"]),
-    physicalType: String(c["type"]),
-    logicalType: text(c["logical_type"]),
-    convertedType: text(c["converted_type"]),
-    precision: num(c["precision"]),
-    scale: num(c["scale"]),
-    nullable: c["repetition_type"] !== "REQUIRED",
-    readerType: text(c["duckdb_type"]),
-  }));
+async function probe(connection: DuckDBConnection): Promise<Record<string, unknown> | undefined> {
+  const [row] = await readRows(connection, `SELECT * FROM postgres_query('pg', ${duckString(PROBE)})`);
+  return row;
 }

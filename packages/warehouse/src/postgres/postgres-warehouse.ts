@@ -1,12 +1,13 @@
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { UnloadTableCommand } from "@data-exporter/contracts";
-import { isObjectStoreError, type ObjectStore } from "@data-exporter/object-store";
+import type { ObjectStore } from "@data-exporter/object-store";
 import pg from "pg";
-import { abortError, RowCountMismatchError, UnloadObjectStoreError } from "../errors.js";
+import { abortError, RowCountMismatchError } from "../errors.js";
 import { fingerprintFile } from "../local-files.js";
 import { buildManifest, dataFileKey, manifestKey } from "../manifest.js";
-import type { UnloadedFile, UnloadOptions, UnloadResult, Warehouse, WarehouseColumn } from "../warehouse.js";
+import { publishExport, type LocalDataFile } from "../publish-export.js";
+import type { UnloadOptions, UnloadResult, Warehouse, WarehouseColumn } from "../warehouse.js";
 import { validateUnloadCommand } from "../command-validation.js";
 import { validatePostgresWarehouseConfig, type PostgresWarehouseConfig } from "./postgres-config.js";
 import { exportWithDuckDb } from "./postgres-duckdb.js";
@@ -70,7 +71,7 @@ export class PostgresWarehouse implements Warehouse {
       if (fileRows !== exported.sourceRows)
         throw new RowCountMismatchError(exported.sourceRows, fileRows, "the Parquet footers hold");
 
-      const local: { path: string; file: UnloadedFile }[] = [];
+      const local: LocalDataFile[] = [];
       for (const [index, written] of exported.files.entries()) {
         const key = dataFileKey(command, index);
         const path = join(dirname(written.path), key.slice(command.outputPrefix.length));
@@ -81,45 +82,19 @@ export class PostgresWarehouse implements Warehouse {
 
       const files = local.map((l) => l.file);
       const manifest = buildManifest(command, files, exported.schema, (this.#config.now ?? (() => new Date()))());
-      await this.#publish(command, local, JSON.stringify(manifest, null, 2), signal);
+      const ownPrefix = `${command.outputPrefix}${command.fileBaseName}_`;
+      await publishExport(this.#store, {
+        outputPrefix: command.outputPrefix,
+        manifestKey: manifestKey(command),
+        files: local,
+        manifest: JSON.stringify(manifest, null, 2),
+        isOwnDataFile: (key) =>
+          key.startsWith(ownPrefix) && DATA_FILE.test(key) && !key.slice(ownPrefix.length).includes("/"),
+        signal,
+      });
       return { rows: manifest.totalRows, bytes: manifest.totalBytes, files, manifestKey: manifestKey(command) };
     } finally {
       await rm(workDir, { recursive: true, force: true });
-    }
-  }
-
-  /**
-   * Replaces whatever an earlier attempt left under the prefix. The old manifest goes first, so no reader ever sees
-   * a manifest next to half-replaced files; stale data files of this base name are removed; the manifest goes last.
-   */
-  async #publish(
-    command: UnloadTableCommand,
-    local: { path: string; file: UnloadedFile }[],
-    manifest: string,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const key = manifestKey(command);
-    try {
-      const existing = await this.#store.list(command.outputPrefix);
-      if (existing.some((o) => o.key === key)) await this.#store.deleteObjects([key]);
-      for (const { path, file } of local) {
-        if (signal?.aborted) throw abortError(signal);
-        await this.#store.putFile(file.key, path, "application/vnd.apache.parquet", { signal });
-      }
-      const written = new Set(local.map((l) => l.file.key));
-      const ownPrefix = `${command.outputPrefix}${command.fileBaseName}_`;
-      const stale = existing
-        .map((o) => o.key)
-        .filter(
-          (k) =>
-            k.startsWith(ownPrefix) && DATA_FILE.test(k) && !k.slice(ownPrefix.length).includes("/") && !written.has(k),
-        );
-      if (stale.length > 0) await this.#store.deleteObjects(stale);
-      if (signal?.aborted) throw abortError(signal);
-      await this.#store.putObject(key, manifest, "application/json");
-    } catch (error) {
-      if (isObjectStoreError(error)) throw new UnloadObjectStoreError(error.message, error.retryable, error);
-      throw error;
     }
   }
 

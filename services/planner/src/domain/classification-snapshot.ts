@@ -1,17 +1,11 @@
 import type { ClassificationRules, ExportTableConfig } from "@data-exporter/classification";
+import type { SnapshotTable } from "@data-exporter/contracts";
 
 /** Name of the pseudo-table a scheduled export writes the classification snapshot under. */
 export const CLASSIFICATIONS_TABLE = "classifications";
 
-export type SnapshotColumnType = "VARCHAR" | "BOOLEAN" | "INTEGER";
-export type SnapshotValue = string | boolean | number | null;
-
-/** One configuration table as a Parquet file: its logical name, typed columns and rows in key order. */
-export interface SnapshotTable {
-  readonly name: string;
-  readonly columns: readonly { readonly name: string; readonly type: SnapshotColumnType }[];
-  readonly rows: readonly (readonly SnapshotValue[])[];
-}
+/** What the snapshot command names as its source (the manifest's `schema`): not a warehouse schema. */
+export const SNAPSHOT_SOURCE = "export_configuration";
 
 const byKey =
   <T>(key: (item: T) => string) =>

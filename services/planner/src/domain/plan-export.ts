@@ -7,7 +7,7 @@ import {
   type WarehouseColumn,
 } from "@data-exporter/classification";
 import type { ExportMode, ExportPlanned, SkippedTable, UnloadTableCommand } from "@data-exporter/contracts";
-import { CLASSIFICATIONS_TABLE } from "./classification-snapshot.js";
+import { CLASSIFICATIONS_TABLE, classificationSnapshotTables, SNAPSHOT_SOURCE } from "./classification-snapshot.js";
 import { onDemandPrefix, scheduledPrefix } from "./output-layout.js";
 
 export interface ExportIntent {
@@ -25,6 +25,8 @@ export interface PlanInputs {
   readonly tables: readonly ExportTableConfig[];
   readonly rules: ClassificationRules;
   readonly configVersion: string;
+  /** When `tables` and `rules` were read from the configuration store. */
+  readonly configLoadedAt: number;
   readonly policy: ClassificationPolicy;
   readonly describedTables: ReadonlyMap<string, DescribedTable>;
   readonly bucket: string;
@@ -110,39 +112,63 @@ export function planExport(intent: ExportIntent, inputs: PlanInputs): ExportPlan
       configVersion: inputs.configVersion,
       attempt: 1,
       issuedAt: inputs.now,
+      snapshot: null,
     });
   }
+  if (scheduledDate !== null) commands.push(snapshotCommand(intent, scheduledDate, inputs));
   const planned: ExportPlanned = {
     requestId: intent.requestId,
     mode: intent.mode,
     exportDate: intent.exportDate,
     windowStart: intent.windowStart,
     windowEnd: intent.windowEnd,
-    tables: [
-      ...commands.map((command) => ({
-        table: command.table,
-        outputPrefix: command.outputPrefix,
-        exportedColumns: command.columns.map((column) => column.name),
-        unclassifiedColumns: command.audit.filter((d) => d.rule === "unclassified").map((d) => d.column),
-      })),
-      // The planner writes this one itself (the configuration snapshot); the tracker counts it like any table.
-      ...(scheduledDate === null
-        ? []
-        : [
-            {
-              table: CLASSIFICATIONS_TABLE,
-              outputPrefix: scheduledPrefix(inputs.envName, scheduledDate, CLASSIFICATIONS_TABLE),
-              exportedColumns: [],
-              unclassifiedColumns: [],
-            },
-          ]),
-    ],
+    tables: commands.map((command) => ({
+      table: command.table,
+      outputPrefix: command.outputPrefix,
+      exportedColumns: command.columns.map((column) => column.name),
+      unclassifiedColumns: command.audit.filter((d) => d.rule === "unclassified").map((d) => d.column),
+    })),
     skippedTables,
     configVersion: inputs.configVersion,
     bucket: inputs.bucket,
     plannedAt: inputs.now,
   };
   return { planned, commands };
+}
+
+/**
+ * A scheduled export also delivers the configuration it was classified with, as the `classifications` table: its
+ * rows travel in the command, so the unloader exports them like any other table and the plan stays what it was.
+ */
+function snapshotCommand(intent: ExportIntent, exportDate: string, inputs: PlanInputs): UnloadTableCommand {
+  return {
+    requestId: intent.requestId,
+    mode: intent.mode,
+    exportDate,
+    windowStart: intent.windowStart,
+    windowEnd: intent.windowEnd,
+    table: CLASSIFICATIONS_TABLE,
+    schema: SNAPSHOT_SOURCE,
+    timeColumn: null,
+    columns: [],
+    rowFilter: {
+      sourceColumn: null,
+      allowedSources: [],
+      unrestrictedSources: [],
+      metricColumn: null,
+      allowedMetrics: [],
+    },
+    audit: [],
+    outputPrefix: scheduledPrefix(inputs.envName, exportDate, CLASSIFICATIONS_TABLE),
+    fileBaseName: CLASSIFICATIONS_TABLE,
+    configVersion: inputs.configVersion,
+    attempt: 1,
+    issuedAt: inputs.now,
+    snapshot: {
+      loadedAt: inputs.configLoadedAt,
+      tables: classificationSnapshotTables({ tables: inputs.tables, rules: inputs.rules }),
+    },
+  };
 }
 
 /**

@@ -14,13 +14,8 @@ export interface PlannerDeps {
   readonly now: () => number;
 }
 
-/** A plan ready to publish, with the configuration snapshot it was made from. */
-export interface PreparedPlan extends ExportPlan {
-  readonly config: ExportConfigSnapshot;
-}
-
 /** Reads the configuration and describes the wanted tables, then plans (nothing is published yet). */
-export async function preparePlan(intent: ExportIntent, deps: PlannerDeps): Promise<PreparedPlan> {
+export async function preparePlan(intent: ExportIntent, deps: PlannerDeps): Promise<ExportPlan> {
   const config = await deps.loadConfig();
   const wanted = config.tables.filter(
     (table) => table.enabled && (intent.mode === "SCHEDULED" || table.onDemandEnabled),
@@ -34,17 +29,17 @@ export async function preparePlan(intent: ExportIntent, deps: PlannerDeps): Prom
       describedTables.set(table.table, { error: error instanceof Error ? error.message : String(error) });
     }
   }
-  const plan = planExport(intent, {
+  return planExport(intent, {
     tables: config.tables,
     rules: config.rules,
     configVersion: computeConfigVersion({ tables: config.tables, rules: config.rules, policy: deps.policy }),
+    configLoadedAt: config.loadedAt,
     policy: deps.policy,
     describedTables,
     bucket: deps.bucket,
     envName: deps.envName,
     now: deps.now(),
   });
-  return { ...plan, config };
 }
 
 /**

@@ -1,25 +1,17 @@
-import type { DailyExportTriggered, ExportPlanned } from "@data-exporter/contracts";
-import type { ExportConfigSnapshot } from "@data-exporter/config-store";
+import type { DailyExportTriggered } from "@data-exporter/contracts";
 import type { ClaimInput, DateClaim } from "../adapters/planner-state.js";
 import { exportWindowOf } from "../domain/export-date.js";
 import type { ExportPlan } from "../domain/plan-export.js";
 import { PlannerError } from "../errors.js";
-import type { SnapshotOutcome } from "./export-classifications.js";
 import { preparePlan, publishPlan, type PlannerDeps } from "./plan-requested-export.js";
 
 export interface ScheduledPlannerDeps extends PlannerDeps {
   readonly claimDate: (input: ClaimInput) => Promise<DateClaim>;
-  readonly exportClassifications: (planned: ExportPlanned, config: ExportConfigSnapshot) => Promise<SnapshotOutcome>;
 }
 
 export type ScheduledOutcome =
   | { readonly kind: "duplicate"; readonly existingRequestId: string; readonly existingTriggeredAt: number }
-  | {
-      readonly kind: "planned";
-      readonly plan: ExportPlan;
-      readonly forcedCount: number;
-      readonly classifications: SnapshotOutcome;
-    };
+  | { readonly kind: "planned"; readonly plan: ExportPlan; readonly forcedCount: number };
 
 /**
  * Plans the scheduled export of one date. The date is the idempotency key: the first request to claim it exports
@@ -67,6 +59,5 @@ export async function planScheduledExport(
       existingTriggeredAt: claim.existingTriggeredAt,
     };
   await publishPlan(plan, deps);
-  const classifications = await deps.exportClassifications(plan.planned, plan.config);
-  return { kind: "planned", plan, forcedCount: claim.forcedCount, classifications };
+  return { kind: "planned", plan, forcedCount: claim.forcedCount };
 }

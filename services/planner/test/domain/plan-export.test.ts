@@ -85,6 +85,7 @@ const inputs = {
   bucket: "exports",
   envName: "dev",
   now: 99,
+  configLoadedAt: 98,
 };
 const intent = {
   requestId: "7d8f5b8e-3c1a-4c55-9d59-5f1a2b3c4d5e",
@@ -144,8 +145,32 @@ describe("planExport of a scheduled date", () => {
       ["way", "dev/2024/04/07/way/"],
       ["classifications", "dev/2024/04/07/classifications/"],
     ]);
-    // The planner writes it itself: no unload command.
-    expect(commands.map((c) => c.table)).toEqual(["traffic_observation", "way"]);
+    // An unload command like any other table, whose rows travel with it.
+    expect(commands.map((c) => [c.table, c.snapshot === null])).toEqual([
+      ["traffic_observation", true],
+      ["way", true],
+      ["classifications", false],
+    ]);
+  });
+
+  it("puts the configuration the plan was made with into the snapshot command", () => {
+    const snapshotCommand = planExport(scheduled, inputs).commands.find((c) => c.table === "classifications");
+    expect(snapshotCommand).toMatchObject({
+      schema: "export_configuration",
+      timeColumn: null,
+      columns: [],
+      exportDate: "2024-04-07",
+      configVersion: inputs.configVersion,
+      issuedAt: inputs.now,
+      attempt: 1,
+    });
+    expect(snapshotCommand?.snapshot?.loadedAt).toBe(98);
+    expect(snapshotCommand?.snapshot?.tables.map((t) => [t.name, t.rows.length])).toEqual([
+      ["export_tables", tables.length],
+      ["data_column_classification", rules.columns.length],
+      ["actual_data_classifications", rules.sources.length],
+      ["long_table_data_classifications", rules.metrics.length],
+    ]);
   });
 
   it("reserves the name for the snapshot", () => {
@@ -155,7 +180,9 @@ describe("planExport of a scheduled date", () => {
       table: "classifications",
       reason: expect.stringMatching(/reserved/) as unknown,
     });
-    expect(commands.map((c) => c.table)).not.toContain("classifications");
+    expect(commands.filter((c) => c.table === "classifications").map((c) => c.schema)).toEqual([
+      "export_configuration",
+    ]);
   });
 
   it("has no snapshot on demand", () => {

@@ -21,12 +21,10 @@ function fakeDeps(): {
   deps: ScheduledPlannerDeps;
   planned: ExportPlanned[];
   commands: UnloadTableCommand[];
-  snapshots: string[];
 } {
   const owners = new Map<string, string>();
   const planned: ExportPlanned[] = [];
   const commands: UnloadTableCommand[] = [];
-  const snapshots: string[] = [];
   const deps: ScheduledPlannerDeps = {
     loadConfig: () =>
       Promise.resolve({
@@ -59,31 +57,27 @@ function fakeDeps(): {
       }
       return Promise.resolve({ claimed: false, existingRequestId: owner, existingTriggeredAt: 1 });
     },
-    exportClassifications: (event) =>
-      Promise.resolve(void snapshots.push(event.requestId)).then(() => ({
-        status: "COMPLETED",
-        attempts: 1,
-        files: [],
-      })),
   };
-  return { deps, planned, commands, snapshots };
+  return { deps, planned, commands };
 }
 
 describe("planScheduledExport", () => {
   it("plans every enabled table (on-demand flag or not) and the snapshot, under the date", async () => {
-    const { deps, planned, commands, snapshots } = fakeDeps();
+    const { deps, planned, commands } = fakeDeps();
     const outcome = await planScheduledExport(trigger("r1"), deps);
     expect(outcome.kind).toBe("planned");
     expect(planned.map((p) => p.tables.map((t) => t.outputPrefix))).toEqual([
       ["dev/2024/04/07/way/", "dev/2024/04/07/classifications/"],
     ]);
     expect(planned[0]).toMatchObject({ mode: "SCHEDULED", exportDate: "2024-04-07", ...exportWindowOf("2024-04-07") });
-    expect(commands.map((c) => [c.table, c.mode, c.exportDate])).toEqual([["way", "SCHEDULED", "2024-04-07"]]);
-    expect(snapshots).toEqual(["r1"]);
+    expect(commands.map((c) => [c.table, c.mode, c.exportDate])).toEqual([
+      ["way", "SCHEDULED", "2024-04-07"],
+      ["classifications", "SCHEDULED", "2024-04-07"],
+    ]);
   });
 
   it("publishes nothing for a second trigger of the date, and names the first request", async () => {
-    const { deps, planned, snapshots } = fakeDeps();
+    const { deps, planned, commands } = fakeDeps();
     await planScheduledExport(trigger("r1"), deps);
     expect(await planScheduledExport(trigger("r2"), deps)).toEqual({
       kind: "duplicate",
@@ -91,7 +85,7 @@ describe("planScheduledExport", () => {
       existingTriggeredAt: 1,
     });
     expect(planned).toHaveLength(1);
-    expect(snapshots).toEqual(["r1"]);
+    expect(commands.map((c) => c.requestId)).toEqual(["r1", "r1"]);
   });
 
   it("plans a redelivered trigger again (same request), and a forced one", async () => {

@@ -1,5 +1,6 @@
 import type { TableUnloadEvent, UnloadErrorKind, UnloadTableCommand } from "@data-exporter/contracts";
 import type { UnloadResult } from "@data-exporter/warehouse";
+import { readsWarehouse } from "./export-table.js";
 
 /** One of the deployment-wide unload slots (MAX_CONCURRENCY_LIMIT), held while an attempt runs. */
 export interface UnloadSlot {
@@ -61,16 +62,16 @@ function describeFailure(error: unknown): {
  * table that fails for good is an outcome (TableUnloadFailed with finalAttempt), not an exception, so the command
  * is committed; only a failure to publish, or a shutdown, throws and leaves the command to be redelivered.
  *
- * Each attempt holds an unload slot from before TableUnloadStarted until its outcome is published, so the lifecycle
- * timings show real running time, the timeout does not count time spent waiting, and the backoff between attempts
- * leaves the slot to others.
+ * Each attempt of a warehouse table holds an unload slot from before TableUnloadStarted until its outcome is
+ * published, so the lifecycle timings show real running time, the timeout does not count time spent waiting, and the
+ * backoff between attempts leaves the slot to others.
  */
 export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps): Promise<UnloadOutcome> {
   const age = deps.now() - command.issuedAt;
   if (age > deps.maxCommandAgeMs) return refuseStale(command, age, deps);
   for (let attempt = command.attempt; ; attempt++) {
     deps.shutdown.throwIfAborted();
-    const slot = await deps.acquireSlot(deps.shutdown, { ...command, attempt });
+    const slot = readsWarehouse(command) ? await deps.acquireSlot(deps.shutdown, { ...command, attempt }) : noSlot;
     let outcome: UnloadOutcome | undefined;
     try {
       outcome = await runAttempt(command, attempt, slot, deps);
@@ -81,6 +82,9 @@ export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps)
     await deps.sleep(deps.backoffMs(attempt), deps.shutdown);
   }
 }
+
+/** A snapshot export does not touch the warehouse, so it takes none of the warehouse's slots. */
+const noSlot: UnloadSlot = { lost: new AbortController().signal, release: () => Promise.resolve() };
 
 /**
  * A command planned long ago (replayed from the dead-letter topic, or stuck behind an outage) was classified with

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import type { UnloadTableCommand } from "@data-exporter/contracts";
 import { TableNotFoundError, WarehouseQueryError } from "@data-exporter/warehouse";
 import type { TableUnloadEvent } from "@data-exporter/contracts";
+import { exportTable } from "../../src/handlers/export-table.js";
 import { runUnload, type UnloaderDeps } from "../../src/handlers/run-unload.js";
 
 const command: UnloadTableCommand = {
@@ -27,6 +28,7 @@ const command: UnloadTableCommand = {
   configVersion: "cfg",
   attempt: 1,
   issuedAt: 0,
+  snapshot: null,
 };
 const result = {
   rows: 3,
@@ -197,5 +199,32 @@ describe("runUnload", () => {
       errorMessage: expect.stringContaining("request the export again") as unknown,
     });
     expect(trace).not.toContain("acquire");
+  });
+
+  it("runs a snapshot command (its rows travel with it) without taking a warehouse slot, with the same protocol", async () => {
+    const { deps, events, trace } = harness([new WarehouseQueryError("upload reset", { retryable: true }), "ok"]);
+    const snapshot = { ...command, table: "classifications", snapshot: { loadedAt: 1, tables: [] } };
+    expect((await runUnload(snapshot, deps)).status).toBe("COMPLETED");
+    expect(trace).not.toContain("acquire");
+    expect(events.map((e) => [e.type, e.value.attempt])).toEqual([
+      ["TableUnloadStarted", 1],
+      ["TableUnloadFailed", 1],
+      ["TableUnloadStarted", 2],
+      ["TableUnloadCompleted", 2],
+    ]);
+  });
+});
+
+describe("exportTable", () => {
+  it("sends a command with snapshot rows to the snapshot exporter and every other one to the warehouse", async () => {
+    const seen: string[] = [];
+    const exporter = (name: string) => ({
+      unload: (c: UnloadTableCommand) => Promise.resolve(void seen.push(`${name}:${c.table}`)).then(() => result),
+    });
+    const run = exportTable({ warehouse: exporter("warehouse"), snapshot: exporter("snapshot") });
+    const signal = new AbortController().signal;
+    await run(command, signal);
+    await run({ ...command, table: "classifications", snapshot: { loadedAt: 1, tables: [] } }, signal);
+    expect(seen).toEqual(["warehouse:way", "snapshot:classifications"]);
   });
 });

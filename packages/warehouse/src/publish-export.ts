@@ -1,0 +1,47 @@
+import { isObjectStoreError, type ObjectStore } from "@data-exporter/object-store";
+import { abortError, UnloadObjectStoreError } from "./errors.js";
+import type { UnloadedFile } from "./warehouse.js";
+
+/** A data file written locally and the object it becomes. */
+export interface LocalDataFile {
+  readonly path: string;
+  readonly file: UnloadedFile;
+}
+
+export interface PublishParams {
+  readonly outputPrefix: string;
+  readonly manifestKey: string;
+  readonly files: readonly LocalDataFile[];
+  /** The manifest document, written last. */
+  readonly manifest: string;
+  /** Whether an existing key under the prefix is a data file of an earlier attempt that this one did not rewrite. */
+  readonly isOwnDataFile: (key: string) => boolean;
+  readonly signal?: AbortSignal | undefined;
+}
+
+const PARQUET = "application/vnd.apache.parquet";
+
+/**
+ * Replaces whatever an earlier attempt left under the prefix, the same way for every kind of export. The old manifest
+ * goes first, so no reader ever sees a manifest next to half-replaced files; stale data files are removed; the
+ * manifest goes last, so its presence means the folder is complete.
+ */
+export async function publishExport(store: ObjectStore, params: PublishParams): Promise<void> {
+  const { signal } = params;
+  try {
+    const existing = await store.list(params.outputPrefix);
+    if (existing.some((o) => o.key === params.manifestKey)) await store.deleteObjects([params.manifestKey]);
+    for (const { path, file } of params.files) {
+      if (signal?.aborted) throw abortError(signal);
+      await store.putFile(file.key, path, PARQUET, { signal });
+    }
+    const written = new Set(params.files.map((f) => f.file.key));
+    const stale = existing.map((o) => o.key).filter((key) => params.isOwnDataFile(key) && !written.has(key));
+    if (stale.length > 0) await store.deleteObjects(stale);
+    if (signal?.aborted) throw abortError(signal);
+    await store.putObject(params.manifestKey, params.manifest, "application/json");
+  } catch (error) {
+    if (isObjectStoreError(error)) throw new UnloadObjectStoreError(error.message, error.retryable, error);
+    throw error;
+  }
+}
