@@ -1,8 +1,7 @@
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import type { DecodedEvent, EventTopicKey, TopicEvent } from "@data-exporter/contracts";
 import { decodeEvent, isTopicEvent, topics } from "@data-exporter/contracts";
-import type { BackoffOptions } from "./backoff.js";
-import { backoffDelay, sleep } from "./backoff.js";
+import { backoffDelay, isRetryable, sleep, type BackoffOptions } from "@data-exporter/retry";
 import { BusError } from "./errors.js";
 import type { DeadLetterKind } from "./headers.js";
 import { deadLetterHeaders, eventHeaders, readHeaders } from "./headers.js";
@@ -37,7 +36,7 @@ export interface HandlerContext {
   readonly signal: AbortSignal;
 }
 
-/** Handles one event; may be sync. Throwing (or rejecting) triggers retries; `retryable === false` errors skip them. */
+/** Handles one event; may be sync. Throwing (or rejecting) triggers retries, unless `isRetryable` says it is pointless. */
 export type EventHandler<K extends EventTopicKey> = (
   envelope: Envelope<K>,
   context: HandlerContext,
@@ -49,7 +48,7 @@ export interface EventConsumerOptions<K extends EventTopicKey> {
   readonly handler: EventHandler<K>;
   /** Prefix of every topic name, e.g. `t-3f9a.` (default none). */
   readonly namespace?: string | undefined;
-  /** Handler attempts before a message is dead-lettered (default 5); errors with `retryable === false` get one. */
+  /** Handler attempts before a message is dead-lettered (default 5); an error that is not `isRetryable` gets one. */
   readonly maxAttempts?: number | undefined;
   readonly backoff?: BackoffOptions | undefined;
   /** Longest a fetch waits for data (default 250 ms; kafkajs's 5 s makes shutdown and tests slow). */
@@ -231,8 +230,7 @@ export class EventConsumer<K extends EventTopicKey> {
       } catch (error) {
         // Aborted because the partition is being taken away or we stop: not a failure of the message.
         if (signal.aborted) return false;
-        const retryable = (error as { retryable?: unknown } | null)?.retryable !== false;
-        if (!retryable || attempt >= this.#maxAttempts) {
+        if (!isRetryable(error) || attempt >= this.#maxAttempts) {
           await this.#deadLetter(batch, message, headers, {
             kind: "handler-failed",
             error,

@@ -1,5 +1,3 @@
-export type { BackoffOptions } from "./backoff.js";
-export { backoffDelay } from "./backoff.js";
 export type { Envelope, EnvelopeMeta, EventConsumerOptions, EventHandler, HandlerContext } from "./consumer.js";
 export { EventConsumer } from "./consumer.js";
 export type { BusErrorCode, BusErrorOptions, TopicDrift } from "./errors.js";

@@ -16,11 +16,5 @@ export {
   type LifecycleEvent,
   type Transition,
 } from "./transitions.js";
-export { PostgresStatusStore, type PgPool, type PgClient } from "./postgres-status-store.js";
-export { isSchemaName, migrateSchema } from "./migrate.js";
-export {
-  StatusStoreError,
-  isRetryablePostgresError,
-  statusStoreErrorCodes,
-  type StatusStoreErrorCode,
-} from "./errors.js";
+export { PostgresStatusStore } from "./postgres/postgres-status-store.js";
+export { StatusStoreError, statusStoreErrorCodes, type StatusStoreErrorCode } from "./errors.js";

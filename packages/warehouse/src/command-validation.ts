@@ -1,5 +1,5 @@
 import type { UnloadTableCommand } from "@data-exporter/contracts";
-import { InvalidCommandError } from "./errors.js";
+import { invalidCommand } from "./errors.js";
 
 /** Plain SQL identifiers only: they are quoted anyway, but anything unusual in a configured name is refused. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -13,7 +13,7 @@ export const MAX_ROUND_DIGITS = 18;
 
 export function assertIdentifier(value: unknown, role: string): asserts value is string {
   if (typeof value !== "string" || !IDENTIFIER.test(value)) {
-    throw new InvalidCommandError(`invalid ${role} identifier ${JSON.stringify(String(value)).slice(0, 80)}`, { role });
+    throw invalidCommand(`invalid ${role} identifier ${JSON.stringify(String(value)).slice(0, 80)}`, { role });
   }
 }
 
@@ -26,7 +26,7 @@ function assertValue(value: unknown, role: string): asserts value is string {
     value.length > MAX_VALUE_LENGTH ||
     CONTROL_CHARACTER.test(value)
   ) {
-    throw new InvalidCommandError(`invalid ${role} value ${JSON.stringify(String(value)).slice(0, 80)}`, { role });
+    throw invalidCommand(`invalid ${role} value ${JSON.stringify(String(value)).slice(0, 80)}`, { role });
   }
 }
 
@@ -41,10 +41,10 @@ export function assertOutputPrefix(prefix: string): void {
     segments.slice(0, -1).every((s) => s !== "" && s !== "." && s !== "..") &&
     !CONTROL_CHARACTER.test(prefix) &&
     !prefix.includes("\\");
-  if (!ok) throw new InvalidCommandError(`invalid outputPrefix ${JSON.stringify(prefix).slice(0, 120)}`);
+  if (!ok) throw invalidCommand(`invalid outputPrefix ${JSON.stringify(prefix).slice(0, 120)}`);
 }
 
-/** Checks everything about a command that can be checked without the warehouse; throws `InvalidCommandError`. */
+/** Checks everything about a command that can be checked without the warehouse; throws `invalidCommand`. */
 export function validateUnloadCommand(command: UnloadTableCommand): void {
   assertIdentifier(command.schema, "schema");
   assertIdentifier(command.table, "table");
@@ -52,25 +52,22 @@ export function validateUnloadCommand(command: UnloadTableCommand): void {
     assertIdentifier(command.timeColumn, "timeColumn");
     const { windowStart, windowEnd } = command;
     if (!Number.isSafeInteger(windowStart) || !Number.isSafeInteger(windowEnd) || windowStart >= windowEnd) {
-      throw new InvalidCommandError(`invalid window [${String(windowStart)}, ${String(windowEnd)})`);
+      throw invalidCommand(`invalid window [${String(windowStart)}, ${String(windowEnd)})`);
     }
   }
-  if (command.columns.length === 0) throw new InvalidCommandError("no columns to export");
+  if (command.columns.length === 0) throw invalidCommand("no columns to export");
   const names = new Set<string>();
   for (const column of command.columns) {
     assertIdentifier(column.name, "column");
     if (names.has(column.name))
-      throw new InvalidCommandError(`column ${column.name} is projected twice`, { column: column.name });
+      throw invalidCommand(`column ${column.name} is projected twice`, { column: column.name });
     names.add(column.name);
     if (column.treatment === "ROUND") {
       const digits = column.roundDigits;
       if (digits === null || !Number.isInteger(digits) || digits < MIN_ROUND_DIGITS || digits > MAX_ROUND_DIGITS) {
-        throw new InvalidCommandError(
-          `ROUND on ${column.name} needs roundDigits ${MIN_ROUND_DIGITS}..${MAX_ROUND_DIGITS}`,
-          {
-            column: column.name,
-          },
-        );
+        throw invalidCommand(`ROUND on ${column.name} needs roundDigits ${MIN_ROUND_DIGITS}..${MAX_ROUND_DIGITS}`, {
+          column: column.name,
+        });
       }
     }
   }
@@ -82,6 +79,6 @@ export function validateUnloadCommand(command: UnloadTableCommand): void {
   for (const value of filter.allowedMetrics) assertValue(value, "metric");
   assertOutputPrefix(command.outputPrefix);
   if (!FILE_BASE_NAME.test(command.fileBaseName) || command.fileBaseName.includes("..")) {
-    throw new InvalidCommandError(`invalid fileBaseName ${JSON.stringify(command.fileBaseName).slice(0, 80)}`);
+    throw invalidCommand(`invalid fileBaseName ${JSON.stringify(command.fileBaseName).slice(0, 80)}`);
   }
 }

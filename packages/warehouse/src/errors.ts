@@ -48,93 +48,59 @@ export class WarehouseError extends Error {
   }
 }
 
+// Factories rather than subclasses: callers branch on `code`, `errorKind` and `retryable`, never on a class.
+
 /** The warehouse could not run a query: retryable when the connection failed, not when the SQL itself failed. */
-export class WarehouseQueryError extends WarehouseError {
-  constructor(message: string, options: WarehouseErrorOptions = {}) {
-    super("WAREHOUSE_QUERY", "WAREHOUSE_QUERY", message, options);
-    this.name = "WarehouseQueryError";
-  }
+export function warehouseQueryError(message: string, options: WarehouseErrorOptions = {}): WarehouseError {
+  return new WarehouseError("WAREHOUSE_QUERY", "WAREHOUSE_QUERY", message, options);
 }
 
 /** The table (or view) does not exist; retrying does not help until the configuration or warehouse changes. */
-export class TableNotFoundError extends WarehouseError {
-  constructor(schema: string, table: string) {
-    super("TABLE_NOT_FOUND", "WAREHOUSE_QUERY", `table ${schema}.${table} does not exist`, {
-      context: { schema, table },
-    });
-    this.name = "TableNotFoundError";
-  }
+export function tableNotFound(schema: string, table: string): WarehouseError {
+  return new WarehouseError("TABLE_NOT_FOUND", "WAREHOUSE_QUERY", `table ${schema}.${table} does not exist`, {
+    context: { schema, table },
+  });
 }
 
 /** The command names a column the table does not have, or one whose type does not fit its treatment. */
-export class ColumnMismatchError extends WarehouseError {
-  constructor(message: string, context: WarehouseErrorContext) {
-    super("COLUMN_NOT_FOUND", "INVALID_COMMAND", message, { context });
-    this.name = "ColumnMismatchError";
-  }
+export function columnMismatch(message: string, context: WarehouseErrorContext): WarehouseError {
+  return new WarehouseError("COLUMN_NOT_FOUND", "INVALID_COMMAND", message, { context });
 }
 
-/** The command cannot be turned into a safe query (bad identifier, value, window, prefix, ...). */
-export class InvalidCommandError extends WarehouseError {
-  constructor(message: string, context: WarehouseErrorContext = {}) {
-    super("INVALID_COMMAND", "INVALID_COMMAND", message, { context });
-    this.name = "InvalidCommandError";
-  }
+/** The command cannot be turned into a safe query or file set (bad identifier, value, window, prefix, ...). */
+export function invalidCommand(message: string, context: WarehouseErrorContext = {}): WarehouseError {
+  return new WarehouseError("INVALID_COMMAND", "INVALID_COMMAND", message, { context });
 }
 
 /**
  * The written files do not hold exactly the rows the source count found in the same snapshot: the export is not
  * published. Retryable: every attempt is verified the same way, so a retry either proves itself or fails again.
  */
-export class RowCountMismatchError extends WarehouseError {
-  readonly expectedRows: number;
-  readonly actualRows: number;
-  constructor(expectedRows: number, actualRows: number, detail: string) {
-    super(
-      "ROW_COUNT_MISMATCH",
-      "ROW_COUNT_MISMATCH",
-      `row count mismatch: source has ${expectedRows} rows, ${detail} ${actualRows}`,
-      {
-        retryable: true,
-        context: { expectedRows, actualRows },
-      },
-    );
-    this.name = "RowCountMismatchError";
-    this.expectedRows = expectedRows;
-    this.actualRows = actualRows;
-  }
+export function rowCountMismatch(expectedRows: number, actualRows: number, detail: string): WarehouseError {
+  return new WarehouseError(
+    "ROW_COUNT_MISMATCH",
+    "ROW_COUNT_MISMATCH",
+    `row count mismatch: source has ${expectedRows} rows, ${detail} ${actualRows}`,
+    { retryable: true, context: { expectedRows, actualRows } },
+  );
 }
 
 /** Uploading a file or the manifest failed; `retryable` comes from the object store's own error. */
-export class UnloadObjectStoreError extends WarehouseError {
-  constructor(message: string, retryable: boolean, cause: unknown) {
-    super("OBJECT_STORE", "OBJECT_STORE", message, { retryable, cause });
-    this.name = "UnloadObjectStoreError";
-  }
+export function objectStoreFailure(message: string, retryable: boolean, cause: unknown): WarehouseError {
+  return new WarehouseError("OBJECT_STORE", "OBJECT_STORE", message, { retryable, cause });
 }
 
-/** The caller's AbortSignal fired with a TimeoutError reason (e.g. `AbortSignal.timeout`). */
-export class UnloadTimeoutError extends WarehouseError {
-  constructor(cause: unknown) {
-    super("TIMEOUT", "TIMEOUT", "unload timed out", { retryable: true, cause });
-    this.name = "UnloadTimeoutError";
-  }
-}
-
-/** The caller's AbortSignal fired for another reason (shutdown); nothing was published. */
-export class UnloadAbortedError extends WarehouseError {
-  constructor(cause: unknown) {
-    super("ABORTED", "UNKNOWN", "unload aborted", { retryable: true, cause });
-    this.name = "UnloadAbortedError";
-  }
-}
-
-/** The error an aborted signal turns into. */
+/**
+ * The error an aborted signal turns into: TIMEOUT when its reason is a `TimeoutError` (`AbortSignal.timeout`),
+ * otherwise ABORTED (a shutdown or a lost partition; nothing was published). Both are retryable.
+ */
 export function abortError(signal: AbortSignal): WarehouseError {
   const reason: unknown = signal.reason;
   const isTimeout =
     typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError";
-  return isTimeout ? new UnloadTimeoutError(reason) : new UnloadAbortedError(reason);
+  return isTimeout
+    ? new WarehouseError("TIMEOUT", "TIMEOUT", "unload timed out", { retryable: true, cause: reason })
+    : new WarehouseError("ABORTED", "UNKNOWN", "unload aborted", { retryable: true, cause: reason });
 }
 
 export function isWarehouseError(error: unknown): error is WarehouseError {

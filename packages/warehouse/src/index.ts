@@ -1,13 +1,5 @@
 export {
   WarehouseError,
-  WarehouseQueryError,
-  TableNotFoundError,
-  ColumnMismatchError,
-  InvalidCommandError,
-  RowCountMismatchError,
-  UnloadObjectStoreError,
-  UnloadTimeoutError,
-  UnloadAbortedError,
   isWarehouseError,
   warehouseErrorCodes,
   type WarehouseErrorCode,

@@ -1,5 +1,5 @@
 import { isObjectStoreError, type ObjectStore } from "@data-exporter/object-store";
-import { abortError, UnloadObjectStoreError } from "./errors.js";
+import { abortError, objectStoreFailure } from "./errors.js";
 import type { UnloadedFile } from "./warehouse.js";
 
 /** A data file written locally and the object it becomes. */
@@ -41,7 +41,7 @@ export async function publishExport(store: ObjectStore, params: PublishParams): 
     if (signal?.aborted) throw abortError(signal);
     await store.putObject(params.manifestKey, params.manifest, "application/json");
   } catch (error) {
-    if (isObjectStoreError(error)) throw new UnloadObjectStoreError(error.message, error.retryable, error);
+    if (isObjectStoreError(error)) throw objectStoreFailure(error.message, error.retryable, error);
     throw error;
   }
 }

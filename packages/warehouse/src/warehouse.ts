@@ -34,7 +34,7 @@ export interface TableExporter {
 }
 
 export interface WarehouseCatalog {
-  /** Columns in ordinal order; `TableNotFoundError` if the table does not exist. */
+  /** Columns in ordinal order; `tableNotFound` if the table does not exist. */
   describeTable(schema: string, table: string): Promise<WarehouseColumn[]>;
 }
 

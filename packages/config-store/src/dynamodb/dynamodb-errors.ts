@@ -1,3 +1,4 @@
+import { isNetworkError } from "@data-exporter/retry";
 import { ConfigStoreError } from "../errors.js";
 
 /** DynamoDB / SDK error names that mean "try again later", not "your request is wrong". */
@@ -14,19 +15,6 @@ const retryableNames = new Set([
   "RequestTimeoutException",
 ]);
 
-/** Node socket errors seen when the endpoint is unreachable or drops the connection. */
-const retryableNetworkCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-]);
-
-const networkCodeInMessage = new RegExp(`\\b(${[...retryableNetworkCodes].join("|")})\\b`);
-
 interface SdkErrorShape {
   name?: unknown;
   code?: unknown;
@@ -38,14 +26,11 @@ export function isRetryableDynamoDbError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const e = error as SdkErrorShape;
   if (typeof e.name === "string" && retryableNames.has(e.name)) return true;
-  if (typeof e.code === "string" && retryableNetworkCodes.has(e.code)) return true;
   if (e.$retryable !== undefined && e.$retryable !== null) return true;
-  // The SDK's retry middleware re-wraps errors from another realm (e.g. jest's VM) keeping only the message.
-  const message = (error as { message?: unknown }).message;
-  if (typeof message === "string" && networkCodeInMessage.test(message)) return true;
+  // Also finds the code on a cause, or in the message the SDK keeps when it re-wraps an error from another realm.
+  if (isNetworkError(error)) return true;
   const status = e.$metadata?.httpStatusCode;
   if (typeof status === "number" && status >= 500) return true;
-  // The SDK wraps socket failures; the Node error code sits on the cause.
   const cause = (error as { cause?: unknown }).cause;
   return cause !== undefined && cause !== error && isRetryableDynamoDbError(cause);
 }

@@ -1,3 +1,4 @@
+import { isNetworkError } from "@data-exporter/retry";
 import { ObjectStoreError } from "../errors.js";
 
 const throttlingNames = new Set([
@@ -6,16 +7,6 @@ const throttlingNames = new Set([
   "ThrottlingException",
   "RequestLimitExceeded",
   "TooManyRequestsException",
-]);
-const networkCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
 ]);
 
 interface SdkErrorShape {
@@ -50,7 +41,7 @@ export function toObjectStoreError(error: unknown, operation: string, bucket: st
   if (throttlingNames.has(name) || status === 429 || status === 503) return make("THROTTLED", "throttled", true);
   if ((status !== undefined && status >= 500) || shape.$fault === "server")
     return make("UNAVAILABLE", `server error${status === undefined ? "" : ` ${status}`}`, true);
-  if (networkCodes.has(code) || name === "TimeoutError" || name === "RequestTimeout")
+  if (isNetworkError(error) || name === "TimeoutError" || name === "RequestTimeout")
     return make("UNAVAILABLE", `network failure${code ? ` ${code}` : ""}`, true);
   // Every S3 service error carries an HTTP status; without one the request never got an answer.
   if (status === undefined) return make("UNAVAILABLE", "no response from the service", true);

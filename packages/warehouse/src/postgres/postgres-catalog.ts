@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { TableNotFoundError } from "../errors.js";
+import { tableNotFound } from "../errors.js";
 import type { WarehouseCatalog, WarehouseColumn } from "../warehouse.js";
 import { fromPgError } from "./postgres-errors.js";
 
@@ -29,7 +29,7 @@ export class PostgresCatalog implements WarehouseCatalog {
     } catch (error) {
       throw fromPgError(error, `describing ${schema}.${table}`);
     }
-    if (result.rows.length === 0) throw new TableNotFoundError(schema, table);
+    if (result.rows.length === 0) throw tableNotFound(schema, table);
     return result.rows.map((r) => ({ name: r.name, type: r.type }));
   }
 }

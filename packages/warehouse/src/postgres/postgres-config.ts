@@ -1,5 +1,5 @@
 import type { ObjectStore } from "@data-exporter/object-store";
-import { InvalidCommandError } from "../errors.js";
+import { invalidCommand } from "../errors.js";
 
 export interface PostgresWarehouseConfig {
   /** libpq URL of the warehouse (postgresql://user:password@host:port/db?sslmode=...). */
@@ -38,5 +38,5 @@ export function validatePostgresWarehouseConfig(config: PostgresWarehouseConfig)
   if (!MEMORY_LIMIT.test(config.memoryLimit)) problems.push("memoryLimit must look like 512MB");
   if (config.tempDir === "") problems.push("tempDir is empty");
   // The messages never echo the values: the URL and key are secrets.
-  if (problems.length > 0) throw new InvalidCommandError(`invalid PostgreSQL warehouse config: ${problems.join("; ")}`);
+  if (problems.length > 0) throw invalidCommand(`invalid PostgreSQL warehouse config: ${problems.join("; ")}`);
 }

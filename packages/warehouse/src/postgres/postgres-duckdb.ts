@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { abortError, WarehouseQueryError } from "../errors.js";
+import { abortError, warehouseQueryError } from "../errors.js";
 import type { ParquetColumn } from "../parquet-schema.js";
 import { copyToParquet, duckString, openDuckDb, readRows, type WrittenParquetFile } from "../parquet/duckdb-parquet.js";
 import { fromDuckDbError } from "./postgres-errors.js";
@@ -102,7 +102,7 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
       before["started"] !== after["started"] ||
       before["isolation"] !== "repeatable read"
     ) {
-      throw new WarehouseQueryError("the count and the export did not run in one REPEATABLE READ transaction", {
+      throw warehouseQueryError("the count and the export did not run in one REPEATABLE READ transaction", {
         retryable: true,
       });
     }

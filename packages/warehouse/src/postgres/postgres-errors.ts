@@ -1,18 +1,6 @@
-import { TableNotFoundError, WarehouseError, WarehouseQueryError } from "../errors.js";
+import { isRetryablePostgresError, sqlstateOf } from "@data-exporter/postgres";
+import { tableNotFound, WarehouseError, warehouseQueryError } from "../errors.js";
 
-// SQLSTATE classes/codes where another attempt can succeed: connection failures, shutdowns, resource limits,
-// serialization failures and deadlocks.
-const RETRYABLE_SQLSTATE = /^(08|53|57P0[1-4]|40001|40P01|58)/;
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-]);
 // DuckDB reports PostgreSQL failures as text; these phrases are libpq's for a lost or refused connection.
 const DUCKDB_CONNECTION_FAILURE =
   /Unable to connect to Postgres|could not connect|Connection refused|server closed the connection|terminating connection|connection to server .* failed|no connection to the server|SSL SYSCALL|could not receive data|could not send data|the database system is (starting up|shutting down|in recovery)|too many clients/i;
@@ -33,7 +21,6 @@ export function redact(message: string, secrets: readonly string[]): string {
 }
 
 interface PgErrorShape {
-  readonly code?: unknown;
   readonly message?: unknown;
 }
 
@@ -41,15 +28,16 @@ interface PgErrorShape {
 export function fromPgError(error: unknown, what: string, secrets: readonly string[] = []): WarehouseError {
   if (error instanceof WarehouseError) return error;
   const shape = (typeof error === "object" && error !== null ? error : {}) as PgErrorShape;
-  const code = typeof shape.code === "string" ? shape.code : "";
   const message = typeof shape.message === "string" ? shape.message : String(error);
-  const retryable =
-    RETRYABLE_SQLSTATE.test(code) || NETWORK_CODES.has(code) || /Connection terminated|timeout/i.test(message);
-  return new WarehouseQueryError(`${what} failed: ${redact(message, secrets)}${code === "" ? "" : ` (${code})`}`, {
-    cause: error,
-    retryable,
-    context: { sqlstate: code === "" ? null : code },
-  });
+  const sqlstate = sqlstateOf(error);
+  return warehouseQueryError(
+    `${what} failed: ${redact(message, secrets)}${sqlstate === null ? "" : ` (${sqlstate})`}`,
+    {
+      cause: error,
+      retryable: isRetryablePostgresError(error),
+      context: { sqlstate },
+    },
+  );
 }
 
 /**
@@ -64,9 +52,9 @@ export function fromDuckDbError(error: unknown, what: string, secrets: readonly 
   const missingTable = /relation "([^"]+)" does not exist/.exec(message);
   if (missingTable) {
     const [schema, table] = (missingTable[1] ?? "").split(".");
-    return Object.assign(new TableNotFoundError(schema ?? "", table ?? schema ?? ""), { cause });
+    return Object.assign(tableNotFound(schema ?? "", table ?? schema ?? ""), { cause });
   }
-  return new WarehouseQueryError(`${what} failed: ${cause.message}`, {
+  return warehouseQueryError(`${what} failed: ${cause.message}`, {
     cause,
     retryable: DUCKDB_CONNECTION_FAILURE.test(message),
   });

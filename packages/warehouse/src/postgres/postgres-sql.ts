@@ -1,6 +1,6 @@
 import type { ColumnProjection, UnloadTableCommand } from "@data-exporter/contracts";
 import { validateUnloadCommand } from "../command-validation.js";
-import { ColumnMismatchError } from "../errors.js";
+import { columnMismatch } from "../errors.js";
 import type { WarehouseColumn } from "../warehouse.js";
 import { hmacSha256Pads } from "./postgres-keyed-hash.js";
 
@@ -76,7 +76,7 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
   const typeOf = (name: string, role: string): string => {
     const type = types.get(name);
     if (type === undefined) {
-      throw new ColumnMismatchError(`${role} ${name} does not exist in ${command.schema}.${command.table}`, {
+      throw columnMismatch(`${role} ${name} does not exist in ${command.schema}.${command.table}`, {
         column: name,
         role,
       });
@@ -87,7 +87,7 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
   if (filter.sourceColumn !== null) typeOf(filter.sourceColumn, "sourceColumn");
   if (filter.metricColumn !== null) typeOf(filter.metricColumn, "metricColumn");
   if (command.timeColumn !== null && !TIME_TYPE.test(typeOf(command.timeColumn, "timeColumn"))) {
-    throw new ColumnMismatchError(`timeColumn ${command.timeColumn} is not a timestamp or date`, {
+    throw columnMismatch(`timeColumn ${command.timeColumn} is not a timestamp or date`, {
       column: command.timeColumn,
     });
   }
@@ -115,7 +115,7 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
         return `CAST(${ref} AS text)`;
       case "ROUND": {
         if (!NUMERIC_TYPE.test(type))
-          throw new ColumnMismatchError(`ROUND on ${column.name} needs a numeric column, not ${type}`, {
+          throw columnMismatch(`ROUND on ${column.name} needs a numeric column, not ${type}`, {
             column: column.name,
           });
         const digits = column.roundDigits ?? 0;
@@ -125,7 +125,7 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
       }
       case "TRUNCATE_TO_HOUR":
         if (!TIME_TYPE.test(type))
-          throw new ColumnMismatchError(`TRUNCATE_TO_HOUR on ${column.name} needs a timestamp, not ${type}`, {
+          throw columnMismatch(`TRUNCATE_TO_HOUR on ${column.name} needs a timestamp, not ${type}`, {
             column: column.name,
           });
         return `date_trunc('hour', ${ref})`;

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import type { UnloadTableCommand } from "@data-exporter/contracts";
 import type { ObjectStore } from "@data-exporter/object-store";
 import pg from "pg";
-import { abortError, RowCountMismatchError } from "../errors.js";
+import { abortError, rowCountMismatch } from "../errors.js";
 import { fingerprintFile } from "../local-files.js";
 import { buildManifest, dataFileKey, manifestKey } from "../manifest.js";
 import { publishExport, type LocalDataFile } from "../publish-export.js";
@@ -65,11 +65,11 @@ export class PostgresWarehouse implements Warehouse {
       });
       const fileRows = exported.files.reduce((sum, f) => sum + f.rows, 0);
       if (exported.files.length === 0)
-        throw new RowCountMismatchError(exported.sourceRows, 0, "no file was written, files hold");
+        throw rowCountMismatch(exported.sourceRows, 0, "no file was written, files hold");
       if (exported.copiedRows !== exported.sourceRows)
-        throw new RowCountMismatchError(exported.sourceRows, exported.copiedRows, "the COPY wrote");
+        throw rowCountMismatch(exported.sourceRows, exported.copiedRows, "the COPY wrote");
       if (fileRows !== exported.sourceRows)
-        throw new RowCountMismatchError(exported.sourceRows, fileRows, "the Parquet footers hold");
+        throw rowCountMismatch(exported.sourceRows, fileRows, "the Parquet footers hold");
 
       const local: LocalDataFile[] = [];
       for (const [index, written] of exported.files.entries()) {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import type { SnapshotColumnType, SnapshotTable, UnloadTableCommand } from "@data-exporter/contracts";
 import type { ObjectStore } from "@data-exporter/object-store";
-import { abortError, RowCountMismatchError, WarehouseError } from "../errors.js";
+import { abortError, rowCountMismatch, WarehouseError } from "../errors.js";
 import { fingerprintFile } from "../local-files.js";
 import { buildManifest, manifestKey } from "../manifest.js";
 import { copyToParquet, openDuckDb } from "../parquet/duckdb-parquet.js";
@@ -102,7 +102,7 @@ async function writeTable(connection: DuckDBConnection, table: SnapshotTable, wo
   const [file] = written.files;
   const rows = written.files.reduce((sum, f) => sum + f.rows, 0);
   if (file === undefined || written.files.length !== 1 || rows !== table.rows.length)
-    throw new RowCountMismatchError(table.rows.length, rows, `the ${table.name} snapshot file holds`);
+    throw rowCountMismatch(table.rows.length, rows, `the ${table.name} snapshot file holds`);
   const path = join(workDir, `${table.name}.parquet`);
   await rename(file.path, path);
   return path;

@@ -1,4 +1,4 @@
-import { isSchemaName, migrateSchema, type PgPool } from "@data-exporter/status-store";
+import { isSchemaName, migrateSchema, type PgPool } from "@data-exporter/postgres";
 
 /** Which exports were announced, so a redelivered ExportCompleted does not publish twice. */
 export class NotificationLog {

@@ -1,13 +1,5 @@
-import { isRetryablePostgresError, isSchemaName, migrateSchema } from "@data-exporter/status-store";
+import { isRetryablePostgresError, isSchemaName, migrateSchema, type PgPool } from "@data-exporter/postgres";
 import { PlannerError } from "../errors.js";
-
-/** The subset of pg's Pool this table needs. */
-export interface Queryable {
-  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
-}
-export interface PgPool extends Queryable {
-  connect(): Promise<Queryable & { release(): void }>;
-}
 
 export type DateClaim =
   /** This request owns the date: plan and publish (also on a redelivery of the same request). */

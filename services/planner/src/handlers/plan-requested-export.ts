@@ -1,6 +1,7 @@
 import { computeConfigVersion, type ClassificationPolicy, type WarehouseColumn } from "@data-exporter/classification";
 import type { ExportPlanned, UnloadTableCommand } from "@data-exporter/contracts";
 import type { ExportConfigSnapshot } from "@data-exporter/config-store";
+import { isRetryable } from "@data-exporter/retry";
 import { planExport, type DescribedTable, type ExportIntent, type ExportPlan } from "../domain/plan-export.js";
 
 export interface PlannerDeps {
@@ -25,7 +26,8 @@ export async function preparePlan(intent: ExportIntent, deps: PlannerDeps): Prom
     try {
       describedTables.set(table.table, { columns: await deps.describeTable(table.schema, table.table) });
     } catch (error) {
-      if ((error as { retryable?: boolean }).retryable === true) throw error;
+      // An outage is retried with the whole request; a table that cannot be described is skipped with the reason.
+      if (isRetryable(error)) throw error;
       describedTables.set(table.table, { error: error instanceof Error ? error.message : String(error) });
     }
   }

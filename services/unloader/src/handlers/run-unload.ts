@@ -1,4 +1,5 @@
 import type { TableUnloadEvent, UnloadErrorKind, UnloadTableCommand } from "@data-exporter/contracts";
+import { isRetryable } from "@data-exporter/retry";
 import type { UnloadResult } from "@data-exporter/warehouse";
 import { readsWarehouse } from "./export-table.js";
 
@@ -37,24 +38,25 @@ export interface UnloadOutcome {
   readonly error?: { kind: UnloadErrorKind; message: string };
 }
 
-/** What the unloader needs to know of an error; warehouse adapters decide these where the failure is understood. */
+/**
+ * What the unloader reports of an error. Typed errors (warehouse, object store) carry their kind and retryability;
+ * anything else is a defect or an unwrapped outage: reported as UNKNOWN with a generic message (its own may quote
+ * internals), retried like any error by the one policy, and logged in full through `onUnexpectedError`.
+ */
 function describeFailure(error: unknown): {
   kind: UnloadErrorKind;
   message: string;
   retryable: boolean;
   unexpected: boolean;
 } {
-  const e = error as { errorKind?: UnloadErrorKind; retryable?: boolean; message?: string } | null;
-  if (e && typeof e.errorKind === "string") {
-    return {
-      kind: e.errorKind,
-      message: e.message ?? "unload failed",
-      retryable: e.retryable === true,
-      unexpected: false,
-    };
-  }
-  // Not a typed warehouse error: a defect here, not in the data. Retrying will not help.
-  return { kind: "UNKNOWN", message: "unexpected unloader error", retryable: false, unexpected: true };
+  const e = error as { errorKind?: UnloadErrorKind; message?: string } | null;
+  const typed = e !== null && typeof e.errorKind === "string";
+  return {
+    kind: typed ? (e.errorKind as UnloadErrorKind) : "UNKNOWN",
+    message: typed ? (e.message ?? "unload failed") : "unexpected unloader error",
+    retryable: isRetryable(error),
+    unexpected: !typed,
+  };
 }
 
 /**

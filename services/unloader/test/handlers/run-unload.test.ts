@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import type { UnloadTableCommand } from "@data-exporter/contracts";
-import { TableNotFoundError, WarehouseQueryError } from "@data-exporter/warehouse";
+import { WarehouseError } from "@data-exporter/warehouse";
 import type { TableUnloadEvent } from "@data-exporter/contracts";
 import { exportTable } from "../../src/handlers/export-table.js";
 import { runUnload, type UnloaderDeps } from "../../src/handlers/run-unload.js";
@@ -79,7 +79,10 @@ describe("runUnload", () => {
   });
 
   it("retries a retryable failure with backoff, then succeeds", async () => {
-    const { deps, events, sleeps } = harness([new WarehouseQueryError("connection reset", { retryable: true }), "ok"]);
+    const { deps, events, sleeps } = harness([
+      new WarehouseError("WAREHOUSE_QUERY", "WAREHOUSE_QUERY", "connection reset", { retryable: true }),
+      "ok",
+    ]);
     const outcome = await runUnload(command, deps);
     expect(outcome).toMatchObject({ status: "COMPLETED", attempts: 2 });
     expect(events.map((e) => [e.type, e.value.attempt])).toEqual([
@@ -93,7 +96,8 @@ describe("runUnload", () => {
   });
 
   it("fails for good after maxAttempts", async () => {
-    const transient = () => new WarehouseQueryError("connection reset", { retryable: true });
+    const transient = () =>
+      new WarehouseError("WAREHOUSE_QUERY", "WAREHOUSE_QUERY", "connection reset", { retryable: true });
     const { deps, events } = harness([transient(), transient(), transient()], 3);
     expect(await runUnload(command, deps)).toMatchObject({ status: "FAILED", attempts: 3 });
     const failures = events
@@ -103,7 +107,9 @@ describe("runUnload", () => {
   });
 
   it("does not retry what cannot succeed", async () => {
-    const { deps, events } = harness([new TableNotFoundError("pm_internal", "way")]);
+    const { deps, events } = harness([
+      new WarehouseError("TABLE_NOT_FOUND", "WAREHOUSE_QUERY", "table pm_internal.way does not exist"),
+    ]);
     expect(await runUnload(command, deps)).toMatchObject({
       status: "FAILED",
       attempts: 1,
@@ -112,15 +118,25 @@ describe("runUnload", () => {
     expect(events.at(-1)?.value).toMatchObject({ finalAttempt: true });
   });
 
-  it("reports an untyped error as UNKNOWN without leaking its message", async () => {
-    const { deps, events, unexpected } = harness([new Error("secret stack detail")]);
-    await runUnload(command, deps);
-    expect(unexpected).toHaveLength(1);
-    expect(events.at(-1)?.value).toMatchObject({ errorKind: "UNKNOWN", errorMessage: "unexpected unloader error" });
+  it("reports an untyped error as UNKNOWN without leaking its message, retried within MAX_RETRY_COUNT", async () => {
+    const secret = () => new Error("secret stack detail");
+    const { deps, events, unexpected } = harness([secret(), secret(), secret()]);
+    expect(await runUnload(command, deps)).toMatchObject({ status: "FAILED", attempts: 3 });
+    expect(unexpected).toHaveLength(3);
+    const failures = events.filter((e) => e.type === "TableUnloadFailed").map((e) => e.value);
+    expect(failures.map((f) => [f.errorKind, f.errorMessage, f.retryable])).toEqual([
+      ["UNKNOWN", "unexpected unloader error", true],
+      ["UNKNOWN", "unexpected unloader error", true],
+      ["UNKNOWN", "unexpected unloader error", true],
+    ]);
+    expect(JSON.stringify(events)).not.toContain("secret stack detail");
   });
 
   it("holds a slot from before Started until the outcome is published, and gives it up during the backoff", async () => {
-    const { deps, trace } = harness([new WarehouseQueryError("connection reset", { retryable: true }), "ok"]);
+    const { deps, trace } = harness([
+      new WarehouseError("WAREHOUSE_QUERY", "WAREHOUSE_QUERY", "connection reset", { retryable: true }),
+      "ok",
+    ]);
     await runUnload(command, deps);
     expect(trace).toEqual([
       "acquire",
@@ -158,7 +174,7 @@ describe("runUnload", () => {
         if (++attempts > 1) return Promise.resolve(result);
         return new Promise((_resolve, reject) => {
           signal.addEventListener("abort", () =>
-            reject(new WarehouseQueryError("unload aborted", { retryable: true })),
+            reject(new WarehouseError("WAREHOUSE_QUERY", "WAREHOUSE_QUERY", "unload aborted", { retryable: true })),
           );
           lost.abort(new Error("slot lost"));
         });
@@ -202,7 +218,10 @@ describe("runUnload", () => {
   });
 
   it("runs a snapshot command (its rows travel with it) without taking a warehouse slot, with the same protocol", async () => {
-    const { deps, events, trace } = harness([new WarehouseQueryError("upload reset", { retryable: true }), "ok"]);
+    const { deps, events, trace } = harness([
+      new WarehouseError("WAREHOUSE_QUERY", "WAREHOUSE_QUERY", "upload reset", { retryable: true }),
+      "ok",
+    ]);
     const snapshot = { ...command, table: "classifications", snapshot: { loadedAt: 1, tables: [] } };
     expect((await runUnload(snapshot, deps)).status).toBe("COMPLETED");
     expect(trace).not.toContain("acquire");

@@ -1,4 +1,4 @@
-import type { PgPool } from "./postgres-status-store.js";
+import type { PgPool } from "./pool.js";
 
 /** Schemas of the exporter's tables are pasted into SQL: plain lower-case PostgreSQL identifiers only. */
 export function isSchemaName(name: string): boolean {
@@ -6,11 +6,12 @@ export function isSchemaName(name: string): boolean {
 }
 
 /**
- * Runs idempotent DDL (CREATE ... IF NOT EXISTS) for tables in the exporter's schema, in one transaction under a
- * per-schema advisory lock: every service creates its tables at start-up, and concurrent CREATE SCHEMA IF NOT
- * EXISTS from two processes can otherwise fail. The caller maps errors to its own typed error.
+ * Runs idempotent DDL (CREATE ... IF NOT EXISTS) for one owner's tables in the exporter's schema, in one transaction
+ * under a per-schema advisory lock: services start together, and concurrent CREATE SCHEMA IF NOT EXISTS from two
+ * processes can otherwise fail. The caller maps errors to its own typed error.
  */
 export async function migrateSchema(pool: PgPool, schema: string, statements: readonly string[]): Promise<void> {
+  if (!isSchemaName(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
   const client = await pool.connect();
   try {
     await client.query("BEGIN");

@@ -1,18 +1,8 @@
 import type { ExportMode } from "@data-exporter/contracts";
-import { StatusStoreError, toStatusStoreError } from "./errors.js";
-import { isSchemaName, migrateSchema } from "./migrate.js";
-import type { ExportRequestState, RequestStatus, TableJob, TableJobStatus } from "./model.js";
-import type { Transition } from "./transitions.js";
-
-/** The subset of pg's Pool this store needs. */
-export interface PgPool {
-  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
-  connect(): Promise<PgClient>;
-}
-export interface PgClient {
-  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
-  release(): void;
-}
+import { isSchemaName, migrateSchema, type PgClient, type PgPool } from "@data-exporter/postgres";
+import { StatusStoreError, toStatusStoreError } from "../errors.js";
+import type { ExportRequestState, RequestStatus, TableJob, TableJobStatus } from "../model.js";
+import type { Transition } from "../transitions.js";
 
 /**
  * PostgreSQL read model of exports: `request_table` (one row per export) and `table_export_job_statuses` (one row

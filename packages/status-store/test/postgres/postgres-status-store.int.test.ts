@@ -8,7 +8,7 @@ import {
   progressOf,
   requestedState,
   type LifecycleEvent,
-} from "../src/index.js";
+} from "../../src/index.js";
 
 let pool: pg.Pool;
 let store: PostgresStatusStore;

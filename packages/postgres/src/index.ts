@@ -1,0 +1,3 @@
+export type { PgClient, PgPool, PgQueryable } from "./pool.js";
+export { isRetryablePostgresError, sqlstateOf } from "./postgres-errors.js";
+export { isSchemaName, migrateSchema } from "./schema.js";

@@ -1,0 +1,3 @@
+export { isRetryable } from "./retryable.js";
+export { isNetworkError, networkErrorCodes } from "./network-errors.js";
+export { backoffDelay, sleep, type BackoffOptions } from "./backoff.js";
