@@ -5,15 +5,19 @@ import type { AsyncResourceStack } from "./disposable-stack.js";
 import type { Logger } from "./logger.js";
 import { livenessChecks, serviceMetrics } from "./metrics.js";
 
+/** The Kafka variables (`kafkaEnv`), as parsed. */
 export interface BusConfig {
   readonly KAFKA_BROKERS: readonly string[];
   readonly KAFKA_CLIENT_ID: string;
   readonly TOPIC_NAMESPACE: string;
-  /** Consumers only; see commonEnvSchema. */
-  readonly HANDLER_MAX_ATTEMPTS?: number;
-  readonly HANDLER_RETRY_MAX_MS?: number;
-  readonly KAFKA_SESSION_TIMEOUT_MS?: number;
-  readonly CONSUMER_LAG_INTERVAL_MS?: number;
+}
+
+/** The consumer variables (`consumerEnv`), as parsed: their defaults live in the schema only. */
+export interface ConsumerConfig {
+  readonly HANDLER_MAX_ATTEMPTS: number;
+  readonly HANDLER_RETRY_MAX_MS: number;
+  readonly KAFKA_SESSION_TIMEOUT_MS: number;
+  readonly CONSUMER_LAG_INTERVAL_MS: number;
 }
 
 export interface Bus {
@@ -59,13 +63,14 @@ export async function connectBus(
  */
 export async function startConsumer<K extends EventTopicKey>(
   bus: Bus,
-  resources: AsyncResourceStack,
+  service: { readonly resources: AsyncResourceStack; readonly config: ConsumerConfig },
   options: Omit<EventConsumerOptions<K>, "namespace">,
 ): Promise<EventConsumer<K>> {
+  const { resources, config } = service;
   const consumer = new EventConsumer<K>(bus.kafka, {
-    maxAttempts: bus.config.HANDLER_MAX_ATTEMPTS ?? 30,
-    backoff: { initialMs: 200, maxMs: bus.config.HANDLER_RETRY_MAX_MS ?? 30_000 },
-    ...sessionOptions(bus.config.KAFKA_SESSION_TIMEOUT_MS),
+    maxAttempts: config.HANDLER_MAX_ATTEMPTS,
+    backoff: { initialMs: 200, maxMs: config.HANDLER_RETRY_MAX_MS },
+    ...sessionOptions(config.KAFKA_SESSION_TIMEOUT_MS),
     ...options,
     handler: async (envelope, context) => {
       const started = performance.now();
@@ -90,7 +95,7 @@ export async function startConsumer<K extends EventTopicKey>(
   livenessChecks.set(`consumer:${options.groupId}`, () => consumer.isAlive());
   const lagTimer = setInterval(
     () => void measureLag(bus, `${bus.config.TOPIC_NAMESPACE}${options.groupId}`, options.topics),
-    15_000,
+    config.CONSUMER_LAG_INTERVAL_MS,
   );
   lagTimer.unref();
   resources.defer(() => clearInterval(lagTimer));
@@ -124,10 +129,6 @@ async function measureLag(bus: Bus, groupId: string, topicKeys: readonly EventTo
 }
 
 /** kafkajs wants heartbeats well inside the session timeout: a third of it, at most its default 3 s. */
-function sessionOptions(sessionTimeoutMs: number | undefined): {
-  sessionTimeoutMs?: number;
-  heartbeatIntervalMs?: number;
-} {
-  if (sessionTimeoutMs === undefined) return {};
+function sessionOptions(sessionTimeoutMs: number): { sessionTimeoutMs: number; heartbeatIntervalMs: number } {
   return { sessionTimeoutMs, heartbeatIntervalMs: Math.min(3000, Math.floor(sessionTimeoutMs / 3)) };
 }

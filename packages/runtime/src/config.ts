@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isSchemaName } from "@data-exporter/postgres";
 import { ConfigError } from "./errors.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -27,6 +28,8 @@ export const env = {
   positiveInt: () => z.coerce.number().int().positive(),
   nonNegativeInt: () => z.coerce.number().int().min(0),
   url: () => z.url(),
+  /** A schema of the exporter's tables: pasted into SQL, so a plain lower-case identifier. */
+  schemaName: () => z.string().refine(isSchemaName, "must be a lower-case identifier ([a-z_][a-z0-9_]*)"),
   bool: () =>
     z
       .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
@@ -45,16 +48,16 @@ export const env = {
       .pipe(z.array(z.string()).min(1, "must list at least one value")),
 };
 
-/** Variables every service shares. */
-export const commonEnvSchema = z.object({
-  SERVICE_NAME: z.string().optional(),
-  LOG_LEVEL: env.logLevel(),
+/** Kafka connection: every process that publishes or consumes (the trigger too). */
+export const kafkaEnv = {
   KAFKA_BROKERS: env.list(),
   KAFKA_CLIENT_ID: z.string().default("data-exporter"),
-  /** Prefix for every topic name; lets tests and parallel stacks share one broker. */
+  /** Prefix for every topic and group name; lets tests and parallel stacks share one broker. */
   TOPIC_NAMESPACE: z.string().default(""),
-  HEALTH_PORT: env.port(),
-  SHUTDOWN_TIMEOUT_MS: env.positiveInt().default(15000),
+};
+
+/** How consumers retry and how the group watches them. */
+export const consumerEnv = {
   /**
    * Attempts of a handler whose error is retryable (a database or AWS outage) before its message goes to the
    * dead-letter topic; with the backoff capped at HANDLER_RETRY_MAX_MS the default rides out about 13 minutes.
@@ -65,4 +68,33 @@ export const commonEnvSchema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: env.positiveInt().min(6000).default(30000),
   /** How often consumer lag is measured for /metrics. */
   CONSUMER_LAG_INTERVAL_MS: env.positiveInt().min(100).default(15000),
+};
+
+/** The exporter's own PostgreSQL database (state and read model) and the schema its tables live in. */
+export const stateDatabaseEnv = {
+  DATABASE_URL: env.url(),
+  STATUS_SCHEMA: env.schemaName().default("de_internal"),
+};
+
+/** AWS SDK clients (S3, DynamoDB, SNS); credentials come from the SDK's default chain. */
+export const awsEnv = {
+  AWS_REGION: z.string().default("ap-southeast-2"),
+  /** An emulator's endpoint (moto locally); unset in AWS. */
+  AWS_ENDPOINT_URL: env.url().optional(),
+};
+
+/** The export bucket. */
+export const exportBucketEnv = {
+  EXPORT_BUCKET: env.string(),
+  /** Path-style URLs (required by emulators such as moto). */
+  S3_FORCE_PATH_STYLE: env.bool().default(false),
+};
+
+/** Variables every long-running service shares. */
+export const commonEnvSchema = z.object({
+  LOG_LEVEL: env.logLevel(),
+  ...kafkaEnv,
+  HEALTH_PORT: env.port(),
+  SHUTDOWN_TIMEOUT_MS: env.positiveInt().default(15000),
+  ...consumerEnv,
 });

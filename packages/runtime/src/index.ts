@@ -1,4 +1,14 @@
-export { loadConfig, env, commonEnvSchema, type Env } from "./config.js";
+export {
+  loadConfig,
+  env,
+  commonEnvSchema,
+  kafkaEnv,
+  consumerEnv,
+  stateDatabaseEnv,
+  awsEnv,
+  exportBucketEnv,
+  type Env,
+} from "./config.js";
 export { RuntimeError, ConfigError, runtimeErrorCodes, type RuntimeErrorCode } from "./errors.js";
 export { createLogger, type Logger } from "./logger.js";
 export { AsyncResourceStack } from "./disposable-stack.js";
@@ -12,4 +22,5 @@ export {
 export { runService, withProcessMetrics, type ServiceContext, type ServiceDefinition } from "./service.js";
 export { Metrics, serviceMetrics } from "./metrics.js";
 export { waitFor } from "./wait-for.js";
-export { connectBus, startConsumer, type Bus, type BusConfig } from "./bus-wiring.js";
+export { connectBus, startConsumer, type Bus, type BusConfig, type ConsumerConfig } from "./bus-wiring.js";
+export { openPgPool, type PgPoolOptions } from "./pg-pool.js";

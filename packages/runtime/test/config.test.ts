@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { z } from "zod";
-import { ConfigError, commonEnvSchema, env, loadConfig } from "../src/index.js";
+import { ConfigError, commonEnvSchema, env, loadConfig, stateDatabaseEnv } from "../src/index.js";
 
 const schema = commonEnvSchema.extend({ MAX_RETRY_COUNT: env.positiveInt().default(3), BUCKET: env.string() });
 
@@ -31,6 +31,19 @@ describe("loadConfig", () => {
   it("rejects an empty broker list", () => {
     expect(() => loadConfig(z.object({ KAFKA_BROKERS: env.list() }), { KAFKA_BROKERS: " , " })).toThrow(
       /KAFKA_BROKERS: must list at least one value/,
+    );
+  });
+});
+
+describe("stateDatabaseEnv", () => {
+  const schema = z.object(stateDatabaseEnv);
+  it("defaults the schema to the seed's de_internal", () => {
+    expect(loadConfig(schema, { DATABASE_URL: "postgres://h/e" }).STATUS_SCHEMA).toBe("de_internal");
+  });
+
+  it("refuses a schema name that would be pasted into SQL unsafely", () => {
+    expect(() => loadConfig(schema, { DATABASE_URL: "postgres://h/e", STATUS_SCHEMA: 'x"; drop' })).toThrow(
+      /STATUS_SCHEMA: must be a lower-case identifier/,
     );
   });
 });

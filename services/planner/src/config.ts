@@ -1,24 +1,21 @@
 import { z } from "zod";
-import { commonEnvSchema, env } from "@data-exporter/runtime";
+import { awsEnv, commonEnvSchema, env, exportBucketEnv, stateDatabaseEnv } from "@data-exporter/runtime";
 
 export const configSchema = commonEnvSchema.extend({
   HEALTH_PORT: env.port().default(4002),
   /** Warehouse read to describe tables (columns and types). */
   WAREHOUSE_URL: env.url(),
-  /** Exporter state database: the planner remembers there which dates were exported (scheduled_export_dates). */
-  DATABASE_URL: env.url(),
-  STATUS_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "lower-case identifier")
-    .default("de_internal"),
-  EXPORT_BUCKET: env.string(),
+  /** Exporter state database: the planner's own tables (scheduled_export_dates, planned_requests). */
+  ...stateDatabaseEnv,
+  /** Named in ExportPlanned; the planner itself writes no object. */
+  EXPORT_BUCKET: exportBucketEnv.EXPORT_BUCKET,
   /** First segment of every object key: dev, staging, prod. */
   EXPORT_ENV: z
     .string()
     .regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-' only")
     .default("dev"),
-  AWS_REGION: z.string().default("ap-southeast-2"),
-  AWS_ENDPOINT_URL: env.url().optional(),
+  /** DynamoDB, where the export configuration lives. */
+  ...awsEnv,
   /** Prefix of the four DynamoDB configuration tables (export_tables, data_column_classification, ...). */
   CONFIG_TABLE_PREFIX: z.string().default(""),
   /**

@@ -1,13 +1,13 @@
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { commonEnvSchema, env } from "@data-exporter/runtime";
+import { awsEnv, commonEnvSchema, env, exportBucketEnv, stateDatabaseEnv } from "@data-exporter/runtime";
 
 export const configSchema = commonEnvSchema.extend({
   HEALTH_PORT: env.port().default(4003),
   /** libpq URL of the warehouse (PostgreSQL locally; the Redshift adapter comes later). */
   WAREHOUSE_URL: env.url(),
-  EXPORT_BUCKET: env.string(),
+  ...exportBucketEnv,
   /** Secret key of hwc keyed hashes; at least 16 characters. Never logged. */
   HASH_KEY: z.string().min(16, "must be at least 16 characters"),
   /** postgres_scanner.duckdb_extension matching DuckDB 1.5.5 (provisioned by infra/local or baked into the image). */
@@ -24,7 +24,7 @@ export const configSchema = commonEnvSchema.extend({
   MAX_COMMAND_AGE_MS: env.positiveInt().default(24 * 60 * 60 * 1000),
   WORKER_ID: z.string().default(`${hostname()}-${process.pid}`),
   /** Exporter state database; holds the advisory locks of the unload slots. */
-  DATABASE_URL: env.url(),
+  DATABASE_URL: stateDatabaseEnv.DATABASE_URL,
   /**
    * Unloads running at once across every unloader replica of the deployment (replicas sharing TOPIC_NAMESPACE and
    * DATABASE_URL), so the warehouse sees a bounded load however far the unloaders are scaled.
@@ -35,9 +35,7 @@ export const configSchema = commonEnvSchema.extend({
    * each holds a DuckDB instance of up to DUCKDB_MEMORY_LIMIT, so size the container for both.
    */
   UNLOAD_PARALLELISM: env.positiveInt().default(2),
-  AWS_REGION: z.string().default("ap-southeast-2"),
-  AWS_ENDPOINT_URL: env.url().optional(),
-  S3_FORCE_PATH_STYLE: env.bool().default(false),
+  ...awsEnv,
 });
 
 export type Config = z.infer<typeof configSchema>;

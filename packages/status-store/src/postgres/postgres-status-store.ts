@@ -1,5 +1,7 @@
 import type { ExportMode } from "@data-exporter/contracts";
-import { isSchemaName, migrateSchema, type PgClient, type PgPool } from "@data-exporter/postgres";
+import { isSchemaName, migrateSchema, sqlstateOf, type PgClient, type PgPool } from "@data-exporter/postgres";
+
+const UNDEFINED_TABLE = "42P01";
 import { StatusStoreError, toStatusStoreError } from "../errors.js";
 import type { ExportRequestState, RequestStatus, TableJob, TableJobStatus } from "../model.js";
 import type { Transition } from "../transitions.js";
@@ -87,10 +89,12 @@ export class PostgresStatusStore {
     }
   }
 
+  /** A request's state; undefined when unknown, also before the status tracker created the read model. */
   async get(requestId: string): Promise<ExportRequestState | undefined> {
     try {
       return await this.load(this.pool, requestId);
     } catch (error) {
+      if (sqlstateOf(error) === UNDEFINED_TABLE) return undefined;
       throw toStatusStoreError(error, "reading a request");
     }
   }

@@ -1,4 +1,5 @@
 import type { ExportCompleted } from "@data-exporter/contracts";
+import type { Logger } from "@data-exporter/runtime";
 import { formatNotification, type Notification } from "../domain/format-notification.js";
 
 export interface NotifierDeps {
@@ -19,4 +20,15 @@ export async function notifyCompletion(
   const messageId = await deps.publish(formatNotification(event));
   await deps.recordNotified(event.requestId, messageId);
   return { sent: true, messageId };
+}
+
+/** One ExportCompleted from the topic: notified (or found already notified), and logged either way. */
+export async function handleExportCompleted(
+  event: ExportCompleted,
+  deps: NotifierDeps & { readonly log: Pick<Logger, "info"> },
+): Promise<void> {
+  const result = await notifyCompletion(event, deps);
+  const context = { requestId: event.requestId, status: event.status, mode: event.mode };
+  if (result.sent) deps.log.info({ ...context, messageId: result.messageId }, "notification published");
+  else deps.log.info(context, "notification already published; skipped");
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import type { ExportCompleted } from "@data-exporter/contracts";
-import { notifyCompletion } from "../../src/handlers/notify-completion.js";
+import { handleExportCompleted, notifyCompletion } from "../../src/handlers/notify-completion.js";
 
 const event = {
   requestId: "r1",
@@ -26,5 +26,24 @@ describe("notifyCompletion", () => {
     expect(await notifyCompletion(event, deps)).toEqual({ sent: true, messageId: "1" });
     expect(await notifyCompletion(event, deps)).toEqual({ sent: false });
     expect(published).toHaveLength(1);
+  });
+});
+
+describe("handleExportCompleted", () => {
+  it("logs a published notification with its message id, and a skipped one", async () => {
+    let notified = false;
+    const logs: [unknown, string][] = [];
+    const deps = {
+      alreadyNotified: () => Promise.resolve(notified),
+      publish: () => Promise.resolve("m-1"),
+      recordNotified: () => Promise.resolve(void (notified = true)),
+      log: { info: (context: unknown, message: string) => void logs.push([context, message]) },
+    };
+    await handleExportCompleted(event, deps as unknown as Parameters<typeof handleExportCompleted>[1]);
+    await handleExportCompleted(event, deps as unknown as Parameters<typeof handleExportCompleted>[1]);
+    expect(logs).toEqual([
+      [{ requestId: "r1", status: "SUCCESS", mode: "ON_DEMAND", messageId: "m-1" }, "notification published"],
+      [{ requestId: "r1", status: "SUCCESS", mode: "ON_DEMAND" }, "notification already published; skipped"],
+    ]);
   });
 });

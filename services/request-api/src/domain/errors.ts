@@ -3,6 +3,7 @@ export const requestApiErrorCodes = [
   "INVALID_REQUEST_ID",
   "PUBLISH_FAILED",
   "STATUS_UNAVAILABLE",
+  "STORE_FAILED",
 ] as const;
 export type RequestApiErrorCode = (typeof requestApiErrorCodes)[number];
 

@@ -1,15 +1,15 @@
 import type { ExportRequested } from "@data-exporter/contracts";
-import type { ExportRequestState } from "@data-exporter/status-store";
-import { requestedState } from "@data-exporter/status-store";
+import type { Logger, Metrics } from "@data-exporter/runtime";
 import { RequestApiError } from "./errors.js";
 import { validateExportWindow } from "./export-window.js";
 
 export interface RequestExportDeps {
   /** Appends ExportRequested to Kafka; resolves once the broker acknowledged it (acks=all). */
   readonly publishExportRequested: (event: ExportRequested) => Promise<void>;
-  /** Makes the request visible to requestStatus at once; the status tracker would record it a moment later anyway. */
-  readonly recordRequested: (state: ExportRequestState) => Promise<void>;
-  readonly onRecordFailed: (error: unknown, requestId: string) => void;
+  /** Makes the request visible to requestStatus at once; the status tracker records it a moment later anyway. */
+  readonly recordAccepted: (event: ExportRequested) => Promise<void>;
+  readonly log: Pick<Logger, "info" | "warn">;
+  readonly metrics: Pick<Metrics, "add">;
   readonly newRequestId: () => string;
   readonly now: () => number;
   readonly maxWindowSeconds: number;
@@ -41,10 +41,18 @@ export async function requestExport(
       cause: error,
     });
   }
+  deps.metrics.add("export_requests_total");
+  deps.log.info(
+    { requestId: event.requestId, windowStart: event.windowStart, windowEnd: event.windowEnd },
+    "export requested",
+  );
   try {
-    await deps.recordRequested(requestedState(event, "ON_DEMAND"));
+    await deps.recordAccepted(event);
   } catch (error) {
-    deps.onRecordFailed(error, event.requestId);
+    deps.log.warn(
+      { err: error, requestId: event.requestId },
+      "could not record the request early; the status tracker will",
+    );
   }
   return event.requestId;
 }

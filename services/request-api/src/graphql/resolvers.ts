@@ -3,12 +3,13 @@ import { RequestApiError } from "../domain/errors.js";
 import { validateRequestId } from "../domain/export-window.js";
 import { requestExport, type RequestExportDeps } from "../domain/request-export.js";
 import { toStatusView, type Presign, type RequestStatusView } from "../domain/status-view.js";
+import type { Logger } from "@data-exporter/runtime";
 import type { ExportRequestState } from "@data-exporter/status-store";
 
 export interface ResolverDeps extends RequestExportDeps {
   readonly loadRequest: (requestId: string) => Promise<ExportRequestState | undefined>;
   readonly presign: Presign;
-  readonly onInternalError: (error: unknown, operation: string) => void;
+  readonly log: RequestExportDeps["log"] & Pick<Logger, "error">;
 }
 
 /**
@@ -22,7 +23,8 @@ async function boundary<T>(operation: string, deps: ResolverDeps, run: () => Pro
     if (error instanceof RequestApiError && error.userError) {
       throw new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT", reason: error.code } });
     }
-    deps.onInternalError(error, operation);
+    deps.metrics.add(`internal_errors_total.${operation}`);
+    deps.log.error({ err: error, operation }, "request failed");
     const message = error instanceof RequestApiError ? error.message : "internal error; please retry later";
     throw new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
   }

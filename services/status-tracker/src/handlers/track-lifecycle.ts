@@ -1,4 +1,5 @@
 import type { ExportCompleted } from "@data-exporter/contracts";
+import type { Logger } from "@data-exporter/runtime";
 import {
   applyLifecycleEvent,
   completionEventOf,
@@ -40,4 +41,20 @@ export async function publishCompletion(
 ): Promise<void> {
   await deps.publishCompleted(event);
   await deps.markCompletionPublished(event.requestId, deps.now());
+}
+
+/**
+ * Publishes the ExportCompleted of every finished export whose publish was never confirmed (a crash between the
+ * commit and the publish); run at start-up, before consuming.
+ */
+export async function republishUnannounced(
+  unannounced: () => Promise<readonly ExportRequestState[]>,
+  deps: Pick<TrackerDeps, "publishCompleted" | "markCompletionPublished" | "now"> & {
+    readonly log: Pick<Logger, "warn">;
+  },
+): Promise<void> {
+  for (const state of await unannounced()) {
+    await publishCompletion(completionEventOf(state), deps);
+    deps.log.warn({ requestId: state.requestId }, "published an ExportCompleted left unpublished by an earlier crash");
+  }
 }

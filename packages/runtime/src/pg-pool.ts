@@ -1,0 +1,33 @@
+import pg from "pg";
+import type { AsyncResourceStack } from "./disposable-stack.js";
+import type { Logger } from "./logger.js";
+
+export interface PgPoolOptions {
+  readonly connectionString: string;
+  readonly max: number;
+  /** Shown in pg_stat_activity, so an operator sees which service holds a connection. */
+  readonly applicationName?: string;
+  /** TCP keepalive on idle connections (long-held advisory locks). */
+  readonly keepAlive?: boolean;
+}
+
+/**
+ * Opens a pg Pool whose close is deferred on the service's resource stack. An idle connection the server drops (a
+ * restart, a failover) is logged, not fatal: the pool reconnects on the next query.
+ */
+export function openPgPool(
+  service: { readonly resources: AsyncResourceStack; readonly log: Logger },
+  options: PgPoolOptions,
+): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max,
+    ...(options.applicationName === undefined ? {} : { application_name: options.applicationName }),
+    ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
+  });
+  pool.on("error", (error) =>
+    service.log.warn({ error: error.message, pool: options.applicationName }, "idle database connection failed"),
+  );
+  service.resources.defer(() => pool.end());
+  return pool;
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from "@jest/globals";
+import { defaultPolicy } from "@data-exporter/classification";
+import { ConfigStoreError } from "@data-exporter/config-store";
+import type {
+  DailyExportTriggered,
+  ExportPlanned,
+  ExportRequested,
+  UnloadTableCommand,
+} from "@data-exporter/contracts";
+import { exportWindowOf } from "../../src/domain/export-date.js";
+import {
+  handleDailyExportTriggered,
+  handleExportRequested,
+  type PlannerEventDeps,
+} from "../../src/handlers/handle-planner-events.js";
+
+const requested: ExportRequested = {
+  requestId: "7d8f5b8e-3c1a-4c55-9d59-5f1a2b3c4d5e",
+  windowStart: Date.UTC(2024, 3, 5, 13),
+  windowEnd: Date.UTC(2024, 3, 6, 13),
+  requestedAt: 1,
+  requestedBy: null,
+};
+const trigger = (requestId: string): DailyExportTriggered => ({
+  requestId,
+  exportDate: "2024-04-07",
+  timeZone: "Australia/Melbourne",
+  ...exportWindowOf("2024-04-07"),
+  force: false,
+  triggeredAt: 1,
+  triggeredBy: "operator",
+});
+
+/** planned_requests, scheduled_export_dates and the topics, in memory; the planning itself is the real one. */
+function fake(options: { unreadable?: boolean } = {}) {
+  const planned: ExportPlanned[] = [];
+  const commands: UnloadTableCommand[] = [];
+  const records = new Map<string, number>();
+  const owners = new Map<string, string>();
+  const logs: string[] = [];
+  const deps: PlannerEventDeps = {
+    loadConfig: () =>
+      options.unreadable
+        ? Promise.reject(new ConfigStoreError("CONFIG_ITEM_INVALID", "export_tables item: enabled must be a boolean"))
+        : Promise.resolve({
+            tables: [
+              {
+                table: "way",
+                schema: "pm",
+                enabled: true,
+                onDemandEnabled: true,
+                timeColumn: null,
+                sourceColumn: null,
+                metricColumn: null,
+              },
+            ],
+            rules: { columns: [{ table: "way", column: "way_id", classification: "nr" }], sources: [], metrics: [] },
+            loadedAt: 0,
+          }),
+    describeTable: () => Promise.resolve([{ name: "way_id", type: "bigint" }]),
+    publishPlanned: (event) => Promise.resolve(void planned.push(event)),
+    publishCommand: (command) => Promise.resolve(void commands.push(command)),
+    claimDate: (input) => {
+      const owner = owners.get(input.exportDate);
+      if (owner === undefined || owner === input.requestId) {
+        owners.set(input.exportDate, input.requestId);
+        return Promise.resolve({ claimed: true, forcedCount: 0 });
+      }
+      return Promise.resolve({ claimed: false, existingRequestId: owner, existingTriggeredAt: 1 });
+    },
+    wasPlanned: (requestId) => Promise.resolve(records.has(requestId)),
+    recordPlanned: (requestId, _version, count) => Promise.resolve(void records.set(requestId, count)),
+    policy: defaultPolicy,
+    bucket: "b",
+    envName: "dev",
+    now: () => 2,
+    log: {
+      info: (_context: unknown, message?: string) => void logs.push(message ?? ""),
+      error: (_context: unknown, message?: string) => void logs.push(message ?? ""),
+    } as PlannerEventDeps["log"],
+  };
+  return { deps, planned, commands, records, logs };
+}
+
+describe("handleExportRequested", () => {
+  it("plans, publishes, then records the plan", async () => {
+    const { deps, planned, commands, records, logs } = fake();
+    await handleExportRequested(requested, deps);
+    expect(planned.map((p) => p.requestId)).toEqual([requested.requestId]);
+    expect(commands.map((c) => c.table)).toEqual(["way"]);
+    expect(records.get(requested.requestId)).toBe(1);
+    expect(logs).toEqual(["export planned"]);
+  });
+
+  it("ignores a redelivery of a request whose plan was recorded", async () => {
+    const { deps, planned, logs } = fake();
+    await handleExportRequested(requested, deps);
+    await handleExportRequested(requested, deps);
+    expect(planned).toHaveLength(1);
+    expect(logs.at(-1)).toBe("request already planned; redelivery ignored");
+  });
+
+  it("publishes an empty plan naming an unreadable configuration, and records nothing", async () => {
+    const { deps, planned, records, logs } = fake({ unreadable: true });
+    await handleExportRequested(requested, deps);
+    expect(planned[0]?.skippedTables[0]?.reason).toMatch(/enabled must be a boolean/);
+    expect(records.size).toBe(0);
+    expect(logs).toEqual(["export cannot be planned: configuration unreadable"]);
+  });
+});
+
+describe("handleDailyExportTriggered", () => {
+  it("plans the date once: a second request for it publishes nothing and is not recorded", async () => {
+    const { deps, planned, commands, records, logs } = fake();
+    await handleDailyExportTriggered(trigger("r1"), deps);
+    await handleDailyExportTriggered(trigger("r2"), deps);
+    expect(planned.map((p) => p.requestId)).toEqual(["r1"]);
+    expect(commands.map((c) => c.table)).toEqual(["way", "classifications"]);
+    expect([...records]).toEqual([["r1", 2]]);
+    expect(logs).toEqual([
+      "scheduled export planned",
+      "date already exported or being exported; nothing published (trigger with --force to export it again)",
+    ]);
+  });
+
+  it("ignores a redelivered trigger whose plan was recorded", async () => {
+    const { deps, planned, logs } = fake();
+    await handleDailyExportTriggered(trigger("r1"), deps);
+    await handleDailyExportTriggered(trigger("r1"), deps);
+    expect(planned).toHaveLength(1);
+    expect(logs.at(-1)).toBe("scheduled request already planned; redelivery ignored");
+  });
+
+  it("reports an unreadable configuration as an empty plan", async () => {
+    const { deps, planned, records } = fake({ unreadable: true });
+    await handleDailyExportTriggered(trigger("r1"), deps);
+    expect(planned.map((p) => [p.requestId, p.tables.length, p.mode])).toEqual([["r1", 0, "SCHEDULED"]]);
+    expect(records.size).toBe(0);
+  });
+});
