@@ -1,55 +1,35 @@
 import { createHash, createHmac } from "node:crypto";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { DuckDBInstance } from "@duckdb/node-api";
 import type { ColumnProjection, UnloadTableCommand } from "@data-exporter/contracts";
 import type { ObjectStore } from "@data-exporter/object-store";
-import { postgresSessionSettings, renderUnloadQueries, type UnloadManifest, type Warehouse } from "../src/index.js";
 import { waitFor } from "@data-exporter/runtime";
-import { ADAPTERS, type AdapterHarness } from "./adapters.js";
-import { unloadCommand } from "./fixtures.js";
+import type { UnloadManifest, Warehouse } from "../src/index.js";
+import { ADAPTERS } from "./adapters.js";
+import {
+  HOUR,
+  LABELS,
+  T0,
+  bigTable,
+  liveRows,
+  liveTable,
+  road,
+  traffic,
+  trafficDay1,
+  uniqueName,
+  unloadCommand,
+} from "./fixtures.js";
+import { readParquet, sortRows } from "./parquet-reader.js";
+import type { WarehouseHarness } from "./warehouse-harness.js";
 
-const T0 = Date.UTC(2026, 0, 1);
-const HOUR = 3_600_000;
+// The contract of the Warehouse port, run over every adapter's harness. It speaks only the port, the harness and
+// fixtures described in logical types; checks of one adapter's mechanism live beside it (test/postgres/).
+
 const col = (
   name: string,
   treatment: ColumnProjection["treatment"] = "AS_IS",
   roundDigits: number | null = null,
 ): ColumnProjection => ({ name, treatment, roundDigits });
-const TEXT = { getTypeParser: () => (value: string) => value };
-
-/** Reads Parquet bytes with DuckDB's reader (another path than the writer), every value as text. */
-async function readParquet(
-  bytes: Uint8Array,
-): Promise<{ rows: Record<string, string | null>[]; types: Record<string, string> }> {
-  const dir = await mkdtemp(join(tmpdir(), "wh-read-"));
-  const instance = await DuckDBInstance.create(":memory:", {
-    autoinstall_known_extensions: "false",
-    autoload_known_extensions: "false",
-  });
-  const connection = await instance.connect();
-  try {
-    const file = join(dir, "f.parquet");
-    await writeFile(file, bytes);
-    const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
-    const types = Object.fromEntries(
-      described.getRowObjectsJson().map((r) => [r["column_name"] as string, r["column_type"] as string]),
-    );
-    const names = Object.keys(types);
-    const select = names.map((n) => `CAST("${n}" AS VARCHAR) AS "${n}"`).join(", ");
-    const result = await connection.runAndReadAll(`SELECT ${select} FROM read_parquet('${file}')`);
-    return { rows: result.getRowObjectsJson() as Record<string, string | null>[], types };
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-const sortRows = (rows: Record<string, string | null>[]) =>
-  [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 
 /** Object store that records the order of writes, to check the manifest goes last. */
 function recording(store: ObjectStore, writes: string[]): ObjectStore {
@@ -66,16 +46,38 @@ function recording(store: ObjectStore, writes: string[]): ObjectStore {
   };
 }
 
+/**
+ * ROUND on an exact decimal as SQL numeric does it (half away from zero), printed with exactly `digits` decimals:
+ * a reference that owes nothing to any warehouse.
+ */
+function roundDecimal(value: string, digits: number): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value);
+  if (match === null) throw new RangeError(`${value} is not a decimal`);
+  const [, sign = "", whole = "", fraction = ""] = match;
+  const padded = fraction.padEnd(digits, "0");
+  const scale = padded.length;
+  const magnitude = BigInt(whole + padded);
+  const drop = 10n ** BigInt(scale - digits);
+  const rounded = magnitude / drop + ((magnitude % drop) * 2n >= drop ? 1n : 0n);
+  const text = rounded.toString().padStart(digits + 1, "0");
+  const unsigned = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return rounded === 0n ? unsigned : sign + unsigned;
+}
+
+/** Values in a stable order, NULLs first (a missing value stays undefined, so it never equals a NULL). */
+const sorted = (values: readonly (string | null | undefined)[]): (string | null | undefined)[] =>
+  [...values].sort((a, b) => (a === b ? 0 : a == null ? -1 : b == null ? 1 : a < b ? -1 : 1));
+
 for (const adapter of ADAPTERS) {
   describe(`Warehouse contract: ${adapter.name}`, () => {
-    let h: AdapterHarness;
+    let h: WarehouseHarness;
     let warehouse: Warehouse;
     let n = 0;
     const command = (overrides: Partial<UnloadTableCommand>): UnloadTableCommand => {
       n += 1;
       return unloadCommand({
         schema: h.schema,
-        table: "traffic",
+        table: traffic.name,
         outputPrefix: `exports/run-${n}/traffic/`,
         fileBaseName: "traffic",
         windowStart: T0,
@@ -83,70 +85,24 @@ for (const adapter of ADAPTERS) {
         ...overrides,
       });
     };
-    /** The same classified SELECT run directly on the warehouse, every value as text. */
-    const reference = async (c: UnloadTableCommand): Promise<Record<string, string | null>[]> => {
-      const columns = await warehouse.describeTable(c.schema, c.table);
-      const { select } = renderUnloadQueries(c, { columns, hashKey: h.hashKey });
-      const client = await h.sql.connect();
-      try {
-        await client.query("BEGIN");
-        for (const setting of postgresSessionSettings) await client.query(setting);
-        const result = await client.query({ text: select, types: TEXT });
-        await client.query("COMMIT");
-        // PostgreSQL returns KEYED_HASH columns as text; the adapter hashes them in DuckDB (the key never reaches
-        // the warehouse): apply the same standard HMAC here.
-        const hashed = c.columns.filter((column) => column.treatment === "KEYED_HASH").map((column) => column.name);
-        return (result.rows as Record<string, string | null>[]).map((row) => {
-          const out = { ...row };
-          for (const name of hashed) {
-            const value = out[name];
-            out[name] = value == null ? null : createHmac("sha256", h.hashKey).update(value).digest("hex");
-          }
-          return out;
-        });
-      } finally {
-        client.release();
-      }
-    };
     const downloaded = async (key: string) => readParquet(await h.store.getObject(key));
     const manifestOf = async (prefix: string) =>
       JSON.parse(await h.store.getText(`${prefix}manifest`)) as UnloadManifest;
+    /** A table of `rows` ids and a view over it whose every query takes `delayMs` in the warehouse. */
+    const slowTable = async (rows: number, delayMs: number) => {
+      const table = liveTable(uniqueName("live"), rows);
+      const view = uniqueName("slow");
+      await h.createTable(table);
+      await h.createView({ name: view, of: table.name, delayMs });
+      return { table, view };
+    };
 
     beforeAll(async () => {
       h = await adapter.setup();
       warehouse = h.warehouse();
-      const s = h.schema;
-      await h.sql.query(`
-        CREATE TABLE ${s}.traffic (
-          obs_time timestamptz NOT NULL, way_id bigint, source text, metric text, speed_kmh double precision,
-          travel_time_s numeric(10,2), probe_count int, label text, local_time timestamp);
-        CREATE INDEX ON ${s}.traffic (obs_time);
-        CREATE TABLE ${s}.road (way_id bigint, name text, lanes int);
-        INSERT INTO ${s}.road VALUES (1, 'Main St', 2), (2, 'Ünïcode Rd', NULL), (3, '', 4);
-        CREATE TABLE ${s}.empty_dim (id bigint, name text);`);
-      const rows: string[] = [];
-      const sources = ["nr1", "mx1", "hwc1", "blocked"];
-      const labels = ["'plain'", "''", "NULL", "E'line1\\nline2'", "'Grüße 🚗'", "E'tab\\tquote''s \\\\N'"];
-      for (let i = 0; i < 48; i++) {
-        const t = `TIMESTAMPTZ 'epoch' + ${T0 + i * 30 * 60_000 + 123} * INTERVAL '1 millisecond'`;
-        rows.push(
-          `(${t}, ${i % 5 === 4 ? "NULL" : 9_000_000_000_000 + i}, '${sources[i % 4]}', '${i % 3 === 0 ? "speed" : "volume"}', ${i % 7 === 0 ? "NULL" : `${i}.${i}5`}, ` +
-            `${i % 6 === 0 ? "NULL" : `${i * 1000}.${String(i).padStart(2, "0")}`}, ${i}, ${labels[i % labels.length]}, TIMESTAMP '2026-01-01 10:00:00' + ${i} * INTERVAL '17 minutes 3.5 seconds')`,
-        );
-      }
-      await h.sql.query(`INSERT INTO ${s}.traffic VALUES ${rows.join(",\n")}`);
-      // Extremes in a separate window (day 3).
-      await h.sql.query(`INSERT INTO ${s}.traffic (obs_time, way_id, source, speed_kmh, travel_time_s, label) VALUES
-        (TIMESTAMPTZ 'epoch' + ${T0 + 48 * HOUR} * INTERVAL '1 millisecond', 9223372036854775807, 'nr1', 'NaN', 99999999.99, 'max'),
-        (TIMESTAMPTZ 'epoch' + ${T0 + 48 * HOUR + 1} * INTERVAL '1 millisecond', -9223372036854775808, 'nr1', '-Infinity', -99999999.99, 'min'),
-        (TIMESTAMPTZ 'epoch' + ${T0 + 48 * HOUR + 2} * INTERVAL '1 millisecond', 0, 'nr1', '-0', 0.01, 'zero')`);
-      // Window boundaries (day 5): just before, at start, just before end (1 µs), at end.
-      const d5 = T0 + 96 * HOUR;
-      await h.sql.query(`INSERT INTO ${s}.traffic (obs_time, way_id, source) VALUES
-        (TIMESTAMPTZ 'epoch' + ${d5 - 1} * INTERVAL '1 millisecond', 1, 'nr1'),
-        (TIMESTAMPTZ 'epoch' + ${d5} * INTERVAL '1 millisecond', 2, 'nr1'),
-        (TIMESTAMPTZ 'epoch' + ${d5 + HOUR} * INTERVAL '1 millisecond' - INTERVAL '1 microsecond', 3, 'nr1'),
-        (TIMESTAMPTZ 'epoch' + ${d5 + HOUR} * INTERVAL '1 millisecond', 4, 'nr1')`);
+      // Read-only fixtures shared by the tests; whatever a test writes or needs alone it creates under a unique name.
+      await h.createTable(traffic);
+      await h.createTable(road);
     });
 
     afterAll(async () => {
@@ -157,15 +113,8 @@ for (const adapter of ADAPTERS) {
     });
 
     it("describes a table in ordinal order and reports a missing one", async () => {
-      const columns = await warehouse.describeTable(h.schema, "traffic");
-      expect(columns.slice(0, 6)).toEqual([
-        { name: "obs_time", type: "timestamp with time zone" },
-        { name: "way_id", type: "bigint" },
-        { name: "source", type: "text" },
-        { name: "metric", type: "text" },
-        { name: "speed_kmh", type: "double precision" },
-        { name: "travel_time_s", type: "numeric(10,2)" },
-      ]);
+      const columns = await warehouse.describeTable(h.schema, traffic.name);
+      expect(columns).toEqual(traffic.columns.map((c) => ({ name: c.name, type: h.typeName(c.type) })));
       await expect(warehouse.describeTable(h.schema, "nope")).rejects.toMatchObject({
         code: "TABLE_NOT_FOUND",
         retryable: false,
@@ -180,7 +129,7 @@ for (const adapter of ADAPTERS) {
       expect((await downloaded(result.files[0]!.key)).rows.map((r) => r["way_id"]).sort()).toEqual(["2", "3"]);
     });
 
-    it("applies every treatment and the row filters, matching the same SELECT run directly", async () => {
+    it("applies every treatment and the row filters, matching the warehouse's own result and the fixture", async () => {
       const c = command({
         columns: [
           col("obs_time"),
@@ -202,7 +151,7 @@ for (const adapter of ADAPTERS) {
         },
       });
       const result = await warehouse.unload(c);
-      const expected = await reference(c);
+      const expected = await h.referenceRows(c);
       expect(result.rows).toBe(24);
       expect(expected).toHaveLength(24);
       const { rows, types } = await downloaded(result.files[0]!.key);
@@ -225,25 +174,25 @@ for (const adapter of ADAPTERS) {
         expect(row["probe_count"]).toBeNull();
         expect(row["local_time"] ?? "").toMatch(/:00:00$/);
       }
-      // KEYED_HASH is a standard HMAC-SHA256 of the value's text form.
-      const plain = await h.sql.query(
-        `SELECT way_id::text AS w FROM ${h.schema}.traffic WHERE way_id IS NOT NULL AND source IN ('nr1','mx1') AND obs_time < TIMESTAMPTZ '2026-01-02Z'`,
+      // Against the fixture itself, not the warehouse: the day's rows of the allowed sources (every one has an
+      // allowed metric).
+      const selected = trafficDay1.filter((r) => r["source"] === "nr1" || r["source"] === "mx1");
+      expect(selected).toHaveLength(24);
+      // KEYED_HASH is a standard HMAC-SHA256 of the value's text form (a bigint's is its decimal digits).
+      const hmac = (text: string) => createHmac("sha256", h.hashKey).update(text).digest("hex");
+      const wayIds = selected.map((r) => r["way_id"]);
+      expect(wayIds.filter((v) => v !== null).length).toBeGreaterThan(0);
+      expect(sorted(rows.map((r) => r["way_id"]))).toEqual(
+        sorted(wayIds.map((v) => (typeof v === "bigint" ? hmac(v.toString()) : null))),
       );
-      const hashes = new Set(
-        plain.rows.map((r: { w: string }) => createHmac("sha256", h.hashKey).update(r.w).digest("hex")),
+      // ROUND, half away from zero, computed here from the exact decimals.
+      const travel = selected.map((r) => r["travel_time_s"]);
+      expect(travel.filter((v) => v !== null).length).toBeGreaterThan(0);
+      expect(sorted(rows.map((r) => r["travel_time_s"]))).toEqual(
+        sorted(travel.map((v) => (typeof v === "string" ? roundDecimal(v, 1) : null))),
       );
-      for (const row of rows) if (row["way_id"] !== null) expect(hashes.has(row["way_id"]!)).toBe(true);
-      // ROUND, against PostgreSQL's round() written here by hand (the reference above uses the renderer's SQL).
-      const rounded = await h.sql.query(
-        `SELECT round(travel_time_s, 1)::text AS t FROM ${h.schema}.traffic WHERE travel_time_s IS NOT NULL AND source IN ('nr1','mx1') AND obs_time < TIMESTAMPTZ '2026-01-02Z'`,
-      );
-      const roundedValues = new Set(rounded.rows.map((r: { t: string }) => r.t));
-      const exported = rows.map((r) => r["travel_time_s"]).filter((v) => v !== null);
-      expect(exported.length).toBeGreaterThan(0);
-      for (const value of exported) expect(roundedValues.has(value!)).toBe(true);
       // Text edge cases survive: empty string is not NULL, newlines and unicode are kept.
-      const labels = new Set(rows.map((r) => r["label"]));
-      expect(labels).toEqual(new Set(["plain", "", null, "line1\nline2", "Grüße 🚗", "tab\tquote's \\N"]));
+      expect(new Set(rows.map((r) => r["label"]))).toEqual(new Set(LABELS));
     });
 
     it("keeps numeric precision, extremes and timestamps", async () => {
@@ -282,14 +231,14 @@ for (const adapter of ADAPTERS) {
 
     it("exports a table without time column whole", async () => {
       const c = command({
-        table: "road",
+        table: road.name,
         timeColumn: null,
         fileBaseName: "road",
         columns: [col("way_id"), col("name"), col("lanes")],
       });
       const result = await warehouse.unload(c);
       expect(result.rows).toBe(3);
-      expect(sortRows((await downloaded(result.files[0]!.key)).rows)).toEqual(sortRows(await reference(c)));
+      expect(sortRows((await downloaded(result.files[0]!.key)).rows)).toEqual(sortRows(await h.referenceRows(c)));
       expect((await manifestOf(c.outputPrefix)).window).toBeNull();
     });
 
@@ -322,16 +271,20 @@ for (const adapter of ADAPTERS) {
     });
 
     it("splits into several files past maxFileBytes, uploads them with hashes and writes the manifest last", async () => {
-      await h.sql.query(
-        `CREATE TABLE ${h.schema}.big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS payload FROM generate_series(1, 30000) g`,
-      );
+      const big = bigTable(uniqueName("big"), 30_000);
+      await h.createTable(big);
       const writes: string[] = [];
       const small = h.warehouse({
         maxFileBytes: 128 * 1024,
         rowGroupSize: 2048,
         objectStore: recording(h.store, writes),
       });
-      const c = command({ table: "big", timeColumn: null, fileBaseName: "big", columns: [col("id"), col("payload")] });
+      const c = command({
+        table: big.name,
+        timeColumn: null,
+        fileBaseName: "big",
+        columns: [col("id"), col("payload")],
+      });
       const result = await small.unload(c);
       expect(result.rows).toBe(30000);
       expect(result.files.length).toBeGreaterThan(2);
@@ -354,7 +307,7 @@ for (const adapter of ADAPTERS) {
       const manifest = await manifestOf(c.outputPrefix);
       expect(manifest).toMatchObject({
         requestId: c.requestId,
-        table: "big",
+        table: big.name,
         totalRows: 30000,
         totalBytes: result.bytes,
         files: result.files,
@@ -372,36 +325,35 @@ for (const adapter of ADAPTERS) {
     });
 
     it("counts and exports in one snapshot while rows are inserted concurrently", async () => {
-      const s = h.schema;
-      await h.sql.query(`
-        CREATE TABLE ${s}.live (id int, t timestamptz);
-        INSERT INTO ${s}.live SELECT g, TIMESTAMPTZ '2026-01-01Z' FROM generate_series(1, 100) g;
-        CREATE FUNCTION ${s}.pause() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$ BEGIN PERFORM pg_sleep(1.0); RETURN true; END $$;
-        CREATE VIEW ${s}.slow_live AS SELECT * FROM ${s}.live WHERE (SELECT ${s}.pause());`);
-      const c = command({ table: "slow_live", timeColumn: null, fileBaseName: "live", columns: [col("id")] });
+      const { table, view } = await slowTable(100, 1000);
+      const c = command({ table: view, timeColumn: null, fileBaseName: "live", columns: [col("id")] });
       const running = warehouse.unload(c);
-      // The count takes 1 s: insert while PostgreSQL is running it, i.e. after the snapshot was taken and before
-      // the COPY starts.
-      await waitFor("the count over slow_live to run", async () => {
-        const { rows } = await h.sql.query(
-          `SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid()
-             AND position('count(*)' in query) > 0 AND position('slow_live' in query) > 0`,
-        );
-        return rows.length > 0 ? true : undefined;
-      });
-      await h.sql.query(`INSERT INTO ${s}.live SELECT g, now() FROM generate_series(101, 150) g`);
+      // Every query over the view takes 1 s: insert while the unload's first one is running in the warehouse.
+      await waitFor(`a query over ${view} to run`, async () => ((await h.runningQueries(view)) > 0 ? true : undefined));
+      await h.insertRows(table, liveRows(101, 50));
       const result = await running;
       expect(result.rows).toBe(100);
       expect((await downloaded(result.files[0]!.key)).rows).toHaveLength(100);
-      expect((await warehouse.unload(command({ ...c, outputPrefix: "exports/live-2/" }))).rows).toBe(150);
+      // The inserted rows were committed: the next unload sees them.
+      expect((await warehouse.unload(command({ ...c, outputPrefix: `exports/run-${n}-again/` }))).rows).toBe(150);
     });
 
-    it("turns an abort by timeout into a retryable TIMEOUT error and publishes nothing", async () => {
-      const c = command({ table: "slow_live", timeColumn: null, fileBaseName: "live", columns: [col("id")] });
-      await expect(warehouse.unload(c, { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({
-        errorKind: "TIMEOUT",
-        retryable: true,
-      });
+    it("turns an abort by timeout into a retryable TIMEOUT error, stops the warehouse's query and publishes nothing", async () => {
+      // The view's own table, not another test's: every query over it would take 60 s unless the abort stops it.
+      const { view } = await slowTable(10, 60_000);
+      const c = command({ table: view, timeColumn: null, fileBaseName: "live", columns: [col("id")] });
+      const controller = new AbortController();
+      const running = warehouse.unload(c, { signal: controller.signal });
+      await waitFor(`a query over ${view} to run`, async () => ((await h.runningQueries(view)) > 0 ? true : undefined));
+      // The reason AbortSignal.timeout() gives, at a moment the warehouse is known to be busy.
+      controller.abort(new DOMException("the unload took too long", "TimeoutError"));
+      // Stopped, well before the 60 s the query would take: the abort reaches the warehouse, not only the client.
+      await waitFor(
+        `the query over ${view} to stop`,
+        async () => ((await h.runningQueries(view)) === 0 ? true : undefined),
+        { timeoutMs: 20_000 },
+      );
+      await expect(running).rejects.toMatchObject({ errorKind: "TIMEOUT", retryable: true });
       expect(await h.store.list(c.outputPrefix)).toEqual([]);
     });
 
@@ -410,13 +362,13 @@ for (const adapter of ADAPTERS) {
         errorKind: "INVALID_COMMAND",
         retryable: false,
       });
-      const down = h.warehouse({ warehouseUrl: "postgresql://exporter:s3cr3t-pw@127.0.0.1:9/db" });
-      const error = (await down.unload(command({ columns: [col("way_id")] })).catch((e: unknown) => e)) as Error & {
-        errorKind: string;
-        retryable: boolean;
-      };
+      const down = h.unreachableWarehouse();
+      const error = (await down.warehouse
+        .unload(command({ columns: [col("way_id")] }))
+        .catch((e: unknown) => e)) as Error & { errorKind: string; retryable: boolean };
       expect(error).toMatchObject({ errorKind: "WAREHOUSE_QUERY", retryable: true });
-      expect(error.message).not.toContain("s3cr3t-pw");
+      expect(down.secrets.length).toBeGreaterThan(0);
+      for (const secret of down.secrets) expect(error.message).not.toContain(secret);
       expect(error.message).not.toContain(h.hashKey);
     });
   });
