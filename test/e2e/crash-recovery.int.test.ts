@@ -4,19 +4,23 @@ import { topics, type TableUnloadStarted } from "@data-exporter/contracts";
 import { waitFor } from "@data-exporter/runtime";
 import pg from "pg";
 import {
+  backendAlive,
+  crash,
+  EventRecorder,
+  exportOnlySlowViews,
+  readParquet,
+  readTopic,
   requestData,
   requestStatus,
-  waitForExport,
   type RequestStatusResult,
-} from "../../scripts/lib/graphql-client.js";
-import type { RunningService } from "../../scripts/lib/services.js";
-import { startDeployment, type TestDeployment } from "../support/deployment.js";
-import { EventRecorder } from "../support/event-recorder.js";
-import { crash, startExtraService } from "../support/extra-service.js";
-import { readParquet } from "../support/parquet.js";
-import { exportOnlySlowViews, waitForViewQuery } from "../support/slow-views.js";
-import { readTopic } from "../support/topics.js";
-import { backendAlive, unloadSlotHolders } from "../support/unload-slots.js";
+  type RunningService,
+  startDeployment,
+  startExtraService,
+  type TestDeployment,
+  unloadSlotHolders,
+  waitForExport,
+  waitForViewQuery,
+} from "../../dev/harness/index.js";
 
 /**
  * Nothing is lost when a process dies: the real services run as child processes and are killed with SIGKILL (no

@@ -6,18 +6,21 @@ import pg from "pg";
 import { waitFor } from "@data-exporter/runtime";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { startGateway } from "../../scripts/lib/gateway.js";
 import {
+  freePort,
   graphql,
+  readParquet,
+  readTopic,
+  repoRoot,
   requestData,
   requestStatus,
-  waitForExport,
   type RequestStatusResult,
-} from "../../scripts/lib/graphql-client.js";
-import { freePort } from "../support/free-port.js";
-import { repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
-import { readParquet } from "../support/parquet.js";
-import { readTopic, waitForGroupToCatchUp } from "../support/topics.js";
+  startDeployment,
+  startGateway,
+  type TestDeployment,
+  waitForExport,
+  waitForGroupToCatchUp,
+} from "../../dev/harness/index.js";
 import { EventProducer } from "@data-exporter/bus";
 
 /**

@@ -7,10 +7,16 @@ import { demoClassificationFor } from "@data-exporter/demo-data";
 import { S3ObjectStore } from "@data-exporter/object-store";
 import { waitFor } from "@data-exporter/runtime";
 import pg from "pg";
-import { awsClientConfig, startDeployment, type TestDeployment } from "../support/deployment.js";
-import { NotificationInbox, type ReceivedNotification } from "../support/notifications.js";
-import { readParquet } from "../support/parquet.js";
-import { runTrigger, type TriggerRun } from "../support/trigger.js";
+import {
+  awsClientConfig,
+  NotificationInbox,
+  readParquet,
+  type ReceivedNotification,
+  runTrigger,
+  startDeployment,
+  type TestDeployment,
+  type TriggerRun,
+} from "../../dev/harness/index.js";
 
 /**
  * The scheduled export on the real local stack: the trigger entry point (what the CronJob runs) → Kafka → planner

@@ -4,11 +4,19 @@ import { semaphoreLockClass } from "@data-exporter/concurrency";
 import { waitFor } from "@data-exporter/runtime";
 import kafkajs from "kafkajs";
 import pg from "pg";
-import { requestData, waitForExport, type RequestStatusResult } from "../../scripts/lib/graphql-client.js";
-import { spawnService, waitUntilReady, type RunningService } from "../../scripts/lib/services.js";
-import { freePort } from "../support/free-port.js";
-import { repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
-import { exportOnlySlowViews } from "../support/slow-views.js";
+import {
+  exportOnlySlowViews,
+  freePort,
+  repoRoot,
+  requestData,
+  type RequestStatusResult,
+  type RunningService,
+  spawnService,
+  startDeployment,
+  type TestDeployment,
+  waitForExport,
+  waitUntilReady,
+} from "../../dev/harness/index.js";
 
 /**
  * MAX_CONCURRENCY_LIMIT holds across unloader replicas: three unloader processes, each allowed three unloads at once,

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { configTableNames } from "@data-exporter/config-store";
-import { requestData, waitForExport } from "../../scripts/lib/graphql-client.js";
-import { awsClientConfig, startDeployment, type TestDeployment } from "../support/deployment.js";
+import {
+  awsClientConfig,
+  requestData,
+  startDeployment,
+  type TestDeployment,
+  waitForExport,
+} from "../../dev/harness/index.js";
 
 /** A malformed configuration item must fail the request visibly, not leave it "In Progress" forever. */
 let deployment: TestDeployment;

@@ -1,6 +1,7 @@
 import { freePort } from "./free-port.js";
-import { repoRoot, type TestDeployment } from "./deployment.js";
-import { spawnService, waitUntilReady, type RunningService, type ServiceName } from "../../scripts/lib/services.js";
+import { repoRoot } from "../stack/paths.js";
+import type { TestDeployment } from "./deployment.js";
+import { spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
 
 /**
  * Boots one more instance of a service into a running deployment (same environment, its own health port), e.g. a

@@ -3,8 +3,8 @@
  * topic received them (moto needs signed requests, so plain curl cannot read them). Messages are only peeked at.
  */
 import { ReceiveMessageCommand, SQSClient, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
-import { stackEndpoints, stackEnv } from "../infra/local/stack.js";
-import { defaultDeployment } from "./lib/provision.js";
+import { stackEndpoints, stackEnv } from "../stack/stack.js";
+import { defaultDeployment } from "../harness/provision.js";
 
 // Node 20 here; the AWS SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

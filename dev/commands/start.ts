@@ -6,13 +6,19 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultSeedParams, demoScales } from "@data-exporter/demo-data";
-import { ensureStack, stackEnv, stopStack } from "../infra/local/stack.js";
-import { profileDirs, repoRoot } from "../infra/local/paths.js";
-import { startGateway } from "./lib/gateway.js";
-import { requestData, waitForExport } from "./lib/graphql-client.js";
-import { formatLogLine } from "./lib/log-format.js";
-import { defaultDeployment, provisionDeployment } from "./lib/provision.js";
-import { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "./lib/services.js";
+import { ensureStack, stackEnv, stopStack } from "../stack/stack.js";
+import { profileDirs, repoRoot } from "../stack/paths.js";
+import { startGateway } from "../harness/gateway.js";
+import { requestData, waitForExport } from "../harness/graphql/client.js";
+import { formatLogLine } from "../harness/log-format.js";
+import { defaultDeployment, provisionDeployment } from "../harness/provision.js";
+import {
+  serviceNames,
+  spawnService,
+  waitUntilReady,
+  type RunningService,
+  type ServiceName,
+} from "../harness/services.js";
 
 const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
 const apiPort = Number(process.env.REQUEST_API_PORT ?? 4001);

@@ -6,8 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { downloadCacheDir, repoRoot } from "../infra/local/paths.js";
-import { ensureStack, stackEnv, stopStack } from "../infra/local/stack.js";
+import { downloadCacheDir, repoRoot } from "../stack/paths.js";
+import { ensureStack, stackEnv, stopStack } from "../stack/stack.js";
 
 const say = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 

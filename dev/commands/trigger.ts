@@ -8,11 +8,11 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import pg from "pg";
-import { stackEndpoints, stackEnv, stackStatus } from "../infra/local/stack.js";
-import { repoRoot } from "../infra/local/paths.js";
-import { requestStatus, type RequestStatusResult } from "./lib/graphql-client.js";
-import { formatLogLine } from "./lib/log-format.js";
-import { defaultDeployment } from "./lib/provision.js";
+import { stackEndpoints, stackEnv, stackStatus } from "../stack/stack.js";
+import { repoRoot } from "../stack/paths.js";
+import { requestStatus, type RequestStatusResult } from "../harness/graphql/client.js";
+import { formatLogLine } from "../harness/log-format.js";
+import { defaultDeployment } from "../harness/provision.js";
 
 // Node 20 here; the AWS SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

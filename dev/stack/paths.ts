@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 
 export type Profile = "dev" | "test";
 
-/** Repository root: this file lives in infra/local. */
+/** Repository root: this file lives in dev/stack. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** Git-ignored downloads shared by all profiles (Maven jars, pip wheels, venv). */
 export const cacheDir = join(repoRoot, ".cache");
@@ -18,7 +18,7 @@ export const downloadCacheDir =
   process.env["DATA_EXPORTER_DOWNLOAD_CACHE"] ??
   join(process.env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache"), "data-exporter");
 /** Static files checked in beside this code (pom, log4j2 config). */
-export const infraDir = join(repoRoot, "infra", "local");
+export const stackDir = join(repoRoot, "dev", "stack");
 
 export interface ProfileDirs {
   root: string;

@@ -1,24 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { demoScales, type SeedParams } from "@data-exporter/demo-data";
-import type { StackEndpoints } from "../../infra/local/stack.js";
+import { repoRoot } from "../stack/paths.js";
+import type { StackEndpoints } from "../stack/stack.js";
 import {
   defaultDeployment,
   provisionDeployment,
   type DeploymentNames,
   type ProvisionedDeployment,
-} from "../../scripts/lib/provision.js";
-import {
-  serviceNames,
-  spawnService,
-  waitUntilReady,
-  type RunningService,
-  type ServiceName,
-} from "../../scripts/lib/services.js";
+} from "./provision.js";
+import { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
 import { freePort } from "./free-port.js";
-
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** The stack the jest global setup started, read back from the environment it exported. */
 export function stackFromEnv(): { endpoints: StackEndpoints; env: Record<string, string> } {

@@ -3,7 +3,7 @@ import { configTableNames, writeConfig } from "@data-exporter/config-store";
 import { demoClassificationFor } from "@data-exporter/demo-data";
 import { waitFor } from "@data-exporter/runtime";
 import pg from "pg";
-import type { ProvisionedDeployment } from "../../scripts/lib/provision.js";
+import type { ProvisionedDeployment } from "./provision.js";
 import { awsClientConfig, stackFromEnv } from "./deployment.js";
 
 export interface SlowViewsOptions {

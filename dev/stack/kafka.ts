@@ -5,15 +5,15 @@ import kafkajs from "kafkajs";
 import { ensureSystemPackages, requirements } from "./apt.js";
 import type { EnsureOutcome, StackContext } from "./context.js";
 import { StackError } from "./errors.js";
-import { cacheDir, downloadCacheDir, infraDir } from "./paths.js";
+import { cacheDir, downloadCacheDir, stackDir } from "./paths.js";
 import { isPortOpen } from "./ports.js";
 import { logFile, run, runningPid, spawnDetached, stopRecorded } from "./processes.js";
 import { waitUntilReady } from "./readiness.js";
 
 const { Kafka, logLevel } = kafkajs;
 
-const pomPath = join(infraDir, "kafka", "pom.xml");
-const log4jConfig = join(infraDir, "kafka", "log4j2.properties");
+const pomPath = join(stackDir, "kafka", "pom.xml");
+const log4jConfig = join(stackDir, "kafka", "log4j2.properties");
 
 /** The broker version, pinned once in kafka/pom.xml. */
 export const kafkaVersion =

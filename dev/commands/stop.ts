@@ -1,7 +1,7 @@
 /** npm stop: asks the running `npm start` to stop everything it started, and waits until it has. */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { profileDirs } from "../infra/local/paths.js";
+import { profileDirs } from "../stack/paths.js";
 
 const pidFile = join(profileDirs("dev").root, "start.pid");
 const alive = (pid: number): boolean => {

@@ -1,8 +1,8 @@
 /** `npm run stack -- up|down|status|env [--profile dev|test]`: manage the local stack by hand. */
 import { parseArgs } from "node:util";
-import { ensureStack, stackEndpoints, stackEnv, stackStatus, stopStack, useStack } from "./stack.js";
+import { ensureStack, stackEndpoints, stackEnv, stackStatus, stopStack, useStack } from "../stack/stack.js";
 
-const usage = "usage: tsx infra/local/cli.ts up|down|status|env|lease [--profile dev|test] [--lease <pid>]";
+const usage = "usage: npm run stack -- up|down|status|env|lease [--profile dev|test] [--lease <pid>]";
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({

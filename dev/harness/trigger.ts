@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { repoRoot } from "./deployment.js";
+import { repoRoot } from "../stack/paths.js";
 
 export interface TriggerRun {
   readonly code: number | null;

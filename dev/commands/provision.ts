@@ -4,7 +4,7 @@
  * `init` container of docker-compose.yml. `npm start` does the same for the local stack it provisions.
  */
 import { demoScales } from "@data-exporter/demo-data";
-import { defaultDeployment, provisionDeployment } from "./lib/provision.js";
+import { defaultDeployment, provisionDeployment } from "../harness/provision.js";
 
 function need(name: string): string {
   const value = process.env[name];

@@ -9,8 +9,13 @@ import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const scripts = { start: "scripts/start.ts", stop: "scripts/stop.ts", test: "scripts/test.ts", bench: "bench/run.ts" };
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const commands = {
+  start: "dev/commands/start.ts",
+  stop: "dev/commands/stop.ts",
+  test: "dev/commands/test.ts",
+  bench: "dev/commands/bench.ts",
+};
 
 const lockFile = join(root, "package-lock.json");
 const nodeModules = join(root, "node_modules");
@@ -51,13 +56,13 @@ function ensureDependencies() {
 
 function main() {
   const [command, ...rest] = process.argv.slice(2);
-  const script = scripts[command ?? ""];
+  const script = commands[command ?? ""];
   if (script === undefined) {
-    log(`usage: node infra/local/bootstrap.mjs <${Object.keys(scripts).join("|")}> [args...]`);
+    log(`usage: node dev/bootstrap.mjs <${Object.keys(commands).join("|")}> [args...]`);
     process.exit(2);
   }
   ensureDependencies();
-  // npm passes `--` through when called as `npm test -- args`; the scripts expect only the args.
+  // npm passes `--` through when called as `npm test -- args`; the commands expect only the args.
   const args = rest[0] === "--" ? rest.slice(1) : rest;
   const child = spawn(process.execPath, ["--import", "tsx", join(root, script), ...args], {
     cwd: root,

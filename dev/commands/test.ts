@@ -1,13 +1,13 @@
 /**
  * `npm test`: makes the real local test stack run, runs jest (unit + integration projects) against it, then
  * stops what this run started unless KEEP_STACK=1 or another run is still using the stack.
- * Extra arguments go to jest (`npm test -- infra/local`).
+ * Extra arguments go to jest (`npm test -- dev/stack`).
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../infra/local/paths.js";
-import { ensureStack, stackEnv, stopStack, useStack } from "../infra/local/stack.js";
+import { repoRoot } from "../stack/paths.js";
+import { ensureStack, stackEnv, stopStack, useStack } from "../stack/stack.js";
 
 const log = (msg: string): void => {
   process.stderr.write(`[test] ${msg}\n`);

@@ -8,8 +8,8 @@ import { configSchema as plannerConfig } from "../../../services/planner/src/con
 import { configSchema as requestApiConfig } from "../../../services/request-api/src/config.js";
 import { configSchema as statusTrackerConfig } from "../../../services/status-tracker/src/config.js";
 import { configSchema as unloaderConfig } from "../../../services/unloader/src/config.js";
-import { repoRoot } from "../paths.js";
-import { stackEnv, stackEndpoints } from "../stack.js";
+import { repoRoot } from "../../../dev/stack/paths.js";
+import { stackEnv, stackEndpoints } from "../../../dev/stack/stack.js";
 
 interface ComposeService {
   image?: string;
@@ -59,7 +59,9 @@ describe("docker-compose.yml", () => {
   });
 
   it("runs the provisioning once before the services", () => {
-    expect(compose.services["init"]).toMatchObject({ command: ["node", "--import", "tsx", "scripts/provision.ts"] });
+    expect(compose.services["init"]).toMatchObject({
+      command: ["node", "--import", "tsx", "dev/commands/provision.ts"],
+    });
     expect(compose.services["request-api"]?.environment?.["HOST"]).toBe("0.0.0.0");
   });
 

@@ -5,7 +5,7 @@ import pg from "pg";
 import { configTableNames } from "@data-exporter/config-store";
 import { seedDemoConfig, seedWarehouse, type SeedParams, type SeedResult } from "@data-exporter/demo-data";
 import { S3ObjectStore } from "@data-exporter/object-store";
-import type { StackEndpoints } from "../../infra/local/stack.js";
+import type { StackEndpoints } from "../stack/stack.js";
 
 /** Names that isolate one deployment of the exporter on a shared stack (npm start, or one test run). */
 export interface DeploymentNames {

@@ -1,7 +1,7 @@
 /**
  * Jest global setup of the integration project: makes the real local test stack run (reusing it when it is
  * already up) and exports its endpoints through process.env, which jest workers inherit.
- * When the stack variables are already set (scripts/test.ts, CI, or a developer pointing at their own
+ * When the stack variables are already set (dev/commands/test.ts, CI, or a developer pointing at their own
  * services) it only registers this jest run as a user of the stack.
  *
  * Jest loads this file as CommonJS, outside its ESM module mapping, so it cannot import the ESM stack code:
@@ -15,7 +15,7 @@ const required = ["KAFKA_BROKERS", "DATABASE_URL", "WAREHOUSE_URL", "AWS_ENDPOIN
 
 function stackCli(rootDir: string, args: string[]): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(rootDir, "infra/local/cli.ts"), ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", join(rootDir, "dev/commands/stack.ts"), ...args], {
       cwd: rootDir,
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -31,7 +31,7 @@ function stackCli(rootDir: string, args: string[]): Promise<string> {
 export default async function globalSetup(_globalConfig: unknown, projectConfig: { rootDir: string }): Promise<void> {
   const alreadySet = required.every((k) => (process.env[k] ?? "") !== "");
   if (alreadySet) {
-    // Same lease as infra/local/lock.ts registerStackUser: tells a concurrent `npm test` that started the
+    // Same lease as dev/stack/lock.ts registerStackUser: tells a concurrent `npm test` that started the
     // stack not to stop it under this jest run; it expires when this process exits.
     const leases = join(projectConfig.rootDir, ".local", "test", "leases");
     mkdirSync(leases, { recursive: true });
