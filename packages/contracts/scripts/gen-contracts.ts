@@ -1,18 +1,20 @@
 /**
- * Generates packages/contracts/src/generated/events.ts from schemas/avro/*.avsc: one interface per Avro record, a
+ * Generates src/generated/events.ts of this package from schemas/avro/*.avsc: one interface per Avro record, a
  * string-literal union per enum, the schema JSON and its fingerprint per event, the EventMap, and every previous
  * committed version of each schema (from git history) so consumers can still read events written with them.
- * `npm run gen:contracts` writes the file; packages/contracts/test/generated/events.test.ts fails when it is stale.
+ * `npm run gen:contracts` writes the file; test/generated/events.test.ts fails when it is stale.
  */
 import { execFileSync } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { schemaFingerprint } from "../packages/contracts/src/fingerprint.js";
+import { schemaFingerprint } from "../src/fingerprint.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** This package (packages/contracts): the script lives in its scripts/ folder. */
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = path.resolve(packageDir, "../..");
 export const schemaDir = path.join(repoRoot, "schemas/avro");
-export const generatedFile = path.join(repoRoot, "packages/contracts/src/generated/events.ts");
+export const generatedFile = path.join(packageDir, "src/generated/events.ts");
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
