@@ -7,7 +7,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { join } from "node:path";
 import { defaultSeedParams, demoScales } from "@data-exporter/demo-data";
 import { ensureStack, stackEnv, stopStack } from "../stack/stack.js";
-import { profileDirs, repoRoot } from "../stack/paths.js";
+import { profileDirs } from "../stack/paths.js";
 import { startGateway } from "../harness/gateway.js";
 import { requestData, waitForExport } from "../harness/graphql/client.js";
 import { formatLogLine } from "../harness/log-format.js";
@@ -97,7 +97,6 @@ async function main(): Promise<void> {
       const logFile = createWriteStream(join(logDir, `${name}.log`), { flags: "a" });
       services.push(
         spawnService(name, {
-          repoRoot,
           healthPort: healthPorts[name],
           env: { ...deployment.serviceEnv, HEALTH_PORT: String(healthPorts[name]), PORT: String(apiPort) },
           onLine: (service, line) => {
@@ -112,7 +111,6 @@ async function main(): Promise<void> {
     // request-api is a subgraph: the platform's Hive gateway composes it with the other subgraphs.
     const gatewayLog = createWriteStream(join(logDir, "gateway.log"), { flags: "a" });
     const gateway = await startGateway({
-      repoRoot,
       subgraphs: [{ name: "data-exporter", url: subgraphUrl }],
       supergraphFile: join(stateDir, "supergraph.graphql"),
       port: gatewayPort,

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { demoScales, type SeedParams } from "@data-exporter/demo-data";
-import { repoRoot } from "../stack/paths.js";
 import type { StackEndpoints } from "../stack/stack.js";
 import {
   defaultDeployment,
@@ -92,7 +91,6 @@ export async function startDeployment(options: {
     const healthPort = name === "request-api" ? apiPort : await freePort();
     services.push(
       spawnService(name, {
-        repoRoot,
         healthPort,
         env: {
           ...provisioned.serviceEnv,

@@ -1,5 +1,4 @@
 import { freePort } from "./free-port.js";
-import { repoRoot } from "../stack/paths.js";
 import type { TestDeployment } from "./deployment.js";
 import { spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
 
@@ -14,7 +13,6 @@ export async function startExtraService(
 ): Promise<RunningService> {
   const healthPort = await freePort();
   const service = spawnService(name, {
-    repoRoot,
     healthPort,
     instance: options.instance,
     env: { ...deployment.serviceEnv, LOG_LEVEL: "debug", HEALTH_PORT: String(healthPort), ...options.env },

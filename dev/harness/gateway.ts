@@ -1,11 +1,10 @@
 import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { composeServices } from "@theguild/federation-composition";
 import { parse } from "graphql";
-import { waitFor } from "@data-exporter/runtime";
-import type { RunningService } from "./services.js";
+import { repoRoot } from "../stack/paths.js";
+import { forEachLine, supervise, waitUntilReady, type RunningService } from "./services.js";
 
 export interface Subgraph {
   readonly name: string;
@@ -35,52 +34,25 @@ export async function composeSupergraph(subgraphs: readonly Subgraph[]): Promise
 
 /** Runs @graphql-hive/gateway on a composed supergraph file, as the platform's gateway would serve our subgraph. */
 export async function startGateway(options: {
-  repoRoot: string;
   subgraphs: readonly Subgraph[];
   supergraphFile: string;
   port: number;
   onLine?: (line: string) => void;
 }): Promise<RunningService> {
   await writeFile(options.supergraphFile, await composeSupergraph(options.subgraphs));
-  const bin = join(options.repoRoot, "node_modules", ".bin", "hive-gateway");
   const child = spawn(
-    bin,
+    join(repoRoot, "node_modules", ".bin", "hive-gateway"),
     ["supergraph", options.supergraphFile, "--host", "127.0.0.1", "--port", String(options.port)],
-    {
-      cwd: options.repoRoot,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+    { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
   );
-  for (const stream of [child.stdout, child.stderr])
-    createInterface({ input: stream }).on("line", (line) => options.onLine?.(line));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  forEachLine([child.stdout, child.stderr], (line) => options.onLine?.(line));
   const healthUrl = `http://127.0.0.1:${options.port}`;
-  const gateway: RunningService = {
-    name: "gateway",
-    process: child,
-    healthUrl,
-    exited,
-    async stop(timeoutMs = 10_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  await Promise.race([
-    waitFor(
-      "the gateway to answer",
-      async () => ((await fetch(`${healthUrl}/readiness`).catch(() => undefined))?.ok ? true : undefined),
-      {
-        timeoutMs: 60_000,
-        intervalMs: 200,
-      },
-    ),
-    exited.then((code) => {
-      throw new Error(`the gateway exited with code ${code}`);
-    }),
-  ]);
+  const gateway = supervise(child, { name: "gateway", healthUrl, readyUrl: `${healthUrl}/readiness` }, 10_000);
+  try {
+    await waitUntilReady(gateway, 60_000);
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
   return gateway;
 }

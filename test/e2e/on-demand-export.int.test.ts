@@ -11,7 +11,6 @@ import {
   graphql,
   readParquet,
   readTopic,
-  repoRoot,
   requestData,
   requestStatus,
   type RequestStatusResult,
@@ -317,7 +316,6 @@ describe("through @graphql-hive/gateway", () => {
   it("composes request-api as a Federation subgraph and serves requestData and requestStatus", async () => {
     const port = await freePort();
     const gateway = await startGateway({
-      repoRoot,
       subgraphs: [{ name: "data-exporter", url: deployment.graphqlUrl }],
       supergraphFile: join(tmpdir(), `supergraph-${port}.graphql`),
       port,

@@ -7,7 +7,6 @@ import pg from "pg";
 import {
   exportOnlySlowViews,
   freePort,
-  repoRoot,
   requestData,
   type RequestStatusResult,
   type RunningService,
@@ -83,7 +82,6 @@ async function exportWith(limit: number): Promise<Run> {
     const healthPort = await freePort();
     unloaders.push(
       spawnService("unloader", {
-        repoRoot,
         healthPort,
         instance: String(i),
         env: {
