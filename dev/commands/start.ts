@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { defaultSeedParams, demoScales } from "@data-exporter/demo-data";
 import { ensureStack, stackEnv, stopStack } from "../stack/stack.js";
 import { profileDirs } from "../stack/paths.js";
+import { exportReport } from "../harness/export-report.js";
 import { startGateway } from "../harness/gateway.js";
 import { requestData, waitForExport } from "../harness/graphql/client.js";
 import { formatLogLine } from "../harness/log-format.js";
@@ -131,12 +132,7 @@ async function main(): Promise<void> {
     const requestId = await requestData(graphqlUrl, startTime, endTime);
     const status = await waitForExport(graphqlUrl, requestId, 300_000);
     say(`demo export ${requestId}: ${status.status} (${status.progress}%)`);
-    for (const table of status.tables) {
-      say(
-        `  ${table.tableName.padEnd(20)} ${table.status.padEnd(10)} rows=${table.rows ?? 0} files=${table.fileCount}${table.error ? ` error=${table.error}` : ""}`,
-      );
-    }
-    for (const skipped of status.skippedTables) say(`  ${skipped.table.padEnd(20)} skipped: ${skipped.reason}`);
+    for (const line of exportReport(status)) say(line);
 
     process.stdout.write(`
 data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started)

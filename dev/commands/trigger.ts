@@ -4,63 +4,26 @@
  * CronJob runs) with the local deployment's environment, then follows each export through request-api's
  * requestStatus until it finished. Exit code: the trigger's (2 for bad arguments), or 1 if an export did not finish.
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
 import pg from "pg";
-import { stackEndpoints, stackEnv, stackStatus } from "../stack/stack.js";
-import { repoRoot } from "../stack/paths.js";
-import { requestStatus, type RequestStatusResult } from "../harness/graphql/client.js";
+import { exportReport } from "../harness/export-report.js";
+import { isFinished, requestStatus, type RequestStatusResult } from "../harness/graphql/client.js";
 import { formatLogLine } from "../harness/log-format.js";
 import { defaultDeployment } from "../harness/provision.js";
+import { runTrigger, type TriggeredExport } from "../harness/trigger.js";
+import { stackEndpoints, stackEnv, stackStatus } from "../stack/stack.js";
 
 // Node 20 here; the AWS SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const say = (message: string): void => void process.stdout.write(`[trigger] ${message}\n`);
 const graphqlUrl = `http://127.0.0.1:${process.env.REQUEST_API_PORT ?? 4001}/graphql`;
-const finished = new Set(["Completed", "Failed", "Partially Completed"]);
 /** How long a request may stay unknown before we conclude the planner ignored it. */
 const unknownGraceMs = 30_000;
 
-interface Triggered {
-  readonly requestId: string;
-  readonly exportDate: string;
-  readonly force: boolean;
-}
-
-function runTriggerEntryPoint(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; triggered: Triggered[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", join(repoRoot, "services/planner/src/trigger.ts"), ...args],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, ...env },
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    const triggered: Triggered[] = [];
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      const record = (() => {
-        try {
-          return JSON.parse(line) as { msg?: string; requestId?: string; exportDate?: string; force?: boolean };
-        } catch {
-          return undefined;
-        }
-      })();
-      if (record === undefined) return void process.stdout.write(`${line}\n`);
-      if (record.msg === "export triggered" && record.requestId && record.exportDate) {
-        triggered.push({ requestId: record.requestId, exportDate: record.exportDate, force: record.force === true });
-      }
-      process.stdout.write(`${formatLogLine("trigger", line)}\n`);
-    });
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? 1, triggered }));
-  });
+/** The trigger's logs, readable; anything else it writes to stderr (the usage after bad arguments) as it is. */
+function showTriggerLine(line: string): void {
+  if (line.startsWith("{")) process.stdout.write(`${formatLogLine("trigger", line)}\n`);
+  else process.stderr.write(`${line}\n`);
 }
 
 /** The request that owns a date in the planner's scheduled_export_dates, once the planner has seen a trigger of it. */
@@ -75,7 +38,7 @@ async function ownerOf(state: pg.Pool, exportDate: string): Promise<string | und
 }
 
 async function follow(
-  request: Triggered,
+  request: TriggeredExport,
   state: pg.Pool,
   timeoutMs: number,
 ): Promise<RequestStatusResult | { owner: string } | "unknown" | "unreachable"> {
@@ -88,7 +51,7 @@ async function follow(
     } catch {
       return "unreachable";
     }
-    if (finished.has(status.status)) return status;
+    if (isFinished(status.status)) return status;
     if (status.status === "Request has not been requested") {
       // Without --force the planner never hands a date over: another owner means this trigger is a no-op.
       const owner = request.force ? undefined : await ownerOf(state, request.exportDate);
@@ -118,7 +81,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const env = { ...stackEnv(endpoints), TOPIC_NAMESPACE: defaultDeployment.topicNamespace, LOG_LEVEL: "info" };
-  const { code, triggered } = await runTriggerEntryPoint(triggerArgs, env);
+  const { code, triggered, help } = await runTrigger(triggerArgs, env, { onStderrLine: showTriggerLine });
+  if (help !== undefined) process.stdout.write(`${help}\n`);
   if (code !== 0 || !wait || triggered.length === 0) return code;
 
   const state = new pg.Pool({ connectionString: endpoints.databaseUrl, max: 1 });
@@ -141,13 +105,8 @@ async function main(): Promise<number> {
         continue;
       }
       say(`${request.requestId}: ${result.status} (${result.progress}%)`);
-      for (const table of result.tables) {
-        say(
-          `  ${table.tableName.padEnd(32)} ${table.status.padEnd(10)} attempts=${table.attempts} rows=${table.rows ?? 0} files=${table.fileCount}${table.error ? ` error=${table.error}` : ""}`,
-        );
-      }
-      for (const skipped of result.skippedTables) say(`  ${skipped.table.padEnd(32)} skipped: ${skipped.reason}`);
-      if (!finished.has(result.status)) exitCode = 1;
+      for (const line of exportReport(result)) say(line);
+      if (!isFinished(result.status)) exitCode = 1;
     }
     return exitCode;
   } finally {

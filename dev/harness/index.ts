@@ -27,5 +27,5 @@ export {
 export { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
 export { exportOnlySlowViews, waitForViewQuery, type SlowViewsOptions } from "./slow-views.js";
 export { readTopic, waitForGroupToCatchUp } from "./topics.js";
-export { runTrigger, type TriggerRun } from "./trigger.js";
+export { runTrigger, type TriggeredExport, type TriggerOptions, type TriggerRun } from "./trigger.js";
 export { backendAlive, unloadSlotHolders } from "./unload-slots.js";

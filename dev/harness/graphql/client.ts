@@ -60,6 +60,11 @@ export async function requestStatus(url: string, requestId: string): Promise<Req
 
 const finished = new Set(["Completed", "Failed", "Partially Completed"]);
 
+/** Whether an export with this requestStatus status has finished (every table done, or nothing to do). */
+export function isFinished(status: string): boolean {
+  return finished.has(status);
+}
+
 /** Polls requestStatus until the export finished (or the deadline passed). */
 export async function waitForExport(
   url: string,
@@ -71,7 +76,7 @@ export async function waitForExport(
   for (;;) {
     const status = await requestStatus(url, requestId);
     onProgress?.(status);
-    if (finished.has(status.status)) return status;
+    if (isFinished(status.status)) return status;
     if (Date.now() > deadline)
       throw new Error(`export ${requestId} still "${status.status}" at ${status.progress}% after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
