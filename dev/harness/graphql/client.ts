@@ -1,4 +1,12 @@
 /** A minimal client of request-api's GraphQL contract, for npm start's demo run and the end-to-end tests. */
+import { requestDataMutation, requestStatusMutation } from "./operations.js";
+import type {
+  RequestDataMutation,
+  RequestDataMutationVariables,
+  RequestStatusMutation,
+  RequestStatusMutationVariables,
+} from "./operations.generated.js";
+
 export interface GraphQLResponse<T> {
   data?: T;
   errors?: { message: string; extensions?: { code?: string } }[];
@@ -17,43 +25,19 @@ export async function graphql<T>(
   return (await response.json()) as GraphQLResponse<T>;
 }
 
-export interface RequestStatusResult {
-  requestId: string;
-  status: string;
-  progress: number;
-  dataRequestDownloadLinks: Record<string, string[]>;
-  tables: {
-    tableName: string;
-    status: string;
-    attempts: number;
-    rows: number | null;
-    bytes: number | null;
-    fileCount: number;
-    files: { key: string; url: string; rows: number; bytes: number; sha256: string }[];
-    manifestUrl: string | null;
-    errorKind: string | null;
-    error: string | null;
-  }[];
-  skippedTables: { table: string; reason: string }[];
-}
-
-export const requestDataMutation = `mutation ($startTime: Int!, $endTime: Int!) { requestData(startTime: $startTime, endTime: $endTime) }`;
-export const requestStatusMutation = `mutation ($requestId: String!) {
-  requestStatus(requestId: $requestId) {
-    requestId status progress dataRequestDownloadLinks
-    tables { tableName status attempts rows bytes fileCount files { key url rows bytes sha256 } manifestUrl errorKind error }
-    skippedTables { table reason }
-  }
-}`;
+/** What requestStatus answers to the harness's operation (its type is generated from request-api's schema). */
+export type RequestStatusResult = RequestStatusMutation["requestStatus"];
 
 export async function requestData(url: string, startTime: number, endTime: number): Promise<string> {
-  const result = await graphql<{ requestData: string }>(url, requestDataMutation, { startTime, endTime });
+  const variables: RequestDataMutationVariables = { startTime, endTime };
+  const result = await graphql<RequestDataMutation>(url, requestDataMutation, variables);
   if (!result.data?.requestData) throw new Error(`requestData failed: ${JSON.stringify(result.errors)}`);
   return result.data.requestData;
 }
 
 export async function requestStatus(url: string, requestId: string): Promise<RequestStatusResult> {
-  const result = await graphql<{ requestStatus: RequestStatusResult }>(url, requestStatusMutation, { requestId });
+  const variables: RequestStatusMutationVariables = { requestId };
+  const result = await graphql<RequestStatusMutation>(url, requestStatusMutation, variables);
   if (!result.data?.requestStatus) throw new Error(`requestStatus failed: ${JSON.stringify(result.errors)}`);
   return result.data.requestStatus;
 }
