@@ -4,31 +4,22 @@
  * `init` container of docker-compose.yml. `npm start` does the same for the local stack it provisions.
  */
 import { demoScales } from "@data-exporter/demo-data";
-import { defaultDeployment, provisionDeployment } from "../harness/provision.js";
+import { defaultDeployment, provisionDeployment, stackFromEnv } from "../harness/provision.js";
 
-function need(name: string): string {
-  const value = process.env[name];
-  if (!value) {
-    process.stderr.write(`provision: ${name} is required but not set\n`);
-    process.exit(2);
-  }
-  return value;
+function fail(message: string): never {
+  process.stderr.write(`provision: ${message}\n`);
+  process.exit(2);
 }
 
 const scale = (process.env.DEMO_SCALE ?? "default") as keyof typeof demoScales;
-if (!(scale in demoScales)) {
-  process.stderr.write(`provision: DEMO_SCALE must be one of ${Object.keys(demoScales).join(", ")}\n`);
-  process.exit(2);
-}
-const endpoints = {
-  kafkaBrokers: need("KAFKA_BROKERS"),
-  postgresAdminUrl: process.env.POSTGRES_ADMIN_URL ?? need("DATABASE_URL"),
-  databaseUrl: need("DATABASE_URL"),
-  warehouseUrl: need("WAREHOUSE_URL"),
-  awsEndpointUrl: need("AWS_ENDPOINT_URL"),
-  awsRegion: process.env.AWS_REGION ?? "ap-southeast-2",
-  duckdbPostgresExtension: process.env.DUCKDB_POSTGRES_EXTENSION ?? "",
-};
+if (!(scale in demoScales)) fail(`DEMO_SCALE must be one of ${Object.keys(demoScales).join(", ")}`);
+const endpoints = (() => {
+  try {
+    return stackFromEnv().endpoints;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
 const deployment = await provisionDeployment(endpoints, defaultDeployment, demoScales[scale], {});
 process.stdout.write(
   `provisioned bucket ${defaultDeployment.bucket}, SNS ${deployment.snsTopicArn}, demo data ` +

@@ -1,44 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { demoScales, type SeedParams } from "@data-exporter/demo-data";
-import type { StackEndpoints } from "../stack/stack.js";
 import {
   defaultDeployment,
   provisionDeployment,
+  stackFromEnv,
   type DeploymentNames,
   type ProvisionedDeployment,
 } from "./provision.js";
 import { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
 import { freePort } from "./free-port.js";
-
-/** The stack the jest global setup started, read back from the environment it exported. */
-export function stackFromEnv(): { endpoints: StackEndpoints; env: Record<string, string> } {
-  const need = (name: string): string => {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set: run the tests through npm test (the jest global setup sets it)`);
-    return value;
-  };
-  const endpoints: StackEndpoints = {
-    kafkaBrokers: need("KAFKA_BROKERS"),
-    postgresAdminUrl: process.env.POSTGRES_ADMIN_URL ?? need("DATABASE_URL"),
-    databaseUrl: need("DATABASE_URL"),
-    warehouseUrl: need("WAREHOUSE_URL"),
-    awsEndpointUrl: need("AWS_ENDPOINT_URL"),
-    awsRegion: process.env.AWS_REGION ?? "ap-southeast-2",
-    duckdbPostgresExtension: need("DUCKDB_POSTGRES_EXTENSION"),
-  };
-  const keys = [
-    "KAFKA_BROKERS",
-    "DATABASE_URL",
-    "WAREHOUSE_URL",
-    "AWS_ENDPOINT_URL",
-    "AWS_REGION",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "DUCKDB_POSTGRES_EXTENSION",
-  ];
-  const env = Object.fromEntries(keys.filter((k) => process.env[k]).map((k) => [k, process.env[k] as string]));
-  return { endpoints, env };
-}
 
 /** Region and endpoint of the test stack's AWS emulator, for SDK clients a test builds itself. */
 export function awsClientConfig(): { region: string; endpoint: string } {

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { createKafka, EventConsumer, type Envelope } from "@data-exporter/bus";
+import { EventConsumer, type Envelope } from "@data-exporter/bus";
 import type { EventTopicKey } from "@data-exporter/contracts";
 import { waitFor } from "@data-exporter/runtime";
+import { kafkaFromEnv } from "./topics.js";
 
 /**
  * Records every event of some topics of a deployment as it arrives, with partition and offset, through a consumer
@@ -12,11 +13,7 @@ export class EventRecorder<K extends EventTopicKey> {
   readonly #consumer: EventConsumer<K>;
 
   private constructor(namespace: string, topicKeys: readonly K[]) {
-    const kafka = createKafka({
-      brokers: (process.env.KAFKA_BROKERS ?? "").split(","),
-      clientId: "e2e-event-recorder",
-    });
-    this.#consumer = new EventConsumer(kafka, {
+    this.#consumer = new EventConsumer(kafkaFromEnv("e2e-event-recorder"), {
       groupId: `${namespace}e2e-recorder-${randomBytes(4).toString("hex")}`,
       topics: topicKeys,
       namespace,

@@ -3,7 +3,7 @@
  * test stack, boot the real services, drive them through GraphQL and the trigger, and observe Kafka, S3, SNS and
  * PostgreSQL. The developer commands (dev/commands) build on the same modules.
  */
-export { awsClientConfig, stackFromEnv, startDeployment, uniqueNames, type TestDeployment } from "./deployment.js";
+export { awsClientConfig, startDeployment, uniqueNames, type TestDeployment } from "./deployment.js";
 export { EventRecorder } from "./event-recorder.js";
 export { crash, startExtraService } from "./extra-service.js";
 export { freePort } from "./free-port.js";
@@ -21,11 +21,19 @@ export { readParquet, type ParquetFile } from "./parquet.js";
 export {
   defaultDeployment,
   provisionDeployment,
+  stackFromEnv,
   type DeploymentNames,
   type ProvisionedDeployment,
 } from "./provision.js";
 export { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
 export { exportOnlySlowViews, waitForViewQuery, type SlowViewsOptions } from "./slow-views.js";
-export { readTopic, waitForGroupToCatchUp } from "./topics.js";
+export {
+  committedOffsets,
+  kafkaFromEnv,
+  readTopic,
+  topicEnds,
+  topicEventCount,
+  waitForGroupToCatchUp,
+} from "./topics.js";
 export { runTrigger, type TriggeredExport, type TriggerOptions, type TriggerRun } from "./trigger.js";
 export { backendAlive, unloadSlotHolders } from "./unload-slots.js";

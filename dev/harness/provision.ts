@@ -5,7 +5,33 @@ import pg from "pg";
 import { configTableNames } from "@data-exporter/config-store";
 import { seedDemoConfig, seedWarehouse, type SeedParams, type SeedResult } from "@data-exporter/demo-data";
 import { S3ObjectStore } from "@data-exporter/object-store";
-import type { StackEndpoints } from "../stack/stack.js";
+import { stackEnv, type StackEndpoints } from "../stack/stack.js";
+
+/**
+ * The stack's endpoints read back from the environment, where jest's global setup (npm test) or docker compose put
+ * them, and the variables services take from it. Throws naming the first missing variable.
+ */
+export function stackFromEnv(source: NodeJS.ProcessEnv = process.env): {
+  endpoints: StackEndpoints;
+  env: Record<string, string>;
+} {
+  const need = (name: string): string => {
+    const value = source[name];
+    if (!value) throw new Error(`${name} is not set (npm test's jest global setup and docker compose set it)`);
+    return value;
+  };
+  const endpoints: StackEndpoints = {
+    kafkaBrokers: need("KAFKA_BROKERS"),
+    postgresAdminUrl: source.POSTGRES_ADMIN_URL || need("DATABASE_URL"),
+    databaseUrl: need("DATABASE_URL"),
+    warehouseUrl: need("WAREHOUSE_URL"),
+    awsEndpointUrl: need("AWS_ENDPOINT_URL"),
+    awsRegion: source.AWS_REGION || "ap-southeast-2",
+    // Only the unloader needs it; provisioning alone (the compose init container) does not.
+    duckdbPostgresExtension: source.DUCKDB_POSTGRES_EXTENSION ?? "",
+  };
+  return { endpoints, env: stackEnv(endpoints) };
+}
 
 /** Names that isolate one deployment of the exporter on a shared stack (npm start, or one test run). */
 export interface DeploymentNames {

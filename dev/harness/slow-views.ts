@@ -3,8 +3,8 @@ import { configTableNames, writeConfig } from "@data-exporter/config-store";
 import { demoClassificationFor } from "@data-exporter/demo-data";
 import { waitFor } from "@data-exporter/runtime";
 import pg from "pg";
-import type { ProvisionedDeployment } from "./provision.js";
-import { awsClientConfig, stackFromEnv } from "./deployment.js";
+import { awsClientConfig } from "./deployment.js";
+import { stackFromEnv, type ProvisionedDeployment } from "./provision.js";
 
 export interface SlowViewsOptions {
   /** View names, created in the deployment's warehouse schema. */

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createKafka, type Envelope } from "@data-exporter/bus";
-import { topics, type TableUnloadStarted } from "@data-exporter/contracts";
+import type { Envelope } from "@data-exporter/bus";
+import type { TableUnloadStarted } from "@data-exporter/contracts";
 import { waitFor } from "@data-exporter/runtime";
 import pg from "pg";
 import {
   backendAlive,
+  committedOffsets,
   crash,
   EventRecorder,
   exportOnlySlowViews,
@@ -117,20 +118,8 @@ async function expectEveryTableExported(status: RequestStatusResult): Promise<vo
 
 /** The unloaders' committed offset of one partition of unload-commands (-1 when nothing was committed). */
 async function committedUnloadOffset(partition: number): Promise<number> {
-  const admin = createKafka({
-    brokers: (process.env.KAFKA_BROKERS ?? "").split(","),
-    clientId: "e2e-crash-offsets",
-  }).admin();
-  await admin.connect();
-  try {
-    const [committed] = await admin.fetchOffsets({
-      groupId: `${deployment.names.topicNamespace}data-exporter.unloader`,
-      topics: [`${deployment.names.topicNamespace}${topics.unloadCommands.name}`],
-    });
-    return Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
-  } finally {
-    await admin.disconnect();
-  }
+  const committed = await committedOffsets(deployment.names.topicNamespace, "data-exporter.unloader", "unloadCommands");
+  return committed.get(partition) ?? -1;
 }
 
 describe("an unloader killed mid-unload (SIGKILL)", () => {

@@ -1,7 +1,5 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createKafka } from "@data-exporter/bus";
-import { topics } from "@data-exporter/contracts";
 import pg from "pg";
 import { waitFor } from "@data-exporter/runtime";
 import { join } from "node:path";
@@ -9,6 +7,7 @@ import { tmpdir } from "node:os";
 import {
   freePort,
   graphql,
+  kafkaFromEnv,
   readParquet,
   readTopic,
   requestData,
@@ -17,6 +16,7 @@ import {
   startDeployment,
   startGateway,
   type TestDeployment,
+  topicEventCount,
   waitForExport,
   waitForGroupToCatchUp,
 } from "../../dev/harness/index.js";
@@ -218,7 +218,7 @@ describe("redelivery", () => {
       (e) => e.type === "ExportRequested" && e.value.requestId === status.requestId,
     );
     if (requested?.type !== "ExportRequested") throw new Error("the ExportRequested event is not on the topic");
-    const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-redeliver" });
+    const kafka = kafkaFromEnv("e2e-redeliver");
     const producer = new EventProducer(kafka, { namespace });
     await producer.connect();
     await producer.publish("exportRequested", { type: "ExportRequested", value: requested.value });
@@ -243,17 +243,7 @@ describe("redelivery", () => {
 });
 
 describe("requestData and requestStatus input errors", () => {
-  async function requestedCount(): Promise<number> {
-    const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-offsets" });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(`${deployment.names.topicNamespace}${topics.exportRequested.name}`);
-      return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  const requestedCount = (): Promise<number> => topicEventCount(deployment.names.topicNamespace, "exportRequested");
 
   // Windows are built lazily: the demo day is known only once the deployment is up.
   it.each<[string, () => [number, number], RegExp]>([

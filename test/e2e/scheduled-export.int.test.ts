@@ -1,6 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createKafka } from "@data-exporter/bus";
 import { configTableNames, writeConfig } from "@data-exporter/config-store";
 import { topics } from "@data-exporter/contracts";
 import { demoClassificationFor } from "@data-exporter/demo-data";
@@ -15,6 +14,7 @@ import {
   runTrigger,
   startDeployment,
   type TestDeployment,
+  topicEventCount,
   type TriggerRun,
 } from "../../dev/harness/index.js";
 
@@ -51,17 +51,7 @@ async function notificationOf(requestId: string): Promise<ReceivedNotification> 
   );
 }
 
-async function lifecycleOffsets(): Promise<number> {
-  const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-offsets" });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(`${deployment.names.topicNamespace}${topics.exportLifecycle.name}`);
-    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
+const lifecycleOffsets = (): Promise<number> => topicEventCount(deployment.names.topicNamespace, "exportLifecycle");
 
 interface JobRow {
   table_name: string;
