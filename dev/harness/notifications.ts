@@ -1,7 +1,10 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 
 /** One SNS notification as its SQS subscriber sees it (the SNS JSON envelope, raw delivery off). */
 export interface ReceivedNotification {
+  readonly messageId: string;
+  /** When SNS published it (ISO 8601). */
+  readonly timestamp: string;
   readonly subject: string;
   readonly message: string;
   /** MessageAttributes.{name}.Value */
@@ -10,14 +13,30 @@ export interface ReceivedNotification {
 
 interface SnsEnvelope {
   Type?: string;
+  Timestamp?: string;
   Subject?: string;
   Message?: string;
   MessageAttributes?: Record<string, { Type: string; Value: string }>;
 }
 
+/** An SQS message carrying an SNS notification, read from SNS's JSON envelope. */
+export function parseNotification(messageId: string, body: string): ReceivedNotification {
+  const envelope = JSON.parse(body) as SnsEnvelope;
+  return {
+    messageId,
+    timestamp: envelope.Timestamp ?? "",
+    subject: envelope.Subject ?? "",
+    message: envelope.Message ?? "",
+    attributes: Object.fromEntries(
+      Object.entries(envelope.MessageAttributes ?? {}).map(([name, a]) => [name, a.Value]),
+    ),
+  };
+}
+
 /**
  * Reads the notification inbox of a deployment (the SQS queue subscribed to its SNS topic). `receive` drains what
- * is there now (long-polling up to `waitSeconds`), deletes it, and keeps every notification seen in `all`.
+ * is there now (long-polling up to `waitSeconds`), deletes it, and keeps every notification seen in `all`; `peek`
+ * reads what is there without removing it.
  */
 export class NotificationInbox {
   readonly all: ReceivedNotification[] = [];
@@ -28,6 +47,18 @@ export class NotificationInbox {
     options: { region: string; endpoint: string },
   ) {
     this.sqs = new SQSClient(options);
+  }
+
+  /** The inbox of a queue known by name (e.g. npm start's data-exporter-notifications-inbox). */
+  static async named(queueName: string, options: { region: string; endpoint: string }): Promise<NotificationInbox> {
+    const sqs = new SQSClient(options);
+    try {
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
+      if (QueueUrl === undefined) throw new Error(`no queue ${queueName}`);
+      return new NotificationInbox(QueueUrl, options);
+    } finally {
+      sqs.destroy();
+    }
   }
 
   async receive(waitSeconds = 1): Promise<ReceivedNotification[]> {
@@ -42,18 +73,29 @@ export class NotificationInbox {
         }),
       );
     }
-    const received = Messages.map((m) => {
-      const envelope = JSON.parse(m.Body ?? "{}") as SnsEnvelope;
-      return {
-        subject: envelope.Subject ?? "",
-        message: envelope.Message ?? "",
-        attributes: Object.fromEntries(
-          Object.entries(envelope.MessageAttributes ?? {}).map(([name, a]) => [name, a.Value]),
-        ),
-      };
-    });
+    const received = Messages.map((m) => parseNotification(m.MessageId ?? "", m.Body ?? "{}"));
     this.all.push(...received);
     return received;
+  }
+
+  /** The notifications in the queue now, left there for the next reader (SQS returns a sample per call: ask again). */
+  async peek(rounds = 10): Promise<ReceivedNotification[]> {
+    const seen = new Map<string, ReceivedNotification>();
+    for (let round = 0; round < rounds; round++) {
+      // VisibilityTimeout 0: the messages stay visible to everyone else.
+      const { Messages = [] } = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.queueUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 0,
+          WaitTimeSeconds: 0,
+        }),
+      );
+      const fresh = Messages.filter((m) => m.MessageId !== undefined && !seen.has(m.MessageId));
+      if (fresh.length === 0) break;
+      for (const m of fresh) seen.set(m.MessageId ?? "", parseNotification(m.MessageId ?? "", m.Body ?? "{}"));
+    }
+    return [...seen.values()];
   }
 
   /** Every notification seen so far about one request. */
