@@ -3,11 +3,13 @@
  * five services, runs one on-demand export of a demo day, prints the endpoints, and stays in the foreground until
  * Ctrl-C or `npm stop`, when it stops everything it started.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultSeedParams, demoScales } from "@data-exporter/demo-data";
 import { ensureStack, stackEnv, stopStack } from "../stack/stack.js";
 import { profileDirs } from "../stack/paths.js";
+import { isAlive } from "../stack/processes.js";
+import { recordedStartPid, startPidFile } from "./start-pid.js";
 import { exportReport } from "../harness/export-report.js";
 import { startGateway } from "../harness/gateway.js";
 import { requestData, waitForExport } from "../harness/graphql/client.js";
@@ -24,39 +26,26 @@ import {
 const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
 const apiPort = Number(process.env.REQUEST_API_PORT ?? 4001);
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
-const healthPorts: Record<ServiceName, number> = {
-  "request-api": apiPort,
-  planner: 4002,
-  unloader: 4003,
-  "status-tracker": 4004,
-  notifier: 4005,
-};
+// request-api serves health on its API port; the others follow it (4002-4005 by default), so moving
+// REQUEST_API_PORT moves all five, e.g. for a second checkout on the same machine.
+const healthPorts = Object.fromEntries(serviceNames.map((name, i) => [name, apiPort + i])) as Record<
+  ServiceName,
+  number
+>;
 const scale = (process.env.DEMO_SCALE ?? "default") as keyof typeof demoScales;
 
 const stateDir = profileDirs("dev").root;
-const pidFile = join(stateDir, "start.pid");
 const logDir = join(stateDir, "logs", "services");
 
-function alreadyRunning(): number | undefined {
-  if (!existsSync(pidFile)) return undefined;
-  const pid = Number(readFileSync(pidFile, "utf8"));
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
-}
-
 async function main(): Promise<void> {
-  const running = alreadyRunning();
-  if (running !== undefined) {
+  const running = recordedStartPid();
+  if (running !== undefined && isAlive(running)) {
     say(`npm start is already running (pid ${running}); use it, or stop it with npm stop`);
     process.exit(1);
   }
   if (!(scale in demoScales)) throw new Error(`DEMO_SCALE must be one of ${Object.keys(demoScales).join(", ")}`);
   mkdirSync(logDir, { recursive: true });
-  writeFileSync(pidFile, String(process.pid));
+  writeFileSync(startPidFile, String(process.pid));
 
   const began = Date.now();
   const stack = await ensureStack("dev", { log: (m) => say(m) });
@@ -77,7 +66,7 @@ async function main(): Promise<void> {
       say(`stopping ${stack.started.join(", ")}`);
       await stopStack("dev", { components: stack.started, log: (m) => say(m) });
     }
-    rmSync(pidFile, { force: true });
+    rmSync(startPidFile, { force: true });
     say("stopped");
     process.exit(code);
   };

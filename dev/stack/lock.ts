@@ -3,9 +3,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StackError } from "./errors.js";
 import type { ProfileDirs } from "./paths.js";
-import { cmdlineOf } from "./processes.js";
-
-const alive = (pid: number): boolean => cmdlineOf(pid) !== undefined;
+import { isAlive } from "./processes.js";
 
 /**
  * Cross-process mutex (mkdir is atomic) so two test runs do not start the same broker twice.
@@ -28,7 +26,7 @@ export async function withStackLock<T>(dirs: ProfileDirs, timeoutMs: number, fn:
       } catch {
         // Owner file not written yet: the other process is between mkdir and write.
       }
-      if (Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(lockDir, { recursive: true, force: true });
+      if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) rmSync(lockDir, { recursive: true, force: true });
       else if (Date.now() > deadline) {
         throw new StackError(
           "LOCK_TIMEOUT",
@@ -60,7 +58,7 @@ export function otherStackUsers(dirs: ProfileDirs, self = process.pid): number[]
   for (const name of readdirSync(dirs.leases)) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid === self) continue;
-    if (alive(pid)) users.push(pid);
+    if (isAlive(pid)) users.push(pid);
     else rmSync(join(dirs.leases, name), { force: true });
   }
   return users;

@@ -117,6 +117,11 @@ export function cmdlineOf(pid: number): string | undefined {
   }
 }
 
+/** True while the process runs (a zombie has ended). */
+export function isAlive(pid: number): boolean {
+  return cmdlineOf(pid) !== undefined;
+}
+
 /** True when pid is alive and its command line contains every marker: guards against pid reuse. */
 export function isOurProcess(pid: number, markers: readonly string[]): boolean {
   const cmdline = cmdlineOf(pid);
