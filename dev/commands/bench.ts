@@ -4,43 +4,25 @@
  * Arguments: [rows] (default 2,000,000); BENCH_RUNS (default 3).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { downloadCacheDir, repoRoot } from "../stack/paths.js";
+import { duckdbVersion } from "../stack/duckdb-extension.js";
+import { cacheDir, repoRoot } from "../stack/paths.js";
+import { ensureVenv } from "../stack/python.js";
 import { ensureStack, stackEnv, stopStack } from "../stack/stack.js";
 
 const say = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 
-/** A venv with DuckDB's Python package, for the `psql | duckdb` path a user would script. */
-function benchPython(): string {
-  const venv = join(repoRoot, ".cache", "bench-venv");
-  const python = join(venv, "bin", "python");
-  if (!existsSync(python)) {
-    say("creating .cache/bench-venv with duckdb==1.5.5");
-    const steps = [
-      ["python3", ["-m", "venv", venv]],
-      [python, ["-m", "pip", "install", "--quiet", "duckdb==1.5.5"]],
-    ] as const;
-    for (const [command, args] of steps) {
-      const run = spawnSync(command, args, {
-        stdio: "inherit",
-        env: { ...process.env, PIP_CACHE_DIR: join(downloadCacheDir, "pip") },
-      });
-      if (run.status !== 0) throw new Error(`${command} ${args.join(" ")} failed`);
-    }
-  }
-  return python;
-}
-
 const { endpoints, started } = await ensureStack("test", { log: say });
 try {
+  // DuckDB's Python package, for the `psql | duckdb` path a user would script: the same DuckDB as the unloader's.
+  const venv = await ensureVenv(join(cacheDir, "bench-venv"), [`duckdb==${duckdbVersion}`], "bench", say);
   const run = spawnSync(
     process.execPath,
     ["--import", "tsx", join(repoRoot, "packages/warehouse/bench/parquet-paths.ts"), ...process.argv.slice(2)],
     {
       cwd: repoRoot,
       stdio: "inherit",
-      env: { ...process.env, ...stackEnv(endpoints), BENCH_PYTHON: benchPython() },
+      env: { ...process.env, ...stackEnv(endpoints), BENCH_PYTHON: join(venv, "bin", "python") },
     },
   );
   process.exitCode = run.status ?? 1;

@@ -9,7 +9,6 @@ export const motoVersion = "5.2.5";
 const motoRequirements = [`moto[s3,sns,sqs,dynamodb]==${motoVersion}`, "flask", "flask-cors"];
 
 export const venvDir = join(cacheDir, "moto-venv");
-const venvStamp = join(venvDir, ".installed");
 
 /** pip's download cache is kept per machine (downloadCacheDir), so a fresh clone's venv installs from local wheels. */
 export const pipEnv = (): NodeJS.ProcessEnv => ({
@@ -19,16 +18,30 @@ export const pipEnv = (): NodeJS.ProcessEnv => ({
   PIP_NO_INPUT: "1",
 });
 
-/** The project-local venv with moto installed; recreated when the pinned requirements change. */
-export async function ensureMotoVenv(log: (msg: string) => void): Promise<string> {
-  const wanted = motoRequirements.join(" ");
-  if (existsSync(venvStamp) && readFileSync(venvStamp, "utf8") === wanted) return venvDir;
+/**
+ * A project-local venv in `dir` with `packages` installed (pip specifiers); recreated when they change. `what`
+ * names it in the log.
+ */
+export async function ensureVenv(
+  dir: string,
+  packages: readonly string[],
+  what: string,
+  log: (msg: string) => void,
+): Promise<string> {
+  const stamp = join(dir, ".installed");
+  const wanted = packages.join(" ");
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === wanted) return dir;
   await ensureSystemPackages([requirements.pythonVenv], log);
-  log(`moto: creating venv and installing ${wanted}`);
-  rmSync(venvDir, { recursive: true, force: true });
-  await run(systemPython, ["-m", "venv", venvDir]);
-  await run(join(venvDir, "bin", "pip"), ["install", "-q", ...motoRequirements], { env: pipEnv() });
+  log(`${what}: creating venv and installing ${wanted}`);
+  rmSync(dir, { recursive: true, force: true });
+  await run(systemPython, ["-m", "venv", dir]);
+  await run(join(dir, "bin", "pip"), ["install", "-q", ...packages], { env: pipEnv() });
   // Written last: a venv without the stamp is treated as broken and rebuilt.
-  writeFileSync(venvStamp, wanted);
-  return venvDir;
+  writeFileSync(stamp, wanted);
+  return dir;
+}
+
+/** The project-local venv with moto installed; recreated when the pinned requirements change. */
+export function ensureMotoVenv(log: (msg: string) => void): Promise<string> {
+  return ensureVenv(venvDir, motoRequirements, "moto", log);
 }
