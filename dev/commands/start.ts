@@ -14,7 +14,7 @@ import { exportReport } from "../harness/export-report.js";
 import { startGateway } from "../harness/gateway.js";
 import { requestData, waitForExport } from "../harness/graphql/client.js";
 import { formatLogLine } from "../harness/log-format.js";
-import { defaultDeployment, provisionDeployment } from "../harness/provision.js";
+import { defaultDeployment, firstDemoDay, provisionDeployment } from "../harness/provision.js";
 import {
   serviceNames,
   spawnService,
@@ -115,8 +115,7 @@ async function main(): Promise<void> {
     say(`all services ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 
     // The main job on demo data: one on-demand export of the first demo day.
-    const startTime = Math.floor(seed.window.start.getTime() / 1000);
-    const endTime = Math.min(startTime + 86_400, Math.floor(seed.window.end.getTime() / 1000));
+    const [startTime, endTime] = firstDemoDay(deployment);
     say(`demo: requestData(startTime: ${startTime}, endTime: ${endTime})`);
     const requestId = await requestData(graphqlUrl, startTime, endTime);
     const status = await waitForExport(graphqlUrl, requestId, 300_000);

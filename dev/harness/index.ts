@@ -20,6 +20,7 @@ export { NotificationInbox, type ReceivedNotification } from "./notifications.js
 export { readParquet, type ParquetFile } from "./parquet.js";
 export {
   defaultDeployment,
+  firstDemoDay,
   provisionDeployment,
   stackFromEnv,
   type DeploymentNames,

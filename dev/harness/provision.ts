@@ -72,6 +72,15 @@ export interface ProvisionedDeployment {
 }
 
 /**
+ * The requestData window of the first demo day: [start, start + 86,400 s) in epoch seconds, the largest window one
+ * request may ask for, cut at the end of the seeded data.
+ */
+export function firstDemoDay(deployment: Pick<ProvisionedDeployment, "seed">): [number, number] {
+  const start = Math.floor(deployment.seed.window.start.getTime() / 1000);
+  return [start, Math.min(start + 86_400, Math.floor(deployment.seed.window.end.getTime() / 1000))];
+}
+
+/**
  * Creates what the services expect to exist (bucket, SNS topic with an SQS inbox, DynamoDB configuration with the
  * demo classification) and loads the demo warehouse data. Idempotent: a second run reuses everything.
  */

@@ -9,6 +9,7 @@ import {
   crash,
   EventRecorder,
   exportOnlySlowViews,
+  firstDemoDay,
   readParquet,
   readTopic,
   requestData,
@@ -51,8 +52,7 @@ beforeAll(async () => {
   state = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   lifecycle = await EventRecorder.start(deployment.names.topicNamespace, ["exportLifecycle"]);
   commands = await EventRecorder.start(deployment.names.topicNamespace, ["unloadCommands"]);
-  const start = Math.floor(deployment.seed.window.start.getTime() / 1000);
-  window = [start, start + 86_400];
+  window = firstDemoDay(deployment);
 }, 120_000);
 
 afterAll(async () => {

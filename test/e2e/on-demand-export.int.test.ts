@@ -5,6 +5,7 @@ import { waitFor } from "@data-exporter/runtime";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import {
+  firstDemoDay,
   freePort,
   graphql,
   kafkaFromEnv,
@@ -36,8 +37,7 @@ let endTime: number;
 beforeAll(async () => {
   deployment = await startDeployment({ label: "ondemand" });
   pool = new pg.Pool({ connectionString: process.env.WAREHOUSE_URL, max: 2 });
-  startTime = Math.floor(deployment.seed.window.start.getTime() / 1000);
-  endTime = startTime + 86_400;
+  [startTime, endTime] = firstDemoDay(deployment);
   const requestId = await requestData(deployment.graphqlUrl, startTime, endTime);
   status = await waitForExport(deployment.graphqlUrl, requestId, 120_000).catch((error: Error) => {
     throw new Error(`${error.message}\n--- service logs ---\n${deployment.logs.slice(-60).join("\n")}`);

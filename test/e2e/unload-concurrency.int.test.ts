@@ -6,6 +6,7 @@ import pg from "pg";
 import {
   EventRecorder,
   exportOnlySlowViews,
+  firstDemoDay,
   freePort,
   kafkaFromEnv,
   requestData,
@@ -44,8 +45,7 @@ beforeAll(async () => {
 
   lifecycle = await EventRecorder.start(deployment.names.topicNamespace, ["exportLifecycle"]);
 
-  const start = Math.floor(deployment.seed.window.start.getTime() / 1000);
-  window = [start, start + 86_400];
+  window = firstDemoDay(deployment);
 }, 120_000);
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { configTableNames } from "@data-exporter/config-store";
 import {
   awsClientConfig,
+  firstDemoDay,
   requestData,
   startDeployment,
   type TestDeployment,
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 describe("an unreadable export configuration", () => {
   it("ends the request as Failed with the reason, instead of leaving it in progress", async () => {
-    const start = Math.floor(deployment.seed.window.start.getTime() / 1000);
+    const [start] = firstDemoDay(deployment);
     const requestId = await requestData(deployment.graphqlUrl, start, start + 3600);
     const status = await waitForExport(deployment.graphqlUrl, requestId, 60_000);
     expect(status.status).toBe("Failed");
