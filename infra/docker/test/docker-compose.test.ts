@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { parse } from "yaml";
@@ -62,6 +62,9 @@ describe("docker-compose.yml", () => {
     expect(compose.services["init"]).toMatchObject({
       command: ["node", "--import", "tsx", "dev/commands/provision.ts"],
     });
+    // The image copies dev/ for it (infra/docker/Dockerfile).
+    expect(existsSync(join(repoRoot, "dev/commands/provision.ts"))).toBe(true);
+    expect(readFileSync(join(repoRoot, "infra/docker/Dockerfile"), "utf8")).toContain("COPY dev ./dev");
     expect(compose.services["request-api"]?.environment?.["HOST"]).toBe("0.0.0.0");
   });
 
