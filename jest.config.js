@@ -18,15 +18,15 @@ export default {
     {
       ...common,
       displayName: "unit",
-      testMatch: ["<rootDir>/{packages,services,infra,scripts}/**/test/**/*.test.ts"],
+      testMatch: ["<rootDir>/{packages,services,infra,dev}/**/test/**/*.test.ts"],
       testPathIgnorePatterns: ["\\.int\\.test\\.ts$", "/node_modules/"],
     },
     {
       ...common,
       displayName: "integration",
-      testMatch: ["<rootDir>/{packages,services,infra,scripts,test}/**/*.int.test.ts"],
+      testMatch: ["<rootDir>/{packages,services,infra,dev,test}/**/*.int.test.ts"],
       testPathIgnorePatterns: ["/node_modules/"],
-      globalSetup: "<rootDir>/test/global-setup.ts",
+      globalSetup: "<rootDir>/dev/harness/jest-global-setup.ts",
       testTimeout: 120000,
     },
   ],

@@ -1,22 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createKafka, type Envelope } from "@data-exporter/bus";
-import { topics, type TableUnloadStarted } from "@data-exporter/contracts";
+import type { Envelope } from "@data-exporter/bus";
+import type { TableUnloadStarted } from "@data-exporter/contracts";
 import { waitFor } from "@data-exporter/runtime";
 import pg from "pg";
 import {
+  backendAlive,
+  committedOffsets,
+  crash,
+  EventRecorder,
+  exportOnlySlowViews,
+  firstDemoDay,
+  readParquet,
+  readTopic,
   requestData,
   requestStatus,
-  waitForExport,
   type RequestStatusResult,
-} from "../../scripts/lib/graphql-client.js";
-import type { RunningService } from "../../scripts/lib/services.js";
-import { startDeployment, type TestDeployment } from "../support/deployment.js";
-import { EventRecorder } from "../support/event-recorder.js";
-import { crash, startExtraService } from "../support/extra-service.js";
-import { readParquet } from "../support/parquet.js";
-import { exportOnlySlowViews, waitForViewQuery } from "../support/slow-views.js";
-import { readTopic } from "../support/topics.js";
-import { backendAlive, unloadSlotHolders } from "../support/unload-slots.js";
+  type RunningService,
+  startDeployment,
+  startExtraService,
+  type TestDeployment,
+  unloadSlotHolders,
+  waitForExport,
+  waitForViewQuery,
+} from "../../dev/harness/index.js";
 
 /**
  * Nothing is lost when a process dies: the real services run as child processes and are killed with SIGKILL (no
@@ -46,8 +52,7 @@ beforeAll(async () => {
   state = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   lifecycle = await EventRecorder.start(deployment.names.topicNamespace, ["exportLifecycle"]);
   commands = await EventRecorder.start(deployment.names.topicNamespace, ["unloadCommands"]);
-  const start = Math.floor(deployment.seed.window.start.getTime() / 1000);
-  window = [start, start + 86_400];
+  window = firstDemoDay(deployment);
 }, 120_000);
 
 afterAll(async () => {
@@ -113,20 +118,8 @@ async function expectEveryTableExported(status: RequestStatusResult): Promise<vo
 
 /** The unloaders' committed offset of one partition of unload-commands (-1 when nothing was committed). */
 async function committedUnloadOffset(partition: number): Promise<number> {
-  const admin = createKafka({
-    brokers: (process.env.KAFKA_BROKERS ?? "").split(","),
-    clientId: "e2e-crash-offsets",
-  }).admin();
-  await admin.connect();
-  try {
-    const [committed] = await admin.fetchOffsets({
-      groupId: `${deployment.names.topicNamespace}data-exporter.unloader`,
-      topics: [`${deployment.names.topicNamespace}${topics.unloadCommands.name}`],
-    });
-    return Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
-  } finally {
-    await admin.disconnect();
-  }
+  const committed = await committedOffsets(deployment.names.topicNamespace, "data-exporter.unloader", "unloadCommands");
+  return committed.get(partition) ?? -1;
 }
 
 describe("an unloader killed mid-unload (SIGKILL)", () => {

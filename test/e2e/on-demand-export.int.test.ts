@@ -1,23 +1,26 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createKafka } from "@data-exporter/bus";
-import { topics } from "@data-exporter/contracts";
 import pg from "pg";
 import { waitFor } from "@data-exporter/runtime";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { startGateway } from "../../scripts/lib/gateway.js";
 import {
+  firstDemoDay,
+  freePort,
   graphql,
+  kafkaFromEnv,
+  readParquet,
+  readTopic,
   requestData,
   requestStatus,
-  waitForExport,
   type RequestStatusResult,
-} from "../../scripts/lib/graphql-client.js";
-import { freePort } from "../support/free-port.js";
-import { repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
-import { readParquet } from "../support/parquet.js";
-import { readTopic, waitForGroupToCatchUp } from "../support/topics.js";
+  startDeployment,
+  startGateway,
+  type TestDeployment,
+  topicEventCount,
+  waitForExport,
+  waitForGroupToCatchUp,
+} from "../../dev/harness/index.js";
 import { EventProducer } from "@data-exporter/bus";
 
 /**
@@ -34,8 +37,7 @@ let endTime: number;
 beforeAll(async () => {
   deployment = await startDeployment({ label: "ondemand" });
   pool = new pg.Pool({ connectionString: process.env.WAREHOUSE_URL, max: 2 });
-  startTime = Math.floor(deployment.seed.window.start.getTime() / 1000);
-  endTime = startTime + 86_400;
+  [startTime, endTime] = firstDemoDay(deployment);
   const requestId = await requestData(deployment.graphqlUrl, startTime, endTime);
   status = await waitForExport(deployment.graphqlUrl, requestId, 120_000).catch((error: Error) => {
     throw new Error(`${error.message}\n--- service logs ---\n${deployment.logs.slice(-60).join("\n")}`);
@@ -216,7 +218,7 @@ describe("redelivery", () => {
       (e) => e.type === "ExportRequested" && e.value.requestId === status.requestId,
     );
     if (requested?.type !== "ExportRequested") throw new Error("the ExportRequested event is not on the topic");
-    const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-redeliver" });
+    const kafka = kafkaFromEnv("e2e-redeliver");
     const producer = new EventProducer(kafka, { namespace });
     await producer.connect();
     await producer.publish("exportRequested", { type: "ExportRequested", value: requested.value });
@@ -241,17 +243,7 @@ describe("redelivery", () => {
 });
 
 describe("requestData and requestStatus input errors", () => {
-  async function requestedCount(): Promise<number> {
-    const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-offsets" });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(`${deployment.names.topicNamespace}${topics.exportRequested.name}`);
-      return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  const requestedCount = (): Promise<number> => topicEventCount(deployment.names.topicNamespace, "exportRequested");
 
   // Windows are built lazily: the demo day is known only once the deployment is up.
   it.each<[string, () => [number, number], RegExp]>([
@@ -314,7 +306,6 @@ describe("through @graphql-hive/gateway", () => {
   it("composes request-api as a Federation subgraph and serves requestData and requestStatus", async () => {
     const port = await freePort();
     const gateway = await startGateway({
-      repoRoot,
       subgraphs: [{ name: "data-exporter", url: deployment.graphqlUrl }],
       supergraphFile: join(tmpdir(), `supergraph-${port}.graphql`),
       port,

@@ -1,16 +1,22 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createKafka } from "@data-exporter/bus";
 import { configTableNames, writeConfig } from "@data-exporter/config-store";
 import { topics } from "@data-exporter/contracts";
 import { demoClassificationFor } from "@data-exporter/demo-data";
 import { S3ObjectStore } from "@data-exporter/object-store";
 import { waitFor } from "@data-exporter/runtime";
 import pg from "pg";
-import { awsClientConfig, startDeployment, type TestDeployment } from "../support/deployment.js";
-import { NotificationInbox, type ReceivedNotification } from "../support/notifications.js";
-import { readParquet } from "../support/parquet.js";
-import { runTrigger, type TriggerRun } from "../support/trigger.js";
+import {
+  awsClientConfig,
+  NotificationInbox,
+  readParquet,
+  type ReceivedNotification,
+  runTrigger,
+  startDeployment,
+  type TestDeployment,
+  topicEventCount,
+  type TriggerRun,
+} from "../../dev/harness/index.js";
 
 /**
  * The scheduled export on the real local stack: the trigger entry point (what the CronJob runs) → Kafka → planner
@@ -45,17 +51,7 @@ async function notificationOf(requestId: string): Promise<ReceivedNotification> 
   );
 }
 
-async function lifecycleOffsets(): Promise<number> {
-  const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-offsets" });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(`${deployment.names.topicNamespace}${topics.exportLifecycle.name}`);
-    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
+const lifecycleOffsets = (): Promise<number> => topicEventCount(deployment.names.topicNamespace, "exportLifecycle");
 
 interface JobRow {
   table_name: string;
@@ -92,7 +88,7 @@ beforeAll(async () => {
   inbox = new NotificationInbox(deployment.notificationQueueUrl, aws);
   objectStore = S3ObjectStore.fromConfig({ bucket: deployment.names.bucket, ...aws, forcePathStyle: true });
   first = await runTrigger(["--date", DATE], env());
-  firstId = first.requestIds[0] ?? "";
+  firstId = first.triggered[0]?.requestId ?? "";
   firstNotification = await notificationOf(firstId);
 }, 120_000);
 
@@ -104,11 +100,25 @@ afterAll(async () => {
 });
 
 describe("scheduled export of a demo date", () => {
-  it("is triggered by the trigger command, which publishes one event and exits 0", () => {
+  it("is triggered by the trigger command, which publishes one event, reports it and exits 0", () => {
     expect(first.code).toBe(0);
-    expect(first.requestIds).toHaveLength(1);
-    expect(first.stdout).toContain(`"window":"${WINDOW.start}/${WINDOW.end}"`);
-    expect(first.stdout).toContain('"hours":25');
+    expect(first.triggered).toEqual([
+      {
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
+        exportDate: DATE,
+        timeZone: "Australia/Melbourne",
+        windowStart: WINDOW.start,
+        windowEnd: WINDOW.end,
+        hours: 25,
+        force: false,
+        triggeredBy: "operator",
+        topic: `${deployment.names.topicNamespace}${topics.dailyExportTriggered.name}`,
+        partition: expect.any(Number) as unknown,
+        offset: expect.stringMatching(/^\d+$/) as unknown,
+      },
+    ]);
+    // Under --json the logs go to stderr, so stdout held nothing but the document.
+    expect(first.stderr).toContain('"msg":"export triggered"');
   });
 
   it("announces SUCCESS once, with filterable attributes and a readable subject", () => {
@@ -235,7 +245,7 @@ describe("triggering a date again", () => {
     const before = await lifecycleOffsets();
     const again = await runTrigger(["--date", DATE], env());
     expect(again.code).toBe(0);
-    const againId = again.requestIds[0] ?? "";
+    const againId = again.triggered[0]?.requestId ?? "";
     const skipped = await waitFor(
       "the planner to skip the second trigger",
       () =>
@@ -257,7 +267,7 @@ describe("triggering a date again", () => {
   it("with --force exports it again under a new request id, with a second notification", async () => {
     const forced = await runTrigger(["--date", DATE, "--force"], env());
     expect(forced.code).toBe(0);
-    const forcedId = forced.requestIds[0] ?? "";
+    const forcedId = forced.triggered[0]?.requestId ?? "";
     expect(forcedId).not.toBe(firstId);
     const notification = await notificationOf(forcedId);
     expect(notification.attributes).toMatchObject({ status: "SUCCESS", exportDate: DATE });
@@ -273,7 +283,7 @@ describe("triggering a date again", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("2024-02-30 is not a calendar date");
     expect(bad.stderr).toContain("usage: trigger");
-    expect(bad.requestIds).toEqual([]);
+    expect(bad.triggered).toEqual([]);
   });
 });
 
@@ -315,7 +325,7 @@ describe("a table whose query fails every attempt", () => {
 
     const run = await runTrigger(["--date", "2024-04-06"], env());
     expect(run.code).toBe(0);
-    const requestId = run.requestIds[0] ?? "";
+    const requestId = run.triggered[0]?.requestId ?? "";
     const notification = await notificationOf(requestId);
     expect(notification.attributes).toEqual({
       status: "PARTIAL-SUCCESS",

@@ -1,14 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { createKafka, EventConsumer, type Envelope } from "@data-exporter/bus";
-import { semaphoreLockClass } from "@data-exporter/concurrency";
+import type { Envelope } from "@data-exporter/bus";
 import { waitFor } from "@data-exporter/runtime";
 import kafkajs from "kafkajs";
 import pg from "pg";
-import { requestData, waitForExport, type RequestStatusResult } from "../../scripts/lib/graphql-client.js";
-import { spawnService, waitUntilReady, type RunningService } from "../../scripts/lib/services.js";
-import { freePort } from "../support/free-port.js";
-import { repoRoot, startDeployment, type TestDeployment } from "../support/deployment.js";
-import { exportOnlySlowViews } from "../support/slow-views.js";
+import {
+  EventRecorder,
+  exportOnlySlowViews,
+  firstDemoDay,
+  freePort,
+  kafkaFromEnv,
+  requestData,
+  type RequestStatusResult,
+  type RunningService,
+  spawnService,
+  startDeployment,
+  type TestDeployment,
+  unloadSlotHolders,
+  waitForExport,
+  waitUntilReady,
+} from "../../dev/harness/index.js";
 
 /**
  * MAX_CONCURRENCY_LIMIT holds across unloader replicas: three unloader processes, each allowed three unloads at once,
@@ -24,8 +34,7 @@ const SLEEP_SECONDS = 0.7;
 
 let deployment: TestDeployment;
 let admin: pg.Pool;
-let lifecycle: EventConsumer<"exportLifecycle">;
-const lifecycleEvents: Envelope<"exportLifecycle">[] = [];
+let lifecycle: EventRecorder<"exportLifecycle">;
 let window: [number, number];
 
 beforeAll(async () => {
@@ -34,20 +43,9 @@ beforeAll(async () => {
   // Only the slow views are exported: the demo tables are switched off, the views' columns all classified nr.
   await exportOnlySlowViews(deployment, { tables: slowTables, rows: 50, sleepSeconds: SLEEP_SECONDS });
 
-  const kafka = createKafka({
-    brokers: (process.env.KAFKA_BROKERS ?? "").split(","),
-    clientId: "e2e-unload-concurrency",
-  });
-  lifecycle = new EventConsumer(kafka, {
-    groupId: `${deployment.names.topicNamespace}e2e-lifecycle-reader`,
-    topics: ["exportLifecycle"],
-    namespace: deployment.names.topicNamespace,
-    handler: (envelope) => void lifecycleEvents.push(envelope),
-  });
-  await lifecycle.start();
+  lifecycle = await EventRecorder.start(deployment.names.topicNamespace, ["exportLifecycle"]);
 
-  const start = Math.floor(deployment.seed.window.start.getTime() / 1000);
-  window = [start, start + 86_400];
+  window = firstDemoDay(deployment);
 }, 120_000);
 
 afterAll(async () => {
@@ -75,7 +73,6 @@ async function exportWith(limit: number): Promise<Run> {
     const healthPort = await freePort();
     unloaders.push(
       spawnService("unloader", {
-        repoRoot,
         healthPort,
         instance: String(i),
         env: {
@@ -96,16 +93,10 @@ async function exportWith(limit: number): Promise<Run> {
     await Promise.all(unloaders.map((u) => waitUntilReady(u, 60_000)));
     await waitForGroup(REPLICAS);
 
-    const lockClass = semaphoreLockClass(`${deployment.names.topicNamespace}data-exporter.unload-slots`);
     const sampler = (async () => {
       while (sampling) {
-        const { rows } = await admin.query<{ held: number }>(
-          `SELECT count(*)::int AS held FROM pg_locks
-            WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = $1::int::oid
-              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-          [lockClass],
-        );
-        peakLocks = Math.max(peakLocks, rows[0]?.held ?? 0);
+        const holders = await unloadSlotHolders(admin, deployment.names.topicNamespace);
+        peakLocks = Math.max(peakLocks, holders.length);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     })();
@@ -125,7 +116,7 @@ async function exportWith(limit: number): Promise<Run> {
     sampling = false;
     await Promise.all([sampler, metricsSampler]);
     const events = await waitFor("every table's lifecycle events", () => {
-      const mine = lifecycleEvents.filter((e) => e.value.requestId === requestId);
+      const mine = lifecycle.events.filter((e) => e.value.requestId === requestId);
       return mine.filter((e) => e.type === "TableUnloadCompleted").length >= slowTables.length ? mine : undefined;
     });
     return { status, peakLocks, peakLifecycle: peakOverlap(events), peakMetrics, logs };
@@ -139,8 +130,7 @@ async function exportWith(limit: number): Promise<Run> {
 
 /** Waits until every replica is a member of the unloaders' group with partitions of its own, so all can work. */
 async function waitForGroup(members: number): Promise<void> {
-  const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? "").split(","), clientId: "e2e-group-check" });
-  const kafkaAdmin = kafka.admin();
+  const kafkaAdmin = kafkaFromEnv("e2e-group-check").admin();
   await kafkaAdmin.connect();
   try {
     await waitFor(

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { configTableNames } from "@data-exporter/config-store";
-import { requestData, waitForExport } from "../../scripts/lib/graphql-client.js";
-import { awsClientConfig, startDeployment, type TestDeployment } from "../support/deployment.js";
+import {
+  awsClientConfig,
+  firstDemoDay,
+  requestData,
+  startDeployment,
+  type TestDeployment,
+  waitForExport,
+} from "../../dev/harness/index.js";
 
 /** A malformed configuration item must fail the request visibly, not leave it "In Progress" forever. */
 let deployment: TestDeployment;
@@ -26,7 +32,7 @@ afterAll(async () => {
 
 describe("an unreadable export configuration", () => {
   it("ends the request as Failed with the reason, instead of leaving it in progress", async () => {
-    const start = Math.floor(deployment.seed.window.start.getTime() / 1000);
+    const [start] = firstDemoDay(deployment);
     const requestId = await requestData(deployment.graphqlUrl, start, start + 3600);
     const status = await waitForExport(deployment.graphqlUrl, requestId, 60_000);
     expect(status.status).toBe("Failed");

@@ -1,7 +1,8 @@
 /**
  * The scheduled export's trigger (what the daily CronJob runs, and what an operator runs by hand): emits one
  * DailyExportTriggered per date and exits. Exit codes: 0 published, 2 bad arguments or configuration, 1 could not
- * publish (Kafka unreachable).
+ * publish (Kafka unreachable). With --json, stdout carries only a document of what was published
+ * (cli/trigger-output.ts), for programs that run it; the logs go to stderr.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -20,6 +21,18 @@ import {
   type TriggerRequest,
 } from "./cli/trigger-args.js";
 import { triggerConfigSchema, type TriggerConfig } from "./cli/trigger-config.js";
+import { triggeredExport, type TriggeredExport, type TriggerOutput } from "./cli/trigger-output.js";
+
+/**
+ * Sends everything written to stdout from now on to stderr, and returns a writer to the real stdout. pino (through
+ * createLogger) writes through process.stdout once its write has been replaced, so the logs follow.
+ */
+function divertStdoutToStderr(): (text: string) => Promise<void> {
+  const stdout = process.stdout;
+  const writeStdout = stdout.write.bind(stdout);
+  stdout.write = process.stderr.write.bind(process.stderr);
+  return (text) => new Promise((resolve) => writeStdout(text, () => resolve()));
+}
 
 async function runTrigger(argv: readonly string[], env: Env): Promise<number> {
   let config: TriggerConfig;
@@ -39,8 +52,10 @@ async function runTrigger(argv: readonly string[], env: Env): Promise<number> {
     return 0;
   }
 
+  const writeResult = request.json ? divertStdoutToStderr() : undefined;
   const log = createLogger({ service: "trigger", level: config.LOG_LEVEL });
   const resources = new AsyncResourceStack();
+  const triggered: TriggeredExport[] = [];
   try {
     const bus = await connectBus(config, log, resources, "trigger");
     for (const event of triggerEvents(request, { now: Date.now(), newId: randomUUID })) {
@@ -48,19 +63,9 @@ async function runTrigger(argv: readonly string[], env: Env): Promise<number> {
         type: "DailyExportTriggered",
         value: event,
       });
-      log.info(
-        {
-          requestId: event.requestId,
-          exportDate: event.exportDate,
-          window: `${new Date(event.windowStart).toISOString()}/${new Date(event.windowEnd).toISOString()}`,
-          hours: (event.windowEnd - event.windowStart) / 3_600_000,
-          force: event.force,
-          triggeredBy: event.triggeredBy,
-          topic: receipt.topic,
-          offset: receipt.offset,
-        },
-        "export triggered",
-      );
+      const published = triggeredExport(event, receipt);
+      triggered.push(published);
+      log.info(published, "export triggered");
     }
     return 0;
   } catch (error) {
@@ -68,6 +73,8 @@ async function runTrigger(argv: readonly string[], env: Env): Promise<number> {
     return 1;
   } finally {
     await resources.disposeAsync().catch((error: unknown) => log.warn({ err: error }, "error while closing"));
+    const output: TriggerOutput = { triggered };
+    await writeResult?.(`${JSON.stringify(output)}\n`);
   }
 }
 

@@ -1,11 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "@jest/globals";
-import {
-  generateContracts,
-  generatedFile,
-  readSchemaFiles,
-  readSchemaHistory,
-} from "../../../../scripts/gen-contracts.js";
+import { generateContracts, generatedFile, readSchemaFiles, readSchemaHistory } from "../../scripts/gen-contracts.js";
 import { schemaFingerprint } from "../../src/index.js";
 
 const mode = (symbols: string[]) => ({ type: "enum", name: "Mode", symbols });

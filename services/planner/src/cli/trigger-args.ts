@@ -15,19 +15,27 @@ export { TriggerArgsError };
 export const triggerSources = ["cronjob", "operator", "backfill"] as const;
 export type TriggeredBy = (typeof triggerSources)[number];
 
-export const triggerUsage = `usage: trigger [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--force] [--triggered-by cronjob|operator|backfill]
+export const triggerUsage = `usage: trigger [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--force] [--triggered-by cronjob|operator|backfill] [--json]
 
 Emits one DailyExportTriggered per date; the planner exports each date once (the date is the idempotency key).
   (no date)          yesterday in ${EXPORT_TIME_ZONE} at the moment it runs (what the daily CronJob does)
   --date D           one date
   --from D --to D    every date from D to D, both included (a backfill)
   --force            export again even if the date was already exported
-  --triggered-by W   recorded in the event (default: $TRIGGERED_BY, else backfill for a range, operator otherwise)`;
+  --triggered-by W   recorded in the event (default: $TRIGGERED_BY, else backfill for a range, operator otherwise)
+  --json             print what was published as one JSON line on stdout (logs go to stderr instead):
+                       {"triggered":[{"requestId","exportDate","timeZone","windowStart","windowEnd","hours",
+                                      "force","triggeredBy","topic","partition","offset"}]}
+                     windows as ISO 8601 instants (end exclusive); also printed when publishing fails part-way
+
+Exit codes: 0 published, 1 could not publish (Kafka unreachable), 2 bad arguments or configuration.`;
 
 export interface TriggerRequest {
   readonly dates: readonly string[];
   readonly force: boolean;
   readonly triggeredBy: TriggeredBy;
+  /** Report what was published as a JSON document on stdout (trigger-output.ts), logs on stderr. */
+  readonly json: boolean;
 }
 
 export interface TriggerArgsContext {
@@ -55,6 +63,7 @@ export function parseTriggerArgs(argv: readonly string[], context: TriggerArgsCo
         to: { type: "string" },
         force: { type: "boolean", default: false },
         "triggered-by": { type: "string" },
+        json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -101,6 +110,7 @@ export function parseTriggerArgs(argv: readonly string[], context: TriggerArgsCo
     dates,
     force: values.force,
     triggeredBy: triggeredBy ?? context.defaultTriggeredBy ?? (isRange ? "backfill" : "operator"),
+    json: values.json,
   };
 }
 

@@ -1,12 +1,17 @@
 import { describe, expect, it } from "@jest/globals";
-import { parseTriggerArgs, TriggerArgsError, triggerEvents } from "../../src/cli/trigger-args.js";
+import { parseTriggerArgs, TriggerArgsError, triggerEvents, triggerUsage } from "../../src/cli/trigger-args.js";
 
 // 2026-11-25T14:30Z is 01:30 on the 26th in Melbourne: the 01:00 CronJob's moment.
 const now = Date.UTC(2026, 10, 25, 14, 30);
 
 describe("parseTriggerArgs", () => {
   it("defaults to yesterday in Melbourne, triggered by an operator", () => {
-    expect(parseTriggerArgs([], { now })).toEqual({ dates: ["2026-11-25"], force: false, triggeredBy: "operator" });
+    expect(parseTriggerArgs([], { now })).toEqual({
+      dates: ["2026-11-25"],
+      force: false,
+      triggeredBy: "operator",
+      json: false,
+    });
   });
 
   it("takes the CronJob's TRIGGERED_BY as the default source", () => {
@@ -18,6 +23,7 @@ describe("parseTriggerArgs", () => {
       dates: ["2024-04-07"],
       force: true,
       triggeredBy: "backfill",
+      json: false,
     });
   });
 
@@ -26,7 +32,25 @@ describe("parseTriggerArgs", () => {
       dates: ["2024-04-06", "2024-04-07", "2024-04-08"],
       force: false,
       triggeredBy: "backfill",
+      json: false,
     });
+  });
+
+  it("takes --json: report what was published as a document on stdout", () => {
+    expect(parseTriggerArgs(["--date", "2024-04-07", "--json"], { now })).toEqual({
+      dates: ["2024-04-07"],
+      force: false,
+      triggeredBy: "operator",
+      json: true,
+    });
+    expect(() => parseTriggerArgs(["--json=yes"], { now })).toThrow(TriggerArgsError);
+  });
+
+  it("documents --json, its document and the exit codes in the usage", () => {
+    expect(triggerUsage).toContain("[--json]");
+    expect(triggerUsage).toMatch(/--json +print what was published as one JSON line on stdout \(logs go to stderr/);
+    expect(triggerUsage).toContain('{"triggered":[{"requestId","exportDate"');
+    expect(triggerUsage).toContain("Exit codes: 0 published, 1 could not publish");
   });
 
   it("answers help", () => {
@@ -62,7 +86,7 @@ describe("triggerEvents", () => {
   it("emits one event per date with a new request id and that Melbourne day as the window", () => {
     let n = 0;
     const events = triggerEvents(
-      { dates: ["2024-04-06", "2024-04-07"], force: true, triggeredBy: "backfill" },
+      { dates: ["2024-04-06", "2024-04-07"], force: true, triggeredBy: "backfill", json: false },
       { now: 42, newId: () => `id-${++n}` },
     );
     expect(events).toEqual([

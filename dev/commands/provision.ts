@@ -1,0 +1,29 @@
+/**
+ * Creates the exporter's resources (bucket, SNS topic with its SQS inbox, DynamoDB configuration with the demo
+ * classification) and loads the demo warehouse data, against endpoints taken from the environment: the one-shot
+ * `init` container of docker-compose.yml. `npm start` does the same for the local stack it provisions.
+ */
+import { demoScales } from "@data-exporter/demo-data";
+import { defaultDeployment, provisionDeployment, stackFromEnv } from "../harness/provision.js";
+
+function fail(message: string): never {
+  process.stderr.write(`provision: ${message}\n`);
+  process.exit(2);
+}
+
+const scale = (process.env.DEMO_SCALE ?? "default") as keyof typeof demoScales;
+if (!(scale in demoScales)) fail(`DEMO_SCALE must be one of ${Object.keys(demoScales).join(", ")}`);
+const endpoints = (() => {
+  try {
+    return stackFromEnv().endpoints;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+const deployment = await provisionDeployment(endpoints, defaultDeployment, demoScales[scale], {});
+process.stdout.write(
+  `provisioned bucket ${defaultDeployment.bucket}, SNS ${deployment.snsTopicArn}, demo data ` +
+    `${deployment.seed.skipped ? "already loaded" : "loaded"} (${Object.entries(deployment.seed.rowCounts)
+      .map(([table, rows]) => `${table}=${rows}`)
+      .join(", ")})\n`,
+);

@@ -1,0 +1,148 @@
+/**
+ * npm start: provisions and starts the local stack, creates the exporter's resources, loads the demo data, starts the
+ * five services, runs one on-demand export of a demo day, prints the endpoints, and stays in the foreground until
+ * Ctrl-C or `npm stop`, when it stops everything it started.
+ */
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaultSeedParams, demoScales } from "@data-exporter/demo-data";
+import { ensureStack, stackEnv, stopStack } from "../stack/stack.js";
+import { profileDirs } from "../stack/paths.js";
+import { isAlive } from "../stack/processes.js";
+import { recordedStartPid, startPidFile } from "./start-pid.js";
+import { exportReport } from "../harness/export-report.js";
+import { startGateway } from "../harness/gateway.js";
+import { requestData, waitForExport } from "../harness/graphql/client.js";
+import { formatLogLine } from "../harness/log-format.js";
+import { defaultDeployment, firstDemoDay, provisionDeployment } from "../harness/provision.js";
+import {
+  serviceNames,
+  spawnService,
+  waitUntilReady,
+  type RunningService,
+  type ServiceName,
+} from "../harness/services.js";
+
+const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
+const apiPort = Number(process.env.REQUEST_API_PORT ?? 4001);
+const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
+// request-api serves health on its API port; the others follow it (4002-4005 by default), so moving
+// REQUEST_API_PORT moves all five, e.g. for a second checkout on the same machine.
+const healthPorts = Object.fromEntries(serviceNames.map((name, i) => [name, apiPort + i])) as Record<
+  ServiceName,
+  number
+>;
+const scale = (process.env.DEMO_SCALE ?? "default") as keyof typeof demoScales;
+
+const stateDir = profileDirs("dev").root;
+const logDir = join(stateDir, "logs", "services");
+
+async function main(): Promise<void> {
+  const running = recordedStartPid();
+  if (running !== undefined && isAlive(running)) {
+    say(`npm start is already running (pid ${running}); use it, or stop it with npm stop`);
+    process.exit(1);
+  }
+  if (!(scale in demoScales)) throw new Error(`DEMO_SCALE must be one of ${Object.keys(demoScales).join(", ")}`);
+  mkdirSync(logDir, { recursive: true });
+  writeFileSync(startPidFile, String(process.pid));
+
+  const began = Date.now();
+  const stack = await ensureStack("dev", { log: (m) => say(m) });
+  const env = stackEnv(stack.endpoints);
+  Object.assign(process.env, env);
+  say(
+    `stack ready in ${((Date.now() - began) / 1000).toFixed(1)} s (started: ${stack.started.join(", ") || "none"}; reused: ${stack.reused.join(", ") || "none"})`,
+  );
+
+  const services: RunningService[] = [];
+  let stopping = false;
+  const stopAll = async (code: number): Promise<never> => {
+    if (stopping) return new Promise<never>(() => undefined);
+    stopping = true;
+    say("stopping services");
+    await Promise.all([...services].reverse().map((service) => service.stop()));
+    if (stack.started.length > 0) {
+      say(`stopping ${stack.started.join(", ")}`);
+      await stopStack("dev", { components: stack.started, log: (m) => say(m) });
+    }
+    rmSync(startPidFile, { force: true });
+    say("stopped");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+
+  try {
+    const params = demoScales[scale] ?? defaultSeedParams;
+    const deployment = await provisionDeployment(stack.endpoints, defaultDeployment, params, env);
+    const { seed } = deployment;
+    say(
+      `demo data ${seed.skipped ? "already loaded" : "loaded"}: ${Object.entries(seed.rowCounts)
+        .map(([t, n]) => `${t}=${n}`)
+        .join(", ")}` + ` (${seed.window.start.toISOString()} to ${seed.window.end.toISOString()})`,
+    );
+
+    for (const name of serviceNames) {
+      const logFile = createWriteStream(join(logDir, `${name}.log`), { flags: "a" });
+      services.push(
+        spawnService(name, {
+          healthPort: healthPorts[name],
+          env: { ...deployment.serviceEnv, HEALTH_PORT: String(healthPorts[name]), PORT: String(apiPort) },
+          onLine: (service, line) => {
+            logFile.write(`${line}\n`);
+            process.stdout.write(`${formatLogLine(service, line)}\n`);
+          },
+        }),
+      );
+    }
+    await Promise.all(services.map((service) => waitUntilReady(service)));
+    const subgraphUrl = `http://127.0.0.1:${apiPort}/graphql`;
+    // request-api is a subgraph: the platform's Hive gateway composes it with the other subgraphs.
+    const gatewayLog = createWriteStream(join(logDir, "gateway.log"), { flags: "a" });
+    const gateway = await startGateway({
+      subgraphs: [{ name: "data-exporter", url: subgraphUrl }],
+      supergraphFile: join(stateDir, "supergraph.graphql"),
+      port: gatewayPort,
+      onLine: (line) => gatewayLog.write(`${line}\n`),
+    });
+    services.push(gateway);
+    for (const service of services)
+      void service.exited.then(
+        (code) => !stopping && (say(`${service.name} exited with code ${code}; stopping`), void stopAll(1)),
+      );
+    const graphqlUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+    say(`all services ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+
+    // The main job on demo data: one on-demand export of the first demo day.
+    const [startTime, endTime] = firstDemoDay(deployment);
+    say(`demo: requestData(startTime: ${startTime}, endTime: ${endTime})`);
+    const requestId = await requestData(graphqlUrl, startTime, endTime);
+    const status = await waitForExport(graphqlUrl, requestId, 300_000);
+    say(`demo export ${requestId}: ${status.status} (${status.progress}%)`);
+    for (const line of exportReport(status)) say(line);
+
+    process.stdout.write(`
+data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started)
+
+  GraphQL (Hive gateway) ${graphqlUrl}
+  GraphQL (subgraph)     ${subgraphUrl}
+  health                 http://127.0.0.1:{${Object.values(healthPorts).join(",")}}/healthz and /readyz
+  Kafka                  ${stack.endpoints.kafkaBrokers}
+  PostgreSQL             ${stack.endpoints.postgresAdminUrl.replace(/\/postgres$/, "")} (databases warehouse, exporter)
+  AWS emulator (moto)    ${stack.endpoints.awsEndpointUrl}  bucket ${defaultDeployment.bucket}, SNS ${deployment.snsTopicArn}
+  service logs           ${logDir}
+
+Try it:
+  curl -s ${graphqlUrl} -H 'content-type: application/json' \\
+    -d '{"query":"mutation { requestData(startTime: ${startTime}, endTime: ${endTime}) }"}'
+  curl -s ${graphqlUrl} -H 'content-type: application/json' \\
+    -d '{"query":"{ requestStatus(requestId: \\"${requestId}\\") { status progress dataRequestDownloadLinks } }"}'
+`);
+  } catch (error) {
+    say(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll(1);
+  }
+}
+
+await main();

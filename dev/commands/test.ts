@@ -1,0 +1,82 @@
+/**
+ * `npm test`: makes the real local test stack run, runs jest (unit + integration projects) against it, then
+ * stops what this run started unless KEEP_STACK=1 or another run is still using the stack.
+ * Extra arguments go to jest (`npm test -- dev/stack`).
+ */
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "../stack/paths.js";
+import { ensureStack, stackEnv, stopStack, useStack } from "../stack/stack.js";
+
+const log = (msg: string): void => {
+  process.stderr.write(`[test] ${msg}\n`);
+};
+
+function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    ["--experimental-vm-modules", join(repoRoot, "node_modules/jest/bin/jest.js"), ...args],
+    {
+      cwd: repoRoot,
+      env,
+      stdio: "inherit",
+    },
+  );
+  // Ctrl-C reaches jest through the terminal's process group; a plain `kill` of this process must too.
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  return new Promise((resolvePromise) => {
+    child.once("exit", (code, signal) => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+      resolvePromise(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === "--"));
+  const t0 = Date.now();
+  const users = useStack("test");
+  try {
+    const { endpoints, started, reused, external } = await ensureStack("test", { log: (m) => log(`stack: ${m}`) });
+    const describe = (label: string, list: string[]): string =>
+      list.length > 0 ? ` ${label}: ${list.join(", ")};` : "";
+    log(
+      `stack ready in ${((Date.now() - t0) / 1000).toFixed(1)}s;${describe("started", started)}${describe("reused", reused)}${describe("external", external)}`,
+    );
+    const t1 = Date.now();
+    const code = await runJest(args, {
+      ...process.env,
+      ...stackEnv(endpoints),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    });
+    log(`jest exited with ${code} after ${((Date.now() - t1) / 1000).toFixed(1)}s`);
+    if (started.length > 0) {
+      const others = users.otherUsers();
+      if (process.env.KEEP_STACK === "1")
+        log(`KEEP_STACK=1: leaving ${started.join(", ")} running (npm run stack -- down --profile test stops them)`);
+      else if (others.length > 0) log(`leaving ${started.join(", ")} running: still used by pid ${others.join(", ")}`);
+      else {
+        const t2 = Date.now();
+        await stopStack("test", { components: started });
+        log(`stopped ${started.join(", ")} in ${((Date.now() - t2) / 1000).toFixed(1)}s`);
+      }
+    }
+    return code;
+  } finally {
+    users.release();
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 1;
+  },
+);

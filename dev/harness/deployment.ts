@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { demoScales, type SeedParams } from "@data-exporter/demo-data";
+import {
+  defaultDeployment,
+  provisionDeployment,
+  stackFromEnv,
+  type DeploymentNames,
+  type ProvisionedDeployment,
+} from "./provision.js";
+import { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
+import { freePort } from "./free-port.js";
+
+/** Region and endpoint of the test stack's AWS emulator, for SDK clients a test builds itself. */
+export function awsClientConfig(): { region: string; endpoint: string } {
+  const { endpoints } = stackFromEnv();
+  return { region: endpoints.awsRegion, endpoint: endpoints.awsEndpointUrl };
+}
+
+/** Unique names for one test file: topics, bucket, config tables and schemas never collide with npm start's. */
+export function uniqueNames(label: string): DeploymentNames {
+  const id = randomBytes(4).toString("hex");
+  return {
+    ...defaultDeployment,
+    topicNamespace: `t-${label}-${id}.`,
+    bucket: `de-${label}-${id}`,
+    exportEnv: "test",
+    configTablePrefix: `t_${id}_`,
+    statusSchema: `de_${id}`,
+    warehouseSchema: `pm_${id}`,
+    snsTopicName: `de-${label}-${id}`,
+    notificationQueueName: `de-${label}-${id}-inbox`,
+  };
+}
+
+export interface TestDeployment extends ProvisionedDeployment {
+  readonly graphqlUrl: string;
+  readonly services: RunningService[];
+  /** Log lines of every service, for assertions and for a failing test's diagnosis. */
+  readonly logs: string[];
+  stop(): Promise<void>;
+}
+
+/** Provisions an isolated deployment on the test stack and boots the real main.ts of each service. */
+export async function startDeployment(options: {
+  label: string;
+  seed?: SeedParams;
+  services?: readonly ServiceName[];
+  env?: Record<string, string>;
+}): Promise<TestDeployment> {
+  const { endpoints, env } = stackFromEnv();
+  const base = await provisionDeployment(endpoints, uniqueNames(options.label), options.seed ?? demoScales.tiny, env);
+  // A killed consumer's partitions move to the survivors after 6 s instead of 30 s (the crash tests wait for it).
+  const provisioned = {
+    ...base,
+    serviceEnv: { ...base.serviceEnv, KAFKA_SESSION_TIMEOUT_MS: "6000", CONSUMER_LAG_INTERVAL_MS: "500" },
+  };
+  const logs: string[] = [];
+  const services: RunningService[] = [];
+  const apiPort = await freePort();
+  for (const name of options.services ?? serviceNames) {
+    const healthPort = name === "request-api" ? apiPort : await freePort();
+    services.push(
+      spawnService(name, {
+        healthPort,
+        env: {
+          ...provisioned.serviceEnv,
+          LOG_LEVEL: "debug",
+          HEALTH_PORT: String(healthPort),
+          PORT: String(apiPort),
+          ...options.env,
+        },
+        onLine: (service, line) => void logs.push(`${service} ${line}`),
+      }),
+    );
+  }
+  const stop = async (): Promise<void> => {
+    await Promise.all(services.map((service) => service.stop()));
+  };
+  try {
+    await Promise.all(services.map((service) => waitUntilReady(service, 90_000)));
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n${logs.slice(-40).join("\n")}`);
+  }
+  return { ...provisioned, graphqlUrl: `http://127.0.0.1:${apiPort}/graphql`, services, logs, stop };
+}

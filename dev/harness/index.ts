@@ -1,0 +1,40 @@
+/**
+ * The test harness: what the end-to-end scenarios (test/e2e) use to provision an isolated deployment on the local
+ * test stack, boot the real services, drive them through GraphQL and the trigger, and observe Kafka, S3, SNS and
+ * PostgreSQL. The developer commands (dev/commands) build on the same modules.
+ */
+export { awsClientConfig, startDeployment, uniqueNames, type TestDeployment } from "./deployment.js";
+export { EventRecorder } from "./event-recorder.js";
+export { crash, startExtraService } from "./extra-service.js";
+export { freePort } from "./free-port.js";
+export { composeSupergraph, startGateway, type Subgraph } from "./gateway.js";
+export {
+  graphql,
+  requestData,
+  requestStatus,
+  waitForExport,
+  type GraphQLResponse,
+  type RequestStatusResult,
+} from "./graphql/client.js";
+export { NotificationInbox, type ReceivedNotification } from "./notifications.js";
+export { readParquet, type ParquetFile } from "./parquet.js";
+export {
+  defaultDeployment,
+  firstDemoDay,
+  provisionDeployment,
+  stackFromEnv,
+  type DeploymentNames,
+  type ProvisionedDeployment,
+} from "./provision.js";
+export { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
+export { exportOnlySlowViews, waitForViewQuery, type SlowViewsOptions } from "./slow-views.js";
+export {
+  committedOffsets,
+  kafkaFromEnv,
+  readTopic,
+  topicEnds,
+  topicEventCount,
+  waitForGroupToCatchUp,
+} from "./topics.js";
+export { runTrigger, type TriggeredExport, type TriggerOptions, type TriggerRun } from "./trigger.js";
+export { backendAlive, unloadSlotHolders } from "./unload-slots.js";

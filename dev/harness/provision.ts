@@ -1,0 +1,144 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import pg from "pg";
+import { configTableNames } from "@data-exporter/config-store";
+import { seedDemoConfig, seedWarehouse, type SeedParams, type SeedResult } from "@data-exporter/demo-data";
+import { S3ObjectStore } from "@data-exporter/object-store";
+import { stackEnv, type StackEndpoints } from "../stack/stack.js";
+
+/**
+ * The stack's endpoints read back from the environment, where jest's global setup (npm test) or docker compose put
+ * them, and the variables services take from it. Throws naming the first missing variable.
+ */
+export function stackFromEnv(source: NodeJS.ProcessEnv = process.env): {
+  endpoints: StackEndpoints;
+  env: Record<string, string>;
+} {
+  const need = (name: string): string => {
+    const value = source[name];
+    if (!value) throw new Error(`${name} is not set (npm test's jest global setup and docker compose set it)`);
+    return value;
+  };
+  const endpoints: StackEndpoints = {
+    kafkaBrokers: need("KAFKA_BROKERS"),
+    postgresAdminUrl: source.POSTGRES_ADMIN_URL || need("DATABASE_URL"),
+    databaseUrl: need("DATABASE_URL"),
+    warehouseUrl: need("WAREHOUSE_URL"),
+    awsEndpointUrl: need("AWS_ENDPOINT_URL"),
+    awsRegion: source.AWS_REGION || "ap-southeast-2",
+    // Only the unloader needs it; provisioning alone (the compose init container) does not.
+    duckdbPostgresExtension: source.DUCKDB_POSTGRES_EXTENSION ?? "",
+  };
+  return { endpoints, env: stackEnv(endpoints) };
+}
+
+/** Names that isolate one deployment of the exporter on a shared stack (npm start, or one test run). */
+export interface DeploymentNames {
+  /** Kafka topic prefix ("" for npm start). */
+  readonly topicNamespace: string;
+  readonly bucket: string;
+  /** First segment of object keys. */
+  readonly exportEnv: string;
+  /** Prefix of the DynamoDB configuration tables. */
+  readonly configTablePrefix: string;
+  /** PostgreSQL schema of the status read model. */
+  readonly statusSchema: string;
+  /** Warehouse schema holding the demo tables. */
+  readonly warehouseSchema: string;
+  readonly snsTopicName: string;
+  /** An SQS queue subscribed to the SNS topic, so people and tests can read the notifications. */
+  readonly notificationQueueName: string;
+}
+
+export const defaultDeployment: DeploymentNames = {
+  topicNamespace: "",
+  bucket: "data-exporter-local",
+  exportEnv: "dev",
+  configTablePrefix: "",
+  statusSchema: "de_internal",
+  warehouseSchema: "pm_internal",
+  snsTopicName: "data-exporter-notifications",
+  notificationQueueName: "data-exporter-notifications-inbox",
+};
+
+export interface ProvisionedDeployment {
+  readonly names: DeploymentNames;
+  readonly snsTopicArn: string;
+  readonly notificationQueueUrl: string;
+  readonly seed: SeedResult;
+  /** Environment of every service of this deployment (each takes what its config schema names). */
+  readonly serviceEnv: Record<string, string>;
+}
+
+/**
+ * The requestData window of the first demo day: [start, start + 86,400 s) in epoch seconds, the largest window one
+ * request may ask for, cut at the end of the seeded data.
+ */
+export function firstDemoDay(deployment: Pick<ProvisionedDeployment, "seed">): [number, number] {
+  const start = Math.floor(deployment.seed.window.start.getTime() / 1000);
+  return [start, Math.min(start + 86_400, Math.floor(deployment.seed.window.end.getTime() / 1000))];
+}
+
+/**
+ * Creates what the services expect to exist (bucket, SNS topic with an SQS inbox, DynamoDB configuration with the
+ * demo classification) and loads the demo warehouse data. Idempotent: a second run reuses everything.
+ */
+export async function provisionDeployment(
+  endpoints: StackEndpoints,
+  names: DeploymentNames,
+  seedParams: SeedParams,
+  stackEnv: Readonly<Record<string, string>>,
+): Promise<ProvisionedDeployment> {
+  // Credentials come from the SDK chain: the stack's environment (AWS_ACCESS_KEY_ID=test for the emulator).
+  const aws = { region: endpoints.awsRegion, endpoint: endpoints.awsEndpointUrl };
+  await S3ObjectStore.fromConfig({ bucket: names.bucket, ...aws, forcePathStyle: true }).ensureBucket();
+
+  const sns = new SNSClient(aws);
+  const sqs = new SQSClient(aws);
+  const dynamo = new DynamoDBClient(aws);
+  try {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: names.snsTopicName }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: names.notificationQueueName }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: Attributes?.QueueArn }));
+
+    await seedDemoConfig(dynamo, configTableNames({ prefix: names.configTablePrefix }), {
+      schema: names.warehouseSchema,
+    });
+
+    const pool = new pg.Pool({ connectionString: endpoints.warehouseUrl, max: 1 });
+    let seed: SeedResult;
+    try {
+      seed = await seedWarehouse(pool, { ...seedParams, schema: names.warehouseSchema });
+    } finally {
+      await pool.end();
+    }
+    if (!TopicArn || !QueueUrl) throw new Error("the AWS emulator did not return the SNS topic or SQS queue");
+    return {
+      names,
+      snsTopicArn: TopicArn,
+      notificationQueueUrl: QueueUrl,
+      seed,
+      serviceEnv: {
+        ...stackEnv,
+        TOPIC_NAMESPACE: names.topicNamespace,
+        EXPORT_BUCKET: names.bucket,
+        EXPORT_ENV: names.exportEnv,
+        CONFIG_TABLE_PREFIX: names.configTablePrefix,
+        STATUS_SCHEMA: names.statusSchema,
+        SNS_TOPIC_ARN: TopicArn,
+        S3_FORCE_PATH_STYLE: "true",
+        // A fixed key for the local demo only; deployments take it from a secret store.
+        HASH_KEY: "local-demo-hash-key-not-a-secret",
+        LOG_LEVEL: "info",
+        // This machine has Node 20; the SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      },
+    };
+  } finally {
+    sns.destroy();
+    sqs.destroy();
+    dynamo.destroy();
+  }
+}

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess, type ChildProcessByStdio } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { waitFor } from "@data-exporter/runtime";
+import { repoRoot } from "../stack/paths.js";
+
+export const serviceNames = ["request-api", "planner", "unloader", "status-tracker", "notifier"] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+export interface RunningService {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly healthUrl: string;
+  /** Answers 200 once the process is ready to serve. */
+  readonly readyUrl: string;
+  /** Resolves with the exit code once the process ended. */
+  readonly exited: Promise<number | null>;
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export interface SpawnOptions {
+  readonly env: Record<string, string>;
+  readonly healthPort: number;
+  /** Receives each log line of the service (JSON); default: none. */
+  readonly onLine?: (service: string, line: string) => void;
+  readonly instance?: string;
+}
+
+/**
+ * Runs a TypeScript entry point of this repository (a service's main.ts, the planner's trigger) with tsx in its own
+ * process, as production runs it: configured by its environment, output piped to the caller.
+ */
+export function spawnEntryPoint(
+  entryPoint: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ["--import", "tsx", join(repoRoot, entryPoint), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Reads every line of the streams (a child's stdout and stderr are read even if nobody listens, so it never blocks). */
+export function forEachLine(streams: readonly Readable[], onLine: (line: string) => void): void {
+  for (const input of streams) createInterface({ input }).on("line", onLine);
+}
+
+/** A long-lived child process as a RunningService: `stop` sends SIGTERM, then SIGKILL after the timeout. */
+export function supervise(
+  child: ChildProcess,
+  where: { name: string; healthUrl: string; readyUrl: string },
+  stopTimeoutMs: number,
+): RunningService {
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    ...where,
+    process: child,
+    exited,
+    async stop(timeoutMs = stopTimeoutMs) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Starts one service's real main.ts as a child process (as in production: its own process, its own config). */
+export function spawnService(name: ServiceName, options: SpawnOptions): RunningService {
+  const label = options.instance ? `${name}#${options.instance}` : name;
+  const child = spawnEntryPoint(`services/${name}/src/main.ts`, [], { ...options.env, SERVICE_NAME: label });
+  forEachLine([child.stdout, child.stderr], (line) => options.onLine?.(label, line));
+  const healthUrl = `http://127.0.0.1:${options.healthPort}`;
+  return supervise(child, { name: label, healthUrl, readyUrl: `${healthUrl}/readyz` }, 20_000);
+}
+
+/** Waits until the process answers its readiness URL with 200, failing at once if it exits. */
+export async function waitUntilReady(service: RunningService, timeoutMs = 60_000): Promise<void> {
+  const ready = waitFor(
+    `${service.name} to be ready`,
+    async () => {
+      const response = await fetch(service.readyUrl).catch(() => undefined);
+      return response?.ok ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+  const exited = service.exited.then((code) => {
+    throw new Error(`${service.name} exited with code ${code} before it was ready`);
+  });
+  await Promise.race([ready, exited]);
+}

@@ -1,0 +1,36 @@
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export type Profile = "dev" | "test";
+
+/** Repository root: this file lives in dev/stack. */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** Git-ignored downloads shared by all profiles (Maven jars, pip wheels, venv). */
+export const cacheDir = join(repoRoot, ".cache");
+/**
+ * Raw downloads (Maven's local repository, pip's wheel cache) live outside the checkout, where the machine keeps them
+ * between fresh clones (CI clones anew every run): `DATA_EXPORTER_DOWNLOAD_CACHE`, else `$XDG_CACHE_HOME` or
+ * `~/.cache`, under `data-exporter/`. What is built from them (jars folder, venv, extension) stays in `.cache/`.
+ */
+export const downloadCacheDir =
+  process.env["DATA_EXPORTER_DOWNLOAD_CACHE"] ??
+  join(process.env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache"), "data-exporter");
+/** Static files checked in beside this code (pom, log4j2 config). */
+export const stackDir = join(repoRoot, "dev", "stack");
+
+export interface ProfileDirs {
+  root: string;
+  logs: string;
+  pids: string;
+  leases: string;
+}
+
+/** Git-ignored runtime state of one profile: data dirs, logs, pid files. */
+export function profileDirs(profile: Profile): ProfileDirs {
+  const root = join(repoRoot, ".local", profile);
+  const dirs = { root, logs: join(root, "logs"), pids: join(root, "pids"), leases: join(root, "leases") };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o755 });
+  return dirs;
+}
