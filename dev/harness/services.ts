@@ -72,7 +72,7 @@ export function supervise(
 /** Starts one service's real main.ts as a child process (as in production: its own process, its own config). */
 export function spawnService(name: ServiceName, options: SpawnOptions): RunningService {
   const label = options.instance ? `${name}#${options.instance}` : name;
-  const child = spawnEntryPoint(`services/${name}/src/main.ts`, [], { ...options.env, SERVICE_NAME: label });
+  const child = spawnEntryPoint(`services/${name}/src/main.ts`, [], options.env);
   forEachLine([child.stdout, child.stderr], (line) => options.onLine?.(label, line));
   const healthUrl = `http://127.0.0.1:${options.healthPort}`;
   return supervise(child, { name: label, healthUrl, readyUrl: `${healthUrl}/readyz` }, 20_000);

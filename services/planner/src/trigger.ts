@@ -23,17 +23,6 @@ import {
 import { triggerConfigSchema, type TriggerConfig } from "./cli/trigger-config.js";
 import { triggeredExport, type TriggeredExport, type TriggerOutput } from "./cli/trigger-output.js";
 
-/**
- * Sends everything written to stdout from now on to stderr, and returns a writer to the real stdout. pino (through
- * createLogger) writes through process.stdout once its write has been replaced, so the logs follow.
- */
-function divertStdoutToStderr(): (text: string) => Promise<void> {
-  const stdout = process.stdout;
-  const writeStdout = stdout.write.bind(stdout);
-  stdout.write = process.stderr.write.bind(process.stderr);
-  return (text) => new Promise((resolve) => writeStdout(text, () => resolve()));
-}
-
 async function runTrigger(argv: readonly string[], env: Env): Promise<number> {
   let config: TriggerConfig;
   let request: TriggerRequest | "help";
@@ -52,8 +41,7 @@ async function runTrigger(argv: readonly string[], env: Env): Promise<number> {
     return 0;
   }
 
-  const writeResult = request.json ? divertStdoutToStderr() : undefined;
-  const log = createLogger({ service: "trigger", level: config.LOG_LEVEL });
+  const log = createLogger({ service: "trigger", level: config.LOG_LEVEL, toStderr: request.json });
   const resources = new AsyncResourceStack();
   const triggered: TriggeredExport[] = [];
   try {
@@ -73,8 +61,10 @@ async function runTrigger(argv: readonly string[], env: Env): Promise<number> {
     return 1;
   } finally {
     await resources.disposeAsync().catch((error: unknown) => log.warn({ err: error }, "error while closing"));
-    const output: TriggerOutput = { triggered };
-    await writeResult?.(`${JSON.stringify(output)}\n`);
+    if (request.json) {
+      const output: TriggerOutput = { triggered };
+      await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(output)}\n`, () => resolve()));
+    }
   }
 }
 

@@ -10,7 +10,7 @@ export const configSchema = commonEnvSchema.extend({
   ...exportBucketEnv,
   /** Secret key of hwc keyed hashes; at least 16 characters. Never logged. */
   HASH_KEY: z.string().min(16, "must be at least 16 characters"),
-  /** postgres_scanner.duckdb_extension matching DuckDB 1.5.5 (provisioned by infra/local or baked into the image). */
+  /** postgres_scanner.duckdb_extension matching DuckDB 1.5.5 (provisioned by dev/stack or baked into the image). */
   DUCKDB_POSTGRES_EXTENSION: env.string(),
   MAX_FILE_BYTES: env.positiveInt().default(256 * 1024 * 1024),
   ROW_GROUP_SIZE: env.positiveInt().default(122_880),
