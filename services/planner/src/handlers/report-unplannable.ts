@@ -1,4 +1,5 @@
 import { ConfigStoreError } from "@data-exporter/config-store";
+import { isRetryable } from "@data-exporter/retry";
 import type { ExportPlanned } from "@data-exporter/contracts";
 import { unplannableExport, type ExportIntent } from "../domain/plan-export.js";
 
@@ -21,7 +22,7 @@ export async function planOrReportUnplannable<T>(
   try {
     return { planned: await plan() };
   } catch (error) {
-    if (!(error instanceof ConfigStoreError) || error.retryable) throw error;
+    if (!(error instanceof ConfigStoreError) || isRetryable(error)) throw error;
     const reason = `the export configuration cannot be read: ${error.message}`;
     await deps.publishPlanned(unplannableExport(intent, reason, { bucket: deps.bucket, now: deps.now() }));
     return { unplannable: error };
