@@ -6,7 +6,13 @@ export const topicEvents = {
   exportRequested: ["ExportRequested"],
   dailyExportTriggered: ["DailyExportTriggered"],
   unloadCommands: ["UnloadTableCommand"],
-  exportLifecycle: ["ExportPlanned", "TableUnloadStarted", "TableUnloadCompleted", "TableUnloadFailed"],
+  exportLifecycle: [
+    "ExportPlanned",
+    "TableUnloadStarted",
+    "TableUnloadHeartbeat",
+    "TableUnloadCompleted",
+    "TableUnloadFailed",
+  ],
   exportCompleted: ["ExportCompleted"],
 } as const satisfies Partial<Record<TopicKey, readonly EventName[]>>;
 
@@ -24,8 +30,10 @@ export type TypedEvent<N extends EventName = EventName> = {
 /** Any event allowed on topic K. */
 export type TopicEvent<K extends EventTopicKey> = TypedEvent<TopicEvents[K]>;
 
-/** What an attempt at one table publishes: Started, then Completed or Failed (the unloader, the classifications snapshot). */
-export type TableUnloadEvent = TypedEvent<"TableUnloadStarted" | "TableUnloadCompleted" | "TableUnloadFailed">;
+/** What an attempt at one table publishes: Started, Heartbeats while it runs, then Completed or Failed. */
+export type TableUnloadEvent = TypedEvent<
+  "TableUnloadStarted" | "TableUnloadHeartbeat" | "TableUnloadCompleted" | "TableUnloadFailed"
+>;
 
 /** Message key of every event on each topic: one request's events share a partition, so they stay ordered. */
 const keyRules: { readonly [K in EventTopicKey]: (event: TopicEvent<K>) => string } = {

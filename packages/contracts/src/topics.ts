@@ -8,19 +8,24 @@ export interface TopicDefinition {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Kept forever: the status read model is rebuilt by replaying these topics from their beginning (`npm run rebuild`),
+ * so they hold the whole history it was built from (about 1 KB per table of an export).
+ */
+const FOREVER = -1;
 
 export const topics = {
   exportRequested: {
     name: "data-exporter.export-requested.v1",
     partitions: 3,
-    retentionMs: 30 * DAY_MS,
+    retentionMs: FOREVER,
     cleanupPolicy: "delete",
     description: "On-demand export requests accepted by request-api.",
   },
   dailyExportTriggered: {
     name: "data-exporter.daily-export-triggered.v1",
     partitions: 1,
-    retentionMs: 90 * DAY_MS,
+    retentionMs: FOREVER,
     cleanupPolicy: "delete",
     description: "Scheduled export triggers, one per calendar date.",
   },
@@ -34,14 +39,15 @@ export const topics = {
   exportLifecycle: {
     name: "data-exporter.export-lifecycle.v1",
     partitions: 3,
-    retentionMs: 90 * DAY_MS,
+    retentionMs: FOREVER,
     cleanupPolicy: "delete",
-    description: "ExportPlanned and table unload events; replaying it rebuilds the status read model.",
+    description:
+      "ExportPlanned and table unload events (with heartbeats); replaying it rebuilds the status read model.",
   },
   exportCompleted: {
     name: "data-exporter.export-completed.v1",
     partitions: 3,
-    retentionMs: 90 * DAY_MS,
+    retentionMs: FOREVER,
     cleanupPolicy: "delete",
     description: "Public: one ExportCompleted per finished export.",
   },

@@ -24,6 +24,8 @@ export interface TableJob {
   readonly errorKind: string | null;
   readonly lastError: string | null;
   readonly startedAt: number | null;
+  /** The latest sign of life of the running attempt (its start or a heartbeat); null before it started. */
+  readonly lastProgressAt: number | null;
   readonly finishedAt: number | null;
 }
 

@@ -53,6 +53,11 @@ export function requestedState(
 /**
  * Applies one lifecycle event. Pure and idempotent: applying the same event twice changes nothing the second time,
  * and times come from the events, so replaying the topic rebuilds the same state.
+ *
+ * Attempt numbers order the starts and heartbeats of one table, not its outcome: a Completed, or a final Failed,
+ * finishes a table that is not finished yet whatever attempt it carries (after a crash, a redelivered command can
+ * report under a number lower than one already seen), and nothing reopens a finished table (a late event of a
+ * superseded run is ignored).
  */
 export function applyLifecycleEvent(current: ExportRequestState | undefined, event: LifecycleEvent): Transition {
   if (event.type === "ExportPlanned") return applyPlanned(current, event.value);
@@ -61,53 +66,73 @@ export function applyLifecycleEvent(current: ExportRequestState | undefined, eve
   const job = current.tables.find((candidate) => candidate.table === event.value.table);
   if (!job) return unchanged(current, `table ${event.value.table} is not part of the plan`);
   if (isTerminalJob(job)) return unchanged(current, `table ${job.table} already ${job.status}`);
-  if (event.value.attempt < job.attempts) return unchanged(current, `stale attempt ${event.value.attempt}`);
 
-  let next: TableJob;
+  const next = nextJob(job, event);
+  if (next === undefined) return unchanged(current, `stale ${event.type} of attempt ${event.value.attempt}`);
+  if (next === job) return unchanged(current, `${event.type} already applied`);
+  const tables = current.tables.map((candidate) => (candidate.table === next.table ? next : candidate));
+  return finishIfDone({ ...current, tables, status: "IN-PROGRESS" }, eventTime(event));
+}
+
+/** The job after a table event: undefined when the event is stale, `job` itself when it changes nothing. */
+function nextJob(job: TableJob, event: Exclude<LifecycleEvent, { type: "ExportPlanned" }>): TableJob | undefined {
+  const { attempt } = event.value;
+  const attempts = Math.max(job.attempts, attempt);
   switch (event.type) {
     case "TableUnloadStarted":
-      if (job.status === "IN-PROGRESS" && job.attempts === event.value.attempt)
-        return unchanged(current, "already started");
-      next = {
+      if (attempt < job.attempts) return undefined;
+      if (job.status === "IN-PROGRESS" && job.attempts === attempt) return job;
+      return {
         ...job,
         status: "IN-PROGRESS",
-        attempts: event.value.attempt,
+        attempts,
         startedAt: job.startedAt ?? event.value.startedAt,
+        lastProgressAt: latest(job.lastProgressAt, event.value.startedAt),
       };
-      break;
+    case "TableUnloadHeartbeat": {
+      if (attempt < job.attempts) return undefined;
+      const lastProgressAt = latest(job.lastProgressAt, event.value.at);
+      if (lastProgressAt === job.lastProgressAt && job.status === "IN-PROGRESS" && attempts === job.attempts)
+        return job;
+      return { ...job, status: "IN-PROGRESS", attempts, startedAt: job.startedAt ?? event.value.at, lastProgressAt };
+    }
     case "TableUnloadCompleted":
-      next = {
+      return {
         ...job,
         status: "COMPLETED",
-        attempts: event.value.attempt,
+        attempts,
         rows: event.value.rows,
         bytes: event.value.bytes,
         files: event.value.files.map((file) => ({ ...file })),
         manifestKey: event.value.manifestKey,
         finishedAt: event.value.completedAt,
       };
-      break;
     case "TableUnloadFailed":
-      if (
-        !event.value.finalAttempt &&
-        job.lastError === event.value.errorMessage &&
-        job.attempts === event.value.attempt
-      ) {
-        return unchanged(current, "failure already recorded");
-      }
-      next = {
+      if (event.value.finalAttempt)
+        return {
+          ...job,
+          status: "FAILED",
+          attempts,
+          errorKind: event.value.errorKind,
+          lastError: event.value.errorMessage,
+          finishedAt: event.value.failedAt,
+        };
+      // A retry follows: an older attempt's failure says nothing new.
+      if (attempt < job.attempts) return undefined;
+      if (job.lastError === event.value.errorMessage && job.attempts === attempt && job.status === "IN-PROGRESS")
+        return job;
+      return {
         ...job,
-        status: event.value.finalAttempt ? "FAILED" : "IN-PROGRESS",
-        attempts: event.value.attempt,
+        status: "IN-PROGRESS",
+        attempts,
         errorKind: event.value.errorKind,
         lastError: event.value.errorMessage,
-        finishedAt: event.value.finalAttempt ? event.value.failedAt : null,
+        lastProgressAt: latest(job.lastProgressAt, event.value.failedAt),
       };
-      break;
   }
-  const tables = current.tables.map((candidate) => (candidate.table === next.table ? next : candidate));
-  return finishIfDone({ ...current, tables, status: "IN-PROGRESS" }, eventTime(event));
 }
+
+const latest = (a: number | null, b: number): number => (a === null ? b : Math.max(a, b));
 
 function eventTime(event: LifecycleEvent): number {
   switch (event.type) {
@@ -115,6 +140,8 @@ function eventTime(event: LifecycleEvent): number {
       return event.value.plannedAt;
     case "TableUnloadStarted":
       return event.value.startedAt;
+    case "TableUnloadHeartbeat":
+      return event.value.at;
     case "TableUnloadCompleted":
       return event.value.completedAt;
     case "TableUnloadFailed":
@@ -147,6 +174,7 @@ function applyPlanned(current: ExportRequestState | undefined, plan: ExportPlann
       errorKind: null,
       lastError: null,
       startedAt: null,
+      lastProgressAt: null,
       finishedAt: null,
     })),
   };

@@ -128,3 +128,71 @@ describe("applyLifecycleEvent", () => {
     expect(result.completed?.tables).toEqual([]);
   });
 });
+
+describe("applyLifecycleEvent: attempts and interleavings", () => {
+  type TableEvent = Parameters<typeof applyLifecycleEvent>[1];
+  const started = (attempt: number, at = 4_100): TableEvent => ({
+    type: "TableUnloadStarted",
+    value: { requestId, table: "way", attempt, worker: "w", startedAt: at },
+  });
+  const heartbeat = (attempt: number, at: number): TableEvent => ({
+    type: "TableUnloadHeartbeat",
+    value: { requestId, table: "way", attempt, worker: "w", at },
+  });
+  const done = (attempt: number): TableEvent => ({ type: "TableUnloadCompleted", value: completed("way", attempt) });
+  const fail = (attempt: number, final: boolean): TableEvent => ({
+    type: "TableUnloadFailed",
+    value: failed("way", attempt, final),
+  });
+  const run = (events: readonly TableEvent[], from = planned()) =>
+    events.reduce((state, event) => applyLifecycleEvent(state, event).state, from);
+  const way = (state: ExportRequestState) => state.tables.find((t) => t.table === "way");
+
+  it("retry then crash: a redelivered command reporting a lower attempt still finishes the table", () => {
+    // Attempt 1 failed retryably, attempt 2 started, the unloader died; the redelivered command reports attempt 1.
+    const state = run([started(1), fail(1, false), started(2), started(1), done(1)]);
+    expect(way(state)).toMatchObject({ status: "COMPLETED", attempts: 2, rows: 10 });
+  });
+
+  it("a final failure of any attempt finishes an unfinished table", () => {
+    expect(way(run([started(3), fail(1, true)]))).toMatchObject({ status: "FAILED", attempts: 3 });
+  });
+
+  it("never reopens a finished table: late starts, heartbeats and outcomes of superseded runs are ignored", () => {
+    for (const late of [started(4), heartbeat(4, 9_000), fail(4, false), fail(4, true), done(4)]) {
+      const completedFirst = run([started(1), done(1)]);
+      const after = applyLifecycleEvent(completedFirst, late);
+      expect([late.type, after.changed]).toEqual([late.type, false]);
+      expect(way(after.state)?.status).toBe("COMPLETED");
+      const failedFirst = run([started(1), fail(1, true)]);
+      expect(way(applyLifecycleEvent(failedFirst, late).state)?.status).toBe("FAILED");
+    }
+  });
+
+  it("an older attempt's start, heartbeat or retryable failure after a newer start changes nothing", () => {
+    const state = run([started(2, 4_200)]);
+    for (const stale of [started(1, 4_300), heartbeat(1, 4_400), fail(1, false)])
+      expect(applyLifecycleEvent(state, stale).changed).toBe(false);
+  });
+
+  it("heartbeats record the last progress (never moving it back) and mark a PENDING table as running", () => {
+    const state = run([heartbeat(1, 4_500), heartbeat(1, 4_400)]);
+    expect(way(state)).toMatchObject({ status: "IN-PROGRESS", attempts: 1, startedAt: 4_500, lastProgressAt: 4_500 });
+    expect(way(run([heartbeat(1, 4_600)], state))?.lastProgressAt).toBe(4_600);
+    expect(applyLifecycleEvent(state, heartbeat(1, 4_500)).changed).toBe(false);
+  });
+
+  it("a start records progress; a repeated start of the same attempt changes nothing", () => {
+    const state = run([started(1, 4_100)]);
+    expect(way(state)?.lastProgressAt).toBe(4_100);
+    expect(applyLifecycleEvent(state, started(1, 4_100)).changed).toBe(false);
+  });
+
+  it("the same events in any order where outcomes come last end in the same state", () => {
+    const events = [started(1), fail(1, false), started(2), heartbeat(2, 4_800)];
+    const forward = run([...events, done(2)]);
+    const shuffled = run([events[1]!, events[3]!, events[0]!, events[2]!, done(2)]);
+    expect(way(shuffled)).toMatchObject({ status: "COMPLETED", attempts: 2 });
+    expect(way(forward)).toMatchObject({ status: "COMPLETED", attempts: 2 });
+  });
+});

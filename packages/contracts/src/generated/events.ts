@@ -272,6 +272,20 @@ export interface TableUnloadFailed {
   readonly failedAt: number;
 }
 
+/** A running attempt at one table is alive and holds its lease. Published every heartbeat interval while the unload runs; a table whose heartbeats stop for longer than the status tracker's STUCK_AFTER_MS is failed as stuck. */
+export interface TableUnloadHeartbeat {
+  /** Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition. */
+  readonly requestId: string;
+  /** Warehouse table name as configured in export_tables (e.g. traffic_observation). */
+  readonly table: string;
+  /** The running attempt. */
+  readonly attempt: number;
+  /** Unloader instance id. */
+  readonly worker: string;
+  /** When the attempt last renewed its lease. */
+  readonly at: number;
+}
+
 /** An unloader began an attempt at one table (status IN-PROGRESS). */
 export interface TableUnloadStarted {
   /** Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition. */
@@ -338,6 +352,7 @@ export interface EventMap {
   ExportRequested: ExportRequested;
   TableUnloadCompleted: TableUnloadCompleted;
   TableUnloadFailed: TableUnloadFailed;
+  TableUnloadHeartbeat: TableUnloadHeartbeat;
   TableUnloadStarted: TableUnloadStarted;
   UnloadTableCommand: UnloadTableCommand;
 }
@@ -345,7 +360,7 @@ export interface EventMap {
 export type EventName = keyof EventMap;
 
 /** Event names in schema file order. */
-export const eventNames = ["DailyExportTriggered", "ExportCompleted", "ExportPlanned", "ExportRequested", "TableUnloadCompleted", "TableUnloadFailed", "TableUnloadStarted", "UnloadTableCommand"] as const;
+export const eventNames = ["DailyExportTriggered", "ExportCompleted", "ExportPlanned", "ExportRequested", "TableUnloadCompleted", "TableUnloadFailed", "TableUnloadHeartbeat", "TableUnloadStarted", "UnloadTableCommand"] as const;
 
 /** Full Avro name of each event (the `event-type` header). */
 export const eventFullNames = {
@@ -355,6 +370,7 @@ export const eventFullNames = {
   ExportRequested: "au.dataexporter.events.ExportRequested",
   TableUnloadCompleted: "au.dataexporter.events.TableUnloadCompleted",
   TableUnloadFailed: "au.dataexporter.events.TableUnloadFailed",
+  TableUnloadHeartbeat: "au.dataexporter.events.TableUnloadHeartbeat",
   TableUnloadStarted: "au.dataexporter.events.TableUnloadStarted",
   UnloadTableCommand: "au.dataexporter.events.UnloadTableCommand",
 } as const satisfies Record<EventName, string>;
@@ -367,6 +383,7 @@ export const schemaFingerprints = {
   ExportRequested: "113acd695261b7cc7c001ed88ef237e1904f8010fe5a8b25253402571188e308",
   TableUnloadCompleted: "27853c0e5ebf831c329c4a73e3e80d33997f7fa03b9227fc97344f105ce31822",
   TableUnloadFailed: "1ba94fc4186015b8a5f2a9a47a5530a2c41efb135e7aa2cc14de2b180bbb15c1",
+  TableUnloadHeartbeat: "feee3bc8aa4fc1b0befeffd5a15c8bbc3ecf36d2cb7b78cfc5e82a8bfb80343f",
   TableUnloadStarted: "48bd4ba33552667d9ffafa6b0465e8e19f31d0ef3e52fc3eb001885c20265c87",
   UnloadTableCommand: "7d0503a2a531d6cd61f9289bdff21e4fefc7bd25659fc091b1c4f2fcf7b727e8",
 } as const satisfies Record<EventName, string>;
@@ -924,6 +941,45 @@ export const schemas = {
       }
     ]
   },
+  TableUnloadHeartbeat: {
+    "type": "record",
+    "name": "TableUnloadHeartbeat",
+    "namespace": "au.dataexporter.events",
+    "doc": "A running attempt at one table is alive and holds its lease. Published every heartbeat interval while the unload runs; a table whose heartbeats stop for longer than the status tracker's STUCK_AFTER_MS is failed as stuck.",
+    "fields": [
+      {
+        "name": "requestId",
+        "type": {
+          "type": "string",
+          "logicalType": "uuid"
+        },
+        "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+      },
+      {
+        "name": "table",
+        "type": "string",
+        "doc": "Warehouse table name as configured in export_tables (e.g. traffic_observation)."
+      },
+      {
+        "name": "attempt",
+        "type": "int",
+        "doc": "The running attempt."
+      },
+      {
+        "name": "worker",
+        "type": "string",
+        "doc": "Unloader instance id."
+      },
+      {
+        "name": "at",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When the attempt last renewed its lease."
+      }
+    ]
+  },
   TableUnloadStarted: {
     "type": "record",
     "name": "TableUnloadStarted",
@@ -1335,6 +1391,7 @@ export const previousSchemas: Readonly<
   ExportRequested: [],
   TableUnloadCompleted: [],
   TableUnloadFailed: [],
+  TableUnloadHeartbeat: [],
   TableUnloadStarted: [],
   UnloadTableCommand: [
     {

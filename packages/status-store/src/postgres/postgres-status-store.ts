@@ -61,6 +61,7 @@ export class PostgresStatusStore {
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (de_request_id, table_name))`,
         `CREATE INDEX IF NOT EXISTS request_table_export_date_idx ON ${this.requests} (export_date)`,
+        `ALTER TABLE ${this.jobs} ADD COLUMN IF NOT EXISTS last_progress_at timestamptz`,
       ]);
     } catch (error) {
       throw toStatusStoreError(error, "migrating");
@@ -180,7 +181,7 @@ export class PostgresStatusStore {
     if (!row) return undefined;
     const { rows: jobRows } = await db.query<JobRow>(
       `SELECT table_name, status, attempts, rows::float8 AS rows, bytes::float8 AS bytes, output_prefix, files, manifest_key,
-              error_kind, last_error, ${ms("started_at")}, ${ms("finished_at")}
+              error_kind, last_error, ${ms("started_at")}, ${ms("last_progress_at")}, ${ms("finished_at")}
        FROM ${this.jobs} WHERE de_request_id = $1 ORDER BY table_name`,
       [requestId],
     );
@@ -211,6 +212,7 @@ export class PostgresStatusStore {
         errorKind: job.error_kind,
         lastError: job.last_error,
         startedAt: job.started_at,
+        lastProgressAt: job.last_progress_at,
         finishedAt: job.finished_at,
       })),
     };
@@ -245,12 +247,13 @@ export class PostgresStatusStore {
     for (const job of state.tables) {
       await client.query(
         `INSERT INTO ${this.jobs} (de_request_id, table_name, status, attempts, rows, bytes, output_prefix, files,
-           manifest_key, error_kind, last_error, started_at, finished_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${ts(12)}, ${ts(13)}, now())
+           manifest_key, error_kind, last_error, started_at, finished_at, last_progress_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${ts(12)}, ${ts(13)}, ${ts(14)}, now())
          ON CONFLICT (de_request_id, table_name) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
            rows = EXCLUDED.rows, bytes = EXCLUDED.bytes, output_prefix = EXCLUDED.output_prefix, files = EXCLUDED.files,
            manifest_key = EXCLUDED.manifest_key, error_kind = EXCLUDED.error_kind, last_error = EXCLUDED.last_error,
-           started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, updated_at = now()`,
+           started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
+           last_progress_at = EXCLUDED.last_progress_at, updated_at = now()`,
         [
           state.requestId,
           job.table,
@@ -265,6 +268,7 @@ export class PostgresStatusStore {
           job.lastError,
           job.startedAt,
           job.finishedAt,
+          job.lastProgressAt,
         ],
       );
     }
@@ -303,5 +307,6 @@ interface JobRow {
   error_kind: string | null;
   last_error: string | null;
   started_at: number | null;
+  last_progress_at: number | null;
   finished_at: number | null;
 }

@@ -45,6 +45,7 @@ export interface TableView {
   errorKind: string | null;
   error: string | null;
   startedAt: string | null;
+  lastProgressAt: string | null;
   finishedAt: string | null;
 }
 export interface RequestStatusView {
@@ -105,6 +106,7 @@ export async function toStatusView(
         errorKind: job.errorKind,
         error: job.lastError,
         startedAt: iso(job.startedAt),
+        lastProgressAt: iso(job.lastProgressAt),
         finishedAt: iso(job.finishedAt),
       };
     }),

@@ -50,6 +50,11 @@ export const typeDefs = /* GraphQL */ `
     errorKind: String
     error: String
     startedAt: String
+    """
+    When the running attempt last showed it is alive (its start or a heartbeat), ISO-8601; a table silent for longer
+    than the status tracker's STUCK_AFTER_MS is failed as stuck, and error says so.
+    """
+    lastProgressAt: String
     finishedAt: String
   }
 

@@ -15,6 +15,7 @@ const job = (table: string, status: TableJob["status"], keys: string[]): TableJo
   errorKind: status === "FAILED" ? "WAREHOUSE_QUERY" : null,
   lastError: status === "FAILED" ? "boom" : null,
   startedAt: 1_000,
+  lastProgressAt: status === "PENDING" ? null : 1_500,
   finishedAt: status === "PENDING" ? null : 2_000,
 });
 const state = (status: ExportRequestState["status"], tables: TableJob[]): ExportRequestState => ({
