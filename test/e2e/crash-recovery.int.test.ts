@@ -151,8 +151,9 @@ describe("an unloader killed mid-unload (SIGKILL)", () => {
 
     const status = await finished(requestId, 60_000);
     await expectEveryTableExported(status);
-    // The redelivered command keeps its attempt: a crash is not a failed attempt of the table.
-    expect(redone.value.attempt).toBe(started.value.attempt);
+    // The redelivered command continues the table's durable attempt count (unload_jobs): the killed run used one up,
+    // so a command that kills every unloader still ends within MAX_RETRY_COUNT. It is not reported as a failure.
+    expect(redone.value.attempt).toBe(started.value.attempt + 1);
     const mine = eventsOf(requestId);
     expect(mine.filter((e) => e.type === "TableUnloadFailed")).toEqual([]);
     expect(
@@ -219,6 +220,43 @@ describe("the status tracker killed mid-export (SIGKILL) and restarted", () => {
     ).toBe(true);
     expect(restarted.process.exitCode).toBeNull();
     await unloader.stop();
+  }, 110_000);
+});
+
+describe("an unloader killed during a retry (attempt 2)", () => {
+  it("does not leave the table IN-PROGRESS: the next unloader continues the attempt count and completes it", async () => {
+    const first = await startUnloader("retrying");
+    const requestId = await requestData(deployment.graphqlUrl, ...window);
+    const attempt1 = await startedBy(requestId, "retrying");
+    // Attempt 1 loses its warehouse connection mid-query: a retryable failure, so attempt 2 follows.
+    const pid = await waitForViewQuery(attempt1.value.table);
+    await state.query("SELECT pg_terminate_backend($1)", [pid]);
+    const attempt2 = await lifecycle
+      .waitForEvent(
+        `attempt 2 of ${requestId}`,
+        (e): e is Started =>
+          e.type === "TableUnloadStarted" &&
+          e.value.requestId === requestId &&
+          e.value.attempt === attempt1.value.attempt + 1,
+      )
+      .catch((error: Error) => {
+        const logs = deployment.logs.filter((l) => l.startsWith("unloader#retrying")).slice(-15);
+        throw new Error(`${error.message}\n${JSON.stringify(eventsOf(requestId).map((e) => e.value))}\n${logs.join("\n")}`);
+      });
+    expect(attempt2.value.worker).toBe("retrying");
+    await waitForViewQuery(attempt1.value.table);
+    await crash(first);
+
+    const second = await startUnloader("after-retry");
+    const redone = await startedBy(requestId, "after-retry", attempt1.value.table, 60_000);
+    // The redelivered command still says attempt 1; the count comes from unload_jobs, so its events are not stale.
+    expect(redone.value.attempt).toBe(attempt2.value.attempt + 1);
+    const status = await finished(requestId, 60_000);
+    await expectEveryTableExported(status);
+    expect(status.tables[0]?.attempts).toBe(redone.value.attempt);
+    const failures = eventsOf(requestId).filter((e) => e.type === "TableUnloadFailed");
+    expect(failures.map((e) => [e.value.attempt, e.value.finalAttempt])).toEqual([[attempt1.value.attempt, false]]);
+    await second.stop();
   }, 110_000);
 });
 

@@ -1,6 +1,7 @@
 import { createKafka, ensureTopics, EventConsumer, EventProducer, type EventConsumerOptions } from "@data-exporter/bus";
 import { topics, type EventTopicKey } from "@data-exporter/contracts";
 import type { Kafka } from "kafkajs";
+import { backoffDelay, isRetryable } from "@data-exporter/retry";
 import type { AsyncResourceStack } from "./disposable-stack.js";
 import type { Logger } from "./logger.js";
 import { livenessChecks, serviceMetrics } from "./metrics.js";
@@ -42,19 +43,48 @@ export async function connectBus(
     logger: log,
     logLevel: "warn",
   });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const result = await ensureTopics(admin, Object.values(topics), { namespace: config.TOPIC_NAMESPACE });
-    if (result.created.length > 0) log.info({ topics: result.created }, "created topics");
-    for (const drift of result.drift) log.warn({ drift }, "topic configuration differs from its definition");
-  } finally {
-    await admin.disconnect();
-  }
+  // Services start together, often right after the broker: topic creation by one races metadata reads of another
+  // ("does not host this topic-partition"). Those are retryable; keep trying for a while before failing start-up.
+  await retrying(
+    START_RETRY_MS,
+    async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const result = await ensureTopics(admin, Object.values(topics), { namespace: config.TOPIC_NAMESPACE });
+        if (result.created.length > 0) log.info({ topics: result.created }, "created topics");
+        for (const drift of result.drift) log.warn({ drift }, "topic configuration differs from its definition");
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    (error, delayMs) => log.warn({ err: error, delayMs }, "topic set-up failed; retrying"),
+  );
   const producer = new EventProducer(kafka, { namespace: config.TOPIC_NAMESPACE });
   await producer.connect();
   resources.defer(() => producer.disconnect());
   return { kafka, producer, config };
+}
+
+/** How long start-up keeps retrying a retryable Kafka failure before the service gives up (and is restarted). */
+const START_RETRY_MS = 60_000;
+
+async function retrying(
+  budgetMs: number,
+  run: () => Promise<void>,
+  onRetry: (error: unknown, delayMs: number) => void,
+): Promise<void> {
+  const deadline = Date.now() + budgetMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const delayMs = backoffDelay(attempt, { initialMs: 250, maxMs: 5_000 });
+      if (!isRetryable(error) || Date.now() + delayMs > deadline) throw error;
+      onRetry(error, delayMs);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 /**

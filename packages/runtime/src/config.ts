@@ -90,6 +90,14 @@ export const exportBucketEnv = {
   S3_FORCE_PATH_STYLE: env.bool().default(false),
 };
 
+/**
+ * How long a running table job may go without renewing its lease before it counts as stuck: the unloader's lease
+ * length and the status tracker's sweep threshold, so both sides judge a stall by the same number.
+ */
+export const stuckAfterEnv = {
+  STUCK_AFTER_MS: env.positiveInt().min(1000).default(120_000),
+};
+
 /** Variables every long-running service shares. */
 export const commonEnvSchema = z.object({
   LOG_LEVEL: env.logLevel(),

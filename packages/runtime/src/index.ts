@@ -7,6 +7,7 @@ export {
   stateDatabaseEnv,
   awsEnv,
   exportBucketEnv,
+  stuckAfterEnv,
   type Env,
 } from "./config.js";
 export { RuntimeError, ConfigError, runtimeErrorCodes, type RuntimeErrorCode } from "./errors.js";

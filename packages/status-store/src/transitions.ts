@@ -105,6 +105,9 @@ function nextJob(job: TableJob, event: Exclude<LifecycleEvent, { type: "ExportPl
         bytes: event.value.bytes,
         files: event.value.files.map((file) => ({ ...file })),
         manifestKey: event.value.manifestKey,
+        // The earlier attempts' errors are in the lifecycle topic; a completed table has none.
+        errorKind: null,
+        lastError: null,
         finishedAt: event.value.completedAt,
       };
     case "TableUnloadFailed":

@@ -17,6 +17,8 @@ export interface PublishParams {
   /** Whether an existing key under the prefix is a data file of an earlier attempt that this one did not rewrite. */
   readonly isOwnDataFile: (key: string) => boolean;
   readonly signal?: AbortSignal | undefined;
+  /** See UnloadOptions.beforeCommit. */
+  readonly beforeCommit?: (() => Promise<void>) | undefined;
 }
 
 const PARQUET = "application/vnd.apache.parquet";
@@ -39,6 +41,7 @@ export async function publishExport(store: ObjectStore, params: PublishParams): 
     const stale = existing.map((o) => o.key).filter((key) => params.isOwnDataFile(key) && !written.has(key));
     if (stale.length > 0) await store.deleteObjects(stale);
     if (signal?.aborted) throw abortError(signal);
+    await params.beforeCommit?.();
     await store.putObject(params.manifestKey, params.manifest, "application/json");
   } catch (error) {
     if (isObjectStoreError(error)) throw objectStoreFailure(error.message, error.retryable, error);

@@ -21,8 +21,13 @@ export interface UnloadResult {
 }
 
 export interface UnloadOptions {
-  /** Aborting stops the query and the uploads; a `TimeoutError` reason becomes an `UnloadTimeoutError`. */
+  /** Aborting stops the query and the uploads; a `TimeoutError` reason becomes a TIMEOUT error. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Called right before the manifest is written, when the export is about to become visible; throwing stops it
+   * there (the unloader checks it still holds the table job, so a superseded run never publishes).
+   */
+  readonly beforeCommit?: (() => Promise<void>) | undefined;
 }
 
 /**

@@ -1,41 +1,50 @@
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { awsEnv, commonEnvSchema, env, exportBucketEnv, stateDatabaseEnv } from "@data-exporter/runtime";
+import { awsEnv, commonEnvSchema, env, exportBucketEnv, stateDatabaseEnv, stuckAfterEnv } from "@data-exporter/runtime";
 
-export const configSchema = commonEnvSchema.extend({
-  HEALTH_PORT: env.port().default(4003),
-  /** libpq URL of the warehouse (PostgreSQL locally; the Redshift adapter comes later). */
-  WAREHOUSE_URL: env.url(),
-  ...exportBucketEnv,
-  /** Secret key of hwc keyed hashes; at least 16 characters. Never logged. */
-  HASH_KEY: z.string().min(16, "must be at least 16 characters"),
-  /** postgres_scanner.duckdb_extension matching DuckDB 1.5.5 (provisioned by dev/stack or baked into the image). */
-  DUCKDB_POSTGRES_EXTENSION: env.string(),
-  MAX_FILE_BYTES: env.positiveInt().default(256 * 1024 * 1024),
-  ROW_GROUP_SIZE: env.positiveInt().default(122_880),
-  DUCKDB_MEMORY_LIMIT: z.string().default("512MB"),
-  UNLOAD_TEMP_DIR: z.string().default(join(tmpdir(), "data-exporter-unloader")),
-  /** Retries after the first attempt of a table before it is FAILED. */
-  MAX_RETRY_COUNT: env.nonNegativeInt().default(2),
-  RETRY_BACKOFF_MS: env.positiveInt().default(2000),
-  UNLOAD_TIMEOUT_MS: env.positiveInt().default(60 * 60 * 1000),
-  /** Commands planned longer ago are refused rather than run under classification rules that may have changed. */
-  MAX_COMMAND_AGE_MS: env.positiveInt().default(24 * 60 * 60 * 1000),
-  WORKER_ID: z.string().default(`${hostname()}-${process.pid}`),
-  /** Exporter state database; holds the advisory locks of the unload slots. */
-  DATABASE_URL: stateDatabaseEnv.DATABASE_URL,
-  /**
-   * Unloads running at once across every unloader replica of the deployment (replicas sharing TOPIC_NAMESPACE and
-   * DATABASE_URL), so the warehouse sees a bounded load however far the unloaders are scaled.
-   */
-  MAX_CONCURRENCY_LIMIT: env.positiveInt().default(4),
-  /**
-   * Unload commands one replica handles at once (partitions of the unload-commands topic consumed concurrently);
-   * each holds a DuckDB instance of up to DUCKDB_MEMORY_LIMIT, so size the container for both.
-   */
-  UNLOAD_PARALLELISM: env.positiveInt().default(2),
-  ...awsEnv,
-});
+export const configSchema = commonEnvSchema
+  .extend({
+    HEALTH_PORT: env.port().default(4003),
+    /** libpq URL of the warehouse (PostgreSQL locally; the Redshift adapter comes later). */
+    WAREHOUSE_URL: env.url(),
+    ...exportBucketEnv,
+    /** Secret key of hwc keyed hashes; at least 16 characters. Never logged. */
+    HASH_KEY: z.string().min(16, "must be at least 16 characters"),
+    /** postgres_scanner.duckdb_extension matching DuckDB 1.5.5 (provisioned by dev/stack or baked into the image). */
+    DUCKDB_POSTGRES_EXTENSION: env.string(),
+    MAX_FILE_BYTES: env.positiveInt().default(256 * 1024 * 1024),
+    ROW_GROUP_SIZE: env.positiveInt().default(122_880),
+    DUCKDB_MEMORY_LIMIT: z.string().default("512MB"),
+    UNLOAD_TEMP_DIR: z.string().default(join(tmpdir(), "data-exporter-unloader")),
+    /** Retries after the first attempt of a table before it is FAILED. */
+    MAX_RETRY_COUNT: env.nonNegativeInt().default(2),
+    RETRY_BACKOFF_MS: env.positiveInt().default(2000),
+    UNLOAD_TIMEOUT_MS: env.positiveInt().default(60 * 60 * 1000),
+    /** Commands planned longer ago are refused rather than run under classification rules that may have changed. */
+    MAX_COMMAND_AGE_MS: env.positiveInt().default(24 * 60 * 60 * 1000),
+    WORKER_ID: z.string().default(`${hostname()}-${process.pid}`),
+    /** Exporter state database: unload slots (advisory locks) and the unloader's own unload_jobs. */
+    ...stateDatabaseEnv,
+    /** A running attempt's lease: renewed every UNLOAD_HEARTBEAT_MS; one not renewed for this long is fenced. */
+    ...stuckAfterEnv,
+    /** How often a running attempt renews its lease and publishes TableUnloadHeartbeat (well inside STUCK_AFTER_MS). */
+    UNLOAD_HEARTBEAT_MS: env.positiveInt().min(100).default(10_000),
+    /**
+     * Unloads running at once across every unloader replica of the deployment (replicas sharing TOPIC_NAMESPACE and
+     * DATABASE_URL), so the warehouse sees a bounded load however far the unloaders are scaled.
+     */
+    MAX_CONCURRENCY_LIMIT: env.positiveInt().default(4),
+    /**
+     * Unload commands one replica handles at once (partitions of the unload-commands topic consumed concurrently);
+     * each holds a DuckDB instance of up to DUCKDB_MEMORY_LIMIT, so size the container for both.
+     */
+    UNLOAD_PARALLELISM: env.positiveInt().default(2),
+    ...awsEnv,
+  })
+  .refine((config) => config.UNLOAD_HEARTBEAT_MS * 3 <= config.STUCK_AFTER_MS, {
+    message: "UNLOAD_HEARTBEAT_MS must be at most a third of STUCK_AFTER_MS (a lease survives two missed renewals)",
+    path: ["UNLOAD_HEARTBEAT_MS"],
+  });
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,6 +4,7 @@ import { backoffDelay, sleep } from "@data-exporter/retry";
 import { connectBus, openPgPool, runService, startConsumer } from "@data-exporter/runtime";
 import { PostgresWarehouse, SnapshotExporter } from "@data-exporter/warehouse";
 import { instrumentedSlots } from "./adapters/instrumented-slots.js";
+import { PostgresUnloadJobs } from "./adapters/unload-jobs.js";
 import { configSchema } from "./config.js";
 import { exportTable } from "./handlers/export-table.js";
 import { handleUnloadCommand, type UnloadCommandDeps } from "./handlers/handle-unload-command.js";
@@ -35,10 +36,10 @@ await runService(
       resources.defer(() => warehouse.close());
       const snapshots = new SnapshotExporter({ objectStore, tempDir: config.UNLOAD_TEMP_DIR });
 
-      // One connection per held slot plus one for tries; closed after the consumer stopped and released every slot.
+      // One connection per held slot, one for tries, one per running job's lease; closed after the consumer stopped.
       const slotPool = openPgPool(service, {
         connectionString: config.DATABASE_URL,
-        max: config.UNLOAD_PARALLELISM + 1,
+        max: 2 * config.UNLOAD_PARALLELISM + 1,
         keepAlive: true,
         applicationName: "data-exporter.unloader",
       });
@@ -50,6 +51,8 @@ await runService(
         "unload slots",
       );
       const gauges = new UnloadGauges(config.MAX_CONCURRENCY_LIMIT);
+      const jobs = new PostgresUnloadJobs(slotPool, config.STATUS_SCHEMA);
+      await jobs.migrate();
 
       const bus = await connectBus(config, log, resources, "unloader");
       const shutdown = new AbortController();
@@ -57,12 +60,15 @@ await runService(
         acquireSlot: instrumentedSlots(slots, gauges, log, config.MAX_CONCURRENCY_LIMIT),
         unload: exportTable({ warehouse, snapshot: snapshots }),
         publish: async (event) => void (await bus.producer.publish("exportLifecycle", event)),
+        jobs,
         maxCommandAgeMs: config.MAX_COMMAND_AGE_MS,
         maxAttempts: 1 + config.MAX_RETRY_COUNT,
         backoffMs: (attempt) =>
           backoffDelay(attempt, { initialMs: config.RETRY_BACKOFF_MS, maxMs: Number.POSITIVE_INFINITY }),
         sleep: async (ms, signal) => void ((await sleep(ms, signal)) || signal.throwIfAborted()),
         timeoutMs: config.UNLOAD_TIMEOUT_MS,
+        leaseMs: config.STUCK_AFTER_MS,
+        heartbeatMs: config.UNLOAD_HEARTBEAT_MS,
         worker: config.WORKER_ID,
         now: Date.now,
         shutdown: shutdown.signal,
@@ -70,6 +76,11 @@ await runService(
           log.error(
             { err: error, requestId: command.requestId, table: command.table, attempt },
             "unexpected unload error",
+          ),
+        onHeartbeatError: (error, command) =>
+          log.warn(
+            { err: error, requestId: command.requestId, table: command.table },
+            "could not renew the unload's lease or send its heartbeat; retrying",
           ),
         gauges,
         log,

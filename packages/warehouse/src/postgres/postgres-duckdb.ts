@@ -57,6 +57,7 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
   const { connection } = duck;
   let step = "loading the DuckDB postgres extension";
   let backendPid: number | undefined;
+  let open = false;
   const onAbort = (): void => {
     connection.interrupt();
     if (backendPid !== undefined) void params.cancelBackend?.(backendPid).catch(() => undefined);
@@ -71,6 +72,7 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
     step = "connecting to the warehouse";
     await connection.run(`ATTACH ${duckString(params.conninfo)} AS pg (TYPE postgres, READ_ONLY)`);
     await connection.run("BEGIN TRANSACTION");
+    open = true;
     for (const setting of postgresSessionSettings)
       await connection.run(`CALL postgres_execute('pg', ${duckString(setting)})`);
     step = "probing the snapshot";
@@ -95,6 +97,7 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
     step = "probing the snapshot";
     const after = await probe(connection);
     await connection.run("COMMIT");
+    open = false;
     if (
       before === undefined ||
       after === undefined ||
@@ -112,6 +115,10 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
     throw fromDuckDbError(error, step, secrets);
   } finally {
     signal?.removeEventListener("abort", onAbort);
+    // Closing with the transaction open makes DuckDB roll it back in a destructor; when the warehouse connection is
+    // gone (killed backend, restart) that ROLLBACK throws there and aborts the whole process. Rolling back here
+    // first turns it into an ordinary error, ignored: the connection is being discarded anyway.
+    if (open) await connection.run("ROLLBACK").catch(() => undefined);
     duck.close();
   }
 }

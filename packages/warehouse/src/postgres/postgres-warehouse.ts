@@ -91,6 +91,7 @@ export class PostgresWarehouse implements Warehouse {
         isOwnDataFile: (key) =>
           key.startsWith(ownPrefix) && DATA_FILE.test(key) && !key.slice(ownPrefix.length).includes("/"),
         signal,
+        beforeCommit: options.beforeCommit,
       });
       return { rows: manifest.totalRows, bytes: manifest.totalBytes, files, manifestKey: manifestKey(command) };
     } finally {

@@ -75,6 +75,7 @@ export class SnapshotExporter implements TableExporter {
         manifest: JSON.stringify(manifest, null, 2),
         isOwnDataFile: (key) => key.endsWith(".parquet") && !key.slice(command.outputPrefix.length).includes("/"),
         signal,
+        beforeCommit: options.beforeCommit,
       });
       return { rows: manifest.totalRows, bytes: manifest.totalBytes, files, manifestKey: manifestKey(command) };
     } finally {

@@ -128,4 +128,26 @@ describe("PostgresWarehouse", () => {
     expect(new Set(plain.map((r) => r["d"]))).toEqual(new Set([hmac("2026-01-31"), null]));
     expect(new Set(plain.map((r) => r["x"]))).toEqual(new Set([hmac("0.1"), hmac("0.3333333333333333")]));
   });
+
+  it("reports a warehouse connection killed mid-unload as a retryable error, and the process lives on", async () => {
+    // DuckDB used to roll the open transaction back while closing, on the dead connection, and aborted the process.
+    const live = liveTable(uniqueName("killed"), 10);
+    const view = uniqueName("slow");
+    await h.createTable(live);
+    await h.createView({ name: view, of: live.name, delayMs: 3000 });
+    const running = h.warehouse().unload(command({ table: view, fileBaseName: "killed", columns: [col("id")] }));
+    const pid = await waitFor(`a query over ${view}`, async () => {
+      const { rows } = await h.sql.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND position($1 in query) > 0`,
+        [view],
+      );
+      return rows[0]?.pid;
+    });
+    await h.sql.query("SELECT pg_terminate_backend($1)", [pid]);
+    await expect(running).rejects.toMatchObject({ code: "WAREHOUSE_QUERY", retryable: true });
+    // Still here, and the next unload works.
+    await expect(
+      h.warehouse().unload(command({ table: live.name, fileBaseName: "after", columns: [col("id")] })),
+    ).resolves.toMatchObject({ rows: 10 });
+  });
 });

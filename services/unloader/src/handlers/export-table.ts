@@ -1,5 +1,6 @@
 import type { UnloadTableCommand } from "@data-exporter/contracts";
 import type { TableExporter, UnloadResult } from "@data-exporter/warehouse";
+import type { ExportOptions } from "./run-unload.js";
 
 export interface Exporters {
   /** Reads the table from the warehouse with the command's projection and row filter. */
@@ -13,6 +14,6 @@ export const readsWarehouse = (command: UnloadTableCommand): boolean => command.
 
 /** Runs a command with the exporter its source needs. */
 export function exportTable(exporters: Exporters) {
-  return (command: UnloadTableCommand, signal: AbortSignal): Promise<UnloadResult> =>
-    (readsWarehouse(command) ? exporters.warehouse : exporters.snapshot).unload(command, { signal });
+  return (command: UnloadTableCommand, options: ExportOptions): Promise<UnloadResult> =>
+    (readsWarehouse(command) ? exporters.warehouse : exporters.snapshot).unload(command, options);
 }

@@ -1,7 +1,9 @@
 import type { TableUnloadEvent, UnloadErrorKind, UnloadTableCommand } from "@data-exporter/contracts";
 import { isRetryable } from "@data-exporter/retry";
 import type { UnloadResult } from "@data-exporter/warehouse";
+import { AttemptLease } from "./attempt-lease.js";
 import { readsWarehouse } from "./export-table.js";
+import type { JobKey, JobOutcome, UnloadJobs } from "./unload-job-store.js";
 
 /** One of the deployment-wide unload slots (MAX_CONCURRENCY_LIMIT), held while an attempt runs. */
 export interface UnloadSlot {
@@ -11,28 +13,45 @@ export interface UnloadSlot {
   release(): Promise<void>;
 }
 
+export interface ExportOptions {
+  readonly signal: AbortSignal;
+  /** Run right before the export becomes visible (its manifest); throwing stops it there. */
+  readonly beforeCommit: () => Promise<void>;
+}
+
 export interface UnloaderDeps {
   /** Waits for a free slot; rejects only when the signal (shutdown) aborts. The command is for logs. */
   readonly acquireSlot: (signal: AbortSignal, command: UnloadTableCommand) => Promise<UnloadSlot>;
-  readonly unload: (command: UnloadTableCommand, signal: AbortSignal) => Promise<UnloadResult>;
+  readonly unload: (command: UnloadTableCommand, options: ExportOptions) => Promise<UnloadResult>;
   readonly publish: (event: TableUnloadEvent) => Promise<void>;
+  /** The durable record of table jobs: attempt numbers, leases, recorded outcomes. */
+  readonly jobs: UnloadJobs;
   /** A command issued longer ago than this is refused (its classification may be outdated). */
   readonly maxCommandAgeMs: number;
-  /** Attempts per table in all: 1 + MAX_RETRY_COUNT. */
+  /** Attempts per table in all: 1 + MAX_RETRY_COUNT (attempts given back after an interruption do not count). */
   readonly maxAttempts: number;
   readonly backoffMs: (attempt: number) => number;
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly timeoutMs: number;
+  /** How long one lease renewal holds the job (STUCK_AFTER_MS), and how often it is renewed. */
+  readonly leaseMs: number;
+  readonly heartbeatMs: number;
   readonly worker: string;
   readonly now: () => number;
   /** Aborted on shutdown: the in-flight unload stops and its command is redelivered to another unloader. */
   readonly shutdown: AbortSignal;
   /** Told of an error that is not a typed warehouse error (a defect): operators need its detail in the log. */
   readonly onUnexpectedError: (error: unknown, command: UnloadTableCommand, attempt: number) => void;
+  /** Told when a lease renewal or a heartbeat could not be sent (the attempt goes on while its lease holds). */
+  readonly onHeartbeatError: (error: unknown, command: UnloadTableCommand) => void;
 }
 
 export interface UnloadOutcome {
-  readonly status: "COMPLETED" | "FAILED";
+  /**
+   * COMPLETED / FAILED: the outcome was recorded and published. SUPERSEDED: the attempt lost its lease (another
+   * run took the table over, or it stalled past its lease), so it published nothing.
+   */
+  readonly status: "COMPLETED" | "FAILED" | "SUPERSEDED";
   readonly attempts: number;
   readonly result?: UnloadResult;
   readonly error?: { kind: UnloadErrorKind; message: string };
@@ -59,110 +78,226 @@ function describeFailure(error: unknown): {
   };
 }
 
+/** A snapshot export does not touch the warehouse, so it takes none of the warehouse's slots. */
+const noSlot: UnloadSlot = { lost: new AbortController().signal, release: () => Promise.resolve() };
+
 /**
- * Runs one table's unload with retries and backoff, publishing Started / Failed / Completed for each attempt. A
- * table that fails for good is an outcome (TableUnloadFailed with finalAttempt), not an exception, so the command
- * is committed; only a failure to publish, or a shutdown, throws and leaves the command to be redelivered.
+ * Runs one table's unload with retries and backoff, publishing Started, Heartbeats, then Failed / Completed for
+ * each attempt. A table that fails for good is an outcome (TableUnloadFailed with finalAttempt), not an exception,
+ * so the command is committed; only a failure to record or publish, or a shutdown, throws and leaves the command to
+ * be redelivered.
  *
- * Each attempt of a warehouse table holds an unload slot from before TableUnloadStarted until its outcome is
- * published, so the lifecycle timings show real running time, the timeout does not count time spent waiting, and the
- * backoff between attempts leaves the slot to others.
+ * Attempts are numbered by the job's durable record (`deps.jobs`), so a redelivered command continues the count,
+ * and the budget holds across crashes: a command that kills its unloader every time still ends FAILED. The outcome
+ * is recorded before it is published; a redelivered command whose outcome is recorded publishes it again instead
+ * of running. Each attempt of a warehouse table holds an unload slot from before TableUnloadStarted until its
+ * outcome is published; the backoff between attempts leaves the slot to others.
  */
 export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps): Promise<UnloadOutcome> {
-  const age = deps.now() - command.issuedAt;
-  if (age > deps.maxCommandAgeMs) return refuseStale(command, age, deps);
-  for (let attempt = command.attempt; ; attempt++) {
-    deps.shutdown.throwIfAborted();
-    const slot = readsWarehouse(command) ? await deps.acquireSlot(deps.shutdown, { ...command, attempt }) : noSlot;
-    let outcome: UnloadOutcome | undefined;
-    try {
-      outcome = await runAttempt(command, attempt, slot, deps);
-    } finally {
-      await slot.release();
+  const key: JobKey = { requestId: command.requestId, table: command.table };
+  let lease: AttemptLease | undefined;
+  try {
+    for (;;) {
+      deps.shutdown.throwIfAborted();
+      const start = await deps.jobs.begin(key, deps.worker, deps.leaseMs);
+      if (start.kind === "finished") return await republish(start.outcome, start.attempts, deps);
+      const { attempt, interrupted } = start;
+      if (lease) lease.switchTo(attempt);
+      else lease = new AttemptLease(key, attempt, leaseDeps(command, deps));
+      const refusal = staleRefusal(command, attempt, deps) ?? exhausted(command, attempt, interrupted, deps);
+      if (refusal) {
+        const error = { kind: refusal.value.errorKind, message: refusal.value.errorMessage };
+        return await conclude(command, attempt, refusal, deps, { status: "FAILED", attempts: attempt, error });
+      }
+      const slot = await acquire(command, attempt, lease, deps);
+      let outcome: UnloadOutcome | "retry";
+      try {
+        outcome = await runAttempt(command, attempt, interrupted, slot, lease, deps);
+      } finally {
+        await slot.release();
+      }
+      if (outcome !== "retry") return outcome;
+      await deps.sleep(deps.backoffMs(attempt), AbortSignal.any([deps.shutdown, lease.fenced]));
     }
-    if (outcome !== undefined) return outcome;
-    await deps.sleep(deps.backoffMs(attempt), deps.shutdown);
+  } catch (error) {
+    if (lease?.fenced.aborted && !deps.shutdown.aborted) return { status: "SUPERSEDED", attempts: 0 };
+    throw error;
+  } finally {
+    lease?.stop();
   }
 }
 
-/** A snapshot export does not touch the warehouse, so it takes none of the warehouse's slots. */
-const noSlot: UnloadSlot = { lost: new AbortController().signal, release: () => Promise.resolve() };
+/** The warehouse slot for an attempt; a shutdown while waiting gives the attempt back. */
+async function acquire(
+  command: UnloadTableCommand,
+  attempt: number,
+  lease: AttemptLease,
+  deps: UnloaderDeps,
+): Promise<UnloadSlot> {
+  if (!readsWarehouse(command)) return noSlot;
+  try {
+    const signal = AbortSignal.any([deps.shutdown, lease.fenced]);
+    signal.throwIfAborted();
+    return await deps.acquireSlot(signal, { ...command, attempt });
+  } catch (error) {
+    if (deps.shutdown.aborted) await deps.jobs.giveBack(command, attempt).catch(() => undefined);
+    throw error;
+  }
+}
+
+function leaseDeps(command: UnloadTableCommand, deps: UnloaderDeps) {
+  return {
+    jobs: deps.jobs,
+    leaseMs: deps.leaseMs,
+    heartbeatMs: deps.heartbeatMs,
+    now: deps.now,
+    onRenewed: (attempt: number) =>
+      deps.publish({
+        type: "TableUnloadHeartbeat",
+        value: { requestId: command.requestId, table: command.table, attempt, worker: deps.worker, at: deps.now() },
+      }),
+    onRenewError: (error: unknown) => deps.onHeartbeatError(error, command),
+  };
+}
+
+/** The command was redelivered after its outcome was recorded: publish that outcome again (the tracker dedupes). */
+async function republish(outcome: JobOutcome, attempts: number, deps: UnloaderDeps): Promise<UnloadOutcome> {
+  await deps.publish(outcome);
+  return outcome.type === "TableUnloadCompleted"
+    ? { status: "COMPLETED", attempts }
+    : {
+        status: "FAILED",
+        attempts,
+        error: { kind: outcome.value.errorKind, message: outcome.value.errorMessage },
+      };
+}
+
+/** Records the outcome while the attempt still holds the job, then publishes it; SUPERSEDED when fenced. */
+async function conclude(
+  command: UnloadTableCommand,
+  attempt: number,
+  outcome: JobOutcome,
+  deps: UnloaderDeps,
+  result: UnloadOutcome,
+): Promise<UnloadOutcome> {
+  const held = await deps.jobs.finish(command, attempt, outcome);
+  if (!held) return { status: "SUPERSEDED", attempts: attempt };
+  await deps.publish(outcome);
+  return result;
+}
 
 /**
  * A command planned long ago (replayed from the dead-letter topic, or stuck behind an outage) was classified with
  * rules that may have changed since (a column reclassified `de` during an incident): it is not run. The table ends
  * FAILED saying so, and the export can be requested again under the current rules.
  */
-async function refuseStale(command: UnloadTableCommand, ageMs: number, deps: UnloaderDeps): Promise<UnloadOutcome> {
+type Failure = Extract<JobOutcome, { type: "TableUnloadFailed" }>;
+
+function staleRefusal(command: UnloadTableCommand, attempt: number, deps: UnloaderDeps): Failure | undefined {
+  const ageMs = deps.now() - command.issuedAt;
+  if (ageMs <= deps.maxCommandAgeMs) return undefined;
   const message =
     `command planned ${Math.round(ageMs / 60_000)} min ago (${new Date(command.issuedAt).toISOString()}), older than ` +
     `MAX_COMMAND_AGE_MS: not run under possibly outdated classification rules; request the export again`;
-  await deps.publish({
+  return failure(command, attempt, "INVALID_COMMAND", message, false, true, deps);
+}
+
+function exhausted(
+  command: UnloadTableCommand,
+  attempt: number,
+  interrupted: number,
+  deps: UnloaderDeps,
+): Failure | undefined {
+  if (attempt - interrupted <= deps.maxAttempts) return undefined;
+  const message =
+    `gave up after ${attempt - 1} attempts (${interrupted} given back after a shutdown or rebalance): the earlier ` +
+    `ones ended without an outcome, e.g. the unloader running them was killed`;
+  return failure(command, attempt, "UNKNOWN", message, false, true, deps);
+}
+
+function failure(
+  command: UnloadTableCommand,
+  attempt: number,
+  errorKind: UnloadErrorKind,
+  errorMessage: string,
+  retryable: boolean,
+  finalAttempt: boolean,
+  deps: UnloaderDeps,
+): Failure {
+  return {
     type: "TableUnloadFailed",
     value: {
       requestId: command.requestId,
       table: command.table,
-      attempt: command.attempt,
-      errorKind: "INVALID_COMMAND",
-      errorMessage: message,
-      retryable: false,
-      finalAttempt: true,
+      attempt,
+      errorKind,
+      errorMessage,
+      retryable,
+      finalAttempt,
       failedAt: deps.now(),
     },
-  });
-  return { status: "FAILED", attempts: 0, error: { kind: "INVALID_COMMAND", message } };
+  };
 }
 
-/** One attempt; undefined when it failed and another attempt follows. */
+/** One attempt; "retry" when it failed and another attempt follows. */
 async function runAttempt(
   command: UnloadTableCommand,
   attempt: number,
+  interrupted: number,
   slot: UnloadSlot,
+  lease: AttemptLease,
   deps: UnloaderDeps,
-): Promise<UnloadOutcome | undefined> {
+): Promise<UnloadOutcome | "retry"> {
   const startedAt = deps.now();
   await deps.publish({
     type: "TableUnloadStarted",
     value: { requestId: command.requestId, table: command.table, attempt, worker: deps.worker, startedAt },
   });
+  let result: UnloadResult;
   try {
-    const signal = AbortSignal.any([deps.shutdown, slot.lost, AbortSignal.timeout(deps.timeoutMs)]);
-    const result = await deps.unload({ ...command, attempt }, signal);
-    await deps.publish({
-      type: "TableUnloadCompleted",
-      value: {
-        requestId: command.requestId,
-        table: command.table,
-        attempt,
-        rows: result.rows,
-        bytes: result.bytes,
-        files: result.files.map((file) => ({ ...file })),
-        manifestKey: result.manifestKey,
-        durationMs: deps.now() - startedAt,
-        completedAt: deps.now(),
-      },
-    });
-    return { status: "COMPLETED", attempts: attempt, result };
+    const signal = AbortSignal.any([deps.shutdown, slot.lost, lease.fenced, AbortSignal.timeout(deps.timeoutMs)]);
+    result = await deps.unload({ ...command, attempt }, { signal, beforeCommit: () => lease.check() });
   } catch (error) {
-    deps.shutdown.throwIfAborted();
-    const failure = describeFailure(error);
-    if (failure.unexpected) deps.onUnexpectedError(error, command, attempt);
-    const finalAttempt = !failure.retryable || attempt >= deps.maxAttempts;
-    await deps.publish({
-      type: "TableUnloadFailed",
-      value: {
-        requestId: command.requestId,
-        table: command.table,
-        attempt,
-        errorKind: failure.kind,
-        errorMessage: failure.message,
-        retryable: failure.retryable,
-        finalAttempt,
-        failedAt: deps.now(),
-      },
-    });
-    return finalAttempt
-      ? { status: "FAILED", attempts: attempt, error: { kind: failure.kind, message: failure.message } }
-      : undefined;
+    if (deps.shutdown.aborted) {
+      // Not the table's fault: the next owner of the command runs it without this attempt counting.
+      await deps.jobs.giveBack(command, attempt).catch(() => undefined);
+      throw deps.shutdown.reason;
+    }
+    if (lease.fenced.aborted) throw lease.fenced.reason;
+    const described = describeFailure(error);
+    if (described.unexpected) deps.onUnexpectedError(error, command, attempt);
+    const finalAttempt = !described.retryable || attempt - interrupted >= deps.maxAttempts;
+    const failed = failure(
+      command,
+      attempt,
+      described.kind,
+      described.message,
+      described.retryable,
+      finalAttempt,
+      deps,
+    );
+    if (!finalAttempt) {
+      await deps.publish(failed);
+      return "retry";
+    }
+    const reported = { kind: described.kind, message: described.message };
+    return conclude(command, attempt, failed, deps, { status: "FAILED", attempts: attempt, error: reported });
   }
+  // Outside the try: a failure to record or publish the outcome is not a failed unload (the command is redelivered
+  // and the recorded outcome published then).
+  const completed: JobOutcome = {
+    type: "TableUnloadCompleted",
+    value: {
+      requestId: command.requestId,
+      table: command.table,
+      attempt,
+      rows: result.rows,
+      bytes: result.bytes,
+      files: result.files.map((file) => ({ ...file })),
+      manifestKey: result.manifestKey,
+      durationMs: deps.now() - startedAt,
+      completedAt: deps.now(),
+    },
+  };
+  return conclude(command, attempt, completed, deps, { status: "COMPLETED", attempts: attempt, result });
 }

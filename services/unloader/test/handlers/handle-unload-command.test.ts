@@ -3,6 +3,7 @@ import type { TableUnloadEvent, UnloadTableCommand } from "@data-exporter/contra
 import { WarehouseError } from "@data-exporter/warehouse";
 import { handleUnloadCommand, type UnloadCommandDeps } from "../../src/handlers/handle-unload-command.js";
 import { UnloadGauges } from "../../src/handlers/unload-gauges.js";
+import { MemoryUnloadJobs } from "../support/memory-jobs.js";
 
 const command = {
   requestId: "r1",
@@ -22,12 +23,16 @@ function deps(outcome: "ok" | Error, shutdown = new AbortController().signal) {
   let signalSeen: AbortSignal | undefined;
   const d: UnloadCommandDeps = {
     acquireSlot: () => Promise.resolve({ lost: new AbortController().signal, release: () => Promise.resolve() }),
-    unload: (_c, signal) => {
+    unload: (_c, { signal }) => {
       inFlightDuringUnload = gauges.inFlight;
       signalSeen = signal;
       return outcome === "ok" ? Promise.resolve(result) : Promise.reject(outcome);
     },
     publish: (event) => Promise.resolve(void events.push(event)),
+    jobs: new MemoryUnloadJobs(() => 1),
+    leaseMs: 60_000,
+    heartbeatMs: 20_000,
+    onHeartbeatError: () => undefined,
     maxCommandAgeMs: 60_000,
     maxAttempts: 1,
     backoffMs: () => 1,

@@ -4,6 +4,7 @@ import { WarehouseError } from "@data-exporter/warehouse";
 import type { TableUnloadEvent } from "@data-exporter/contracts";
 import { exportTable } from "../../src/handlers/export-table.js";
 import { runUnload, type UnloaderDeps } from "../../src/handlers/run-unload.js";
+import { MemoryUnloadJobs } from "../support/memory-jobs.js";
 
 const command: UnloadTableCommand = {
   requestId: "r1",
@@ -57,15 +58,19 @@ function harness(outcomes: Array<Error | "ok">, maxAttempts = 3) {
       return next === "ok" ? Promise.resolve(result) : Promise.reject(next ?? new Error("no more outcomes"));
     },
     publish: (event) => Promise.resolve(void (events.push(event), trace.push(event.type))),
+    jobs: new MemoryUnloadJobs(() => 42),
     maxAttempts,
     maxCommandAgeMs: 60_000,
     backoffMs: (attempt) => 100 * attempt,
     sleep: (ms) => Promise.resolve(void (sleeps.push(ms), trace.push(`sleep ${ms}`))),
     timeoutMs: 60_000,
+    leaseMs: 60_000,
+    heartbeatMs: 20_000,
     worker: "w1",
     now: () => 42,
     shutdown: new AbortController().signal,
     onUnexpectedError: (error) => void unexpected.push(error),
+    onHeartbeatError: () => undefined,
   };
   return { deps, events, sleeps, trace, unexpected };
 }
@@ -170,7 +175,7 @@ describe("runUnload", () => {
           lost: attempts === 0 ? lost.signal : new AbortController().signal,
           release: () => Promise.resolve(),
         }),
-      unload: (_command, signal) => {
+      unload: (_command, { signal }) => {
         if (++attempts > 1) return Promise.resolve(result);
         return new Promise((_resolve, reject) => {
           signal.addEventListener("abort", () =>
@@ -202,6 +207,8 @@ describe("runUnload", () => {
     shutdown.abort(new Error("unloader shutting down"));
     await expect(run).rejects.toThrow("unloader shutting down");
     expect(events).toEqual([]);
+    // The attempt it had begun is given back: it does not count against the table's budget.
+    expect((deps.jobs as MemoryUnloadJobs).row(command)).toMatchObject({ attempts: 1, interrupted: 1 });
   });
 
   it("refuses a command planned longer ago than MAX_COMMAND_AGE_MS, without touching the warehouse", async () => {
@@ -234,6 +241,104 @@ describe("runUnload", () => {
   });
 });
 
+describe("runUnload: durable attempts, leases and fencing", () => {
+  const transient = () =>
+    new WarehouseError("WAREHOUSE_QUERY", "WAREHOUSE_QUERY", "connection reset", { retryable: true });
+
+  it("numbers attempts from the job's record: a redelivered command continues the count", async () => {
+    const { deps, events } = harness([transient(), "ok"]);
+    // A first delivery began attempt 1 and its unloader died (no outcome): the record says 1.
+    await deps.jobs.begin(command, "dead-worker", 60_000);
+    expect(await runUnload(command, deps)).toMatchObject({ status: "COMPLETED", attempts: 3 });
+    expect(events.map((e) => [e.type, e.value.attempt])).toEqual([
+      ["TableUnloadStarted", 2],
+      ["TableUnloadFailed", 2],
+      ["TableUnloadStarted", 3],
+      ["TableUnloadCompleted", 3],
+    ]);
+  });
+
+  it("keeps the budget across crashes: a command whose unloaders keep dying ends FAILED, saying why", async () => {
+    const { deps, events } = harness(["ok"], 3);
+    for (let i = 0; i < 3; i++) await deps.jobs.begin(command, "killed", 60_000);
+    expect(await runUnload(command, deps)).toMatchObject({ status: "FAILED", attempts: 4 });
+    expect(events.map((e) => e.type)).toEqual(["TableUnloadFailed"]);
+    expect(events[0]?.value).toMatchObject({
+      attempt: 4,
+      finalAttempt: true,
+      errorMessage: expect.stringContaining("gave up after 3 attempts") as unknown,
+    });
+  });
+
+  it("does not count attempts given back after a shutdown or rebalance", async () => {
+    const { deps } = harness(["ok"], 1);
+    const begun = await deps.jobs.begin(command, "stopping", 60_000);
+    await deps.jobs.giveBack(command, begun.kind === "started" ? begun.attempt : 0);
+    expect(await runUnload(command, deps)).toMatchObject({ status: "COMPLETED", attempts: 2 });
+  });
+
+  it("publishes a recorded outcome again instead of running a redelivered command", async () => {
+    const { deps, events } = harness(["ok"]);
+    await runUnload(command, deps);
+    const unloadsBefore = events.length;
+    expect(await runUnload(command, deps)).toMatchObject({ status: "COMPLETED" });
+    expect(events.slice(unloadsBefore).map((e) => e.type)).toEqual(["TableUnloadCompleted"]);
+    expect(events.at(-1)).toEqual(events[unloadsBefore - 1]);
+  });
+
+  it("publishes the recorded outcome when publishing it failed the first time (the command is redelivered)", async () => {
+    const { deps, events } = harness(["ok"]);
+    let failNext = false;
+    const flaky: UnloaderDeps = {
+      ...deps,
+      publish: (event) => {
+        if (event.type === "TableUnloadCompleted" && !failNext) {
+          failNext = true;
+          return Promise.reject(new Error("broker down"));
+        }
+        return deps.publish(event);
+      },
+    };
+    await expect(runUnload(command, flaky)).rejects.toThrow("broker down");
+    expect(await runUnload(command, flaky)).toMatchObject({ status: "COMPLETED" });
+    expect(events.map((e) => e.type)).toEqual(["TableUnloadStarted", "TableUnloadCompleted"]);
+  });
+
+  it("a run whose lease was taken over publishes nothing at its commit point (SUPERSEDED)", async () => {
+    const { deps, events } = harness([]);
+    const superseded: UnloaderDeps = {
+      ...deps,
+      unload: async (_c, { beforeCommit }) => {
+        // Another unloader took the table over (the command was redelivered to it) while this one ran.
+        await deps.jobs.begin(command, "w2", 60_000);
+        await beforeCommit();
+        return result;
+      },
+    };
+    expect(await runUnload(command, superseded)).toMatchObject({ status: "SUPERSEDED" });
+    expect(events.map((e) => e.type)).toEqual(["TableUnloadStarted"]);
+  });
+
+  it("a run stalled past its lease (a frozen process) is fenced: no outcome is recorded or published", async () => {
+    let clock = 42;
+    const { deps, events } = harness([]);
+    const jobs = new MemoryUnloadJobs(() => clock);
+    const stalled: UnloaderDeps = {
+      ...deps,
+      jobs,
+      now: () => clock,
+      unload: async (_c, { beforeCommit }) => {
+        clock += 61_000; // longer than leaseMs with no renewal: the status tracker fails the table meanwhile
+        await beforeCommit();
+        return result;
+      },
+    };
+    expect(await runUnload(command, stalled)).toMatchObject({ status: "SUPERSEDED" });
+    expect(events.map((e) => e.type)).toEqual(["TableUnloadStarted"]);
+    expect(jobs.row(command)?.state).toBe("RUNNING");
+  });
+});
+
 describe("exportTable", () => {
   it("sends a command with snapshot rows to the snapshot exporter and every other one to the warehouse", async () => {
     const seen: string[] = [];
@@ -241,9 +346,9 @@ describe("exportTable", () => {
       unload: (c: UnloadTableCommand) => Promise.resolve(void seen.push(`${name}:${c.table}`)).then(() => result),
     });
     const run = exportTable({ warehouse: exporter("warehouse"), snapshot: exporter("snapshot") });
-    const signal = new AbortController().signal;
-    await run(command, signal);
-    await run({ ...command, table: "classifications", snapshot: { loadedAt: 1, tables: [] } }, signal);
+    const options = { signal: new AbortController().signal, beforeCommit: () => Promise.resolve() };
+    await run(command, options);
+    await run({ ...command, table: "classifications", snapshot: { loadedAt: 1, tables: [] } }, options);
     expect(seen).toEqual(["warehouse:way", "snapshot:classifications"]);
   });
 });

@@ -1,0 +1,30 @@
+import type { TableUnloadEvent } from "@data-exporter/contracts";
+
+export interface JobKey {
+  readonly requestId: string;
+  readonly table: string;
+}
+
+/** The outcome of a table job, as published (and recorded, so a redelivered command can publish it again). */
+export type JobOutcome = Extract<TableUnloadEvent, { type: "TableUnloadCompleted" | "TableUnloadFailed" }>;
+
+export type JobStart =
+  /** A new attempt holds the job: `attempt` counts every attempt ever started, `interrupted` those given back. */
+  | { readonly kind: "started"; readonly attempt: number; readonly interrupted: number }
+  /** The job already has an outcome (the command was redelivered after it was recorded). */
+  | { readonly kind: "finished"; readonly attempts: number; readonly outcome: JobOutcome };
+
+/**
+ * The durable record of table jobs. Attempts are numbered from it, never from the command (a redelivered command
+ * carries the planner's number); a running attempt holds a lease it renews, and loses the job once another attempt
+ * starts or the lease lapses.
+ */
+export interface UnloadJobs {
+  begin(key: JobKey, worker: string, leaseMs: number): Promise<JobStart>;
+  /** Extends the attempt's lease; false when the attempt no longer holds the job (fenced). */
+  renew(key: JobKey, attempt: number, leaseMs: number): Promise<boolean>;
+  /** Records the outcome if the attempt still holds the job; false when fenced (nothing may be published). */
+  finish(key: JobKey, attempt: number, outcome: JobOutcome): Promise<boolean>;
+  /** Gives back an attempt that was interrupted (shutdown, lost partition): it does not count against the budget. */
+  giveBack(key: JobKey, attempt: number): Promise<void>;
+}

@@ -1,0 +1,90 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import pg from "pg";
+import { PostgresUnloadJobs } from "../../src/adapters/unload-jobs.js";
+import type { JobOutcome } from "../../src/handlers/unload-job-store.js";
+
+let pool: pg.Pool;
+let jobs: PostgresUnloadJobs;
+const schema = `uj_test_${randomBytes(4).toString("hex")}`;
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: process.env["DATABASE_URL"], max: 3 });
+  jobs = new PostgresUnloadJobs(pool, schema);
+  await jobs.migrate();
+  await jobs.migrate(); // idempotent
+});
+afterAll(async () => {
+  await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+  await pool.end();
+});
+
+const key = () => ({ requestId: randomUUID(), table: "way" });
+const completed = (requestId: string, attempt: number): JobOutcome => ({
+  type: "TableUnloadCompleted",
+  value: {
+    requestId,
+    table: "way",
+    attempt,
+    rows: 1,
+    bytes: 2,
+    files: [],
+    manifestKey: "m",
+    durationMs: 3,
+    completedAt: 4,
+  },
+});
+
+describe("PostgresUnloadJobs", () => {
+  it("counts attempts across deliveries and fences every attempt but the latest", async () => {
+    const k = key();
+    expect(await jobs.begin(k, "w1", 60_000)).toEqual({ kind: "started", attempt: 1, interrupted: 0 });
+    expect(await jobs.begin(k, "w2", 60_000)).toEqual({ kind: "started", attempt: 2, interrupted: 0 });
+    expect(await jobs.renew(k, 1, 60_000)).toBe(false);
+    expect(await jobs.finish(k, 1, completed(k.requestId, 1))).toBe(false);
+    expect(await jobs.renew(k, 2, 60_000)).toBe(true);
+    expect(await jobs.finish(k, 2, completed(k.requestId, 2))).toBe(true);
+  });
+
+  it("returns the recorded outcome to a redelivered command instead of a new attempt", async () => {
+    const k = key();
+    await jobs.begin(k, "w1", 60_000);
+    await jobs.finish(k, 1, completed(k.requestId, 1));
+    expect(await jobs.begin(k, "w2", 60_000)).toEqual({
+      kind: "finished",
+      attempts: 1,
+      outcome: completed(k.requestId, 1),
+    });
+    expect(await jobs.renew(k, 1, 60_000)).toBe(false);
+  });
+
+  it("never renews a lapsed lease: a stalled attempt stays fenced even if nobody else started", async () => {
+    const k = key();
+    await jobs.begin(k, "w1", 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await jobs.renew(k, 1, 60_000)).toBe(false);
+    expect(await jobs.finish(k, 1, completed(k.requestId, 1))).toBe(false);
+    const { rows } = await pool.query(
+      `SELECT state, lease_until < now() AS lapsed FROM "${schema}".unload_jobs WHERE de_request_id = $1`,
+      [k.requestId],
+    );
+    expect(rows).toEqual([{ state: "RUNNING", lapsed: true }]);
+  });
+
+  it("counts an attempt given back as interrupted, and lets the next one start at once", async () => {
+    const k = key();
+    await jobs.begin(k, "w1", 60_000);
+    await jobs.giveBack(k, 1);
+    expect(await jobs.renew(k, 1, 60_000)).toBe(false);
+    expect(await jobs.begin(k, "w2", 60_000)).toEqual({ kind: "started", attempt: 2, interrupted: 1 });
+  });
+
+  it("lets one of two racing deliveries hold the job", async () => {
+    const k = key();
+    const [a, b] = await Promise.all([jobs.begin(k, "w1", 60_000), jobs.begin(k, "w2", 60_000)]);
+    const attempts = [a, b].map((s) => (s.kind === "started" ? s.attempt : 0)).sort();
+    expect(attempts).toEqual([1, 2]);
+    expect(await jobs.renew(k, 1, 60_000)).toBe(false);
+    expect(await jobs.renew(k, 2, 60_000)).toBe(true);
+  });
+});
