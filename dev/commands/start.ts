@@ -6,7 +6,7 @@
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultSeedParams, demoScales } from "@data-exporter/demo-data";
-import { ensureStack, stackEnv, stopStack } from "../stack/stack.js";
+import { ensureStack, stackEnv, stopStack, type EnsureResult } from "../stack/stack.js";
 import { profileDirs } from "../stack/paths.js";
 import { isAlive } from "../stack/processes.js";
 import { recordedStartPid, startPidFile } from "./start-pid.js";
@@ -48,21 +48,19 @@ async function main(): Promise<void> {
   writeFileSync(startPidFile, String(process.pid));
 
   const began = Date.now();
-  const stack = await ensureStack("dev", { log: (m) => say(m) });
-  const env = stackEnv(stack.endpoints);
-  Object.assign(process.env, env);
-  say(
-    `stack ready in ${((Date.now() - began) / 1000).toFixed(1)} s (started: ${stack.started.join(", ") || "none"}; reused: ${stack.reused.join(", ") || "none"})`,
-  );
-
+  // Ctrl-C or `npm stop` during provisioning aborts it: ensureStack then stops what it had started.
+  const interrupted = new AbortController();
+  const provisioning = ensureStack("dev", { log: (m) => say(m), signal: interrupted.signal });
   const services: RunningService[] = [];
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {
     if (stopping) return new Promise<never>(() => undefined);
     stopping = true;
-    say("stopping services");
+    interrupted.abort();
+    if (services.length > 0) say("stopping services");
     await Promise.all([...services].reverse().map((service) => service.stop()));
-    if (stack.started.length > 0) {
+    const stack: EnsureResult | undefined = await provisioning.catch(() => undefined);
+    if (stack !== undefined && stack.started.length > 0) {
       say(`stopping ${stack.started.join(", ")}`);
       await stopStack("dev", { components: stack.started, log: (m) => say(m) });
     }
@@ -72,8 +70,14 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
-
   try {
+    const stack = await provisioning;
+    const env = stackEnv(stack.endpoints);
+    Object.assign(process.env, env);
+    say(
+      `stack ready in ${((Date.now() - began) / 1000).toFixed(1)} s (started: ${stack.started.join(", ") || "none"}; reused: ${stack.reused.join(", ") || "none"})`,
+    );
+
     const params = demoScales[scale] ?? defaultSeedParams;
     const deployment = await provisionDeployment(stack.endpoints, defaultDeployment, params, env);
     const { seed } = deployment;
@@ -83,6 +87,8 @@ async function main(): Promise<void> {
         .join(", ")}` + ` (${seed.window.start.toISOString()} to ${seed.window.end.toISOString()})`,
     );
 
+    // After Ctrl-C nothing new is started: stopAll is already stopping what exists.
+    if (stopping) return;
     for (const name of serviceNames) {
       const logFile = createWriteStream(join(logDir, `${name}.log`), { flags: "a" });
       services.push(
@@ -107,6 +113,7 @@ async function main(): Promise<void> {
       onLine: (line) => gatewayLog.write(`${line}\n`),
     });
     services.push(gateway);
+    if (stopping) await gateway.stop();
     for (const service of services)
       void service.exited.then(
         (code) => !stopping && (say(`${service.name} exited with code ${code}; stopping`), void stopAll(1)),
@@ -140,6 +147,8 @@ Try it:
     -d '{"query":"{ requestStatus(requestId: \\"${requestId}\\") { status progress dataRequestDownloadLinks } }"}'
 `);
   } catch (error) {
+    // While stopping, a failure (a service stopped before it was ready) is the stop's doing, not news.
+    if (stopping) return;
     say(`failed: ${error instanceof Error ? error.message : String(error)}`);
     await stopAll(1);
   }

@@ -7,6 +7,8 @@ export interface StackContext {
   dirs: ProfileDirs;
   ports: StackPorts;
   log: (msg: string) => void;
+  /** Aborts provisioning (Ctrl-C): readiness waits and the lock wait give up. */
+  signal?: AbortSignal;
 }
 
 /** How ensure found a component: already running (reused) or started by this call. */

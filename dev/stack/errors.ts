@@ -6,6 +6,8 @@ export const codes = [
   "NOT_READY",
   "LOCK_TIMEOUT",
   "NOT_TRAVERSABLE",
+  "PROVISION_FAILED",
+  "INTERRUPTED",
 ] as const;
 export type StackErrorCode = (typeof codes)[number];
 

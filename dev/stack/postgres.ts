@@ -104,6 +104,7 @@ export async function ensurePostgres(ctx: StackContext): Promise<EnsureOutcome> 
   const waitOpts = {
     component: "postgres",
     logFile: logFile(ctx.dirs, "postgres"),
+    signal: ctx.signal,
     stillRunning: () => runningPid(ctx.dirs, "postgres", markers(ctx)) !== undefined,
   };
   const existing = runningPid(ctx.dirs, "postgres", markers(ctx));
