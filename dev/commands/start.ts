@@ -1,7 +1,8 @@
 /**
  * npm start: provisions and starts the local stack, creates the exporter's resources, loads the demo data, starts the
- * five services, runs one on-demand export of a demo day, prints the endpoints, and stays in the foreground until
- * Ctrl-C or `npm stop`, when it stops everything it started.
+ * five services and the gateway, runs one on-demand export of a demo day, prints the endpoints, and stays in the
+ * foreground until Ctrl-C or `npm stop`, when it stops everything it started. A service or gateway process that
+ * dies meanwhile is started again with backoff, as Kubernetes restarts a container (harness/supervisor.ts).
  */
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +23,7 @@ import {
   type RunningService,
   type ServiceName,
 } from "../harness/services.js";
+import { restartingService, type SupervisorOptions } from "../harness/supervisor.js";
 
 const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
 const apiPort = Number(process.env.REQUEST_API_PORT ?? 4001);
@@ -70,6 +72,13 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
+  // Kubernetes' restartPolicy Always: a process that dies is started again, until stopAll.
+  const restart: Omit<SupervisorOptions<RunningService>, "name"> = {
+    log: say,
+    onRestart: (service, restarts) =>
+      say(`${service.name} started again (pid ${service.process.pid}, restart ${restarts})`),
+  };
+
   try {
     const stack = await provisioning;
     const env = stackEnv(stack.endpoints);
@@ -91,7 +100,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     for (const name of serviceNames) {
       const logFile = createWriteStream(join(logDir, `${name}.log`), { flags: "a" });
-      services.push(
+      const spawn = (): RunningService =>
         spawnService(name, {
           healthPort: healthPorts[name],
           env: { ...deployment.serviceEnv, HEALTH_PORT: String(healthPorts[name]), PORT: String(apiPort) },
@@ -99,10 +108,11 @@ async function main(): Promise<void> {
             logFile.write(`${line}\n`);
             process.stdout.write(`${formatLogLine(service, line)}\n`);
           },
-        }),
-      );
+        });
+      services.push(restartingService(spawn, { name, ...restart }));
     }
-    await Promise.all(services.map((service) => waitUntilReady(service)));
+    // A service that crashes while starting is restarted too; give its backoff time before giving up.
+    await Promise.all(services.map((service) => waitUntilReady(service, 120_000)));
     const subgraphUrl = `http://127.0.0.1:${apiPort}/graphql`;
     // request-api is a subgraph: the platform's Hive gateway composes it with the other subgraphs.
     const gatewayLog = createWriteStream(join(logDir, "gateway.log"), { flags: "a" });
@@ -111,15 +121,13 @@ async function main(): Promise<void> {
       supergraphFile: join(stateDir, "supergraph.graphql"),
       port: gatewayPort,
       onLine: (line) => gatewayLog.write(`${line}\n`),
+      restart,
     });
     services.push(gateway);
     if (stopping) await gateway.stop();
-    for (const service of services)
-      void service.exited.then(
-        (code) => !stopping && (say(`${service.name} exited with code ${code}; stopping`), void stopAll(1)),
-      );
     const graphqlUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
-    say(`all services ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    const pids = services.map((service) => `${service.name} ${service.process.pid}`).join(", ");
+    say(`all services ready in ${((Date.now() - began) / 1000).toFixed(1)} s (pids: ${pids})`);
 
     // The main job on demo data: one on-demand export of the first demo day.
     const [startTime, endTime] = firstDemoDay(deployment);
@@ -130,7 +138,7 @@ async function main(): Promise<void> {
     for (const line of exportReport(status)) say(line);
 
     process.stdout.write(`
-data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started)
+data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a service that dies is restarted)
 
   GraphQL (Hive gateway) ${graphqlUrl}
   GraphQL (subgraph)     ${subgraphUrl}
