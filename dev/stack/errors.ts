@@ -6,6 +6,7 @@ export const codes = [
   "NOT_READY",
   "LOCK_TIMEOUT",
   "NOT_TRAVERSABLE",
+  "FOREIGN_DATA_DIR",
   "PROVISION_FAILED",
   "INTERRUPTED",
 ] as const;

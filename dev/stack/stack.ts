@@ -4,12 +4,13 @@ import { duckdbPostgresExtensionPath, ensureDuckdbPostgresExtension } from "./du
 import { ensureKafka, kafkaRunning, stopKafka } from "./kafka.js";
 import { otherStackUsers, registerStackUser, withStackLock } from "./lock.js";
 import { ensureMoto, motoRunning, stopMoto } from "./moto.js";
-import { profileDirs, type Profile } from "./paths.js";
+import { postgresDataDir, profileDirs, type Profile } from "./paths.js";
 import { stackPorts } from "./ports.js";
 import {
   ensureDatabases,
   ensurePostgres,
   exporterDatabase,
+  postgresDataInUse,
   postgresRunning,
   postgresUrl,
   stopPostgres,
@@ -85,6 +86,7 @@ function context(profile: Profile, opts: StackOptions): StackContext {
     profile,
     dirs: profileDirs(profile),
     ports: stackPorts(profile, opts.env ?? process.env),
+    postgresData: postgresDataDir(profile, opts.env ?? process.env),
     log: opts.log ?? (() => undefined),
     ...(opts.signal === undefined ? {} : { signal: opts.signal }),
   };
@@ -186,6 +188,8 @@ export interface ComponentStatus {
   name: ComponentName;
   state: "running" | "stopped" | "external";
   pid?: number;
+  /** Where the component keeps its data (PostgreSQL only: outside the checkout). */
+  dataDir?: string;
 }
 
 export function stackStatus(profile: Profile, opts: StackOptions = {}): ComponentStatus[] {
@@ -193,9 +197,10 @@ export function stackStatus(profile: Profile, opts: StackOptions = {}): Componen
   const { external } = stackEndpoints(profile, opts.env ?? process.env);
   return componentNames.map((name): ComponentStatus => {
     if (external.includes(name)) return { name, state: "external" };
-    if (!drivers[name].running(ctx)) return { name, state: "stopped" };
+    const data = name === "postgres" ? { dataDir: postgresDataInUse(ctx) } : {};
+    if (!drivers[name].running(ctx)) return { name, state: "stopped", ...data };
     const pid = readPid(ctx.dirs, name);
-    return pid === undefined ? { name, state: "running" } : { name, state: "running", pid };
+    return pid === undefined ? { name, state: "running", ...data } : { name, state: "running", pid, ...data };
   });
 }
 
