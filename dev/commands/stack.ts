@@ -45,8 +45,10 @@ async function main(): Promise<number> {
       return 0;
     }
     case "status": {
-      for (const s of stackStatus(profile))
-        console.log(`${s.name.padEnd(9)}${s.state}${s.pid === undefined ? "" : ` (pid ${s.pid})`}`);
+      for (const s of stackStatus(profile)) {
+        const pid = s.pid === undefined ? "" : ` (pid ${s.pid})`;
+        console.log(`${s.name.padEnd(9)}${s.state}${pid}${s.dataDir === undefined ? "" : `, data in ${s.dataDir}`}`);
+      }
       return 0;
     }
     case "env": {

@@ -1,12 +1,13 @@
 /**
  * npm start: provisions and starts the local stack, creates the exporter's resources, loads the demo data, starts the
- * five services, runs one on-demand export of a demo day, prints the endpoints, and stays in the foreground until
- * Ctrl-C or `npm stop`, when it stops everything it started.
+ * five services and the gateway, runs one on-demand export of a demo day, prints the endpoints, and stays in the
+ * foreground until Ctrl-C or `npm stop`, when it stops everything it started. A service or gateway process that
+ * dies meanwhile is started again with backoff, as Kubernetes restarts a container (harness/supervisor.ts).
  */
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultSeedParams, demoScales } from "@data-exporter/demo-data";
-import { ensureStack, stackEnv, stopStack } from "../stack/stack.js";
+import { ensureStack, stackEnv, stopStack, type EnsureResult } from "../stack/stack.js";
 import { profileDirs } from "../stack/paths.js";
 import { isAlive } from "../stack/processes.js";
 import { recordedStartPid, startPidFile } from "./start-pid.js";
@@ -22,6 +23,7 @@ import {
   type RunningService,
   type ServiceName,
 } from "../harness/services.js";
+import { restartingService, type SupervisorOptions } from "../harness/supervisor.js";
 
 const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
 const apiPort = Number(process.env.REQUEST_API_PORT ?? 4001);
@@ -48,21 +50,19 @@ async function main(): Promise<void> {
   writeFileSync(startPidFile, String(process.pid));
 
   const began = Date.now();
-  const stack = await ensureStack("dev", { log: (m) => say(m) });
-  const env = stackEnv(stack.endpoints);
-  Object.assign(process.env, env);
-  say(
-    `stack ready in ${((Date.now() - began) / 1000).toFixed(1)} s (started: ${stack.started.join(", ") || "none"}; reused: ${stack.reused.join(", ") || "none"})`,
-  );
-
+  // Ctrl-C or `npm stop` during provisioning aborts it: ensureStack then stops what it had started.
+  const interrupted = new AbortController();
+  const provisioning = ensureStack("dev", { log: (m) => say(m), signal: interrupted.signal });
   const services: RunningService[] = [];
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {
     if (stopping) return new Promise<never>(() => undefined);
     stopping = true;
-    say("stopping services");
+    interrupted.abort();
+    if (services.length > 0) say("stopping services");
     await Promise.all([...services].reverse().map((service) => service.stop()));
-    if (stack.started.length > 0) {
+    const stack: EnsureResult | undefined = await provisioning.catch(() => undefined);
+    if (stack !== undefined && stack.started.length > 0) {
       say(`stopping ${stack.started.join(", ")}`);
       await stopStack("dev", { components: stack.started, log: (m) => say(m) });
     }
@@ -72,8 +72,21 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
+  // Kubernetes' restartPolicy Always: a process that dies is started again, until stopAll.
+  const restart: Omit<SupervisorOptions<RunningService>, "name"> = {
+    log: say,
+    onRestart: (service, restarts) =>
+      say(`${service.name} started again (pid ${service.process.pid}, restart ${restarts})`),
+  };
 
   try {
+    const stack = await provisioning;
+    const env = stackEnv(stack.endpoints);
+    Object.assign(process.env, env);
+    say(
+      `stack ready in ${((Date.now() - began) / 1000).toFixed(1)} s (started: ${stack.started.join(", ") || "none"}; reused: ${stack.reused.join(", ") || "none"})`,
+    );
+
     const params = demoScales[scale] ?? defaultSeedParams;
     const deployment = await provisionDeployment(stack.endpoints, defaultDeployment, params, env);
     const { seed } = deployment;
@@ -83,9 +96,11 @@ async function main(): Promise<void> {
         .join(", ")}` + ` (${seed.window.start.toISOString()} to ${seed.window.end.toISOString()})`,
     );
 
+    // After Ctrl-C nothing new is started: stopAll is already stopping what exists.
+    if (stopping) return;
     for (const name of serviceNames) {
       const logFile = createWriteStream(join(logDir, `${name}.log`), { flags: "a" });
-      services.push(
+      const spawn = (): RunningService =>
         spawnService(name, {
           healthPort: healthPorts[name],
           env: { ...deployment.serviceEnv, HEALTH_PORT: String(healthPorts[name]), PORT: String(apiPort) },
@@ -93,10 +108,11 @@ async function main(): Promise<void> {
             logFile.write(`${line}\n`);
             process.stdout.write(`${formatLogLine(service, line)}\n`);
           },
-        }),
-      );
+        });
+      services.push(restartingService(spawn, { name, ...restart }));
     }
-    await Promise.all(services.map((service) => waitUntilReady(service)));
+    // A service that crashes while starting is restarted too; give its backoff time before giving up.
+    await Promise.all(services.map((service) => waitUntilReady(service, 120_000)));
     const subgraphUrl = `http://127.0.0.1:${apiPort}/graphql`;
     // request-api is a subgraph: the platform's Hive gateway composes it with the other subgraphs.
     const gatewayLog = createWriteStream(join(logDir, "gateway.log"), { flags: "a" });
@@ -105,14 +121,13 @@ async function main(): Promise<void> {
       supergraphFile: join(stateDir, "supergraph.graphql"),
       port: gatewayPort,
       onLine: (line) => gatewayLog.write(`${line}\n`),
+      restart,
     });
     services.push(gateway);
-    for (const service of services)
-      void service.exited.then(
-        (code) => !stopping && (say(`${service.name} exited with code ${code}; stopping`), void stopAll(1)),
-      );
+    if (stopping) await gateway.stop();
     const graphqlUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
-    say(`all services ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    const pids = services.map((service) => `${service.name} ${service.process.pid}`).join(", ");
+    say(`all services ready in ${((Date.now() - began) / 1000).toFixed(1)} s (pids: ${pids})`);
 
     // The main job on demo data: one on-demand export of the first demo day.
     const [startTime, endTime] = firstDemoDay(deployment);
@@ -123,7 +138,7 @@ async function main(): Promise<void> {
     for (const line of exportReport(status)) say(line);
 
     process.stdout.write(`
-data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started)
+data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a service that dies is restarted)
 
   GraphQL (Hive gateway) ${graphqlUrl}
   GraphQL (subgraph)     ${subgraphUrl}
@@ -140,6 +155,8 @@ Try it:
     -d '{"query":"{ requestStatus(requestId: \\"${requestId}\\") { status progress dataRequestDownloadLinks } }"}'
 `);
   } catch (error) {
+    // While stopping, a failure (a service stopped before it was ready) is the stop's doing, not news.
+    if (stopping) return;
     say(`failed: ${error instanceof Error ? error.message : String(error)}`);
     await stopAll(1);
   }

@@ -1,13 +1,14 @@
 /**
  * `npm test`: makes the real local test stack run, runs jest (unit + integration projects) against it, then
- * stops what this run started unless KEEP_STACK=1 or another run is still using the stack.
+ * stops what this run started unless KEEP_STACK=1 or another run is still using the stack. If provisioning fails
+ * (or is interrupted), what it had started is stopped before the error is printed.
  * Extra arguments go to jest (`npm test -- dev/stack`).
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../stack/paths.js";
-import { ensureStack, stackEnv, stopStack, useStack } from "../stack/stack.js";
+import { ensureStack, StackError, stackEnv, stopStack, useStack } from "../stack/stack.js";
 
 const log = (msg: string): void => {
   process.stderr.write(`[test] ${msg}\n`);
@@ -42,8 +43,19 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === "--"));
   const t0 = Date.now();
   const users = useStack("test");
+  // Ctrl-C while provisioning: ensureStack gives up and stops what it had started (a failure does the same).
+  const interrupted = new AbortController();
+  const abort = (): void => interrupted.abort();
+  process.once("SIGINT", abort);
+  process.once("SIGTERM", abort);
   try {
-    const { endpoints, started, reused, external } = await ensureStack("test", { log: (m) => log(`stack: ${m}`) });
+    const { endpoints, started, reused, external } = await ensureStack("test", {
+      log: (m) => log(`stack: ${m}`),
+      signal: interrupted.signal,
+    }).finally(() => {
+      process.off("SIGINT", abort);
+      process.off("SIGTERM", abort);
+    });
     const describe = (label: string, list: string[]): string =>
       list.length > 0 ? ` ${label}: ${list.join(", ")};` : "";
     log(
@@ -76,7 +88,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
-    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    // A stack error says what failed; its stack trace would only bury that.
+    log(err instanceof StackError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err));
     process.exitCode = 1;
   },
 );

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { composeServices } from "@theguild/federation-composition";
 import { parse } from "graphql";
 import { repoRoot } from "../stack/paths.js";
-import { forEachLine, supervise, waitUntilReady, type RunningService } from "./services.js";
+import { forEachLine, runningService, waitUntilReady, type RunningService } from "./services.js";
+import { restartingService, type SupervisorOptions } from "./supervisor.js";
 
 export interface Subgraph {
   readonly name: string;
@@ -32,22 +33,32 @@ export async function composeSupergraph(subgraphs: readonly Subgraph[]): Promise
   return result.supergraphSdl;
 }
 
-/** Runs @graphql-hive/gateway on a composed supergraph file, as the platform's gateway would serve our subgraph. */
+/**
+ * Runs @graphql-hive/gateway on a composed supergraph file, as the platform's gateway would serve our subgraph. With
+ * `restart`, a gateway process that dies is started again on the same supergraph (npm start).
+ */
 export async function startGateway(options: {
   subgraphs: readonly Subgraph[];
   supergraphFile: string;
   port: number;
   onLine?: (line: string) => void;
+  restart?: Omit<SupervisorOptions<RunningService>, "name">;
 }): Promise<RunningService> {
   await writeFile(options.supergraphFile, await composeSupergraph(options.subgraphs));
-  const child = spawn(
-    join(repoRoot, "node_modules", ".bin", "hive-gateway"),
-    ["supergraph", options.supergraphFile, "--host", "127.0.0.1", "--port", String(options.port)],
-    { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  forEachLine([child.stdout, child.stderr], (line) => options.onLine?.(line));
   const healthUrl = `http://127.0.0.1:${options.port}`;
-  const gateway = supervise(child, { name: "gateway", healthUrl, readyUrl: `${healthUrl}/readiness` }, 10_000);
+  const spawnGateway = (): RunningService => {
+    const child = spawn(
+      join(repoRoot, "node_modules", ".bin", "hive-gateway"),
+      ["supergraph", options.supergraphFile, "--host", "127.0.0.1", "--port", String(options.port)],
+      { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    forEachLine([child.stdout, child.stderr], (line) => options.onLine?.(line));
+    return runningService(child, { name: "gateway", healthUrl, readyUrl: `${healthUrl}/readiness` }, 10_000);
+  };
+  const gateway =
+    options.restart === undefined
+      ? spawnGateway()
+      : restartingService(spawnGateway, { name: "gateway", ...options.restart });
   try {
     await waitUntilReady(gateway, 60_000);
   } catch (error) {

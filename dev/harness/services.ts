@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { waitFor } from "@data-exporter/runtime";
 import { repoRoot } from "../stack/paths.js";
+import { describeExit, type ProcessExit } from "./restart-policy.js";
 
 export const serviceNames = ["request-api", "planner", "unloader", "status-tracker", "notifier"] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -16,6 +17,8 @@ export interface RunningService {
   readonly readyUrl: string;
   /** Resolves with the exit code once the process ended. */
   readonly exited: Promise<number | null>;
+  /** Resolves with the exit code or the signal that ended the process. */
+  readonly exit: Promise<ProcessExit>;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -48,16 +51,21 @@ export function forEachLine(streams: readonly Readable[], onLine: (line: string)
   for (const input of streams) createInterface({ input }).on("line", onLine);
 }
 
-/** A long-lived child process as a RunningService: `stop` sends SIGTERM, then SIGKILL after the timeout. */
-export function supervise(
+/**
+ * A long-lived child process as a RunningService: `stop` sends SIGTERM, then SIGKILL after the timeout. Nothing
+ * restarts it when it dies (supervisor.ts does, for npm start).
+ */
+export function runningService(
   child: ChildProcess,
   where: { name: string; healthUrl: string; readyUrl: string },
   stopTimeoutMs: number,
 ): RunningService {
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exit = new Promise<ProcessExit>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = exit.then((e) => e.code);
   return {
     ...where,
     process: child,
+    exit,
     exited,
     async stop(timeoutMs = stopTimeoutMs) {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -75,7 +83,7 @@ export function spawnService(name: ServiceName, options: SpawnOptions): RunningS
   const child = spawnEntryPoint(`services/${name}/src/main.ts`, [], options.env);
   forEachLine([child.stdout, child.stderr], (line) => options.onLine?.(label, line));
   const healthUrl = `http://127.0.0.1:${options.healthPort}`;
-  return supervise(child, { name: label, healthUrl, readyUrl: `${healthUrl}/readyz` }, 20_000);
+  return runningService(child, { name: label, healthUrl, readyUrl: `${healthUrl}/readyz` }, 20_000);
 }
 
 /** Waits until the process answers its readiness URL with 200, failing at once if it exits. */
@@ -88,8 +96,8 @@ export async function waitUntilReady(service: RunningService, timeoutMs = 60_000
     },
     { timeoutMs, intervalMs: 200 },
   );
-  const exited = service.exited.then((code) => {
-    throw new Error(`${service.name} exited with code ${code} before it was ready`);
+  const exited = service.exit.then((exit) => {
+    throw new Error(`${service.name} exited (${describeExit(exit)}) before it was ready`);
   });
   await Promise.race([ready, exited]);
 }

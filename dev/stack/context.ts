@@ -6,7 +6,11 @@ export interface StackContext {
   profile: Profile;
   dirs: ProfileDirs;
   ports: StackPorts;
+  /** PostgreSQL's data directory (outside the checkout, see paths.ts postgresDataDir). */
+  postgresData: string;
   log: (msg: string) => void;
+  /** Aborts provisioning (Ctrl-C): readiness waits and the lock wait give up. */
+  signal?: AbortSignal;
 }
 
 /** How ensure found a component: already running (reused) or started by this call. */

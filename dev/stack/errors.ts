@@ -6,6 +6,9 @@ export const codes = [
   "NOT_READY",
   "LOCK_TIMEOUT",
   "NOT_TRAVERSABLE",
+  "FOREIGN_DATA_DIR",
+  "PROVISION_FAILED",
+  "INTERRUPTED",
 ] as const;
 export type StackErrorCode = (typeof codes)[number];
 

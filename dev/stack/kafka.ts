@@ -132,7 +132,7 @@ export async function kafkaAnswers(brokers: string): Promise<boolean> {
 export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
   const brokers = `127.0.0.1:${ctx.ports.kafka}`;
   const p = paths(ctx);
-  const waitOpts = { component: "kafka", logFile: logFile(ctx.dirs, "kafka") };
+  const waitOpts = { component: "kafka", logFile: logFile(ctx.dirs, "kafka"), signal: ctx.signal };
   const existing = runningPid(ctx.dirs, "kafka", markers(ctx));
   if (existing !== undefined) {
     await waitUntilReady(() => kafkaAnswers(brokers), {

@@ -9,7 +9,12 @@ import { isAlive } from "./processes.js";
  * Cross-process mutex (mkdir is atomic) so two test runs do not start the same broker twice.
  * A lock whose owner died is taken over.
  */
-export async function withStackLock<T>(dirs: ProfileDirs, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+export async function withStackLock<T>(
+  dirs: ProfileDirs,
+  timeoutMs: number,
+  fn: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
   const lockDir = join(dirs.root, "stack.lock");
   const owner = join(lockDir, "owner");
   const deadline = Date.now() + timeoutMs;
@@ -27,7 +32,9 @@ export async function withStackLock<T>(dirs: ProfileDirs, timeoutMs: number, fn:
         // Owner file not written yet: the other process is between mkdir and write.
       }
       if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) rmSync(lockDir, { recursive: true, force: true });
-      else if (Date.now() > deadline) {
+      else if (signal?.aborted === true) {
+        throw new StackError("INTERRUPTED", `interrupted while waiting for ${lockDir} (held by pid ${pid})`);
+      } else if (Date.now() > deadline) {
         throw new StackError(
           "LOCK_TIMEOUT",
           `another process (pid ${pid}) holds ${lockDir} for more than ${timeoutMs} ms`,

@@ -21,6 +21,7 @@ export async function ensureMoto(ctx: StackContext): Promise<EnsureOutcome> {
   const waitOpts = {
     component: "moto",
     logFile: logFile(ctx.dirs, "moto"),
+    signal: ctx.signal,
     stillRunning: () => runningPid(ctx.dirs, "moto", markers(ctx)) !== undefined,
   };
   const existing = runningPid(ctx.dirs, "moto", markers(ctx));

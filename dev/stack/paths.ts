@@ -1,6 +1,7 @@
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export type Profile = "dev" | "test";
@@ -33,4 +34,23 @@ export function profileDirs(profile: Profile): ProfileDirs {
   const dirs = { root, logs: join(root, "logs"), pids: join(root, "pids"), leases: join(root, "leases") };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o755 });
   return dirs;
+}
+
+/** Default of STACK_POSTGRES_BASE_DIR: world-traversable, and kept across reboots (unlike /tmp on many systems). */
+export const defaultPostgresBaseDir = "/var/tmp/data-exporter";
+
+/** Names this checkout outside it: its folder name (for people) and a hash of its path (unique per checkout). */
+export function checkoutId(root = repoRoot): string {
+  return `${basename(root)}-${createHash("sha256").update(root).digest("hex").slice(0, 12)}`;
+}
+
+/**
+ * PostgreSQL's data directory of a profile. Not in `.local/`: as root the server runs as the `postgres` OS user,
+ * which must traverse every folder above its data, and a checkout may sit where it cannot (root's home is 0700).
+ * So it lives under a world-traversable base (STACK_POSTGRES_BASE_DIR, default /var/tmp/data-exporter), one folder
+ * per checkout: <base>/<checkout folder>-<hash of its path>/<profile>/postgres. Pid files and logs stay in `.local/`.
+ */
+export function postgresDataDir(profile: Profile, env: NodeJS.ProcessEnv = process.env, root = repoRoot): string {
+  const base = env["STACK_POSTGRES_BASE_DIR"] || defaultPostgresBaseDir;
+  return join(resolve(base), checkoutId(root), profile, "postgres");
 }

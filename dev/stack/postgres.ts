@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import pg from "pg";
 import { ensureSystemPackages, postgresBin, requirements } from "./apt.js";
 import type { EnsureOutcome, StackContext } from "./context.js";
 import { StackError } from "./errors.js";
+import { repoRoot } from "./paths.js";
 import { isPortOpen } from "./ports.js";
 import { isOurProcess, logFile, run, runningPid, spawnDetached, stopRecorded } from "./processes.js";
 import { waitUntilReady } from "./readiness.js";
@@ -13,8 +14,20 @@ export const exporterDatabase = "exporter";
 export const warehouseDatabase = "warehouse";
 export const warehouseSchema = "pm_internal";
 
-const dataDir = (ctx: StackContext): string => join(ctx.dirs.root, "postgres", "data");
-const markers = (ctx: StackContext): string[] => ["postgres", `-D ${dataDir(ctx)}`];
+const dataDir = (ctx: StackContext): string => ctx.postgresData;
+/** Where the data lived before it moved out of the checkout: a server still running there is ours too. */
+const legacyDataDir = (ctx: StackContext): string => join(ctx.dirs.root, "postgres", "data");
+// The absolute data directory is unique per checkout and profile: it tells our server from any other postgres.
+const markersOf = (dir: string): string[] => ["postgres", `-D ${dir}`];
+
+/** The server recorded in pids/postgres.pid if it still runs, and its data directory. */
+function runningServer(ctx: StackContext): { pid: number; dir: string } | undefined {
+  for (const dir of [dataDir(ctx), legacyDataDir(ctx)]) {
+    const pid = runningPid(ctx.dirs, "postgres", markersOf(dir));
+    if (pid !== undefined) return { pid, dir };
+  }
+  return undefined;
+}
 
 export const postgresUrl = (port: number, database: string): string =>
   `postgres://postgres@127.0.0.1:${port}/${database}`;
@@ -47,23 +60,58 @@ function assertTraversable(dir: string, user: OsUser): void {
     if (!ok) {
       throw new StackError(
         "NOT_TRAVERSABLE",
-        `postgres: ${d} is not traversable by the postgres OS user (chmod o+x ${d}, or move the checkout)`,
-        {
-          component: "postgres",
-        },
+        `postgres: ${d} is not traversable by the postgres OS user (chmod o+x ${d}, or set STACK_POSTGRES_BASE_DIR)`,
+        { component: "postgres" },
       );
     }
     if (d === dirname(d)) return;
   }
 }
 
+const mkdirOnce = (dir: string, mode: number): boolean => {
+  try {
+    mkdirSync(dir, { mode });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  }
+};
+
+/**
+ * Makes <base>/<checkout>/<profile> for the data directory (see paths.ts postgresDataDir). The base is shared by
+ * every user of the machine, so it is created like /tmp (world-writable, sticky); the checkout's folder must be ours
+ * and writable by nobody else, or someone else could swap the data under us.
+ */
+export function prepareDataParents(dir: string): void {
+  const profileDir = dirname(dir);
+  const checkoutDir = dirname(profileDir);
+  const base = dirname(checkoutDir);
+  mkdirSync(dirname(base), { recursive: true, mode: 0o755 });
+  if (mkdirOnce(base, 0o755)) chmodSync(base, 0o1777);
+  mkdirOnce(checkoutDir, 0o755);
+  const st = statSync(checkoutDir);
+  if (st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) {
+    throw new StackError(
+      "FOREIGN_DATA_DIR",
+      `postgres: ${checkoutDir} is not this user's own folder (owner uid ${st.uid}, mode ${(st.mode & 0o7777).toString(8)}): remove it, or set STACK_POSTGRES_BASE_DIR`,
+      { component: "postgres" },
+    );
+  }
+  chmodSync(checkoutDir, 0o755);
+  // Says which checkout a folder belongs to, for whoever cleans up the base.
+  writeFileSync(join(checkoutDir, "checkout"), `${repoRoot}\n`);
+  mkdirOnce(profileDir, 0o755);
+  chmodSync(profileDir, 0o755);
+}
+
 async function initDataDir(ctx: StackContext, dir: string, user: OsUser | undefined): Promise<void> {
   if (existsSync(join(dir, "PG_VERSION"))) return;
+  if (existsSync(join(legacyDataDir(ctx), "PG_VERSION")))
+    ctx.log(`postgres: data now lives in ${dir}; ${legacyDataDir(ctx)} is no longer used and can be removed`);
+  prepareDataParents(dir);
   // A half-initialised folder (interrupted initdb) must be empty for initdb to retry.
   rmSync(dir, { recursive: true, force: true });
-  // mkdir's mode applies to every folder it creates: the parents must stay traversable for the server user.
-  mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
-  chmodSync(dirname(dir), 0o755);
   mkdirSync(dir, { mode: 0o700 });
   if (user !== undefined) {
     assertTraversable(dir, user);
@@ -79,11 +127,11 @@ async function initDataDir(ctx: StackContext, dir: string, user: OsUser | undefi
 }
 
 /** A postmaster.pid left by a killed server blocks the next start unless its pid is still our server. */
-function removeStalePostmasterPid(ctx: StackContext, dir: string): void {
+function removeStalePostmasterPid(dir: string): void {
   const file = join(dir, "postmaster.pid");
   if (!existsSync(file)) return;
   const pid = Number(readFileSync(file, "utf8").split("\n")[0]);
-  if (Number.isInteger(pid) && isOurProcess(pid, markers(ctx))) return;
+  if (Number.isInteger(pid) && isOurProcess(pid, markersOf(dir))) return;
   rmSync(file, { force: true });
 }
 
@@ -104,13 +152,14 @@ export async function ensurePostgres(ctx: StackContext): Promise<EnsureOutcome> 
   const waitOpts = {
     component: "postgres",
     logFile: logFile(ctx.dirs, "postgres"),
-    stillRunning: () => runningPid(ctx.dirs, "postgres", markers(ctx)) !== undefined,
+    signal: ctx.signal,
+    stillRunning: () => runningServer(ctx) !== undefined,
   };
-  const existing = runningPid(ctx.dirs, "postgres", markers(ctx));
+  const existing = runningServer(ctx);
   if (existing !== undefined) {
     await waitUntilReady(() => postgresAnswers(adminUrl), {
       ...waitOpts,
-      owner: { pid: existing, port: ctx.ports.postgres },
+      owner: { pid: existing.pid, port: ctx.ports.postgres },
       timeoutMs: 30_000,
     });
     return "reused";
@@ -125,7 +174,7 @@ export async function ensurePostgres(ctx: StackContext): Promise<EnsureOutcome> 
   await ensureSystemPackages([requirements.postgres], ctx.log);
   const user = serverUser();
   await initDataDir(ctx, dir, user);
-  removeStalePostmasterPid(ctx, dir);
+  removeStalePostmasterPid(dir);
   // Durability off only where losing data is fine: the test profile.
   const testOnly =
     ctx.profile === "test" ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : [];
@@ -189,11 +238,16 @@ export async function ensureDatabases(adminUrl: string, warehouseUrl: string): P
   }
 }
 
+/** The data directory of the running server (the old one inside .local/ for a server started before the move). */
+export function postgresDataInUse(ctx: StackContext): string {
+  return runningServer(ctx)?.dir ?? dataDir(ctx);
+}
+
 export function postgresRunning(ctx: StackContext): boolean {
-  return runningPid(ctx.dirs, "postgres", markers(ctx)) !== undefined;
+  return runningServer(ctx) !== undefined;
 }
 
 /** SIGINT is PostgreSQL's "fast" shutdown: rolls back sessions, then a clean checkpoint. */
 export async function stopPostgres(ctx: StackContext): Promise<boolean> {
-  return stopRecorded(ctx.dirs, "postgres", markers(ctx), { signal: "SIGINT", timeoutMs: 30_000 });
+  return stopRecorded(ctx.dirs, "postgres", markersOf(postgresDataInUse(ctx)), { signal: "SIGINT", timeoutMs: 30_000 });
 }

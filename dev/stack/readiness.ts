@@ -11,6 +11,8 @@ export interface WaitOptions {
   logFile?: string;
   /** Ready only once this process itself listens on this port (not someone else's server on it). */
   owner?: { pid: number; port: number };
+  /** Gives up at once when aborted (Ctrl-C during provisioning). */
+  signal?: AbortSignal | undefined;
 }
 
 function logTail(file: string | undefined): string {
@@ -36,6 +38,11 @@ export async function waitUntilReady(probe: () => Promise<boolean>, opts: WaitOp
       lastError = err;
     }
     const reason = lastError instanceof Error ? ` (last error: ${lastError.message})` : "";
+    if (opts.signal?.aborted === true) {
+      throw new StackError("INTERRUPTED", `${opts.component}: interrupted while waiting for it to answer`, {
+        component: opts.component,
+      });
+    }
     if (opts.stillRunning !== undefined && !opts.stillRunning()) {
       throw new StackError("NOT_READY", `${opts.component} exited during start-up${reason}${logTail(opts.logFile)}`, {
         component: opts.component,

@@ -1,14 +1,16 @@
+import { ensureComponents, type Component } from "./components.js";
 import type { EnsureOutcome, StackContext } from "./context.js";
 import { duckdbPostgresExtensionPath, ensureDuckdbPostgresExtension } from "./duckdb-extension.js";
 import { ensureKafka, kafkaRunning, stopKafka } from "./kafka.js";
 import { otherStackUsers, registerStackUser, withStackLock } from "./lock.js";
 import { ensureMoto, motoRunning, stopMoto } from "./moto.js";
-import { profileDirs, type Profile } from "./paths.js";
+import { postgresDataDir, profileDirs, type Profile } from "./paths.js";
 import { stackPorts } from "./ports.js";
 import {
   ensureDatabases,
   ensurePostgres,
   exporterDatabase,
+  postgresDataInUse,
   postgresRunning,
   postgresUrl,
   stopPostgres,
@@ -39,6 +41,8 @@ export const componentNames: readonly ComponentName[] = ["kafka", "postgres", "m
 export interface StackOptions {
   log?: (msg: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Aborting it (Ctrl-C) makes ensureStack give up, stopping what it started. */
+  signal?: AbortSignal;
 }
 
 export interface EnsureResult {
@@ -50,21 +54,24 @@ export interface EnsureResult {
   external: ComponentName[];
 }
 
-const ensureFns: Record<ComponentName, (ctx: StackContext) => Promise<EnsureOutcome>> = {
-  kafka: ensureKafka,
-  postgres: ensurePostgres,
-  moto: ensureMoto,
+interface Driver {
+  ensure(ctx: StackContext): Promise<EnsureOutcome>;
+  stop(ctx: StackContext): Promise<boolean>;
+  running(ctx: StackContext): boolean;
+}
+
+const drivers: Record<ComponentName, Driver> = {
+  kafka: { ensure: ensureKafka, stop: stopKafka, running: kafkaRunning },
+  postgres: { ensure: ensurePostgres, stop: stopPostgres, running: postgresRunning },
+  moto: { ensure: ensureMoto, stop: stopMoto, running: motoRunning },
 };
-const stopFns: Record<ComponentName, (ctx: StackContext) => Promise<boolean>> = {
-  kafka: stopKafka,
-  postgres: stopPostgres,
-  moto: stopMoto,
-};
-const runningFns: Record<ComponentName, (ctx: StackContext) => boolean> = {
-  kafka: kafkaRunning,
-  postgres: postgresRunning,
-  moto: motoRunning,
-};
+
+const component = (name: ComponentName, ctx: StackContext): Component<ComponentName> => ({
+  name,
+  ensure: () => drivers[name].ensure(ctx),
+  stop: () => drivers[name].stop(ctx),
+  running: () => drivers[name].running(ctx),
+});
 
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === "" ? undefined : v);
 
@@ -79,7 +86,9 @@ function context(profile: Profile, opts: StackOptions): StackContext {
     profile,
     dirs: profileDirs(profile),
     ports: stackPorts(profile, opts.env ?? process.env),
+    postgresData: postgresDataDir(profile, opts.env ?? process.env),
     log: opts.log ?? (() => undefined),
+    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
   };
 }
 
@@ -120,34 +129,36 @@ export function stackEndpoints(
 /**
  * Makes the profile's local stack run: reuses components already running, starts the missing ones in parallel,
  * waits until each really answers, and creates the exporter/warehouse databases. Components whose endpoint is
- * set in the environment (KAFKA_BROKERS, DATABASE_URL, AWS_ENDPOINT_URL) are not provisioned.
+ * set in the environment (KAFKA_BROKERS, DATABASE_URL, AWS_ENDPOINT_URL) are not provisioned. When a step fails,
+ * the components this call started are stopped again before it throws (see ensureComponents).
  */
 export async function ensureStack(profile: Profile, opts: StackOptions = {}): Promise<EnsureResult> {
   const env = opts.env ?? process.env;
   const ctx = context(profile, opts);
   const { endpoints, external } = stackEndpoints(profile, env);
   const managed = componentNames.filter((c) => !external.includes(c));
-  const started: ComponentName[] = [];
-  const reused: ComponentName[] = [];
   // Cold starts download jars and wheels: allow minutes while another process holds the lock.
-  await withStackLock(ctx.dirs, 10 * 60_000, async () => {
-    const tasks: Promise<unknown>[] = managed.map(async (name) => {
-      const outcome = await ensureFns[name](ctx);
-      (outcome === "started" ? started : reused).push(name);
-    });
-    if (nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) === undefined)
-      tasks.push(ensureDuckdbPostgresExtension({ log: ctx.log }));
-    const results = await Promise.allSettled(tasks);
-    const failures = results
-      .filter((r): r is PromiseRejectedResult => r.status === "rejected")
-      .map((r) => r.reason as unknown);
-    if (failures.length === 1) throw failures[0];
-    if (failures.length > 1)
-      throw new AggregateError(failures, failures.map((f) => (f instanceof Error ? f.message : String(f))).join("\n"));
-    if (managed.includes("postgres")) await ensureDatabases(endpoints.postgresAdminUrl, endpoints.warehouseUrl);
-  });
-  const order = (list: ComponentName[]): ComponentName[] => componentNames.filter((c) => list.includes(c));
-  return { endpoints, started: order(started), reused: order(reused), external };
+  const { started, reused } = await withStackLock(
+    ctx.dirs,
+    10 * 60_000,
+    () =>
+      ensureComponents(
+        managed.map((name) => component(name, ctx)),
+        {
+          log: ctx.log,
+          ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+          alongside:
+            nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) === undefined
+              ? [{ name: "duckdb extension", run: () => ensureDuckdbPostgresExtension({ log: ctx.log }) }]
+              : [],
+          then: managed.includes("postgres")
+            ? [{ name: "databases", run: () => ensureDatabases(endpoints.postgresAdminUrl, endpoints.warehouseUrl) }]
+            : [],
+        },
+      ),
+    opts.signal,
+  );
+  return { endpoints, started, reused, external };
 }
 
 export interface StopOptions extends StackOptions {
@@ -163,7 +174,7 @@ export async function stopStack(profile: Profile, opts: StopOptions = {}): Promi
   await withStackLock(ctx.dirs, 2 * 60_000, async () => {
     await Promise.all(
       names.map(async (name) => {
-        if (await stopFns[name](ctx)) {
+        if (await drivers[name].stop(ctx)) {
           stopped.push(name);
           ctx.log(`${name}: stopped`);
         }
@@ -177,6 +188,8 @@ export interface ComponentStatus {
   name: ComponentName;
   state: "running" | "stopped" | "external";
   pid?: number;
+  /** Where the component keeps its data (PostgreSQL only: outside the checkout). */
+  dataDir?: string;
 }
 
 export function stackStatus(profile: Profile, opts: StackOptions = {}): ComponentStatus[] {
@@ -184,9 +197,10 @@ export function stackStatus(profile: Profile, opts: StackOptions = {}): Componen
   const { external } = stackEndpoints(profile, opts.env ?? process.env);
   return componentNames.map((name): ComponentStatus => {
     if (external.includes(name)) return { name, state: "external" };
-    if (!runningFns[name](ctx)) return { name, state: "stopped" };
+    const data = name === "postgres" ? { dataDir: postgresDataInUse(ctx) } : {};
+    if (!drivers[name].running(ctx)) return { name, state: "stopped", ...data };
     const pid = readPid(ctx.dirs, name);
-    return pid === undefined ? { name, state: "running" } : { name, state: "running", pid };
+    return pid === undefined ? { name, state: "running", ...data } : { name, state: "running", pid, ...data };
   });
 }
 

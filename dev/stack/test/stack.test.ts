@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
 import { duckdbVersion } from "../duckdb-extension.js";
-import { repoRoot } from "../paths.js";
+import { checkoutId, postgresDataDir, repoRoot } from "../paths.js";
 import { stackPorts } from "../ports.js";
 import { stackEndpoints, stackEnv } from "../stack.js";
 
@@ -74,5 +74,25 @@ describe("duckdbVersion", () => {
       version: string;
     };
     expect(pkg.version.split("-")[0]).toBe(duckdbVersion);
+  });
+});
+
+describe("postgresDataDir", () => {
+  it("is outside the checkout, under /var/tmp/data-exporter, one folder per checkout and profile", () => {
+    expect(postgresDataDir("test", {}, "/root/src/data-exporter")).toBe(
+      `/var/tmp/data-exporter/${checkoutId("/root/src/data-exporter")}/test/postgres`,
+    );
+    expect(checkoutId("/root/src/data-exporter")).toMatch(/^data-exporter-[0-9a-f]{12}$/);
+  });
+
+  it("tells two checkouts of the same folder name apart", () => {
+    expect(checkoutId("/work/a/data-exporter")).not.toBe(checkoutId("/work/b/data-exporter"));
+    expect(postgresDataDir("dev", {}, "/x")).not.toBe(postgresDataDir("test", {}, "/x"));
+  });
+
+  it("takes the base from STACK_POSTGRES_BASE_DIR", () => {
+    expect(postgresDataDir("dev", { STACK_POSTGRES_BASE_DIR: "/srv/pg/" }, "/x/y")).toBe(
+      `/srv/pg/${checkoutId("/x/y")}/dev/postgres`,
+    );
   });
 });
