@@ -240,8 +240,9 @@ describe("an unloader killed during a retry (attempt 2)", () => {
           e.value.attempt === attempt1.value.attempt + 1,
       )
       .catch((error: Error) => {
-        const logs = deployment.logs.filter((l) => l.startsWith("unloader#retrying")).slice(-15);
-        throw new Error(`${error.message}\n${JSON.stringify(eventsOf(requestId).map((e) => e.value))}\n${logs.join("\n")}`);
+        // Say what the unloader did instead (e.g. it died: the process' last lines).
+        const logs = deployment.logs.filter((line) => line.startsWith("unloader#retrying")).slice(-15);
+        throw new Error(`${error.message}\n--- unloader logs ---\n${logs.join("\n")}`);
       });
     expect(attempt2.value.worker).toBe("retrying");
     await waitForViewQuery(attempt1.value.table);
