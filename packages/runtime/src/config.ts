@@ -95,7 +95,19 @@ export const exportBucketEnv = {
  * length and the status tracker's sweep threshold, so both sides judge a stall by the same number.
  */
 export const stuckAfterEnv = {
-  STUCK_AFTER_MS: env.positiveInt().min(1000).default(120_000),
+  STUCK_AFTER_MS: env.positiveInt().min(1000).default(300_000),
+};
+
+/**
+ * Every export's overall deadline, from its request: the status tracker fails what is unfinished by then, and the
+ * planner does not plan a request older than it. Keep it above MAX_COMMAND_AGE_MS + UNLOAD_TIMEOUT_MS, so a
+ * command still queued or running at the deadline is one the unloader would refuse or time out anyway.
+ */
+export const deadlineEnv = {
+  REQUEST_DEADLINE_MS: env
+    .positiveInt()
+    .min(1000)
+    .default(26 * 60 * 60 * 1000),
 };
 
 /** Variables every long-running service shares. */

@@ -8,6 +8,7 @@ export {
   awsEnv,
   exportBucketEnv,
   stuckAfterEnv,
+  deadlineEnv,
   type Env,
 } from "./config.js";
 export { RuntimeError, ConfigError, runtimeErrorCodes, type RuntimeErrorCode } from "./errors.js";
@@ -25,3 +26,4 @@ export { Metrics, serviceMetrics } from "./metrics.js";
 export { waitFor } from "./wait-for.js";
 export { connectBus, startConsumer, type Bus, type BusConfig, type ConsumerConfig } from "./bus-wiring.js";
 export { openPgPool, type PgPoolOptions } from "./pg-pool.js";
+export { startPeriodic } from "./periodic.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { awsEnv, commonEnvSchema, env, exportBucketEnv, stateDatabaseEnv } from "@data-exporter/runtime";
+import { awsEnv, commonEnvSchema, deadlineEnv, env, exportBucketEnv, stateDatabaseEnv } from "@data-exporter/runtime";
 
 export const configSchema = commonEnvSchema.extend({
   HEALTH_PORT: env.port().default(4002),
@@ -16,6 +16,8 @@ export const configSchema = commonEnvSchema.extend({
     .default("dev"),
   /** DynamoDB, where the export configuration lives. */
   ...awsEnv,
+  /** A request older than this is not planned: the status tracker has failed it (or is about to). */
+  ...deadlineEnv,
   /** Prefix of the four DynamoDB configuration tables (export_tables, data_column_classification, ...). */
   CONFIG_TABLE_PREFIX: z.string().default(""),
   /**

@@ -57,6 +57,7 @@ await runService(
         bucket: config.EXPORT_BUCKET,
         envName: config.EXPORT_ENV,
         now: Date.now,
+        deadlineMs: config.REQUEST_DEADLINE_MS,
         log,
       };
 

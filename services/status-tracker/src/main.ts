@@ -1,7 +1,9 @@
-import { connectBus, openPgPool, runService, startConsumer } from "@data-exporter/runtime";
+import { connectBus, openPgPool, runService, startConsumer, startPeriodic } from "@data-exporter/runtime";
 import { PostgresStatusStore } from "@data-exporter/status-store";
+import { SweepQueries } from "./adapters/sweep-queries.js";
 import { configSchema } from "./config.js";
 import { handleTrackerEvent, type TrackerEventDeps } from "./handlers/handle-tracker-event.js";
+import { sweep } from "./handlers/sweep.js";
 import { republishUnannounced } from "./handlers/track-lifecycle.js";
 
 await runService(
@@ -35,6 +37,24 @@ await runService(
         groupId: "data-exporter.status-tracker",
         topics: ["exportRequested", "dailyExportTriggered", "exportLifecycle"],
         handler: (event) => handleTrackerEvent(event, deps),
+      });
+      const sweeps = new SweepQueries(pool, config.STATUS_SCHEMA);
+      startPeriodic(service, {
+        name: "sweep",
+        intervalMs: config.SWEEP_INTERVAL_MS,
+        run: async () =>
+          void (await sweep({
+            stuckJobs: () => sweeps.stuckJobs(config.STUCK_AFTER_MS),
+            overdueRequests: () => sweeps.overdueRequests(config.REQUEST_DEADLINE_MS),
+            publishFailed: async (value) =>
+              void (await bus.producer.publish("exportLifecycle", { type: "TableUnloadFailed", value })),
+            publishPlanned: async (value) =>
+              void (await bus.producer.publish("exportLifecycle", { type: "ExportPlanned", value })),
+            stuckAfterMs: config.STUCK_AFTER_MS,
+            deadlineMs: config.REQUEST_DEADLINE_MS,
+            now: Date.now,
+            log,
+          })),
       });
       return { readiness: { kafka: () => bus.producer.isConnected() && consumer.isConnected() } };
     },

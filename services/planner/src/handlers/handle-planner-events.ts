@@ -13,7 +13,17 @@ export interface PlannedRequests {
 }
 
 export interface PlannerEventDeps extends ScheduledPlannerDeps, PlannedRequests {
-  readonly log: Pick<Logger, "info" | "error">;
+  /** REQUEST_DEADLINE_MS: the status tracker fails an export not finished by then, so planning it later is waste. */
+  readonly deadlineMs: number;
+  readonly log: Pick<Logger, "info" | "warn" | "error">;
+}
+
+/** Whether a request is past its deadline; logged, as it will not be planned. */
+function overdue(requestedAt: number, context: Record<string, unknown>, deps: PlannerEventDeps): boolean {
+  const ageMs = deps.now() - requestedAt;
+  if (ageMs <= deps.deadlineMs) return false;
+  deps.log.warn({ ...context, ageMs, deadlineMs: deps.deadlineMs }, "request past its deadline; not planned");
+  return true;
 }
 
 const windowOf = (event: { windowStart: number; windowEnd: number }): string =>
@@ -26,6 +36,7 @@ export async function handleExportRequested(event: ExportRequested, deps: Planne
     deps.log.info({ requestId }, "request already planned; redelivery ignored");
     return;
   }
+  if (overdue(event.requestedAt, { requestId }, deps)) return;
   const intent = { ...event, mode: "ON_DEMAND" as const, exportDate: null };
   const result = await planOrReportUnplannable(intent, () => planRequestedExport(intent, deps), deps);
   if ("unplannable" in result) {
@@ -57,6 +68,7 @@ export async function handleDailyExportTriggered(event: DailyExportTriggered, de
     deps.log.info(context, "scheduled request already planned; redelivery ignored");
     return;
   }
+  if (overdue(event.triggeredAt, context, deps)) return;
   const intent = { ...event, mode: "SCHEDULED" as const };
   const result = await planOrReportUnplannable(intent, () => planScheduledExport(event, deps), deps);
   if ("unplannable" in result) {

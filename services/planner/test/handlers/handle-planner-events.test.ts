@@ -74,9 +74,11 @@ function fake(options: { unreadable?: boolean } = {}) {
     bucket: "b",
     envName: "dev",
     now: () => 2,
+    deadlineMs: 60_000,
     log: {
       info: (_context: unknown, message?: string) => void logs.push(message ?? ""),
       error: (_context: unknown, message?: string) => void logs.push(message ?? ""),
+      warn: (_context: unknown, message?: string) => void logs.push(message ?? ""),
     } as PlannerEventDeps["log"],
   };
   return { deps, planned, commands, records, logs };
@@ -136,5 +138,16 @@ describe("handleDailyExportTriggered", () => {
     await handleDailyExportTriggered(trigger("r1"), deps);
     expect(planned.map((p) => [p.requestId, p.tables.length, p.mode])).toEqual([["r1", 0, "SCHEDULED"]]);
     expect(records.size).toBe(0);
+  });
+});
+
+describe("requests past REQUEST_DEADLINE_MS", () => {
+  it("are not planned: the status tracker fails them, and a late plan would only leave orphan files", async () => {
+    const { deps, planned, commands, records, logs } = fake();
+    const late = { ...deps, now: () => requested.requestedAt + 60_001 };
+    await handleExportRequested(requested, late);
+    await handleDailyExportTriggered({ ...trigger("r1"), triggeredAt: requested.requestedAt }, late);
+    expect([planned, commands, [...records]]).toEqual([[], [], []]);
+    expect(logs).toEqual(["request past its deadline; not planned", "request past its deadline; not planned"]);
   });
 });

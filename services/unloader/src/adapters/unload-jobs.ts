@@ -42,7 +42,7 @@ export class PostgresUnloadJobs implements UnloadJobs {
            interrupted int NOT NULL DEFAULT 0,
            state text NOT NULL CHECK (state IN ('RUNNING', 'COMPLETED', 'FAILED')),
            worker text NOT NULL,
-           lease_until timestamptz NOT NULL,
+           lease_until timestamptz,
            outcome jsonb,
            updated_at timestamptz NOT NULL DEFAULT now(),
            PRIMARY KEY (de_request_id, table_name))`,
@@ -57,20 +57,23 @@ export class PostgresUnloadJobs implements UnloadJobs {
          VALUES ($1, $2, 1, 'RUNNING', $3, now() + $4 * interval '1 millisecond')
          ON CONFLICT (de_request_id, table_name) DO UPDATE
            SET attempts = j.attempts + 1, worker = EXCLUDED.worker, lease_until = EXCLUDED.lease_until, updated_at = now()
-           WHERE j.state = 'RUNNING'
+           WHERE j.state = 'RUNNING' AND (j.lease_until IS NULL OR j.lease_until > now())
          RETURNING attempts, interrupted`,
         [key.requestId, key.table, worker, leaseMs],
       ),
     );
     if (rows[0]) return { kind: "started", attempt: rows[0].attempts, interrupted: rows[0].interrupted };
-    const { rows: finished } = await this.run("reading a finished job", () =>
-      this.pool.query<{ attempts: number; outcome: Outcome }>(
-        `SELECT attempts, outcome FROM ${this.table} WHERE de_request_id = $1 AND table_name = $2`,
+    const { rows: existing } = await this.run("reading a job", () =>
+      this.pool.query<{ attempts: number; outcome: Outcome | null; worker: string; lease_until: number }>(
+        `SELECT attempts, outcome, worker, (extract(epoch FROM lease_until) * 1000)::float8 AS lease_until
+         FROM ${this.table} WHERE de_request_id = $1 AND table_name = $2`,
         [key.requestId, key.table],
       ),
     );
-    const row = finished[0];
-    if (!row) throw new UnloadJobsError("unload_jobs: a finished job vanished", null);
+    const row = existing[0];
+    if (!row) throw new UnloadJobsError("unload_jobs: a job vanished while starting it", null);
+    if (row.outcome === null)
+      return { kind: "lapsed", attempts: row.attempts, worker: row.worker, leaseUntil: row.lease_until };
     return { kind: "finished", attempts: row.attempts, outcome: row.outcome };
   }
 
@@ -99,11 +102,23 @@ export class PostgresUnloadJobs implements UnloadJobs {
     return rows.length > 0;
   }
 
+  async finishLapsed(key: JobKey, outcome: Outcome): Promise<boolean> {
+    const { rows } = await this.run("recording a lapsed job", () =>
+      this.pool.query(
+        `UPDATE ${this.table} SET state = 'FAILED', outcome = $3, updated_at = now()
+         WHERE de_request_id = $1 AND table_name = $2 AND state = 'RUNNING' AND lease_until <= now()
+         RETURNING 1`,
+        [key.requestId, key.table, JSON.stringify(outcome)],
+      ),
+    );
+    return rows.length > 0;
+  }
+
   async giveBack(key: JobKey, attempt: number): Promise<void> {
     await this.run("giving an attempt back", () =>
       this.pool.query(
-        `UPDATE ${this.table} SET interrupted = interrupted + 1, lease_until = now(), updated_at = now()
-         WHERE de_request_id = $1 AND table_name = $2 AND attempts = $3 AND state = 'RUNNING'`,
+        `UPDATE ${this.table} SET interrupted = interrupted + 1, lease_until = NULL, updated_at = now()
+         WHERE de_request_id = $1 AND table_name = $2 AND attempts = $3 AND state = 'RUNNING' AND lease_until > now()`,
         [key.requestId, key.table, attempt],
       ),
     );

@@ -35,6 +35,11 @@ export async function handleUnloadCommand(
         },
         "unload completed",
       );
+    } else if (outcome.status === "SUPERSEDED") {
+      deps.log.warn(
+        { ...context, status: outcome.status },
+        "unload superseded: its lease lapsed or another run took the table over; it published nothing",
+      );
     } else {
       deps.gauges.failed++;
       deps.log.warn({ ...context, attempts: outcome.attempts, error: outcome.error }, "unload failed");

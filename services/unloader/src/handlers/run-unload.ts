@@ -101,6 +101,16 @@ export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps)
       deps.shutdown.throwIfAborted();
       const start = await deps.jobs.begin(key, deps.worker, deps.leaseMs);
       if (start.kind === "finished") return await republish(start.outcome, start.attempts, deps);
+      if (start.kind === "lapsed") {
+        const stuck = lapsedFailure(command, start, deps);
+        if (!(await deps.jobs.finishLapsed(command, stuck))) continue; // another delivery recorded an outcome
+        await deps.publish(stuck);
+        return {
+          status: "FAILED",
+          attempts: start.attempts,
+          error: { kind: "TIMEOUT", message: stuck.value.errorMessage },
+        };
+      }
       const { attempt, interrupted } = start;
       if (lease) lease.switchTo(attempt);
       else lease = new AttemptLease(key, attempt, leaseDeps(command, deps));
@@ -200,6 +210,22 @@ function staleRefusal(command: UnloadTableCommand, attempt: number, deps: Unload
     `command planned ${Math.round(ageMs / 60_000)} min ago (${new Date(command.issuedAt).toISOString()}), older than ` +
     `MAX_COMMAND_AGE_MS: not run under possibly outdated classification rules; request the export again`;
   return failure(command, attempt, "INVALID_COMMAND", message, false, true, deps);
+}
+
+/**
+ * The previous run stalled past its lease without an outcome: it is fenced, and the status tracker fails such a
+ * table as stuck (the same rule, read from the same lease), so this delivery records and publishes that failure
+ * rather than starting a run whose result nobody would take.
+ */
+function lapsedFailure(
+  command: UnloadTableCommand,
+  start: { attempts: number; worker: string; leaseUntil: number },
+  deps: UnloaderDeps,
+): Failure {
+  const message =
+    `stuck: attempt ${start.attempts} (worker ${start.worker}) let its lease lapse at ` +
+    `${new Date(start.leaseUntil).toISOString()} without an outcome (STUCK_AFTER_MS); request the export again`;
+  return failure(command, start.attempts, "TIMEOUT", message, false, true, deps);
 }
 
 function exhausted(

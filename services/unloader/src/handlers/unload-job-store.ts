@@ -12,7 +12,17 @@ export type JobStart =
   /** A new attempt holds the job: `attempt` counts every attempt ever started, `interrupted` those given back. */
   | { readonly kind: "started"; readonly attempt: number; readonly interrupted: number }
   /** The job already has an outcome (the command was redelivered after it was recorded). */
-  | { readonly kind: "finished"; readonly attempts: number; readonly outcome: JobOutcome };
+  | { readonly kind: "finished"; readonly attempts: number; readonly outcome: JobOutcome }
+  /**
+   * The last attempt's lease lapsed without an outcome (its unloader froze or vanished for longer than a lease):
+   * the status tracker fails such a table as stuck, so no new attempt may start; record that failure instead.
+   */
+  | {
+      readonly kind: "lapsed";
+      readonly attempts: number;
+      readonly worker: string;
+      readonly leaseUntil: number;
+    };
 
 /**
  * The durable record of table jobs. Attempts are numbered from it, never from the command (a redelivered command
@@ -25,6 +35,11 @@ export interface UnloadJobs {
   renew(key: JobKey, attempt: number, leaseMs: number): Promise<boolean>;
   /** Records the outcome if the attempt still holds the job; false when fenced (nothing may be published). */
   finish(key: JobKey, attempt: number, outcome: JobOutcome): Promise<boolean>;
-  /** Gives back an attempt that was interrupted (shutdown, lost partition): it does not count against the budget. */
+  /** Records the stuck failure of a job whose lease lapsed; false when another delivery recorded an outcome first. */
+  finishLapsed(key: JobKey, outcome: JobOutcome): Promise<boolean>;
+  /**
+   * Gives back an attempt that was interrupted (shutdown, lost partition) while it held its lease: the next delivery
+   * starts at once, and the attempt does not count against the budget. A lapsed lease cannot be given back.
+   */
   giveBack(key: JobKey, attempt: number): Promise<void>;
 }

@@ -58,17 +58,30 @@ describe("PostgresUnloadJobs", () => {
     expect(await jobs.renew(k, 1, 60_000)).toBe(false);
   });
 
-  it("never renews a lapsed lease: a stalled attempt stays fenced even if nobody else started", async () => {
+  it("never renews a lapsed lease, and answers the next delivery that the job lapsed until it is recorded", async () => {
     const k = key();
     await jobs.begin(k, "w1", 1);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await jobs.renew(k, 1, 60_000)).toBe(false);
     expect(await jobs.finish(k, 1, completed(k.requestId, 1))).toBe(false);
-    const { rows } = await pool.query(
-      `SELECT state, lease_until < now() AS lapsed FROM "${schema}".unload_jobs WHERE de_request_id = $1`,
-      [k.requestId],
-    );
-    expect(rows).toEqual([{ state: "RUNNING", lapsed: true }]);
+    await jobs.giveBack(k, 1); // a lapsed lease cannot be given back
+    expect(await jobs.begin(k, "w2", 60_000)).toMatchObject({ kind: "lapsed", attempts: 1, worker: "w1" });
+    const stuck: JobOutcome = {
+      type: "TableUnloadFailed",
+      value: {
+        requestId: k.requestId,
+        table: "way",
+        attempt: 1,
+        errorKind: "TIMEOUT",
+        errorMessage: "stuck",
+        retryable: false,
+        finalAttempt: true,
+        failedAt: 5,
+      },
+    };
+    expect(await jobs.finishLapsed(k, stuck)).toBe(true);
+    expect(await jobs.finishLapsed(k, stuck)).toBe(false);
+    expect(await jobs.begin(k, "w3", 60_000)).toEqual({ kind: "finished", attempts: 1, outcome: stuck });
   });
 
   it("counts an attempt given back as interrupted, and lets the next one start at once", async () => {

@@ -319,6 +319,31 @@ describe("runUnload: durable attempts, leases and fencing", () => {
     expect(events.map((e) => e.type)).toEqual(["TableUnloadStarted"]);
   });
 
+  it("a delivery that finds the last run's lease lapsed records and publishes it as stuck instead of running", async () => {
+    let clock = 42;
+    const { deps, events, trace } = harness(["ok"]);
+    const jobs = new MemoryUnloadJobs(() => clock);
+    await jobs.begin(command, "frozen", 1_000);
+    clock += 5_000;
+    const later: UnloaderDeps = { ...deps, jobs, now: () => clock };
+    expect(await runUnload(command, later)).toMatchObject({ status: "FAILED", error: { kind: "TIMEOUT" } });
+    expect(trace).not.toContain("acquire");
+    expect(events).toEqual([
+      {
+        type: "TableUnloadFailed",
+        value: expect.objectContaining({
+          attempt: 1,
+          finalAttempt: true,
+          errorMessage: expect.stringMatching(/^stuck: attempt 1 \(worker frozen\) let its lease lapse/) as unknown,
+        }) as unknown,
+      },
+    ]);
+    // Redelivered again: the recorded failure, not a run.
+    expect(await runUnload(command, later)).toMatchObject({ status: "FAILED" });
+    expect(events).toHaveLength(2);
+    expect(events[1]).toEqual(events[0]);
+  });
+
   it("a run stalled past its lease (a frozen process) is fenced: no outcome is recorded or published", async () => {
     let clock = 42;
     const { deps, events } = harness([]);

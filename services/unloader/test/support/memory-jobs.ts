@@ -4,7 +4,8 @@ interface Row {
   attempts: number;
   interrupted: number;
   state: "RUNNING" | "COMPLETED" | "FAILED";
-  leaseUntil: number;
+  leaseUntil: number | null;
+  worker: string;
   outcome: JobOutcome | null;
 }
 
@@ -17,12 +18,27 @@ export class MemoryUnloadJobs implements UnloadJobs {
     return this.rows.get(`${key.requestId}/${key.table}`);
   }
 
-  begin(key: JobKey, _worker: string, leaseMs: number): Promise<JobStart> {
+  begin(key: JobKey, worker: string, leaseMs: number): Promise<JobStart> {
     const id = `${key.requestId}/${key.table}`;
-    const row = this.rows.get(id) ?? { attempts: 0, interrupted: 0, state: "RUNNING", leaseUntil: 0, outcome: null };
+    const row = this.rows.get(id) ?? {
+      attempts: 0,
+      interrupted: 0,
+      state: "RUNNING",
+      leaseUntil: null,
+      worker,
+      outcome: null,
+    };
     if (row.state !== "RUNNING" && row.outcome)
       return Promise.resolve({ kind: "finished", attempts: row.attempts, outcome: row.outcome });
+    if (row.leaseUntil !== null && row.leaseUntil <= this.now())
+      return Promise.resolve({
+        kind: "lapsed",
+        attempts: row.attempts,
+        worker: row.worker,
+        leaseUntil: row.leaseUntil,
+      });
     row.attempts++;
+    row.worker = worker;
     row.leaseUntil = this.now() + leaseMs;
     this.rows.set(id, row);
     return Promise.resolve({ kind: "started", attempt: row.attempts, interrupted: row.interrupted });
@@ -30,26 +46,43 @@ export class MemoryUnloadJobs implements UnloadJobs {
 
   renew(key: JobKey, attempt: number, leaseMs: number): Promise<boolean> {
     const row = this.row(key);
-    if (!row || row.attempts !== attempt || row.state !== "RUNNING" || row.leaseUntil <= this.now())
-      return Promise.resolve(false);
-    row.leaseUntil = this.now() + leaseMs;
+    if (!this.holds(row, attempt)) return Promise.resolve(false);
+    row!.leaseUntil = this.now() + leaseMs;
     return Promise.resolve(true);
   }
 
   finish(key: JobKey, attempt: number, outcome: JobOutcome): Promise<boolean> {
     const row = this.row(key);
-    if (!row || row.attempts !== attempt || row.state !== "RUNNING" || row.leaseUntil <= this.now())
+    if (!this.holds(row, attempt)) return Promise.resolve(false);
+    row!.state = outcome.type === "TableUnloadCompleted" ? "COMPLETED" : "FAILED";
+    row!.outcome = outcome;
+    return Promise.resolve(true);
+  }
+
+  finishLapsed(key: JobKey, outcome: JobOutcome): Promise<boolean> {
+    const row = this.row(key);
+    if (!row || row.state !== "RUNNING" || row.leaseUntil === null || row.leaseUntil > this.now())
       return Promise.resolve(false);
-    row.state = outcome.type === "TableUnloadCompleted" ? "COMPLETED" : "FAILED";
+    row.state = "FAILED";
     row.outcome = outcome;
     return Promise.resolve(true);
   }
 
+  private holds(row: Row | undefined, attempt: number): boolean {
+    return (
+      row !== undefined &&
+      row.attempts === attempt &&
+      row.state === "RUNNING" &&
+      row.leaseUntil !== null &&
+      row.leaseUntil > this.now()
+    );
+  }
+
   giveBack(key: JobKey, attempt: number): Promise<void> {
     const row = this.row(key);
-    if (row && row.attempts === attempt && row.state === "RUNNING") {
-      row.interrupted++;
-      row.leaseUntil = this.now();
+    if (this.holds(row, attempt)) {
+      row!.interrupted++;
+      row!.leaseUntil = null;
     }
     return Promise.resolve();
   }
