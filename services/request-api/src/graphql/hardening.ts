@@ -1,5 +1,13 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import { GraphQLError, type ValidationContext } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  type ASTVisitor,
+  type FieldNode,
+  type SelectionSetNode,
+  type ValidationContext,
+} from "graphql";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 
 /**
@@ -20,8 +28,8 @@ const reportAsValidationError = {
 };
 
 /**
- * Documents are bounded before they run: without this, 400 aliases of requestData published 400 events from one
- * request, and a deeply nested literal overflowed the stack (a 500). graphql-armor's defaults: at most 15 aliases,
+ * Documents are bounded before they run: without this, 10k aliases of requestStatus ran 10k read-model lookups
+ * (and 400 of requestData published 400 events), and a deeply nested literal overflowed the stack (a 500). graphql-armor's defaults: at most 15 aliases,
  * depth 6, 1000 tokens (checked while parsing, so nesting never gets deep), cost 5000, 50 directives; field
  * suggestions are hidden.
  */
@@ -32,6 +40,49 @@ const limits = (): Plugin =>
     costLimit: reportAsValidationError,
     maxDirectives: reportAsValidationError,
   });
+
+/** The root fields an operation selects, through inline fragments and fragment spreads (each fragment once). */
+function rootFields(selectionSet: SelectionSetNode, context: ValidationContext, seen: Set<string>): FieldNode[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFields(selection.selectionSet, context, seen);
+    const name = selection.name.value;
+    const fragment = seen.has(name) ? undefined : context.getFragment(name);
+    seen.add(name);
+    return fragment === undefined || fragment === null ? [] : rootFields(fragment.selectionSet, context, seen);
+  });
+}
+
+/**
+ * requestData is the only field of its mutation (`__typename` aside). Its result is non-null, so when another root
+ * field fails after it (a second requestData with a bad window, a failed publish, an invalid requestStatus id),
+ * GraphQL nulls the whole `data`: the caller lost the id of an export that runs anyway, and its retry made a
+ * second one. One request, one export, one id.
+ */
+function requestDataAlone(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(operation) {
+      if (operation.operation !== OperationTypeNode.MUTATION) return;
+      const names = rootFields(operation.selectionSet, context, new Set())
+        .map((field) => field.name.value)
+        .filter((name) => name !== "__typename");
+      if (names.includes("requestData") && names.length > 1) {
+        context.reportError(
+          new GraphQLError(
+            "requestData must be the only field of its mutation: send one request per export, so its id cannot be lost to another field's error",
+            { nodes: operation },
+          ),
+        );
+      }
+    },
+  };
+}
+
+const oneExportPerRequest = (): Plugin => ({
+  onValidate({ addValidationRule }) {
+    addValidationRule(requestDataAlone);
+  },
+});
 
 /** The media types yoga can answer in (its result processors). */
 const answerable = ["application/graphql-response+json", "application/json", "text/event-stream", "multipart/mixed"];
@@ -93,5 +144,5 @@ const requestErrors = (): Plugin => ({
 
 /** The yoga plugins of request-api's hardening, in order. */
 export function hardeningPlugins(): Plugin[] {
-  return [limits(), requestErrors()];
+  return [limits(), oneExportPerRequest(), requestErrors()];
 }

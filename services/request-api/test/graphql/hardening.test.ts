@@ -38,23 +38,38 @@ const codes = (answer: Answer): (string | undefined)[] => (answer.body.errors ??
 const requestData = (alias: string): string => `${alias}: requestData(startTime: ${DAY}, endTime: ${DAY + 3600})`;
 
 describe("request-api's hardening", () => {
-  it("publishes up to 15 aliases of requestData, and refuses 16 without publishing any", async () => {
-    const fifteen = Array.from({ length: 15 }, (_, i) => requestData(`a${i}`)).join(" ");
-    expect((await post(JSON.stringify({ query: `mutation { ${fifteen} }` }))).status).toBe(200);
-    expect(fake.published).toHaveLength(15);
-
-    fake.published.length = 0;
-    const sixteen = `mutation { ${fifteen} ${requestData("a15")} }`;
-    const refused = await post(JSON.stringify({ query: sixteen }));
-    expect(refused).toMatchObject({
-      status: 200,
-      body: { errors: [{ message: expect.stringMatching(/Aliases limit/) }] },
-    });
-    expect(codes(refused)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
-    // Through a fragment too.
-    const viaFragment = `mutation { ...F } fragment F on Mutation { ${fifteen} ${requestData("a15")} }`;
-    expect(codes(await post(JSON.stringify({ query: viaFragment })))).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
+  it("runs requestData only alone in its mutation, so no other field's error can lose its id", async () => {
+    const invalid = `b: requestData(startTime: ${DAY}, endTime: ${DAY})`;
+    for (const query of [
+      // Found by the fuzz test: b's error nulled all of data, a's export ran and its id was lost.
+      `mutation { ${requestData("a")} ${invalid} }`,
+      `mutation { ...F } fragment F on Mutation { ${requestData("a")} ${invalid} }`,
+      `mutation { ${requestData("a")} requestStatus(requestId: "x") { status } }`,
+      `mutation { ${requestData("a")} ... on Mutation { ${requestData("b")} } }`,
+    ]) {
+      const refused = await post(JSON.stringify({ query }));
+      expect(refused.body.errors?.[0]?.message).toMatch(/only field of its mutation/);
+      expect(codes(refused)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
+    }
     expect(fake.published).toEqual([]);
+    const alone = await post(JSON.stringify({ query: `mutation { ${requestData("id")} __typename }` }));
+    expect(alone.body.data).toMatchObject({ id: expect.stringMatching(/^0{8}-/) as unknown, __typename: "Mutation" });
+    expect(fake.published).toHaveLength(1);
+  });
+
+  it("answers up to 15 aliases of requestStatus and refuses 16 (each is a read-model lookup)", async () => {
+    const statuses = (n: number): string =>
+      Array.from(
+        { length: n },
+        (_, i) => `s${i}: requestStatus(requestId: "${"0".repeat(8)}-0000-4000-8000-${"0".repeat(12)}") { status }`,
+      ).join(" ");
+    expect(await post(JSON.stringify({ query: `{ ${statuses(15)} }` }))).toMatchObject({
+      status: 200,
+      body: { data: {} },
+    });
+    const refused = await post(JSON.stringify({ query: `{ ${statuses(16)} }` }));
+    expect(refused.body.errors?.[0]?.message).toMatch(/Aliases limit of 15 exceeded/);
+    expect(codes(refused)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
   });
 
   it("refuses a deeply nested document while parsing it, instead of overflowing the stack (a 500)", async () => {

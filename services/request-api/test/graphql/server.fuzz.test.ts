@@ -180,9 +180,9 @@ const requestDataVariables: fc.Arbitrary<Document> = weighted<Document>(
   ],
 );
 
-/** Many aliases of requestData, directly or through fragments: one request must never publish without bound. */
+/** Many aliases of requestData, directly or through fragments: one request must never publish more than once. */
 const aliasStorm: fc.Arbitrary<Document> = fc
-  .tuple(fc.integer({ min: 16, max: 400 }), fc.boolean(), weighted([3, fc.constant(true)], [1, fc.constant(false)]))
+  .tuple(fc.integer({ min: 2, max: 400 }), fc.boolean(), weighted([3, fc.constant(true)], [1, fc.constant(false)]))
   .map(([n, viaFragment, validWindow]) => {
     const end = validWindow ? DAY + 3600 : DAY;
     const fields = Array.from({ length: n }, (_, i) => `a${i}: requestData(startTime: ${DAY}, endTime: ${end})`);
@@ -495,7 +495,7 @@ function violation(outcome: Outcome): string | undefined {
         return `an error without extensions.code: ${JSON.stringify(error)}`;
     }
     if (!request.mayBeValid && returnedIds(payload).length > 0) return "a request id for an invalid request";
-    if (returnedIds(payload).length > 15) return "more than 15 exports from one request";
+    if (returnedIds(payload).length > 1) return "more than one export from one request";
   }
   return undefined;
 }
