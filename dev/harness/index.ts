@@ -31,7 +31,9 @@ export { exportOnlySlowViews, waitForViewQuery, type SlowViewsOptions } from "./
 export {
   committedOffsets,
   kafkaFromEnv,
+  readRawTopic,
   readTopic,
+  type RawRecord,
   topicEnds,
   topicEventCount,
   waitForGroupToCatchUp,

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { IHeaders } from "kafkajs";
 import { createKafka } from "@data-exporter/bus";
 import { decodeEvent, topics, type DecodedEvent, type TopicKey } from "@data-exporter/contracts";
 import { waitFor } from "@data-exporter/runtime";
@@ -53,39 +54,71 @@ export function committedOffsets(namespace: string, groupId: string, key: TopicK
   return withAdmin((admin) => fetchCommitted(admin, namespace, groupId, key));
 }
 
-/** Every event on a (namespaced) topic up to its current end, decoded: what other services would see. */
-export async function readTopic(namespace: string, key: TopicKey): Promise<(DecodedEvent & { key: string | null })[]> {
+/** One record of a topic as the broker stores it: headers as strings, the value undecoded. */
+export interface RawRecord {
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly value: Buffer | null;
+}
+
+/** kafkajs headers as strings; a repeated header keeps its last value (as the bus reads them). */
+function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(headers ?? {})) {
+    const value = Array.isArray(raw) ? raw.at(-1) : raw;
+    if (value !== undefined) out[name] = value.toString();
+  }
+  return out;
+}
+
+/**
+ * Every record on a (namespaced) topic up to its current end, undecoded: the dead-letter topic, or a topic holding
+ * records that are not events. In partition order within each partition.
+ */
+export async function readRawTopic(namespace: string, key: TopicKey): Promise<RawRecord[]> {
   const name = topicName(namespace, key);
   const ends = await topicEnds(namespace, key);
   const expected = [...ends.values()].reduce((sum, n) => sum + n, 0);
-  const events: (DecodedEvent & { key: string | null })[] = [];
-  if (expected === 0) return events;
+  const records: RawRecord[] = [];
+  if (expected === 0) return records;
   const consumer = kafkaFromEnv("e2e-topic-reader").consumer({
     groupId: `e2e-reader-${randomBytes(4).toString("hex")}`,
     maxWaitTimeInMs: 100,
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [name], fromBeginning: true });
-  let seen = 0;
   await consumer.run({
     eachMessage: ({ partition, message }) => {
       if (Number(message.offset) < (ends.get(partition) ?? 0)) {
-        seen++;
-        const eventType = message.headers?.["event-type"]?.toString();
-        events.push({
-          ...decodeEvent({ eventType }, message.value ?? Buffer.alloc(0)),
+        records.push({
+          partition,
+          offset: Number(message.offset),
           key: message.key?.toString() ?? null,
+          headers: headerStrings(message.headers),
+          value: message.value,
         });
       }
       return Promise.resolve();
     },
   });
   try {
-    await waitFor(`${expected} events on ${name}`, () => (seen >= expected ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor(`${expected} records on ${name}`, () => (records.length >= expected ? true : undefined), {
+      timeoutMs: 30_000,
+    });
   } finally {
     await consumer.disconnect();
   }
-  return events;
+  return records;
+}
+
+/** Every event on a (namespaced) topic up to its current end, decoded: what other services would see. */
+export async function readTopic(namespace: string, key: TopicKey): Promise<(DecodedEvent & { key: string | null })[]> {
+  return (await readRawTopic(namespace, key)).map((record) => ({
+    ...decodeEvent({ eventType: record.headers["event-type"] }, record.value ?? Buffer.alloc(0)),
+    key: record.key,
+  }));
 }
 
 /** Waits until a consumer group has committed everything currently on a topic (it has handled it). */

@@ -159,13 +159,21 @@ export class InvalidPolicyError extends ClassificationError {
   }
 }
 
-/** Bounded, unambiguous rendering of an offending value for messages (JSON escapes control characters). */
+/**
+ * Bounded, unambiguous rendering of an offending value for messages (JSON escapes control characters). Never throws:
+ * a value neither JSON nor String can render (a null-prototype object holding a bigint) must still become this
+ * package's typed error, not a TypeError.
+ */
 function describe(value: unknown): string {
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    try {
+      text = String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
   }
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

@@ -49,4 +49,12 @@ describe("errors", () => {
     expect(new InvalidIdentifierError(undefined, "schema").message).toBe("invalid schema identifier undefined");
     expect(new InvalidIdentifierError(10n, "schema").message).toBe("invalid schema identifier 10");
   });
+
+  it("describes a value that neither JSON nor String can render, instead of throwing a TypeError", () => {
+    // Found by validate-rules.property.test.ts: a null-prototype object holding a bigint.
+    const unrenderable = Object.assign(Object.create(null) as object, { n: 1n });
+    const error = new UnknownClassificationError(unrenderable, "metric", "t/m");
+    expect(error.code).toBe("UNKNOWN_CLASSIFICATION");
+    expect(error.message).toBe("unknown classification [object Object] in metric rule t/m");
+  });
 });

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createSchema, createYoga } from "graphql-yoga";
 import { handleHealthRequest, type HealthRoutes } from "@data-exporter/runtime";
+import { hardeningPlugins, maxRequestBodySize } from "./hardening.js";
 import { JSONScalar } from "./json-scalar.js";
 import { createResolvers, type ResolverDeps } from "./resolvers.js";
 import { federationTypeDefs, subgraphSdl, typeDefs } from "./type-defs.js";
@@ -30,6 +31,9 @@ export async function startGraphQLServer(options: {
     // Errors are masked by the resolvers' boundary already; yoga masks anything unexpected.
     maskedErrors: true,
     logging: false,
+    // Bounded documents and bodies, a code on every error (hardening.ts).
+    plugins: hardeningPlugins(),
+    maxRequestBodySize,
     context: ({ request }) => ({ requestedBy: request.headers.get("x-requested-by") }),
   });
   const server: Server = createServer((req, res) => {
