@@ -1,8 +1,8 @@
-import type { Consumer, Kafka } from "kafkajs";
+import type { Consumer, EachMessagePayload, Kafka } from "kafkajs";
 import { decodeEvent, topics, type EventTopicKey, type TypedEvent } from "@data-exporter/contracts";
 import { backoffDelay, sleep } from "@data-exporter/retry";
 import { BusError } from "./errors.js";
-import { deadLetterHeaders, eventHeaders, readHeaders, type DeadLetterKind } from "./headers.js";
+import { deadLetterHeaders, eventHeaders, readHeaders } from "./headers.js";
 import { checkNamespace, namespacedTopic } from "./namespace.js";
 
 /** One record of a topic as stored: bytes and headers untouched. */
@@ -32,7 +32,8 @@ export interface DeadLetter {
   readonly originalOffset: string;
   /** The consumer group that gave up on it, without the namespace (e.g. `data-exporter.unloader`). */
   readonly consumerGroup: string;
-  readonly kind: DeadLetterKind | string;
+  /** Why it was dead-lettered (a DeadLetterKind; as read from the header, so any string). */
+  readonly kind: string;
   readonly errorCode: string;
   readonly errorMessage: string;
   readonly attempts: number;
@@ -188,7 +189,8 @@ export class DeadLetterConsumer {
     });
     await this.#consumer.run({
       autoCommit: false,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+      eachMessage: async (payload: EachMessagePayload) => {
+        const { topic, partition, message } = payload;
         const deadLetter = parseDeadLetter(
           {
             partition,
@@ -206,7 +208,7 @@ export class DeadLetterConsumer {
           } catch (error) {
             this.#options.onError?.(error, deadLetter);
             if (!(await sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 30_000 }), this.#stopping.signal))) return;
-            await heartbeat();
+            await payload.heartbeat();
           }
         }
         await this.#consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);

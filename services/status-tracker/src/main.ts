@@ -1,5 +1,12 @@
 import { DeadLetterConsumer, originalEvent } from "@data-exporter/bus";
-import { connectBus, openPgPool, runService, startConsumer, startPeriodic } from "@data-exporter/runtime";
+import {
+  connectBus,
+  openPgPool,
+  runService,
+  startConsumer,
+  startPeriodic,
+  startRetrying,
+} from "@data-exporter/runtime";
 import { PostgresStatusStore } from "@data-exporter/status-store";
 import { SweepQueries } from "./adapters/sweep-queries.js";
 import { configSchema } from "./config.js";
@@ -40,28 +47,32 @@ await runService(
         topics: ["exportRequested", "dailyExportTriggered", "exportLifecycle"],
         handler: (event) => handleTrackerEvent(event, deps),
       });
-      const deadLetters = new DeadLetterConsumer(bus.kafka, {
-        groupId: `${config.TOPIC_NAMESPACE}data-exporter.status-tracker.dead-letters`,
-        namespace: config.TOPIC_NAMESPACE,
-        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-        handler: async (deadLetter) => {
-          const outcome = await handleDeadLetter(deadLetter, {
-            loadRequest: (requestId) => store.get(requestId),
-            originalEvent,
-            publishFailed: async (value) =>
-              void (await bus.producer.publish("exportLifecycle", { type: "TableUnloadFailed", value })),
-            publishPlanned: async (value) =>
-              void (await bus.producer.publish("exportLifecycle", { type: "ExportPlanned", value })),
-            now: Date.now,
-            log,
-          });
-          if (outcome.ended !== "nothing")
-            log.warn({ deadLetter: deadLetter.id, ...outcome }, "dead letter ended work");
-        },
-        onError: (error, deadLetter) =>
-          log.warn({ err: error, deadLetter: deadLetter.id }, "could not handle a dead letter; retrying"),
-      });
-      await deadLetters.start();
+      const deadLetters = await startRetrying(
+        log,
+        "dead-letter consumer",
+        () =>
+          new DeadLetterConsumer(bus.kafka, {
+            groupId: `${config.TOPIC_NAMESPACE}data-exporter.status-tracker.dead-letters`,
+            namespace: config.TOPIC_NAMESPACE,
+            sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+            handler: async (deadLetter) => {
+              const outcome = await handleDeadLetter(deadLetter, {
+                loadRequest: (requestId) => store.get(requestId),
+                originalEvent,
+                publishFailed: async (value) =>
+                  void (await bus.producer.publish("exportLifecycle", { type: "TableUnloadFailed", value })),
+                publishPlanned: async (value) =>
+                  void (await bus.producer.publish("exportLifecycle", { type: "ExportPlanned", value })),
+                now: Date.now,
+                log,
+              });
+              if (outcome.ended !== "nothing")
+                log.warn({ deadLetter: deadLetter.id, ...outcome }, "dead letter ended work");
+            },
+            onError: (error, deadLetter) =>
+              log.warn({ err: error, deadLetter: deadLetter.id }, "could not handle a dead letter; retrying"),
+          }),
+      );
       service.resources.defer(() => deadLetters.stop());
 
       const sweeps = new SweepQueries(pool, config.STATUS_SCHEMA);

@@ -50,7 +50,7 @@ export class OutboxRelay {
       const batch = await this.deps.unpublished(BATCH);
       if (batch.length === 0) return;
       for (const event of batch) {
-        await this.deps.publish(event.topic, event as TopicEvent<typeof event.topic>);
+        await this.deps.publish(event.topic, event);
         await this.deps.markPublished([event.id]);
       }
     }

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy } from "@data-exporter/classification";
 import { ConfigStoreError } from "@data-exporter/config-store";
-import type {
-  DailyExportTriggered,
-  ExportPlanned,
-  ExportRequested,
-  UnloadTableCommand,
-} from "@data-exporter/contracts";
+import type { DailyExportTriggered, ExportRequested } from "@data-exporter/contracts";
 import { exportWindowOf } from "../../src/domain/export-date.js";
 import {
   handleDailyExportTriggered,
