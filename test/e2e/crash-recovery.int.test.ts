@@ -261,6 +261,28 @@ describe("an unloader killed during a retry (attempt 2)", () => {
   }, 110_000);
 });
 
+describe("the exporter database dropping the unload slot's connection mid-unload", () => {
+  it("does not stop the unload: the slot is held again and the table completes in its first attempt", async () => {
+    const unloader = await startUnloader("steady");
+    const requestId = await requestData(deployment.graphqlUrl, ...window);
+    const started = await startedBy(requestId, "steady");
+    await waitForViewQuery(started.value.table);
+    // What a restart of the exporter's own database does to the unloader: its slot session (and lock) is gone.
+    const [holder] = await unloadSlotHolders(state, deployment.names.topicNamespace);
+    expect(holder).toBeDefined();
+    await state.query("SELECT pg_terminate_backend($1)", [holder]);
+
+    const status = await finished(requestId, 60_000);
+    await expectEveryTableExported(status);
+    expect(eventsOf(requestId).filter((e) => e.type === "TableUnloadFailed")).toEqual([]);
+    expect(status.tables[0]?.attempts).toBe(started.value.attempt);
+    expect(deployment.logs.some((line) => line.startsWith("unloader#steady") && line.includes("held again"))).toBe(
+      true,
+    );
+    await unloader.stop();
+  }, 90_000);
+});
+
 describe("an unloader stopped mid-unload (SIGTERM)", () => {
   it("exits 0 in time without committing the in-flight command, and a restarted unloader completes the table", async () => {
     const leaving = await startUnloader("leaving", { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) });
