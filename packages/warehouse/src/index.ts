@@ -18,6 +18,16 @@ export type {
 export { validateUnloadCommand } from "./command-validation.js";
 export { buildManifest, dataFileKey, manifestKey, MANIFEST_FORMAT_VERSION, type UnloadManifest } from "./manifest.js";
 export type { ParquetColumn } from "./parquet-schema.js";
+export {
+  copyToParquet,
+  duckString,
+  openDuckDb,
+  type DuckDbSettings,
+  type ParquetCompression,
+  type ParquetCopyParams,
+  type ParquetCopyResult,
+  type WrittenParquetFile,
+} from "./parquet/duckdb-parquet.js";
 export { SnapshotExporter, type SnapshotExporterConfig } from "./snapshot/snapshot-exporter.js";
 export { PostgresWarehouse } from "./postgres/postgres-warehouse.js";
 export { PostgresCatalog, type PostgresQueryable } from "./postgres/postgres-catalog.js";

@@ -63,18 +63,33 @@ export async function openDuckDb(
   };
 }
 
+/** Page compression codecs the writer offers: zstd for the exporter's files, snappy where Redshift's are mimicked. */
+export type ParquetCompression = "zstd" | "snappy";
+
+export interface ParquetCopyParams {
+  readonly select: string;
+  /** Directory DuckDB creates and writes `data_<n>.parquet` into. */
+  readonly outDir: string;
+  readonly rowGroupSize: number;
+  readonly maxFileBytes: number;
+  /** Default zstd. */
+  readonly compression?: ParquetCompression | undefined;
+}
+
 /**
- * The one Parquet writer of the project: `COPY (<select>) TO <outDir>` as zstd Parquet split at `maxFileBytes`,
- * then each file's row count and the schema read back from the footers, so what is reported is what a reader sees.
+ * The one Parquet writer of the project: `COPY (<select>) TO <outDir>` as Parquet (zstd unless told otherwise) split
+ * at `maxFileBytes`, then each file's row count and the schema read back from the footers, so what is reported is
+ * what a reader sees.
  */
 export async function copyToParquet(
   connection: DuckDBConnection,
-  params: { select: string; outDir: string; rowGroupSize: number; maxFileBytes: number },
+  params: ParquetCopyParams,
 ): Promise<ParquetCopyResult> {
+  const compression = params.compression ?? "zstd";
   const stats = await readRows(
     connection,
     `COPY (${params.select}) TO ${duckString(params.outDir)} ` +
-      `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${Math.trunc(params.rowGroupSize)}, ` +
+      `(FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${Math.trunc(params.rowGroupSize)}, ` +
       `FILE_SIZE_BYTES ${Math.trunc(params.maxFileBytes)}, RETURN_STATS)`,
   );
   const ordered = stats
