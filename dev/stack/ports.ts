@@ -7,11 +7,13 @@ export interface StackPorts {
   kafkaController: number;
   postgres: number;
   moto: number;
+  /** The Redshift Data API emulator. */
+  redshift: number;
 }
 
 const defaults: Record<Profile, StackPorts> = {
-  dev: { kafka: 9092, kafkaController: 9093, postgres: 5432, moto: 5000 },
-  test: { kafka: 19092, kafkaController: 19093, postgres: 15432, moto: 15000 },
+  dev: { kafka: 9092, kafkaController: 9093, postgres: 5432, moto: 5000, redshift: 4010 },
+  test: { kafka: 19092, kafkaController: 19093, postgres: 15432, moto: 15000, redshift: 14010 },
 };
 
 function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -30,6 +32,7 @@ export function stackPorts(profile: Profile, env: NodeJS.ProcessEnv = process.en
     kafkaController: portFromEnv(env, "STACK_KAFKA_CONTROLLER_PORT", d.kafkaController),
     postgres: portFromEnv(env, "STACK_POSTGRES_PORT", d.postgres),
     moto: portFromEnv(env, "STACK_MOTO_PORT", d.moto),
+    redshift: portFromEnv(env, "STACK_REDSHIFT_PORT", d.redshift),
   };
 }
 

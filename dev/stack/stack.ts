@@ -17,6 +17,7 @@ import {
   warehouseDatabase,
 } from "./postgres.js";
 import { readPid } from "./processes.js";
+import { ensureRedshift, redshiftRunning, stopRedshift } from "./redshift.js";
 
 export type { Profile } from "./paths.js";
 export { ensureDuckdbPostgresExtension, duckdbVersion } from "./duckdb-extension.js";
@@ -33,10 +34,20 @@ export interface StackEndpoints {
   awsRegion: string;
   /** Absolute path of postgres_scanner.duckdb_extension matching the installed DuckDB. */
   duckdbPostgresExtension: string;
+  /**
+   * The Redshift Data API emulator (dev/redshift-data-emulator), which runs its SQL on the warehouse database.
+   * Optional: a stack read back from elsewhere (docker compose) has none.
+   */
+  redshiftDataEndpoint?: string | undefined;
+  /** The IAM role the emulated cluster has associated, for UNLOAD ... IAM_ROLE. */
+  redshiftIamRole?: string | undefined;
 }
 
-export type ComponentName = "kafka" | "postgres" | "moto";
-export const componentNames: readonly ComponentName[] = ["kafka", "postgres", "moto"];
+export type ComponentName = "kafka" | "postgres" | "moto" | "redshift";
+export const componentNames: readonly ComponentName[] = ["kafka", "postgres", "moto", "redshift"];
+
+/** The role the local emulated cluster has associated unless REDSHIFT_IAM_ROLE_ARN names another. */
+export const defaultRedshiftIamRole = "arn:aws:iam::123456789012:role/data-exporter-local-unload";
 
 export interface StackOptions {
   log?: (msg: string) => void;
@@ -55,7 +66,7 @@ export interface EnsureResult {
 }
 
 interface Driver {
-  ensure(ctx: StackContext): Promise<EnsureOutcome>;
+  ensure(ctx: StackContext, endpoints: StackEndpoints): Promise<EnsureOutcome>;
   stop(ctx: StackContext): Promise<boolean>;
   running(ctx: StackContext): boolean;
 }
@@ -64,11 +75,23 @@ const drivers: Record<ComponentName, Driver> = {
   kafka: { ensure: ensureKafka, stop: stopKafka, running: kafkaRunning },
   postgres: { ensure: ensurePostgres, stop: stopPostgres, running: postgresRunning },
   moto: { ensure: ensureMoto, stop: stopMoto, running: motoRunning },
+  redshift: {
+    ensure: (ctx, e) =>
+      ensureRedshift(ctx, {
+        warehouseUrl: e.warehouseUrl,
+        awsEndpointUrl: e.awsEndpointUrl,
+        awsRegion: e.awsRegion,
+        duckdbPostgresExtension: e.duckdbPostgresExtension,
+        iamRole: e.redshiftIamRole ?? defaultRedshiftIamRole,
+      }),
+    stop: stopRedshift,
+    running: redshiftRunning,
+  },
 };
 
-const component = (name: ComponentName, ctx: StackContext): Component<ComponentName> => ({
+const component = (name: ComponentName, ctx: StackContext, endpoints: StackEndpoints): Component<ComponentName> => ({
   name,
-  ensure: () => drivers[name].ensure(ctx),
+  ensure: () => drivers[name].ensure(ctx, endpoints),
   stop: () => drivers[name].stop(ctx),
   running: () => drivers[name].running(ctx),
 });
@@ -105,6 +128,8 @@ export function stackEndpoints(
   if (databaseUrl !== undefined) external.push("postgres");
   const awsEndpointUrl = nonEmpty(env.AWS_ENDPOINT_URL);
   if (awsEndpointUrl !== undefined) external.push("moto");
+  const redshiftDataEndpoint = nonEmpty(env.REDSHIFT_DATA_ENDPOINT);
+  if (redshiftDataEndpoint !== undefined) external.push("redshift");
   const localAdmin = postgresUrl(ports.postgres, "postgres");
   return {
     external,
@@ -122,6 +147,8 @@ export function stackEndpoints(
       awsEndpointUrl: awsEndpointUrl ?? `http://127.0.0.1:${ports.moto}`,
       awsRegion: nonEmpty(env.AWS_REGION) ?? "ap-southeast-2",
       duckdbPostgresExtension: nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) ?? duckdbPostgresExtensionPath,
+      redshiftDataEndpoint: redshiftDataEndpoint ?? `http://127.0.0.1:${ports.redshift}`,
+      redshiftIamRole: nonEmpty(env.REDSHIFT_IAM_ROLE_ARN) ?? defaultRedshiftIamRole,
     },
   };
 }
@@ -129,8 +156,9 @@ export function stackEndpoints(
 /**
  * Makes the profile's local stack run: reuses components already running, starts the missing ones in parallel,
  * waits until each really answers, and creates the exporter/warehouse databases. Components whose endpoint is
- * set in the environment (KAFKA_BROKERS, DATABASE_URL, AWS_ENDPOINT_URL) are not provisioned. When a step fails,
- * the components this call started are stopped again before it throws (see ensureComponents).
+ * set in the environment (KAFKA_BROKERS, DATABASE_URL, AWS_ENDPOINT_URL, REDSHIFT_DATA_ENDPOINT) are not
+ * provisioned. When a step fails, the components this call started are stopped again before it throws (see
+ * ensureComponents).
  */
 export async function ensureStack(profile: Profile, opts: StackOptions = {}): Promise<EnsureResult> {
   const env = opts.env ?? process.env;
@@ -143,7 +171,7 @@ export async function ensureStack(profile: Profile, opts: StackOptions = {}): Pr
     10 * 60_000,
     () =>
       ensureComponents(
-        managed.map((name) => component(name, ctx)),
+        managed.map((name) => component(name, ctx, endpoints)),
         {
           log: ctx.log,
           ...(opts.signal === undefined ? {} : { signal: opts.signal }),
@@ -223,5 +251,7 @@ export function stackEnv(e: StackEndpoints): Record<string, string> {
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
     DUCKDB_POSTGRES_EXTENSION: e.duckdbPostgresExtension,
+    ...(e.redshiftDataEndpoint === undefined ? {} : { REDSHIFT_DATA_ENDPOINT: e.redshiftDataEndpoint }),
+    ...(e.redshiftIamRole === undefined ? {} : { REDSHIFT_IAM_ROLE_ARN: e.redshiftIamRole }),
   };
 }

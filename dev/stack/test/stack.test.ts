@@ -8,12 +8,25 @@ import { stackEndpoints, stackEnv } from "../stack.js";
 
 describe("stackPorts", () => {
   it("keeps dev and test apart", () => {
-    expect(stackPorts("dev", {})).toEqual({ kafka: 9092, kafkaController: 9093, postgres: 5432, moto: 5000 });
-    expect(stackPorts("test", {})).toEqual({ kafka: 19092, kafkaController: 19093, postgres: 15432, moto: 15000 });
+    expect(stackPorts("dev", {})).toEqual({
+      kafka: 9092,
+      kafkaController: 9093,
+      postgres: 5432,
+      moto: 5000,
+      redshift: 4010,
+    });
+    expect(stackPorts("test", {})).toEqual({
+      kafka: 19092,
+      kafkaController: 19093,
+      postgres: 15432,
+      moto: 15000,
+      redshift: 14010,
+    });
   });
 
   it("takes overrides from the environment and rejects non-ports", () => {
     expect(stackPorts("test", { STACK_POSTGRES_PORT: "25432" }).postgres).toBe(25432);
+    expect(stackPorts("test", { STACK_REDSHIFT_PORT: "24010" }).redshift).toBe(24010);
     expect(() => stackPorts("test", { STACK_KAFKA_PORT: "http" })).toThrow(/STACK_KAFKA_PORT/);
   });
 });
@@ -29,6 +42,8 @@ describe("stackEndpoints", () => {
       warehouseUrl: "postgres://postgres@127.0.0.1:15432/warehouse",
       awsEndpointUrl: "http://127.0.0.1:15000",
       awsRegion: "ap-southeast-2",
+      redshiftDataEndpoint: "http://127.0.0.1:14010",
+      redshiftIamRole: "arn:aws:iam::123456789012:role/data-exporter-local-unload",
     });
     expect(endpoints.duckdbPostgresExtension).toMatch(
       /\/\.cache\/duckdb\/v[\d.]+\/postgres_scanner\.duckdb_extension$/,
@@ -40,14 +55,16 @@ describe("stackEndpoints", () => {
       KAFKA_BROKERS: "k:1",
       DATABASE_URL: "postgres://u:p@db:5433/state",
       AWS_ENDPOINT_URL: "http://aws:4566",
+      REDSHIFT_DATA_ENDPOINT: "http://emulator:4010",
     });
-    expect(external).toEqual(["kafka", "postgres", "moto"]);
+    expect(external).toEqual(["kafka", "postgres", "moto", "redshift"]);
     expect(endpoints).toMatchObject({
       kafkaBrokers: "k:1",
       databaseUrl: "postgres://u:p@db:5433/state",
       warehouseUrl: "postgres://u:p@db:5433/warehouse",
       postgresAdminUrl: "postgres://u:p@db:5433/postgres",
       awsEndpointUrl: "http://aws:4566",
+      redshiftDataEndpoint: "http://emulator:4010",
     });
   });
 
@@ -62,9 +79,20 @@ describe("stackEndpoints", () => {
         "DUCKDB_POSTGRES_EXTENSION",
         "KAFKA_BROKERS",
         "POSTGRES_ADMIN_URL",
+        "REDSHIFT_DATA_ENDPOINT",
+        "REDSHIFT_IAM_ROLE_ARN",
         "WAREHOUSE_URL",
       ].sort(),
     );
+  });
+
+  it("leaves the emulator's variables out when the endpoints have none (a stack read back from docker compose)", () => {
+    const endpoints = {
+      ...stackEndpoints("dev", {}).endpoints,
+      redshiftDataEndpoint: undefined,
+      redshiftIamRole: undefined,
+    };
+    expect(Object.keys(stackEnv(endpoints))).not.toContain("REDSHIFT_DATA_ENDPOINT");
   });
 });
 
