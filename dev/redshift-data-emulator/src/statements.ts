@@ -100,10 +100,6 @@ export class Statement {
     this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
   }
 
-  get queryString(): string {
-    return this.subs.map((s) => s.sql).join("; ");
-  }
-
   get hasResultSet(): boolean {
     return this.subs.some((s) => s.hasResultSet);
   }

@@ -138,6 +138,11 @@ describe("local stack", () => {
     ddb.destroy();
   });
 
+  it("the Redshift Data API emulator answers and reaches PostgreSQL", async () => {
+    const res = await fetch(`${env("REDSHIFT_DATA_ENDPOINT")}/readyz`);
+    expect([res.status, await res.json()]).toEqual([200, { status: "ready", checks: { postgres: true } }]);
+  });
+
   it("SNS → SQS: a subscribed queue receives the published message", async () => {
     const sns = new SNSClient(aws());
     const sqs = new SQSClient(aws());
