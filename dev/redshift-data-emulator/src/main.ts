@@ -8,7 +8,7 @@ import { createS3Client, S3ObjectStore, type ObjectStore } from "@data-exporter/
 import { runService, startPeriodic } from "@data-exporter/runtime";
 import pg from "pg";
 import { configSchema } from "./config.js";
-import { Engine, sessionSettings } from "./engine.js";
+import { Engine } from "./engine.js";
 import { createOperations } from "./operations.js";
 import { createDataApiServer } from "./server.js";
 import { StatementStore } from "./statements.js";
@@ -50,7 +50,6 @@ await runService(
             iamRoles: config.REDSHIFT_EMULATOR_IAM_ROLES,
             region: config.AWS_REGION,
             accountId: config.REDSHIFT_EMULATOR_ACCOUNT_ID,
-            sessionSettings,
           },
           bucket,
           cancelBackend: (database, pid) => engine.cancelBackend(database, pid),

@@ -232,6 +232,27 @@ describe("Redshift Data API emulator", () => {
     expect(manifest.meta?.record_count).toBe(500);
   });
 
+  it("runs a batch's UNLOAD with the settings its SET statements made (time zone, float digits)", async () => {
+    const { Id } = await client.send(
+      new BatchExecuteStatementCommand({
+        ...target,
+        Sqls: [
+          "SET timezone TO 'Australia/Melbourne'",
+          "SET extra_float_digits TO 0",
+          unload(
+            "SELECT to_char(TIMESTAMPTZ '2024-04-06 00:00:00+00', 'HH24') AS hour, CAST(CAST(0.1 AS float8) * 3 AS VARCHAR(65535)) AS f",
+            "settings/",
+            "FORMAT AS PARQUET PARALLEL OFF",
+          ),
+        ],
+      }),
+    );
+    expect((await finished(Id)).Status).toBe("FINISHED");
+    const { rows } = await readParquet("settings/000.parquet");
+    // Melbourne is UTC+11 that night; with 0 extra digits 0.30000000000000004 prints as 0.3.
+    expect(rows).toEqual([{ hour: "11", f: "0.3" }]);
+  });
+
   it("cancels a long statement: ABORTED, its backend's query stopped", async () => {
     const { Id } = await client.send(new ExecuteStatementCommand({ ...target, Sql: "SELECT pg_sleep(60)" }));
     const running = await waitFor("the statement to start", async () => {

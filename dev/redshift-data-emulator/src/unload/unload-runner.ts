@@ -19,8 +19,6 @@ export interface UnloadSettings {
   readonly iamRoles: readonly string[];
   readonly region: string;
   readonly accountId: string;
-  /** Session settings applied to DuckDB's PostgreSQL connection too (literal semantics, time zone). */
-  readonly sessionSettings: readonly string[];
 }
 
 export interface UnloadJob {
@@ -53,6 +51,28 @@ const characterTypes = new Set(["text", "character varying", "character", "name"
 
 /** Identifier quoting for DuckDB (and PostgreSQL). */
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** A PostgreSQL escape-string literal: read the same whatever standard_conforming_strings is at the time. */
+const escapeLiteral = (value: string): string => `E'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+
+interface SessionSetting {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * The settings the statement's session changed (the emulator's own, and a batch's SET statements): DuckDB's
+ * connection takes them over, so the query reads the same there (time zone, date style, float digits, search path,
+ * literal syntax) as it would on the session Redshift runs the UNLOAD in.
+ */
+async function sessionSettings(client: pg.Client): Promise<SessionSetting[]> {
+  const { rows } = await client.query<SessionSetting>(
+    `SELECT name, current_setting(name) AS value FROM pg_settings
+      WHERE source = 'session'
+        AND name NOT IN ('transaction_isolation', 'transaction_read_only', 'transaction_deferrable')`,
+  );
+  return rows;
+}
 
 /**
  * The role UNLOAD writes as: IAM_ROLE default is the cluster's default role; of a chain, the first role is the one
@@ -140,7 +160,12 @@ async function prepareDestination(job: UnloadJob, store: ObjectStore): Promise<v
 async function writeParquet(
   job: UnloadJob,
   deps: UnloadDeps,
-  params: { snapshot: string; columns: readonly ManifestColumn[]; outDir: string },
+  params: {
+    snapshot: string;
+    settings: readonly SessionSetting[];
+    columns: readonly ManifestColumn[];
+    outDir: string;
+  },
 ): Promise<{ path: string; rows: number }[]> {
   const { settings } = deps;
   const duck = await openDuckDb({ memoryLimit: settings.duckdbMemoryLimit, spillDir: params.outDir });
@@ -164,8 +189,10 @@ async function writeParquet(
     await connection.run(
       `CALL postgres_execute('pg', ${duckString(`SET TRANSACTION SNAPSHOT ${`'${params.snapshot.replaceAll("'", "''")}'`}`)})`,
     );
-    for (const setting of settings.sessionSettings)
-      await connection.run(`CALL postgres_execute('pg', ${duckString(setting)})`);
+    for (const { name, value } of params.settings) {
+      const sql = `SELECT set_config(${escapeLiteral(name)}, ${escapeLiteral(value)}, false)`;
+      await connection.run(`CALL postgres_execute('pg', ${duckString(sql)})`);
+    }
     const probe = await connection.runAndReadAll(
       "SELECT pid FROM postgres_query('pg', 'SELECT pg_backend_pid() AS pid')",
     );
@@ -231,12 +258,18 @@ export async function runUnload(job: UnloadJob, deps: UnloadDeps): Promise<Unloa
     throw notEmulated("UNLOAD after a write in the same transaction");
   }
   const columns = await describeColumns(client, unload.query);
+  const session = await sessionSettings(client);
   const store = deps.bucket(unload.bucket);
   await prepareDestination(job, store);
 
   const workDir = await mkdtemp(join(settings.tempDir, "redshift-unload-"));
   try {
-    const written = await writeParquet(job, deps, { snapshot: state.snapshot, columns, outDir: workDir });
+    const written = await writeParquet(job, deps, {
+      snapshot: state.snapshot,
+      settings: session,
+      columns,
+      outDir: workDir,
+    });
     const rows = written.reduce((sum, f) => sum + f.rows, 0);
     // Redshift writes no Parquet file for an empty result (the manifest then lists none).
     const data = rows === 0 ? [] : written;
