@@ -67,7 +67,6 @@ async function runRebuild(argv: readonly string[], env: Env): Promise<number> {
       return 2;
     }
     const store = new PostgresStatusStore(pool, schema);
-    await store.migrate();
 
     const kafka = createKafka({
       brokers: config.KAFKA_BROKERS,
@@ -81,6 +80,7 @@ async function runRebuild(argv: readonly string[], env: Env): Promise<number> {
     const namespace = config.TOPIC_NAMESPACE;
     const summary = await rebuildReadModel({
       extentsOf: (topic) => topicExtents(admin, topic, namespace),
+      createModel: () => store.migrate(),
       replay: (topic, extents, onEvent) =>
         replayTopic(kafka, {
           topic,

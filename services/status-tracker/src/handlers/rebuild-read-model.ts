@@ -29,6 +29,8 @@ export interface RebuildDeps {
     extents: readonly PartitionExtent[],
     onEvent: (event: ReplayedEvent<K>) => Promise<void>,
   ) => Promise<ReplayResult>;
+  /** Creates the fresh schema's tables; called once the topics were found and whole, before anything is read. */
+  readonly createModel: () => Promise<void>;
   /** The store of the fresh schema being rebuilt. */
   readonly store: Pick<TrackerEventDeps, "transact" | "findScheduled" | "recordRequested" | "markCompletionPublished">;
   readonly log: TrackerEventDeps["log"];
@@ -77,6 +79,7 @@ export async function rebuildReadModel(deps: RebuildDeps): Promise<RebuildSummar
       );
     extents.set(topic, topicExtents);
   }
+  await deps.createModel();
   const summaries: TopicReplaySummary[] = [];
   const read = async <K extends ReplayedTopic>(
     topic: K,

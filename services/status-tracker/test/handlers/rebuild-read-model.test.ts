@@ -38,6 +38,7 @@ class Topics {
           this.partitions[topic].map((events, partition) => ({ partition, start, end: events.length })),
         );
       },
+      createModel: () => Promise.resolve(void calls.push("create model")),
       replay: async <K extends ReplayedTopic>(
         topic: K,
         extents: readonly PartitionExtent[],
@@ -301,6 +302,7 @@ describe("rebuildReadModel", () => {
       "extents exportRequested",
       "extents dailyExportTriggered",
       "extents exportCompleted",
+      "create model",
       "replay exportCompleted",
       "replay exportRequested",
       "replay dailyExportTriggered",
@@ -345,9 +347,11 @@ describe("rebuildReadModel", () => {
 
   it("refuses topics whose first records retention deleted", async () => {
     const topics = write({ onDemand: [{ tables: ["ok"], planned: true, dup: false }], triggers: [] });
-    await expect(rebuildReadModel(topics.deps(new MemoryStatusStore(), [], 3))).rejects.toMatchObject({
+    const calls: string[] = [];
+    await expect(rebuildReadModel(topics.deps(new MemoryStatusStore(), calls, 3))).rejects.toMatchObject({
       code: "HISTORY_DELETED",
       message: expect.stringContaining("exportLifecycle no longer starts at offset 0") as unknown,
     });
+    expect(calls).toEqual(["extents exportLifecycle"]);
   });
 });
