@@ -48,6 +48,7 @@ async function runRebuild(argv: readonly string[], env: Env): Promise<number> {
   const log = createLogger({ service: "status-tracker.rebuild", level: config.LOG_LEVEL, toStderr: true });
   const resources = new AsyncResourceStack();
   const { schema, compareWith } = request;
+  let created = false;
   try {
     const pool = openPgPool(
       { resources, log },
@@ -80,7 +81,10 @@ async function runRebuild(argv: readonly string[], env: Env): Promise<number> {
     const namespace = config.TOPIC_NAMESPACE;
     const summary = await rebuildReadModel({
       extentsOf: (topic) => topicExtents(admin, topic, namespace),
-      createModel: () => store.migrate(),
+      createModel: async () => {
+        created = true;
+        await store.migrate();
+      },
       replay: (topic, extents, onEvent) =>
         replayTopic(kafka, {
           topic,
@@ -124,10 +128,11 @@ async function runRebuild(argv: readonly string[], env: Env): Promise<number> {
       process.stderr.write(`rebuild: ${error.message}\n`);
       return 2;
     }
-    process.stderr.write(
-      `rebuild: failed: ${(error as Error).message}\n` +
+    process.stderr.write(`rebuild: failed: ${(error as Error).message}\n`);
+    if (created)
+      process.stderr.write(
         `schema ${schema} may hold part of the read model: drop it (DROP SCHEMA ${schema} CASCADE) before trying again\n`,
-    );
+      );
     return 1;
   } finally {
     await resources.disposeAsync().catch((error: unknown) => log.warn({ err: error }, "error while closing"));
