@@ -35,6 +35,9 @@ export function rebuildOutput(
 /** Differences printed one per line; the rest are counted (all of them are in the --json document). */
 const MAX_LISTED = 40;
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+/** A count right-aligned in `width`, then its noun left-aligned, so the numbers of a table line up. */
+const column = (n: number, one: string, width: number): string =>
+  `${String(n).padStart(width)} ${(n === 1 ? one : `${one}s`).padEnd(one.length + 1)}`;
 
 /** The report for people: what was read, what was rebuilt, and how it compares. */
 export function rebuildReport(output: RebuildOutput): string[] {
@@ -44,7 +47,7 @@ export function rebuildReport(output: RebuildOutput): string[] {
     const skipped =
       topic.skipped > 0 ? `, ${plural(topic.skipped, "record")} skipped (not events; dead-lettered live)` : "";
     lines.push(
-      `  ${topic.name.padEnd(width)}  ${plural(topic.partitions, "partition").padStart(12)}  ${plural(topic.events, "event").padStart(10)}${skipped}`,
+      `  ${topic.name.padEnd(width)}  ${column(topic.partitions, "partition", 3)}  ${column(topic.events, "event", 8).trimEnd()}${skipped}`,
     );
   }
   const total = Object.values(output.requests).reduce((sum, n) => sum + n, 0);

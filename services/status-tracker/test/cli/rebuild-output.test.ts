@@ -26,10 +26,10 @@ describe("rebuildReport", () => {
     expect(output.comparison?.equal).toBe(true);
     expect(rebuildReport(output)).toEqual([
       "rebuilt the read model into schema de_new from:",
-      "  t.exportCompleted       3 partitions    2 events",
-      "  t.exportRequested       3 partitions    3 events, 1 record skipped (not events; dead-lettered live)",
-      "  t.dailyExportTriggered   1 partition     1 event",
-      "  t.exportLifecycle       3 partitions   20 events",
+      "  t.exportCompleted         3 partitions         2 events",
+      "  t.exportRequested         3 partitions         3 events, 1 record skipped (not events; dead-lettered live)",
+      "  t.dailyExportTriggered    1 partition          1 event",
+      "  t.exportLifecycle         3 partitions        20 events",
       "4 requests (COMPLETED 2, FAILED 1, REQUESTED 1), 7 table jobs",
       "2 finished exports announced (completion_published_at from its first ExportCompleted record); 1 finished but never announced, left so for a tracker to announce: r9",
       "compared with de_internal: 4 requests and 7 table jobs, no difference (completion_published_at of 2: the rebuilt value 1 to 4 ms before the live one)",
