@@ -26,7 +26,14 @@ export {
   type DeploymentNames,
   type ProvisionedDeployment,
 } from "./provision.js";
-export { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
+export {
+  serviceNames,
+  spawnEntryPoint,
+  spawnService,
+  waitUntilReady,
+  type RunningService,
+  type ServiceName,
+} from "./services.js";
 export { exportOnlySlowViews, waitForViewQuery, type SlowViewsOptions } from "./slow-views.js";
 export {
   committedOffsets,

@@ -2,6 +2,15 @@ export type { Envelope, EnvelopeMeta, EventConsumerOptions, EventHandler, Handle
 export { EventConsumer } from "./consumer.js";
 export type { BusErrorCode, BusErrorOptions, TopicDrift } from "./errors.js";
 export { BusError, TopicDriftError, busErrorCodes } from "./errors.js";
+export {
+  DeadLetterConsumer,
+  originalEvent,
+  parseDeadLetter,
+  readTopicToEnd,
+  type DeadLetter,
+  type DeadLetterConsumerOptions,
+  type RawRecord,
+} from "./dead-letters.js";
 export type { DeadLetterKind } from "./headers.js";
 export { deadLetterHeaders, eventHeaders } from "./headers.js";
 export type { KafkaConnectionOptions } from "./kafka.js";

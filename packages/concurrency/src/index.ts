@@ -14,3 +14,4 @@ export {
   type SemaphoreClient,
   type SemaphorePool,
 } from "./postgres/postgres-semaphore.js";
+export { ReacquiringSemaphore, type ReacquireOptions } from "./reacquiring-semaphore.js";

@@ -24,13 +24,18 @@ export interface ObjectStore {
   ensureBucket(): Promise<void>;
   /** Uploads a local file; large files go up as a multipart upload. */
   putFile(key: string, localPath: string, contentType: string, options?: TransferOptions): Promise<PutResult>;
-  putObject(key: string, body: string | Uint8Array, contentType?: string): Promise<PutResult>;
-  getObject(key: string): Promise<Uint8Array>;
+  putObject(
+    key: string,
+    body: string | Uint8Array,
+    contentType?: string,
+    options?: TransferOptions,
+  ): Promise<PutResult>;
+  getObject(key: string, options?: TransferOptions): Promise<Uint8Array>;
   getText(key: string): Promise<string>;
   /** Every object whose key starts with `prefix`, in key order. */
-  list(prefix: string): Promise<ObjectInfo[]>;
+  list(prefix: string, options?: TransferOptions): Promise<ObjectInfo[]>;
   /** Deletes the keys; missing keys are not an error. */
-  deleteObjects(keys: readonly string[]): Promise<void>;
+  deleteObjects(keys: readonly string[], options?: TransferOptions): Promise<void>;
   /** A URL that lets anyone holding it GET the object until it expires. */
   presignGet(key: string, expiresInSeconds: number): Promise<string>;
 }

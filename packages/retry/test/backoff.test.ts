@@ -9,3 +9,16 @@ describe("backoffDelay", () => {
     expect(backoffDelay(2, { initialMs: 10, multiplier: 3 })).toBe(30);
   });
 });
+
+describe("backoffDelay with jitter", () => {
+  it("keeps the random share of a delay within [nominal × (1 - jitter), nominal]", () => {
+    expect(backoffDelay(3, { initialMs: 100, jitter: 0.5, random: () => 0 })).toBe(200);
+    expect(backoffDelay(3, { initialMs: 100, jitter: 0.5, random: () => 0.999_999 })).toBe(400);
+    expect(backoffDelay(3, { initialMs: 100, jitter: 1, random: () => 0.25 })).toBe(100);
+    for (let i = 0; i < 200; i++) {
+      const delay = backoffDelay(4, { initialMs: 1000, maxMs: 6000, jitter: 0.5 });
+      expect(delay).toBeGreaterThanOrEqual(3000);
+      expect(delay).toBeLessThanOrEqual(6000);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { createKafka, ensureTopics, EventConsumer, EventProducer, type EventConsumerOptions } from "@data-exporter/bus";
 import { topics, type EventTopicKey } from "@data-exporter/contracts";
 import type { Kafka } from "kafkajs";
-import { backoffDelay, isRetryable } from "@data-exporter/retry";
+import { retryWithin } from "@data-exporter/retry";
 import type { AsyncResourceStack } from "./disposable-stack.js";
 import type { Logger } from "./logger.js";
 import { livenessChecks, serviceMetrics } from "./metrics.js";
@@ -25,6 +25,7 @@ export interface Bus {
   readonly kafka: Kafka;
   readonly producer: EventProducer;
   readonly config: BusConfig;
+  readonly log: Logger;
 }
 
 /**
@@ -45,7 +46,7 @@ export async function connectBus(
   });
   // Services start together, often right after the broker: topic creation by one races metadata reads of another
   // ("does not host this topic-partition"). Those are retryable; keep trying for a while before failing start-up.
-  await retrying(
+  await retryWithin(
     START_RETRY_MS,
     async () => {
       const admin = kafka.admin();
@@ -58,33 +59,40 @@ export async function connectBus(
         await admin.disconnect();
       }
     },
-    (error, delayMs) => log.warn({ err: error, delayMs }, "topic set-up failed; retrying"),
+    { onRetry: (error, delayMs) => log.warn({ err: error, delayMs }, "topic set-up failed; retrying") },
   );
   const producer = new EventProducer(kafka, { namespace: config.TOPIC_NAMESPACE });
   await producer.connect();
   resources.defer(() => producer.disconnect());
-  return { kafka, producer, config };
+  return { kafka, producer, config, log };
 }
 
 /** How long start-up keeps retrying a retryable Kafka failure before the service gives up (and is restarted). */
 const START_RETRY_MS = 60_000;
 
-async function retrying(
-  budgetMs: number,
-  run: () => Promise<void>,
-  onRetry: (error: unknown, delayMs: number) => void,
-): Promise<void> {
-  const deadline = Date.now() + budgetMs;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      const delayMs = backoffDelay(attempt, { initialMs: 250, maxMs: 5_000 });
-      if (!isRetryable(error) || Date.now() + delayMs > deadline) throw error;
-      onRetry(error, delayMs);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
+/**
+ * Starts what `create` makes (a consumer), retrying a retryable failure with a fresh one for START_RETRY_MS: right
+ * after topics are created, a consumer's first metadata read can still miss them.
+ */
+export async function startRetrying<T extends { start(): Promise<void>; stop(): Promise<void> }>(
+  log: Pick<Logger, "warn">,
+  what: string,
+  create: () => T,
+): Promise<T> {
+  return retryWithin(
+    START_RETRY_MS,
+    async () => {
+      const started = create();
+      try {
+        await started.start();
+        return started;
+      } catch (error) {
+        await started.stop().catch(() => undefined);
+        throw error;
+      }
+    },
+    { onRetry: (error, delayMs) => log.warn({ err: error, delayMs }, `${what} could not start; retrying`) },
+  );
 }
 
 /**
@@ -97,30 +105,34 @@ export async function startConsumer<K extends EventTopicKey>(
   options: Omit<EventConsumerOptions<K>, "namespace">,
 ): Promise<EventConsumer<K>> {
   const { resources, config } = service;
-  const consumer = new EventConsumer<K>(bus.kafka, {
-    maxAttempts: config.HANDLER_MAX_ATTEMPTS,
-    backoff: { initialMs: 200, maxMs: config.HANDLER_RETRY_MAX_MS },
-    ...sessionOptions(config.KAFKA_SESSION_TIMEOUT_MS),
-    ...options,
-    handler: async (envelope, context) => {
-      const started = performance.now();
-      serviceMetrics.add("handlers_in_flight");
-      try {
-        await options.handler(envelope, context);
-        serviceMetrics.add(`events_handled_total.${envelope.type}`);
-      } catch (error) {
-        serviceMetrics.add(`handler_failures_total.${envelope.type}`);
-        throw error;
-      } finally {
-        serviceMetrics.add("handlers_in_flight", -1);
-        serviceMetrics.add("handler_seconds_total", (performance.now() - started) / 1000);
-      }
-    },
-    // Groups are namespaced like topics: deployments sharing a broker must never share a group.
-    groupId: `${bus.config.TOPIC_NAMESPACE}${options.groupId}`,
-    namespace: bus.config.TOPIC_NAMESPACE,
-  });
-  await consumer.start();
+  const consumer = await startRetrying(
+    bus.log,
+    `consumer ${options.groupId}`,
+    () =>
+      new EventConsumer<K>(bus.kafka, {
+        maxAttempts: config.HANDLER_MAX_ATTEMPTS,
+        backoff: { initialMs: 200, maxMs: config.HANDLER_RETRY_MAX_MS, jitter: 0.5 },
+        ...sessionOptions(config.KAFKA_SESSION_TIMEOUT_MS),
+        ...options,
+        handler: async (envelope, context) => {
+          const started = performance.now();
+          serviceMetrics.add("handlers_in_flight");
+          try {
+            await options.handler(envelope, context);
+            serviceMetrics.add(`events_handled_total.${envelope.type}`);
+          } catch (error) {
+            serviceMetrics.add(`handler_failures_total.${envelope.type}`);
+            throw error;
+          } finally {
+            serviceMetrics.add("handlers_in_flight", -1);
+            serviceMetrics.add("handler_seconds_total", (performance.now() - started) / 1000);
+          }
+        },
+        // Groups are namespaced like topics: deployments sharing a broker must never share a group.
+        groupId: `${bus.config.TOPIC_NAMESPACE}${options.groupId}`,
+        namespace: bus.config.TOPIC_NAMESPACE,
+      }),
+  );
   resources.defer(() => consumer.stop());
   livenessChecks.set(`consumer:${options.groupId}`, () => consumer.isAlive());
   const lagTimer = setInterval(

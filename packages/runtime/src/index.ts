@@ -24,6 +24,13 @@ export {
 export { runService, withProcessMetrics, type ServiceContext, type ServiceDefinition } from "./service.js";
 export { Metrics, serviceMetrics } from "./metrics.js";
 export { waitFor } from "./wait-for.js";
-export { connectBus, startConsumer, type Bus, type BusConfig, type ConsumerConfig } from "./bus-wiring.js";
+export {
+  connectBus,
+  startConsumer,
+  startRetrying,
+  type Bus,
+  type BusConfig,
+  type ConsumerConfig,
+} from "./bus-wiring.js";
 export { openPgPool, type PgPoolOptions } from "./pg-pool.js";
 export { startPeriodic } from "./periodic.js";

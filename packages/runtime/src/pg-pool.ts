@@ -9,6 +9,10 @@ export interface PgPoolOptions {
   readonly applicationName?: string;
   /** TCP keepalive on idle connections (long-held advisory locks). */
   readonly keepAlive?: boolean;
+  /** Longest wait for a connection (default 10 s): an unreachable database fails fast and is retried. */
+  readonly connectTimeoutMs?: number;
+  /** Server-side statement_timeout (default 60 s): no statement of the exporter's own tables runs longer. */
+  readonly statementTimeoutMs?: number;
 }
 
 /**
@@ -24,6 +28,8 @@ export function openPgPool(
     max: options.max,
     ...(options.applicationName === undefined ? {} : { application_name: options.applicationName }),
     ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    statement_timeout: options.statementTimeoutMs ?? 60_000,
   });
   pool.on("error", (error) =>
     service.log.warn({ error: error.message, pool: options.applicationName }, "idle database connection failed"),

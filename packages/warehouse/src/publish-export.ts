@@ -31,18 +31,19 @@ const PARQUET = "application/vnd.apache.parquet";
 export async function publishExport(store: ObjectStore, params: PublishParams): Promise<void> {
   const { signal } = params;
   try {
-    const existing = await store.list(params.outputPrefix);
-    if (existing.some((o) => o.key === params.manifestKey)) await store.deleteObjects([params.manifestKey]);
+    // Every call gets the signal: the unload's timeout (UNLOAD_TIMEOUT_MS) and a shutdown reach each of them.
+    const existing = await store.list(params.outputPrefix, { signal });
+    if (existing.some((o) => o.key === params.manifestKey)) await store.deleteObjects([params.manifestKey], { signal });
     for (const { path, file } of params.files) {
       if (signal?.aborted) throw abortError(signal);
       await store.putFile(file.key, path, PARQUET, { signal });
     }
     const written = new Set(params.files.map((f) => f.file.key));
     const stale = existing.map((o) => o.key).filter((key) => params.isOwnDataFile(key) && !written.has(key));
-    if (stale.length > 0) await store.deleteObjects(stale);
+    if (stale.length > 0) await store.deleteObjects(stale, { signal });
     if (signal?.aborted) throw abortError(signal);
     await params.beforeCommit?.();
-    await store.putObject(params.manifestKey, params.manifest, "application/json");
+    await store.putObject(params.manifestKey, params.manifest, "application/json", { signal });
   } catch (error) {
     if (isObjectStoreError(error)) throw objectStoreFailure(error.message, error.retryable, error);
     throw error;

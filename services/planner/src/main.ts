@@ -1,8 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { defaultPolicy } from "@data-exporter/classification";
 import { DynamoDbConfigStore, configTableNames } from "@data-exporter/config-store";
-import { connectBus, openPgPool, runService, startConsumer } from "@data-exporter/runtime";
+import { connectBus, openPgPool, runService, startConsumer, startPeriodic } from "@data-exporter/runtime";
 import { PostgresCatalog } from "@data-exporter/warehouse";
+import { OutboxRelay } from "./adapters/outbox-relay.js";
 import { PlannerState } from "./adapters/planner-state.js";
 import { configSchema } from "./config.js";
 import {
@@ -40,16 +41,20 @@ await runService(
       });
 
       const bus = await connectBus(config, log, resources, "planner");
+      const relay = new OutboxRelay({
+        unpublished: (limit) => state.unpublished(limit),
+        markPublished: (ids) => state.markPublished(ids),
+        publish: async (topic, event) => void (await bus.producer.publish(topic, event)),
+        exclusively: (run) => state.exclusively(run),
+      });
+      // Catches what a crash left queued, and what another replica queued while this one held the relay lock.
+      await relay.kick();
+      startPeriodic(service, { name: "outbox relay", intervalMs: 1_000, run: () => relay.kick() });
       const deps: PlannerEventDeps = {
         loadConfig: () => configStore.load(),
         describeTable: (schema, table) => catalog.describeTable(schema, table),
-        publishPlanned: async (event) =>
-          void (await bus.producer.publish("exportLifecycle", { type: "ExportPlanned", value: event })),
-        publishCommand: async (command) =>
-          void (await bus.producer.publish("unloadCommands", { type: "UnloadTableCommand", value: command })),
-        claimDate: (input) => state.claim(input),
-        wasPlanned: (requestId) => state.wasPlanned(requestId),
-        recordPlanned: (requestId, configVersion, commands) => state.recordPlanned(requestId, configVersion, commands),
+        store: state,
+        relay: () => relay.kick(),
         policy: {
           ...defaultPolicy,
           denyColumnPatterns: [...defaultPolicy.denyColumnPatterns, ...config.PII_DENY_PATTERNS],

@@ -1,8 +1,17 @@
-import { connectBus, openPgPool, runService, startConsumer, startPeriodic } from "@data-exporter/runtime";
+import { DeadLetterConsumer, originalEvent } from "@data-exporter/bus";
+import {
+  connectBus,
+  openPgPool,
+  runService,
+  startConsumer,
+  startPeriodic,
+  startRetrying,
+} from "@data-exporter/runtime";
 import { PostgresStatusStore } from "@data-exporter/status-store";
 import { SweepQueries } from "./adapters/sweep-queries.js";
 import { configSchema } from "./config.js";
 import { handleTrackerEvent, type TrackerEventDeps } from "./handlers/handle-tracker-event.js";
+import { handleDeadLetter } from "./handlers/dead-letters.js";
 import { sweep } from "./handlers/sweep.js";
 import { republishUnannounced } from "./handlers/track-lifecycle.js";
 
@@ -38,6 +47,34 @@ await runService(
         topics: ["exportRequested", "dailyExportTriggered", "exportLifecycle"],
         handler: (event) => handleTrackerEvent(event, deps),
       });
+      const deadLetters = await startRetrying(
+        log,
+        "dead-letter consumer",
+        () =>
+          new DeadLetterConsumer(bus.kafka, {
+            groupId: `${config.TOPIC_NAMESPACE}data-exporter.status-tracker.dead-letters`,
+            namespace: config.TOPIC_NAMESPACE,
+            sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+            handler: async (deadLetter) => {
+              const outcome = await handleDeadLetter(deadLetter, {
+                loadRequest: (requestId) => store.get(requestId),
+                originalEvent,
+                publishFailed: async (value) =>
+                  void (await bus.producer.publish("exportLifecycle", { type: "TableUnloadFailed", value })),
+                publishPlanned: async (value) =>
+                  void (await bus.producer.publish("exportLifecycle", { type: "ExportPlanned", value })),
+                now: Date.now,
+                log,
+              });
+              if (outcome.ended !== "nothing")
+                log.warn({ deadLetter: deadLetter.id, ...outcome }, "dead letter ended work");
+            },
+            onError: (error, deadLetter) =>
+              log.warn({ err: error, deadLetter: deadLetter.id }, "could not handle a dead letter; retrying"),
+          }),
+      );
+      service.resources.defer(() => deadLetters.stop());
+
       const sweeps = new SweepQueries(pool, config.STATUS_SCHEMA);
       startPeriodic(service, {
         name: "sweep",
@@ -56,7 +93,11 @@ await runService(
             log,
           })),
       });
-      return { readiness: { kafka: () => bus.producer.isConnected() && consumer.isConnected() } };
+      return {
+        readiness: {
+          kafka: () => bus.producer.isConnected() && consumer.isConnected() && deadLetters.isConnected(),
+        },
+      };
     },
   },
   process.env,

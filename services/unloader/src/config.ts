@@ -17,9 +17,19 @@ export const configSchema = commonEnvSchema
     ROW_GROUP_SIZE: env.positiveInt().default(122_880),
     DUCKDB_MEMORY_LIMIT: z.string().default("512MB"),
     UNLOAD_TEMP_DIR: z.string().default(join(tmpdir(), "data-exporter-unloader")),
-    /** Retries after the first attempt of a table before it is FAILED. */
-    MAX_RETRY_COUNT: env.nonNegativeInt().default(2),
-    RETRY_BACKOFF_MS: env.positiveInt().default(2000),
+    /**
+     * Retries after the first attempt of a table before it is FAILED. With the backoff below (doubling from
+     * RETRY_BACKOFF_MS, capped at RETRY_BACKOFF_MAX_MS, half of each delay random) the retries span about 2 to 2.5
+     * minutes, so a warehouse or S3 outage of a minute or two does not fail a table for good.
+     */
+    MAX_RETRY_COUNT: env.nonNegativeInt().default(5),
+    RETRY_BACKOFF_MS: env.positiveInt().default(5000),
+    RETRY_BACKOFF_MAX_MS: env.positiveInt().default(120_000),
+    /**
+     * How long an unload goes on after its slot's database connection dropped (the exporter database restarting),
+     * trying to get a slot back, before it is stopped and retried.
+     */
+    SLOT_REACQUIRE_MS: env.positiveInt().default(60_000),
     UNLOAD_TIMEOUT_MS: env.positiveInt().default(60 * 60 * 1000),
     /** Commands planned longer ago are refused rather than run under classification rules that may have changed. */
     MAX_COMMAND_AGE_MS: env.positiveInt().default(24 * 60 * 60 * 1000),

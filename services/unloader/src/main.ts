@@ -1,4 +1,4 @@
-import { PostgresSemaphore } from "@data-exporter/concurrency";
+import { PostgresSemaphore, ReacquiringSemaphore } from "@data-exporter/concurrency";
 import { S3ObjectStore } from "@data-exporter/object-store";
 import { backoffDelay, sleep } from "@data-exporter/retry";
 import { connectBus, openPgPool, runService, startConsumer } from "@data-exporter/runtime";
@@ -45,7 +45,14 @@ await runService(
       });
       // Replicas of one deployment share a namespace; the semaphore spans exactly them.
       const slotsName = `${config.TOPIC_NAMESPACE}data-exporter.unload-slots`;
-      const slots = new PostgresSemaphore({ pool: slotPool, name: slotsName, slots: config.MAX_CONCURRENCY_LIMIT });
+      const slots = new ReacquiringSemaphore(
+        new PostgresSemaphore({ pool: slotPool, name: slotsName, slots: config.MAX_CONCURRENCY_LIMIT }),
+        {
+          graceMs: config.SLOT_REACQUIRE_MS,
+          onReacquired: (slot) => log.warn({ slot }, "unload slot lost with its connection, and held again"),
+          onGivenUp: (error) => log.warn({ err: error }, "unload slot lost and not held again; stopping the attempt"),
+        },
+      );
       log.info(
         { semaphore: slotsName, limit: config.MAX_CONCURRENCY_LIMIT, parallelism: config.UNLOAD_PARALLELISM },
         "unload slots",
@@ -64,7 +71,11 @@ await runService(
         maxCommandAgeMs: config.MAX_COMMAND_AGE_MS,
         maxAttempts: 1 + config.MAX_RETRY_COUNT,
         backoffMs: (attempt) =>
-          backoffDelay(attempt, { initialMs: config.RETRY_BACKOFF_MS, maxMs: Number.POSITIVE_INFINITY }),
+          backoffDelay(attempt, {
+            initialMs: config.RETRY_BACKOFF_MS,
+            maxMs: config.RETRY_BACKOFF_MAX_MS,
+            jitter: 0.5,
+          }),
         sleep: async (ms, signal) => void ((await sleep(ms, signal)) || signal.throwIfAborted()),
         timeoutMs: config.UNLOAD_TIMEOUT_MS,
         leaseMs: config.STUCK_AFTER_MS,

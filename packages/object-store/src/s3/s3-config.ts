@@ -12,6 +12,10 @@ export interface S3ObjectStoreConfig {
   readonly partSizeBytes?: number | undefined;
   /** Parts uploaded in parallel per file. */
   readonly uploadConcurrency?: number | undefined;
+  /** Longest wait for a connection to S3 (default 5 s). */
+  readonly connectTimeoutMs?: number | undefined;
+  /** Longest wait for a response, per request or part upload (default 60 s); the SDK's retries follow. */
+  readonly requestTimeoutMs?: number | undefined;
 }
 
 /** Builds an S3 client: credentials always come from the SDK's default provider chain. */
@@ -22,5 +26,10 @@ export function createS3Client(
     ...(config.region === undefined ? {} : { region: config.region }),
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     forcePathStyle: config.forcePathStyle ?? false,
+    // A stuck socket must not hold an unload forever: every call has a connect and a response deadline.
+    requestHandler: {
+      connectionTimeout: config.connectTimeoutMs ?? 5_000,
+      requestTimeout: config.requestTimeoutMs ?? 60_000,
+    },
   });
 }

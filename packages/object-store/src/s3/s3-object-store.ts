@@ -134,11 +134,13 @@ export class S3ObjectStore implements ObjectStore {
     key: string,
     body: string | Uint8Array,
     contentType = "application/octet-stream",
+    options: TransferOptions = {},
   ): Promise<PutResult> {
     const bytes = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
     try {
       await this.#client.send(
         new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+        sendOptions(options),
       );
       return { key, bytes };
     } catch (error) {
@@ -146,9 +148,12 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async getObject(key: string): Promise<Uint8Array> {
+  async getObject(key: string, options: TransferOptions = {}): Promise<Uint8Array> {
     try {
-      const response = await this.#client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const response = await this.#client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key }),
+        sendOptions(options),
+      );
       if (response.Body === undefined) return new Uint8Array();
       return await response.Body.transformToByteArray();
     } catch (error) {
@@ -160,7 +165,7 @@ export class S3ObjectStore implements ObjectStore {
     return new TextDecoder("utf-8", { fatal: true }).decode(await this.getObject(key));
   }
 
-  async list(prefix: string): Promise<ObjectInfo[]> {
+  async list(prefix: string, options: TransferOptions = {}): Promise<ObjectInfo[]> {
     const objects: ObjectInfo[] = [];
     let token: string | undefined;
     try {
@@ -171,6 +176,7 @@ export class S3ObjectStore implements ObjectStore {
             Prefix: prefix,
             ...(token === undefined ? {} : { ContinuationToken: token }),
           }),
+          sendOptions(options),
         );
         for (const item of page.Contents ?? []) {
           if (item.Key !== undefined) objects.push({ key: item.Key, size: item.Size ?? 0 });
@@ -183,7 +189,7 @@ export class S3ObjectStore implements ObjectStore {
     return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  async deleteObjects(keys: readonly string[]): Promise<void> {
+  async deleteObjects(keys: readonly string[], options: TransferOptions = {}): Promise<void> {
     // DeleteObjects takes at most 1000 keys per request.
     for (let i = 0; i < keys.length; i += 1000) {
       const batch = keys.slice(i, i + 1000);
@@ -193,6 +199,7 @@ export class S3ObjectStore implements ObjectStore {
             Bucket: this.bucket,
             Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
           }),
+          sendOptions(options),
         );
         const failed = response.Errors?.[0];
         if (failed !== undefined) {
@@ -221,4 +228,9 @@ export class S3ObjectStore implements ObjectStore {
       throw toObjectStoreError(error, "presign GetObject", this.bucket, key);
     }
   }
+}
+
+/** The SDK's per-call options: aborting the signal aborts the request in flight. */
+function sendOptions(options: TransferOptions): { abortSignal?: AbortSignal } {
+  return options.signal === undefined ? {} : { abortSignal: options.signal };
 }

@@ -26,7 +26,16 @@ export class PostgresWarehouse implements Warehouse {
     validatePostgresWarehouseConfig(config);
     this.#config = config;
     this.#store = config.objectStore;
-    this.#pool = pool ?? new pg.Pool({ connectionString: config.warehouseUrl, max: 2, idleTimeoutMillis: 10_000 });
+    // Metadata only (the data goes through DuckDB): short deadlines, so a stuck warehouse fails the attempt fast.
+    this.#pool =
+      pool ??
+      new pg.Pool({
+        connectionString: config.warehouseUrl,
+        max: 2,
+        idleTimeoutMillis: 10_000,
+        connectionTimeoutMillis: 10_000,
+        statement_timeout: 60_000,
+      });
   }
 
   describeTable(schema: string, table: string): Promise<WarehouseColumn[]> {

@@ -1,36 +1,37 @@
-import { isRetryablePostgresError, isSchemaName, migrateSchema, type PgPool } from "@data-exporter/postgres";
+import {
+  isRetryablePostgresError,
+  isSchemaName,
+  migrateSchema,
+  type PgClient,
+  type PgPool,
+} from "@data-exporter/postgres";
 import { PlannerError } from "../errors.js";
-
-export type DateClaim =
-  /** This request owns the date: plan and publish (also on a redelivery of the same request). */
-  | { readonly claimed: true; readonly forcedCount: number }
-  /** Another request already exported the date (or is exporting it). */
-  | { readonly claimed: false; readonly existingRequestId: string; readonly existingTriggeredAt: number };
-
-export interface ClaimInput {
-  readonly exportDate: string;
-  readonly requestId: string;
-  readonly triggeredAt: number;
-  readonly triggeredBy: string;
-  readonly force: boolean;
-}
+import type { ClaimInput, CommitResult, OutboxEvent, PlanStore, PlanToCommit } from "../handlers/plan-store.js";
 
 function storeError(error: unknown, what: string): PlannerError {
-  return new PlannerError("SCHEDULE_STORE", `scheduled_export_dates: ${what} failed`, {
+  if (error instanceof PlannerError) return error;
+  return new PlannerError("SCHEDULE_STORE", `planner state: ${what} failed`, {
     cause: error,
     retryable: isRetryablePostgresError(error),
   });
 }
 
+/** A queued event, as the relay reads it back. */
+export type QueuedEvent = OutboxEvent & { readonly id: string };
+
 /**
- * The planner's own state in the exporter database:
+ * The planner's own state in the exporter database, all written in one transaction per plan:
  * - `scheduled_export_dates`: one row per exported calendar date, the idempotency key of scheduled exports, claimed
  *   with INSERT ... ON CONFLICT so two triggers of one date racing each other cannot both win;
- * - `planned_requests`: requests whose plan was published, so a redelivered request is not exported twice.
+ * - `planned_requests`: requests whose plan was made, so a redelivered request is not planned twice;
+ * - `planner_outbox`: the events of each plan (ExportPlanned, then its commands), published by the relay in order.
+ * Recording and queueing in one transaction is the transactional outbox: what the planner records and what it
+ * publishes cannot diverge, whatever crashes when.
  */
-export class PlannerState {
-  private readonly table: string;
+export class PlannerState implements PlanStore {
+  private readonly dates: string;
   private readonly planned: string;
+  private readonly outbox: string;
 
   constructor(
     private readonly pool: PgPool,
@@ -38,14 +39,15 @@ export class PlannerState {
   ) {
     if (!isSchemaName(schema))
       throw new PlannerError("SCHEDULE_STORE", `invalid schema name ${JSON.stringify(schema)}`);
-    this.table = `"${schema}".scheduled_export_dates`;
+    this.dates = `"${schema}".scheduled_export_dates`;
     this.planned = `"${schema}".planned_requests`;
+    this.outbox = `"${schema}".planner_outbox`;
   }
 
   async migrate(): Promise<void> {
     try {
       await migrateSchema(this.pool, this.schema, [
-        `CREATE TABLE IF NOT EXISTS ${this.table} (
+        `CREATE TABLE IF NOT EXISTS ${this.dates} (
         export_date date PRIMARY KEY,
         request_id uuid NOT NULL,
         triggered_at timestamptz NOT NULL,
@@ -57,52 +59,21 @@ export class PlannerState {
         config_version text NOT NULL,
         commands int NOT NULL,
         planned_at timestamptz NOT NULL DEFAULT now())`,
+        `CREATE TABLE IF NOT EXISTS ${this.outbox} (
+        id bigserial PRIMARY KEY,
+        de_request_id uuid NOT NULL,
+        topic text NOT NULL,
+        event_type text NOT NULL,
+        payload jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        published_at timestamptz)`,
+        `CREATE INDEX IF NOT EXISTS planner_outbox_unpublished_idx ON ${this.outbox} (id) WHERE published_at IS NULL`,
       ]);
     } catch (error) {
       throw storeError(error, "migration");
     }
   }
 
-  /**
-   * Claims the date for a request. Without force the first request keeps it; with force the date passes to the new
-   * request (and forced_count counts it once, however often that trigger is redelivered).
-   */
-  async claim(input: ClaimInput): Promise<DateClaim> {
-    // The second round only matters when a concurrent claim committed while this statement ran: the conflict then
-    // hides the row from this statement's snapshot, and the next statement sees it.
-    for (let round = 1; round <= 2; round++) {
-      let row;
-      try {
-        ({
-          rows: [row],
-        } = await this.pool.query<{ request_id: string; forced_count: number; triggered_at: number }>(
-          `WITH claimed AS (
-             INSERT INTO ${this.table} AS d (export_date, request_id, triggered_at, triggered_by)
-             VALUES ($1, $2, to_timestamp($3::float8 / 1000.0), $4)
-             ON CONFLICT (export_date) DO UPDATE SET request_id = EXCLUDED.request_id, triggered_at = EXCLUDED.triggered_at,
-               triggered_by = EXCLUDED.triggered_by, forced_count = d.forced_count + 1, updated_at = now()
-             WHERE $5::boolean AND d.request_id <> EXCLUDED.request_id
-             RETURNING request_id, forced_count, triggered_at)
-           SELECT request_id, forced_count, (extract(epoch FROM triggered_at) * 1000)::float8 AS triggered_at FROM claimed
-           UNION ALL
-           SELECT request_id, forced_count, (extract(epoch FROM triggered_at) * 1000)::float8 FROM ${this.table}
-           WHERE export_date = $1 AND NOT EXISTS (SELECT 1 FROM claimed)`,
-          [input.exportDate, input.requestId, input.triggeredAt, input.triggeredBy, input.force],
-        ));
-      } catch (error) {
-        throw storeError(error, `claiming ${input.exportDate}`);
-      }
-      if (!row) continue;
-      return row.request_id === input.requestId
-        ? { claimed: true, forcedCount: row.forced_count }
-        : { claimed: false, existingRequestId: row.request_id, existingTriggeredAt: row.triggered_at };
-    }
-    throw new PlannerError("SCHEDULE_STORE", `scheduled_export_dates: claiming ${input.exportDate} returned no row`, {
-      retryable: true,
-    });
-  }
-
-  /** Whether this request's plan was already published (a redelivery after the offset commit was lost). */
   async wasPlanned(requestId: string): Promise<boolean> {
     try {
       const { rows } = await this.pool.query(`SELECT 1 FROM ${this.planned} WHERE de_request_id = $1`, [requestId]);
@@ -112,15 +83,135 @@ export class PlannerState {
     }
   }
 
-  /** Records a published plan. Written after publishing: a crash in between re-plans once, never loses a request. */
-  async recordPlanned(requestId: string, configVersion: string, commands: number): Promise<void> {
+  async commit(plan: PlanToCommit): Promise<CommitResult> {
+    let client: PgClient;
     try {
-      await this.pool.query(
-        `INSERT INTO ${this.planned} (de_request_id, config_version, commands) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [requestId, configVersion, commands],
+      client = await this.pool.connect();
+    } catch (error) {
+      throw storeError(error, "connecting");
+    }
+    try {
+      await client.query("BEGIN");
+      let forcedCount = 0;
+      if (plan.claim) {
+        const claim = await this.claim(client, plan.claim);
+        if (!claim.claimed) {
+          await client.query("ROLLBACK");
+          return { committed: false, existingRequestId: claim.existingRequestId, existingTriggeredAt: claim.at };
+        }
+        forcedCount = claim.forcedCount;
+      }
+      const { rows } = await client.query(
+        `INSERT INTO ${this.planned} (de_request_id, config_version, commands) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [plan.requestId, plan.configVersion, plan.events.length - 1],
+      );
+      // Planned already (a racing delivery of the same request committed first): its events are queued.
+      if (rows.length > 0)
+        for (const event of plan.events)
+          await client.query(
+            `INSERT INTO ${this.outbox} (de_request_id, topic, event_type, payload) VALUES ($1, $2, $3, $4)`,
+            [plan.requestId, event.topic, event.type, JSON.stringify(event.value)],
+          );
+      await client.query("COMMIT");
+      return { committed: true, forcedCount };
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw storeError(error, `recording the plan of ${plan.requestId}`);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The oldest events not published yet, in the order they were queued. */
+  async unpublished(limit: number): Promise<QueuedEvent[]> {
+    try {
+      const { rows } = await this.pool.query<{ id: string; topic: string; event_type: string; payload: unknown }>(
+        `SELECT id::text AS id, topic, event_type, payload FROM ${this.outbox}
+         WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+        [limit],
+      );
+      return rows.map(
+        (row) => ({ id: row.id, topic: row.topic, type: row.event_type, value: row.payload }) as QueuedEvent,
       );
     } catch (error) {
-      throw storeError(error, "recording a planned request");
+      throw storeError(error, "reading planner_outbox");
     }
+  }
+
+  async markPublished(ids: readonly string[]): Promise<void> {
+    try {
+      await this.pool.query(`UPDATE ${this.outbox} SET published_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
+    } catch (error) {
+      throw storeError(error, "marking planner_outbox rows published");
+    }
+  }
+
+  /**
+   * Runs `relay` holding a session advisory lock on a connection of its own, or returns at once when another
+   * planner replica holds it: one relay at a time keeps the events in queue order. A replica that dies releases the
+   * lock with its connection.
+   */
+  async exclusively(relay: () => Promise<void>): Promise<void> {
+    let client: PgClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw storeError(error, "connecting");
+    }
+    const lock = `planner-outbox:${this.schema}`;
+    try {
+      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [
+        lock,
+      ]);
+      if (rows[0]?.locked !== true) return;
+      try {
+        await relay();
+      } finally {
+        await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lock]);
+      }
+    } catch (error) {
+      throw storeError(error, "relaying planner_outbox");
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Claims the date for a request inside the plan's transaction. Without force the first request keeps it; with
+   * force the date passes to the new request (and forced_count counts it once, however often that trigger is
+   * redelivered).
+   */
+  private async claim(
+    client: PgClient,
+    input: ClaimInput,
+  ): Promise<{ claimed: true; forcedCount: number } | { claimed: false; existingRequestId: string; at: number }> {
+    // The second round only matters when a concurrent claim committed while this statement ran: the conflict then
+    // hides the row from this statement's snapshot, and the next statement sees it.
+    for (let round = 1; round <= 2; round++) {
+      const {
+        rows: [row],
+      } = await client.query<{ request_id: string; forced_count: number; triggered_at: number }>(
+        `WITH claimed AS (
+           INSERT INTO ${this.dates} AS d (export_date, request_id, triggered_at, triggered_by)
+           VALUES ($1, $2, to_timestamp($3::float8 / 1000.0), $4)
+           ON CONFLICT (export_date) DO UPDATE SET request_id = EXCLUDED.request_id, triggered_at = EXCLUDED.triggered_at,
+             triggered_by = EXCLUDED.triggered_by, forced_count = d.forced_count + 1, updated_at = now()
+           WHERE $5::boolean AND d.request_id <> EXCLUDED.request_id
+           RETURNING request_id, forced_count, triggered_at)
+         SELECT request_id, forced_count, (extract(epoch FROM triggered_at) * 1000)::float8 AS triggered_at FROM claimed
+         UNION ALL
+         SELECT request_id, forced_count, (extract(epoch FROM triggered_at) * 1000)::float8 FROM ${this.dates}
+         WHERE export_date = $1 AND NOT EXISTS (SELECT 1 FROM claimed)`,
+        [input.exportDate, input.requestId, input.triggeredAt, input.triggeredBy, input.force],
+      );
+      if (!row) continue;
+      return row.request_id === input.requestId
+        ? { claimed: true, forcedCount: row.forced_count }
+        : { claimed: false, existingRequestId: row.request_id, at: row.triggered_at };
+    }
+    throw new PlannerError("SCHEDULE_STORE", `scheduled_export_dates: claiming ${input.exportDate} returned no row`, {
+      retryable: true,
+    });
   }
 }

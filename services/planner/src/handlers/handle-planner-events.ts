@@ -1,18 +1,12 @@
 import type { DailyExportTriggered, ExportRequested } from "@data-exporter/contracts";
 import type { Logger } from "@data-exporter/runtime";
-import { planRequestedExport } from "./plan-requested-export.js";
-import { planScheduledExport, type ScheduledPlannerDeps } from "./plan-scheduled-export.js";
+import { planRequestedExport, type PlannerDeps } from "./plan-requested-export.js";
+import { planScheduledExport } from "./plan-scheduled-export.js";
 import { planOrReportUnplannable } from "./report-unplannable.js";
 
-/** The planner's record of published plans (planned_requests). */
-export interface PlannedRequests {
-  /** Whether the request's plan was already published (a redelivery after a lost offset commit). */
-  readonly wasPlanned: (requestId: string) => Promise<boolean>;
-  /** Records a published plan; written after publishing, so a crash in between re-plans once, never loses one. */
-  readonly recordPlanned: (requestId: string, configVersion: string, commands: number) => Promise<void>;
-}
-
-export interface PlannerEventDeps extends ScheduledPlannerDeps, PlannedRequests {
+export interface PlannerEventDeps extends PlannerDeps {
+  /** Publishes what the store queued (the outbox relay), right after a plan was recorded. */
+  readonly relay: () => Promise<void>;
   /** REQUEST_DEADLINE_MS: the status tracker fails an export not finished by then, so planning it later is waste. */
   readonly deadlineMs: number;
   readonly log: Pick<Logger, "info" | "warn" | "error">;
@@ -26,25 +20,34 @@ function overdue(requestedAt: number, context: Record<string, unknown>, deps: Pl
   return true;
 }
 
+/** The plan is recorded: publish it now; if Kafka is away the periodic relay publishes it later. */
+async function relayNow(deps: PlannerEventDeps, context: Record<string, unknown>): Promise<void> {
+  await deps
+    .relay()
+    .catch((error: unknown) =>
+      deps.log.warn({ ...context, err: error }, "plan recorded; publishing it failed, the relay will retry"),
+    );
+}
+
 const windowOf = (event: { windowStart: number; windowEnd: number }): string =>
   `${new Date(event.windowStart).toISOString()}/${new Date(event.windowEnd).toISOString()}`;
 
 /** An on-demand request: planned and published once, however often it is delivered. */
 export async function handleExportRequested(event: ExportRequested, deps: PlannerEventDeps): Promise<void> {
   const { requestId } = event;
-  if (await deps.wasPlanned(requestId)) {
+  if (await deps.store.wasPlanned(requestId)) {
     deps.log.info({ requestId }, "request already planned; redelivery ignored");
     return;
   }
   if (overdue(event.requestedAt, { requestId }, deps)) return;
   const intent = { ...event, mode: "ON_DEMAND" as const, exportDate: null };
   const result = await planOrReportUnplannable(intent, () => planRequestedExport(intent, deps), deps);
+  await relayNow(deps, { requestId });
   if ("unplannable" in result) {
     deps.log.error({ requestId, err: result.unplannable }, "export cannot be planned: configuration unreadable");
     return;
   }
   const { planned, commands } = result.planned;
-  await deps.recordPlanned(requestId, planned.configVersion, commands.length);
   deps.log.info(
     {
       requestId,
@@ -64,13 +67,14 @@ export async function handleDailyExportTriggered(event: DailyExportTriggered, de
     force: event.force,
     triggeredBy: event.triggeredBy,
   };
-  if (await deps.wasPlanned(event.requestId)) {
+  if (await deps.store.wasPlanned(event.requestId)) {
     deps.log.info(context, "scheduled request already planned; redelivery ignored");
     return;
   }
   if (overdue(event.triggeredAt, context, deps)) return;
   const intent = { ...event, mode: "SCHEDULED" as const };
   const result = await planOrReportUnplannable(intent, () => planScheduledExport(event, deps), deps);
+  await relayNow(deps, context);
   if ("unplannable" in result) {
     deps.log.error(
       { ...context, err: result.unplannable },
@@ -90,8 +94,7 @@ export async function handleDailyExportTriggered(event: DailyExportTriggered, de
     );
     return;
   }
-  const { planned, commands } = outcome.plan;
-  await deps.recordPlanned(event.requestId, planned.configVersion, commands.length);
+  const { planned } = outcome.plan;
   deps.log.info(
     {
       ...context,

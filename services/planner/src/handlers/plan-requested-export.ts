@@ -1,21 +1,20 @@
 import { computeConfigVersion, type ClassificationPolicy, type WarehouseColumn } from "@data-exporter/classification";
-import type { ExportPlanned, UnloadTableCommand } from "@data-exporter/contracts";
 import type { ExportConfigSnapshot } from "@data-exporter/config-store";
 import { isRetryable } from "@data-exporter/retry";
 import { planExport, type DescribedTable, type ExportIntent, type ExportPlan } from "../domain/plan-export.js";
+import type { OutboxEvent, PlanStore } from "./plan-store.js";
 
 export interface PlannerDeps {
   readonly loadConfig: () => Promise<ExportConfigSnapshot>;
   readonly describeTable: (schema: string, table: string) => Promise<WarehouseColumn[]>;
-  readonly publishPlanned: (event: ExportPlanned) => Promise<void>;
-  readonly publishCommand: (command: UnloadTableCommand) => Promise<void>;
+  readonly store: PlanStore;
   readonly policy: ClassificationPolicy;
   readonly bucket: string;
   readonly envName: string;
   readonly now: () => number;
 }
 
-/** Reads the configuration and describes the wanted tables, then plans (nothing is published yet). */
+/** Reads the configuration and describes the wanted tables, then plans (nothing is recorded or published yet). */
 export async function preparePlan(intent: ExportIntent, deps: PlannerDeps): Promise<ExportPlan> {
   const config = await deps.loadConfig();
   const wanted = config.tables.filter(
@@ -45,21 +44,27 @@ export async function preparePlan(intent: ExportIntent, deps: PlannerDeps): Prom
 }
 
 /**
- * Publishes ExportPlanned before the commands, so the status tracker knows every table before the first table
- * event. A redelivered request is published again with the same keys: the tracker keeps the first plan and the
- * unloads overwrite the same objects.
+ * A plan's events in publishing order: ExportPlanned before the commands, so the status tracker knows every table
+ * before the first table event.
  */
-export async function publishPlan(
-  plan: ExportPlan,
-  deps: Pick<PlannerDeps, "publishPlanned" | "publishCommand">,
-): Promise<void> {
-  await deps.publishPlanned(plan.planned);
-  for (const command of plan.commands) await deps.publishCommand(command);
+export function planEvents(plan: ExportPlan): OutboxEvent[] {
+  return [
+    { topic: "exportLifecycle", type: "ExportPlanned", value: plan.planned },
+    ...plan.commands.map((command): OutboxEvent => ({
+      topic: "unloadCommands",
+      type: "UnloadTableCommand",
+      value: command,
+    })),
+  ];
 }
 
-/** Plans one on-demand export and publishes it. */
+/** Plans one on-demand export and records it with its events (published by the outbox relay). */
 export async function planRequestedExport(intent: ExportIntent, deps: PlannerDeps): Promise<ExportPlan> {
   const plan = await preparePlan(intent, deps);
-  await publishPlan(plan, deps);
+  await deps.store.commit({
+    requestId: intent.requestId,
+    configVersion: plan.planned.configVersion,
+    events: planEvents(plan),
+  });
   return plan;
 }

@@ -1,13 +1,8 @@
 import type { DailyExportTriggered } from "@data-exporter/contracts";
-import type { ClaimInput, DateClaim } from "../adapters/planner-state.js";
 import { exportWindowOf } from "../domain/export-date.js";
 import type { ExportPlan } from "../domain/plan-export.js";
 import { PlannerError } from "../errors.js";
-import { preparePlan, publishPlan, type PlannerDeps } from "./plan-requested-export.js";
-
-export interface ScheduledPlannerDeps extends PlannerDeps {
-  readonly claimDate: (input: ClaimInput) => Promise<DateClaim>;
-}
+import { planEvents, preparePlan, type PlannerDeps } from "./plan-requested-export.js";
 
 export type ScheduledOutcome =
   | { readonly kind: "duplicate"; readonly existingRequestId: string; readonly existingTriggeredAt: number }
@@ -15,13 +10,10 @@ export type ScheduledOutcome =
 
 /**
  * Plans the scheduled export of one date. The date is the idempotency key: the first request to claim it exports
- * it; a later trigger without `force` changes nothing. The claim comes after planning (which has no side effects)
- * and before the first publish, so a crash in between leaves a claim whose redelivered trigger plans again.
+ * it; a later trigger without `force` changes nothing. The claim, the plan and its events are recorded in one
+ * transaction, so a crash leaves either all of them or none (and the redelivered trigger plans again).
  */
-export async function planScheduledExport(
-  event: DailyExportTriggered,
-  deps: ScheduledPlannerDeps,
-): Promise<ScheduledOutcome> {
+export async function planScheduledExport(event: DailyExportTriggered, deps: PlannerDeps): Promise<ScheduledOutcome> {
   let expected: { windowStart: number; windowEnd: number };
   try {
     expected = exportWindowOf(event.exportDate, event.timeZone);
@@ -45,19 +37,23 @@ export async function planScheduledExport(
     },
     deps,
   );
-  const claim = await deps.claimDate({
-    exportDate: event.exportDate,
+  const result = await deps.store.commit({
     requestId: event.requestId,
-    triggeredAt: event.triggeredAt,
-    triggeredBy: event.triggeredBy,
-    force: event.force,
+    configVersion: plan.planned.configVersion,
+    events: planEvents(plan),
+    claim: {
+      exportDate: event.exportDate,
+      requestId: event.requestId,
+      triggeredAt: event.triggeredAt,
+      triggeredBy: event.triggeredBy,
+      force: event.force,
+    },
   });
-  if (!claim.claimed)
+  if (!result.committed)
     return {
       kind: "duplicate",
-      existingRequestId: claim.existingRequestId,
-      existingTriggeredAt: claim.existingTriggeredAt,
+      existingRequestId: result.existingRequestId,
+      existingTriggeredAt: result.existingTriggeredAt,
     };
-  await publishPlan(plan, deps);
-  return { kind: "planned", plan, forcedCount: claim.forcedCount };
+  return { kind: "planned", plan, forcedCount: result.forcedCount };
 }

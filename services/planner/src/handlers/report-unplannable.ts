@@ -1,18 +1,18 @@
 import { ConfigStoreError } from "@data-exporter/config-store";
 import { isRetryable } from "@data-exporter/retry";
-import type { ExportPlanned } from "@data-exporter/contracts";
 import { unplannableExport, type ExportIntent } from "../domain/plan-export.js";
+import type { PlanStore } from "./plan-store.js";
 
 export interface UnplannableDeps {
-  readonly publishPlanned: (event: ExportPlanned) => Promise<void>;
+  readonly store: PlanStore;
   readonly bucket: string;
   readonly now: () => number;
 }
 
 /**
  * Runs `plan`; when the export configuration is unreadable for good (a malformed DynamoDB item, not an outage),
- * publishes an empty ExportPlanned naming the problem instead of letting the request go to the dead-letter topic
- * unseen. Outages (retryable errors) are rethrown so the consumer retries them.
+ * records an empty plan naming the problem instead of letting the request go to the dead-letter topic unseen.
+ * Outages (retryable errors) are rethrown so the consumer retries them.
  */
 export async function planOrReportUnplannable<T>(
   intent: ExportIntent,
@@ -24,7 +24,12 @@ export async function planOrReportUnplannable<T>(
   } catch (error) {
     if (!(error instanceof ConfigStoreError) || isRetryable(error)) throw error;
     const reason = `the export configuration cannot be read: ${error.message}`;
-    await deps.publishPlanned(unplannableExport(intent, reason, { bucket: deps.bucket, now: deps.now() }));
+    const planned = unplannableExport(intent, reason, { bucket: deps.bucket, now: deps.now() });
+    await deps.store.commit({
+      requestId: intent.requestId,
+      configVersion: planned.configVersion,
+      events: [{ topic: "exportLifecycle", type: "ExportPlanned", value: planned }],
+    });
     return { unplannable: error };
   }
 }

@@ -1,18 +1,14 @@
 import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy } from "@data-exporter/classification";
 import { ConfigStoreError } from "@data-exporter/config-store";
-import type {
-  DailyExportTriggered,
-  ExportPlanned,
-  ExportRequested,
-  UnloadTableCommand,
-} from "@data-exporter/contracts";
+import type { DailyExportTriggered, ExportRequested } from "@data-exporter/contracts";
 import { exportWindowOf } from "../../src/domain/export-date.js";
 import {
   handleDailyExportTriggered,
   handleExportRequested,
   type PlannerEventDeps,
 } from "../../src/handlers/handle-planner-events.js";
+import { MemoryPlanStore } from "../support/memory-plan-store.js";
 
 const requested: ExportRequested = {
   requestId: "7d8f5b8e-3c1a-4c55-9d59-5f1a2b3c4d5e",
@@ -33,11 +29,9 @@ const trigger = (requestId: string): DailyExportTriggered => ({
 
 /** planned_requests, scheduled_export_dates and the topics, in memory; the planning itself is the real one. */
 function fake(options: { unreadable?: boolean } = {}) {
-  const planned: ExportPlanned[] = [];
-  const commands: UnloadTableCommand[] = [];
-  const records = new Map<string, number>();
-  const owners = new Map<string, string>();
+  const store = new MemoryPlanStore();
   const logs: string[] = [];
+  let relayed = 0;
   const deps: PlannerEventDeps = {
     loadConfig: () =>
       options.unreadable
@@ -58,18 +52,8 @@ function fake(options: { unreadable?: boolean } = {}) {
             loadedAt: 0,
           }),
     describeTable: () => Promise.resolve([{ name: "way_id", type: "bigint" }]),
-    publishPlanned: (event) => Promise.resolve(void planned.push(event)),
-    publishCommand: (command) => Promise.resolve(void commands.push(command)),
-    claimDate: (input) => {
-      const owner = owners.get(input.exportDate);
-      if (owner === undefined || owner === input.requestId) {
-        owners.set(input.exportDate, input.requestId);
-        return Promise.resolve({ claimed: true, forcedCount: 0 });
-      }
-      return Promise.resolve({ claimed: false, existingRequestId: owner, existingTriggeredAt: 1 });
-    },
-    wasPlanned: (requestId) => Promise.resolve(records.has(requestId)),
-    recordPlanned: (requestId, _version, count) => Promise.resolve(void records.set(requestId, count)),
+    store,
+    relay: () => Promise.resolve(void relayed++),
     policy: defaultPolicy,
     bucket: "b",
     envName: "dev",
@@ -81,16 +65,24 @@ function fake(options: { unreadable?: boolean } = {}) {
       warn: (_context: unknown, message?: string) => void logs.push(message ?? ""),
     } as PlannerEventDeps["log"],
   };
-  return { deps, planned, commands, records, logs };
+  return {
+    deps,
+    planned: store.plans,
+    commands: store.commands,
+    records: store.records,
+    logs,
+    relayed: () => relayed,
+  };
 }
 
 describe("handleExportRequested", () => {
-  it("plans, publishes, then records the plan", async () => {
-    const { deps, planned, commands, records, logs } = fake();
+  it("records the plan with its events in one step, then has them relayed", async () => {
+    const { deps, planned, commands, records, logs, relayed } = fake();
     await handleExportRequested(requested, deps);
     expect(planned.map((p) => p.requestId)).toEqual([requested.requestId]);
     expect(commands.map((c) => c.table)).toEqual(["way"]);
     expect(records.get(requested.requestId)).toBe(1);
+    expect(relayed()).toBe(1);
     expect(logs).toEqual(["export planned"]);
   });
 
@@ -102,11 +94,11 @@ describe("handleExportRequested", () => {
     expect(logs.at(-1)).toBe("request already planned; redelivery ignored");
   });
 
-  it("publishes an empty plan naming an unreadable configuration, and records nothing", async () => {
+  it("records and publishes an empty plan naming an unreadable configuration (a redelivery is then ignored)", async () => {
     const { deps, planned, records, logs } = fake({ unreadable: true });
     await handleExportRequested(requested, deps);
     expect(planned[0]?.skippedTables[0]?.reason).toMatch(/enabled must be a boolean/);
-    expect(records.size).toBe(0);
+    expect([...records]).toEqual([[requested.requestId, 0]]);
     expect(logs).toEqual(["export cannot be planned: configuration unreadable"]);
   });
 });
@@ -137,7 +129,7 @@ describe("handleDailyExportTriggered", () => {
     const { deps, planned, records } = fake({ unreadable: true });
     await handleDailyExportTriggered(trigger("r1"), deps);
     expect(planned.map((p) => [p.requestId, p.tables.length, p.mode])).toEqual([["r1", 0, "SCHEDULED"]]);
-    expect(records.size).toBe(0);
+    expect([...records]).toEqual([["r1", 0]]);
   });
 });
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy } from "@data-exporter/classification";
 import type { DailyExportTriggered, ExportPlanned, UnloadTableCommand } from "@data-exporter/contracts";
-import type { ClaimInput, DateClaim } from "../../src/adapters/planner-state.js";
 import { exportWindowOf } from "../../src/domain/export-date.js";
 import { PlannerError } from "../../src/errors.js";
-import { planScheduledExport, type ScheduledPlannerDeps } from "../../src/handlers/plan-scheduled-export.js";
+import type { PlannerDeps } from "../../src/handlers/plan-requested-export.js";
+import { planScheduledExport } from "../../src/handlers/plan-scheduled-export.js";
+import { MemoryPlanStore } from "../support/memory-plan-store.js";
 
 const trigger = (requestId: string, force = false): DailyExportTriggered => ({
   requestId,
@@ -16,16 +17,10 @@ const trigger = (requestId: string, force = false): DailyExportTriggered => ({
   triggeredBy: "operator",
 });
 
-/** The claim rule of scheduled_export_dates, in memory. */
-function fakeDeps(): {
-  deps: ScheduledPlannerDeps;
-  planned: ExportPlanned[];
-  commands: UnloadTableCommand[];
-} {
-  const owners = new Map<string, string>();
-  const planned: ExportPlanned[] = [];
-  const commands: UnloadTableCommand[] = [];
-  const deps: ScheduledPlannerDeps = {
+/** The claim rule of scheduled_export_dates and the outbox, in memory. */
+function fakeDeps(): { deps: PlannerDeps; planned: ExportPlanned[]; commands: UnloadTableCommand[] } {
+  const store = new MemoryPlanStore();
+  const deps: PlannerDeps = {
     loadConfig: () =>
       Promise.resolve({
         tables: [
@@ -43,22 +38,13 @@ function fakeDeps(): {
         loadedAt: 0,
       }),
     describeTable: () => Promise.resolve([{ name: "way_id", type: "bigint" }]),
-    publishPlanned: (event) => Promise.resolve(void planned.push(event)),
-    publishCommand: (command) => Promise.resolve(void commands.push(command)),
+    store,
     policy: defaultPolicy,
     bucket: "b",
     envName: "dev",
     now: () => 2,
-    claimDate: (input: ClaimInput): Promise<DateClaim> => {
-      const owner = owners.get(input.exportDate);
-      if (owner === undefined || owner === input.requestId || input.force) {
-        owners.set(input.exportDate, input.requestId);
-        return Promise.resolve({ claimed: true, forcedCount: 0 });
-      }
-      return Promise.resolve({ claimed: false, existingRequestId: owner, existingTriggeredAt: 1 });
-    },
   };
-  return { deps, planned, commands };
+  return { deps, planned: store.plans, commands: store.commands };
 }
 
 describe("planScheduledExport", () => {
@@ -88,12 +74,12 @@ describe("planScheduledExport", () => {
     expect(commands.map((c) => c.requestId)).toEqual(["r1", "r1"]);
   });
 
-  it("plans a redelivered trigger again (same request), and a forced one", async () => {
+  it("queues a redelivered trigger's plan once (same request), and plans a forced one", async () => {
     const { deps, planned } = fakeDeps();
-    await planScheduledExport(trigger("r1"), deps);
-    await planScheduledExport(trigger("r1"), deps);
-    await planScheduledExport(trigger("r3", true), deps);
-    expect(planned.map((p) => p.requestId)).toEqual(["r1", "r1", "r3"]);
+    expect((await planScheduledExport(trigger("r1"), deps)).kind).toBe("planned");
+    expect((await planScheduledExport(trigger("r1"), deps)).kind).toBe("planned");
+    expect(await planScheduledExport(trigger("r3", true), deps)).toMatchObject({ kind: "planned", forcedCount: 1 });
+    expect(planned.map((p) => p.requestId)).toEqual(["r1", "r3"]);
   });
 
   it("rejects a trigger whose window is not the date's Melbourne day", async () => {

@@ -2,15 +2,13 @@ import { describe, expect, it } from "@jest/globals";
 import { ConfigStoreError } from "@data-exporter/config-store";
 import type { ExportPlanned } from "@data-exporter/contracts";
 import { planOrReportUnplannable } from "../../src/handlers/report-unplannable.js";
+import { MemoryPlanStore } from "../support/memory-plan-store.js";
 
 const intent = { requestId: "r1", mode: "ON_DEMAND" as const, exportDate: null, windowStart: 1, windowEnd: 2 };
 
-function deps() {
-  const published: ExportPlanned[] = [];
-  return {
-    published,
-    deps: { publishPlanned: (e: ExportPlanned) => Promise.resolve(void published.push(e)), bucket: "b", now: () => 7 },
-  };
+function deps(): { published: ExportPlanned[]; deps: { store: MemoryPlanStore; bucket: string; now: () => number } } {
+  const store = new MemoryPlanStore();
+  return { published: store.plans, deps: { store, bucket: "b", now: () => 7 } };
 }
 
 describe("planOrReportUnplannable", () => {

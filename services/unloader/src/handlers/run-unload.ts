@@ -1,5 +1,5 @@
 import type { TableUnloadEvent, UnloadErrorKind, UnloadTableCommand } from "@data-exporter/contracts";
-import { isRetryable } from "@data-exporter/retry";
+import { isRetryable, retryWithin } from "@data-exporter/retry";
 import type { UnloadResult } from "@data-exporter/warehouse";
 import { AttemptLease } from "./attempt-lease.js";
 import { readsWarehouse } from "./export-table.js";
@@ -190,7 +190,8 @@ async function conclude(
   deps: UnloaderDeps,
   result: UnloadOutcome,
 ): Promise<UnloadOutcome> {
-  const held = await deps.jobs.finish(command, attempt, outcome);
+  // The unload is done: ride out a database blip here rather than throw and redo the whole unload.
+  const held = await retryWithin(deps.leaseMs / 2, () => deps.jobs.finish(command, attempt, outcome));
   if (!held) return { status: "SUPERSEDED", attempts: attempt };
   await deps.publish(outcome);
   return result;
