@@ -1,5 +1,5 @@
 import type { RebuildOutput } from "../../services/status-tracker/src/cli/rebuild-output.js";
-import { forEachLine, spawnEntryPoint } from "./services.js";
+import { runEntryPoint } from "./services.js";
 
 export type { RebuildOutput };
 
@@ -26,21 +26,7 @@ export async function runRebuild(
   env: Readonly<Record<string, string>>,
   options: { onStdoutLine?: (line: string) => void; onStderrLine?: (line: string) => void } = {},
 ): Promise<RebuildRun> {
-  const child = spawnEntryPoint(rebuildEntryPoint, args, env);
-  let stdout = "";
-  let stderr = "";
-  forEachLine([child.stdout], (line) => {
-    stdout += `${line}\n`;
-    options.onStdoutLine?.(line);
-  });
-  forEachLine([child.stderr], (line) => {
-    stderr += `${line}\n`;
-    options.onStderrLine?.(line);
-  });
-  const code = await new Promise<number>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (exitCode) => resolve(exitCode ?? 1));
-  });
+  const { code, stdout, stderr } = await runEntryPoint(rebuildEntryPoint, args, env, options);
   const text = stdout.trim();
   return text.startsWith("{") && args.includes("--json")
     ? { code, stdout, stderr, output: JSON.parse(text) as RebuildOutput }
