@@ -108,7 +108,7 @@ describe("renderRedshiftUnload", () => {
     const value = fc
       .string({ unit: "binary", minLength: 1, maxLength: 40 })
       // What command validation admits: no control characters.
-      .filter((s) => !/[\u0000-\u001f\u007f]/.test(s));
+      .filter((s) => [...s].every((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f));
     fc.assert(
       fc.property(fc.array(value, { minLength: 1, maxLength: 4 }), (sources) => {
         const command = unloadCommand({
