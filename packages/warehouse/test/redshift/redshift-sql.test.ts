@@ -29,8 +29,10 @@ function readLiteral(text: string, start: number): { value: string; end: number 
   for (let i = start + 1; i < text.length; i++) {
     const c = text[i]!;
     if (c === "\\") value += text[++i] ?? "";
-    else if (c === "'" && text[i + 1] === "'") ((value += "'"), i++);
-    else if (c === "'") return { value, end: i + 1 };
+    else if (c === "'" && text[i + 1] === "'") {
+      value += "'";
+      i++;
+    } else if (c === "'") return { value, end: i + 1 };
     else value += c;
   }
   throw new Error("unterminated literal");
