@@ -45,5 +45,6 @@ export {
   topicEventCount,
   waitForGroupToCatchUp,
 } from "./topics.js";
+export { runRebuild, type RebuildOutput, type RebuildRun } from "./rebuild.js";
 export { runTrigger, type TriggeredExport, type TriggerOptions, type TriggerRun } from "./trigger.js";
 export { backendAlive, unloadSlotHolders } from "./unload-slots.js";

@@ -51,6 +51,41 @@ export function forEachLine(streams: readonly Readable[], onLine: (line: string)
   for (const input of streams) createInterface({ input }).on("line", onLine);
 }
 
+/** What a one-shot entry point did: its exit code and everything it wrote. */
+export interface EntryPointRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a one-shot entry point (the trigger, the rebuild) to its end; `onStdoutLine` / `onStderrLine` see each line
+ * as it comes.
+ */
+export async function runEntryPoint(
+  entryPoint: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  options: { onStdoutLine?: (line: string) => void; onStderrLine?: (line: string) => void } = {},
+): Promise<EntryPointRun> {
+  const child = spawnEntryPoint(entryPoint, args, env);
+  let stdout = "";
+  let stderr = "";
+  forEachLine([child.stdout], (line) => {
+    stdout += `${line}\n`;
+    options.onStdoutLine?.(line);
+  });
+  forEachLine([child.stderr], (line) => {
+    stderr += `${line}\n`;
+    options.onStderrLine?.(line);
+  });
+  const code = await new Promise<number>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (exitCode) => resolve(exitCode ?? 1));
+  });
+  return { code, stdout, stderr };
+}
+
 /**
  * A long-lived child process as a RunningService: `stop` sends SIGTERM, then SIGKILL after the timeout. Nothing
  * restarts it when it dies (supervisor.ts does, for npm start).

@@ -1,5 +1,5 @@
 import type { TriggeredExport } from "../../services/planner/src/cli/trigger-output.js";
-import { forEachLine, spawnEntryPoint } from "./services.js";
+import { runEntryPoint } from "./services.js";
 
 export type { TriggeredExport };
 
@@ -31,18 +31,7 @@ export async function runTrigger(
   env: Readonly<Record<string, string>>,
   options: TriggerOptions = {},
 ): Promise<TriggerRun> {
-  const child = spawnEntryPoint(triggerEntryPoint, [...args, "--json"], env);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  forEachLine([child.stderr], (line) => {
-    stderr += `${line}\n`;
-    options.onStderrLine?.(line);
-  });
-  const code = await new Promise<number>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (exitCode) => resolve(exitCode ?? 1));
-  });
+  const { code, stdout, stderr } = await runEntryPoint(triggerEntryPoint, [...args, "--json"], env, options);
   return { code, stderr, ...parseTriggerStdout(stdout) };
 }
 

@@ -216,7 +216,9 @@ export class EventConsumer<K extends EventTopicKey> {
   async #process(batch: Batch, message: KafkaMessage, payload: EachBatchPayload): Promise<boolean> {
     const headers = readHeaders(message.headers);
     const eventType = headers[eventHeaders.eventType] ?? "";
-    const opened = this.#open(batch, message, headers);
+    // Only subscribed topics are fetched, so the lookup always succeeds.
+    const topicKey = this.#topicKeys.get(batch.topic) as K;
+    const opened = openMessage(topicKey, batch.topic, batch.partition, message, headers);
     if (!("envelope" in opened)) {
       await this.#deadLetter(batch, message, headers, { ...opened, attempts: 0, eventType });
       return true;
@@ -273,46 +275,6 @@ export class EventConsumer<K extends EventTopicKey> {
     }
   }
 
-  /** Decodes a message into an envelope, or says why it cannot be handled. */
-  #open(
-    batch: Batch,
-    message: KafkaMessage,
-    headers: Readonly<Record<string, string>>,
-  ): { envelope: Envelope<K> } | { kind: DeadLetterKind; error: unknown } {
-    // Only subscribed topics are fetched, so the lookup always succeeds.
-    const topicKey = this.#topicKeys.get(batch.topic) as K;
-    if (message.value === null) {
-      return { kind: "undecodable", error: new BusError("EMPTY_MESSAGE", "message has no value") };
-    }
-    let decoded: DecodedEvent;
-    try {
-      decoded = decodeEvent(
-        { eventType: headers[eventHeaders.eventType], fingerprint: headers[eventHeaders.schemaFingerprint] },
-        message.value,
-      );
-    } catch (error) {
-      return { kind: "undecodable", error };
-    }
-    if (!isTopicEvent(topicKey, decoded.type)) {
-      const error = new BusError("UNEXPECTED_EVENT_TYPE", `${decoded.type} is not allowed on ${topicKey}`);
-      return { kind: "unexpected-event-type", error };
-    }
-    const envelope = {
-      type: decoded.type,
-      value: decoded.value,
-      topicKey,
-      topic: batch.topic,
-      partition: batch.partition,
-      offset: message.offset,
-      key: message.key?.toString() ?? null,
-      headers,
-      eventType: decoded.eventType,
-      correlationId: headers[eventHeaders.correlationId],
-      traceparent: headers[eventHeaders.traceparent],
-    } as Envelope<K>;
-    return { envelope };
-  }
-
   async #deadLetter(
     batch: Batch,
     message: KafkaMessage,
@@ -351,4 +313,44 @@ export class EventConsumer<K extends EventTopicKey> {
       );
     }
   }
+}
+
+/** Decodes a message of topic K into an envelope, or says why it cannot be handled (what goes to the DLQ). */
+export function openMessage<K extends EventTopicKey>(
+  topicKey: K,
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  headers: Readonly<Record<string, string>>,
+): { envelope: Envelope<K> } | { kind: DeadLetterKind; error: unknown } {
+  if (message.value === null) {
+    return { kind: "undecodable", error: new BusError("EMPTY_MESSAGE", "message has no value") };
+  }
+  let decoded: DecodedEvent;
+  try {
+    decoded = decodeEvent(
+      { eventType: headers[eventHeaders.eventType], fingerprint: headers[eventHeaders.schemaFingerprint] },
+      message.value,
+    );
+  } catch (error) {
+    return { kind: "undecodable", error };
+  }
+  if (!isTopicEvent(topicKey, decoded.type)) {
+    const error = new BusError("UNEXPECTED_EVENT_TYPE", `${decoded.type} is not allowed on ${topicKey}`);
+    return { kind: "unexpected-event-type", error };
+  }
+  const envelope = {
+    type: decoded.type,
+    value: decoded.value,
+    topicKey,
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    headers,
+    eventType: decoded.eventType,
+    correlationId: headers[eventHeaders.correlationId],
+    traceparent: headers[eventHeaders.traceparent],
+  } as Envelope<K>;
+  return { envelope };
 }

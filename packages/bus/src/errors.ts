@@ -10,6 +10,8 @@ export const busErrorCodes = [
   "DEAD_LETTER_FAILED",
   "EMPTY_MESSAGE",
   "UNEXPECTED_EVENT_TYPE",
+  "TOPIC_NOT_FOUND",
+  "REPLAY_STALLED",
 ] as const;
 
 export type BusErrorCode = (typeof busErrorCodes)[number];

@@ -21,4 +21,6 @@ export type { EventProducerOptions, PublishOptions, PublishReceipt, RawMessage }
 export { EventProducer } from "./producer.js";
 export type { EnsureTopicsOptions, EnsureTopicsResult, TopicAdmin } from "./topic-admin.js";
 export { ensureTopics } from "./topic-admin.js";
+export type { PartitionExtent, ReplayedEvent, ReplayOptions, ReplayResult, SkippedRecord } from "./topic-replay.js";
+export { replayTopic, topicExtents } from "./topic-replay.js";
 export { isTraceparent, newTraceparent } from "./trace.js";

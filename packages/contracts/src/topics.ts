@@ -10,7 +10,8 @@ export interface TopicDefinition {
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Kept forever: the status read model is rebuilt by replaying these topics from their beginning (`npm run rebuild`),
- * so they hold the whole history it was built from (about 1 KB per table of an export).
+ * so they hold the whole history it was built from (about 1 KB per table of an export); export-completed says when
+ * each export was announced. A rebuild refuses a topic that no longer starts at offset 0.
  */
 const FOREVER = -1;
 

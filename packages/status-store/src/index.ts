@@ -11,6 +11,7 @@ export {
 } from "./model.js";
 export {
   applyLifecycleEvent,
+  applyRequested,
   completionEventOf,
   requestedState,
   type LifecycleEvent,

@@ -42,6 +42,11 @@ export interface ExportRequestState {
   readonly bucket: string | null;
   readonly configVersion: string | null;
   readonly requestedAt: number;
+  /**
+   * Whether the request's own event (ExportRequested, DailyExportTriggered) was applied. False for a row its
+   * ExportPlanned created first, whose requestedAt is the plan's time until the request arrives.
+   */
+  readonly requestRecorded: boolean;
   readonly plannedAt: number | null;
   readonly completedAt: number | null;
   readonly completionPublishedAt: number | null;

@@ -43,11 +43,24 @@ export function requestedState(
     bucket: null,
     configVersion: null,
     requestedAt: "requestedAt" in event ? event.requestedAt : event.triggeredAt,
+    requestRecorded: true,
     plannedAt: null,
     completedAt: null,
     completionPublishedAt: null,
     tables: [],
   };
+}
+
+/**
+ * Records a request (the state `requestedState` made of its ExportRequested or DailyExportTriggered). A request
+ * already recorded stays as it is (a redelivery). A row its ExportPlanned created first (the tracker read the
+ * lifecycle topic ahead of the request's topic) takes the request's real time: the state does not depend on how the
+ * topics interleave, so a replay that applies every request before the lifecycle rebuilds the same row.
+ */
+export function applyRequested(current: ExportRequestState | undefined, requested: ExportRequestState): Transition {
+  if (!current) return { state: requested, changed: true };
+  if (current.requestRecorded) return unchanged(current, "request already recorded");
+  return { state: { ...current, requestedAt: requested.requestedAt, requestRecorded: true }, changed: true };
 }
 
 /**
@@ -154,7 +167,11 @@ function eventTime(event: LifecycleEvent): number {
 
 function applyPlanned(current: ExportRequestState | undefined, plan: ExportPlanned): Transition {
   if (current?.plannedTables) return unchanged(current, "already planned");
-  const base = current ?? requestedState({ ...plan, requestedAt: plan.plannedAt, requestedBy: null }, plan.mode);
+  // Planned before its request was recorded: the plan's time stands in until the request arrives (applyRequested).
+  const base = current ?? {
+    ...requestedState({ ...plan, requestedAt: plan.plannedAt, requestedBy: null }, plan.mode),
+    requestRecorded: false,
+  };
   const state: ExportRequestState = {
     ...base,
     mode: plan.mode,
@@ -235,6 +252,7 @@ function emptyState(requestId: string): ExportRequestState {
     bucket: null,
     configVersion: null,
     requestedAt: 0,
+    requestRecorded: false,
     plannedAt: null,
     completedAt: null,
     completionPublishedAt: null,

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "@jest/globals";
 import type { ExportPlanned, TableUnloadCompleted, TableUnloadFailed } from "@data-exporter/contracts";
-import { applyLifecycleEvent, progressOf, requestedState, type ExportRequestState } from "../src/index.js";
+import {
+  applyLifecycleEvent,
+  applyRequested,
+  progressOf,
+  requestedState,
+  type ExportRequestState,
+} from "../src/index.js";
 
 const requestId = "7d8f5b8e-3c1a-4c55-9d59-5f1a2b3c4d5e";
 const plan: ExportPlanned = {
@@ -194,5 +200,47 @@ describe("applyLifecycleEvent: attempts and interleavings", () => {
     const shuffled = run([events[1]!, events[3]!, events[0]!, events[2]!, done(2)]);
     expect(way(shuffled)).toMatchObject({ status: "COMPLETED", attempts: 2 });
     expect(way(forward)).toMatchObject({ status: "COMPLETED", attempts: 2 });
+  });
+});
+
+describe("applyRequested: a request and its plan in either order", () => {
+  const request = requestedState(
+    { requestId, windowStart: 1_000, windowEnd: 2_000, requestedAt: 500, requestedBy: null },
+    "ON_DEMAND",
+  );
+  const planEvent = { type: "ExportPlanned" as const, value: plan };
+
+  it("records a new request as REQUESTED at its own time", () => {
+    const result = applyRequested(undefined, request);
+    expect(result.changed).toBe(true);
+    expect(result.state).toMatchObject({ status: "REQUESTED", requestedAt: 500, requestRecorded: true });
+  });
+
+  it("a plan seen first stands in with its own time, and the request then sets the real one", () => {
+    const planFirst = applyLifecycleEvent(undefined, planEvent).state;
+    expect(planFirst).toMatchObject({ requestedAt: 3_000, requestRecorded: false, status: "IN-PROGRESS" });
+    const result = applyRequested(planFirst, request);
+    expect(result.changed).toBe(true);
+    expect(result.state).toEqual({ ...planFirst, requestedAt: 500, requestRecorded: true });
+  });
+
+  it("ends in the same state whichever topic was read first, also for a finished export", () => {
+    const requestFirst = applyLifecycleEvent(applyRequested(undefined, request).state, planEvent).state;
+    const planFirst = applyRequested(applyLifecycleEvent(undefined, planEvent).state, request).state;
+    expect(planFirst).toEqual(requestFirst);
+
+    const empty = { type: "ExportPlanned" as const, value: { ...plan, tables: [] } };
+    const finishedFirst = applyLifecycleEvent(undefined, empty);
+    expect(finishedFirst.completed?.status).toBe("FAILED");
+    const late = applyRequested(finishedFirst.state, request);
+    expect(late.completed).toBeUndefined();
+    expect(late.state).toEqual(applyLifecycleEvent(applyRequested(undefined, request).state, empty).state);
+  });
+
+  it("a redelivered request changes nothing, even one carrying another time", () => {
+    const recorded = applyRequested(undefined, request).state;
+    const again = applyRequested(recorded, { ...request, requestedAt: 99 });
+    expect(again.changed).toBe(false);
+    expect(again.state).toBe(recorded);
   });
 });

@@ -40,4 +40,4 @@ export {
   type PostgresUnloadQueries,
   type RenderOptions,
 } from "./postgres/postgres-sql.js";
-export { hmacSha256Pads, type HmacPads } from "./postgres/postgres-keyed-hash.js";
+export { hmacSha256Pads, type HmacPads } from "./parquet/keyed-hash.js";

@@ -4,7 +4,7 @@ import { isSchemaName, migrateSchema, sqlstateOf, type PgClient, type PgPool } f
 const UNDEFINED_TABLE = "42P01";
 import { StatusStoreError, toStatusStoreError } from "../errors.js";
 import type { ExportRequestState, RequestStatus, TableJob, TableJobStatus } from "../model.js";
-import type { Transition } from "../transitions.js";
+import { applyRequested, type Transition } from "../transitions.js";
 
 /**
  * PostgreSQL read model of exports: `request_table` (one row per export) and `table_export_job_statuses` (one row
@@ -62,32 +62,20 @@ export class PostgresStatusStore {
         PRIMARY KEY (de_request_id, table_name))`,
         `CREATE INDEX IF NOT EXISTS request_table_export_date_idx ON ${this.requests} (export_date)`,
         `ALTER TABLE ${this.jobs} ADD COLUMN IF NOT EXISTS last_progress_at timestamptz`,
+        // Rows written before it existed count as recorded: their request was, or will never be, seen again.
+        `ALTER TABLE ${this.requests} ADD COLUMN IF NOT EXISTS request_recorded boolean NOT NULL DEFAULT true`,
       ]);
     } catch (error) {
       throw toStatusStoreError(error, "migrating");
     }
   }
 
-  /** Records an accepted request; a request already known is left as it is. */
+  /**
+   * Records an accepted request (`applyRequested`): a request already recorded is left as it is; a row its plan
+   * created first gets the request's time.
+   */
   async recordRequested(state: ExportRequestState): Promise<void> {
-    try {
-      await this.pool.query(
-        `INSERT INTO ${this.requests} (de_request_id, mode, export_date, window_start, window_end, status, requested_at)
-         VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), to_timestamp($5 / 1000.0), $6, to_timestamp($7 / 1000.0))
-         ON CONFLICT (de_request_id) DO NOTHING`,
-        [
-          state.requestId,
-          state.mode,
-          state.exportDate,
-          state.windowStart,
-          state.windowEnd,
-          state.status,
-          state.requestedAt,
-        ],
-      );
-    } catch (error) {
-      throw toStatusStoreError(error, "recording a request");
-    }
+    await this.transact(state.requestId, (current) => applyRequested(current, state));
   }
 
   /** A request's state; undefined when unknown, also before the status tracker created the read model. */
@@ -147,11 +135,15 @@ export class PostgresStatusStore {
     }
   }
 
-  /** The latest scheduled export of a date, if any. */
+  /**
+   * The latest scheduled export of a date whose trigger was recorded, if any. A row only its plan created does not
+   * count: which rows the trigger topic alone recorded must not depend on how far the lifecycle topic was read.
+   */
   async findScheduled(exportDate: string): Promise<ExportRequestState | undefined> {
     try {
       const { rows } = await this.pool.query<{ id: string }>(
-        `SELECT de_request_id AS id FROM ${this.requests} WHERE mode = 'SCHEDULED' AND export_date = $1
+        `SELECT de_request_id AS id FROM ${this.requests}
+         WHERE mode = 'SCHEDULED' AND export_date = $1 AND request_recorded
          ORDER BY requested_at DESC LIMIT 1`,
         [exportDate],
       );
@@ -173,7 +165,8 @@ export class PostgresStatusStore {
     const { rows } = await db.query<RequestRow>(
       `SELECT de_request_id, mode, to_char(export_date, 'YYYY-MM-DD') AS export_date,
               ${ms("window_start")}, ${ms("window_end")}, status, planned_tables, skipped_tables, bucket, config_version,
-              ${ms("requested_at")}, ${ms("planned_at")}, ${ms("completed_at")}, ${ms("completion_published_at")}
+              ${ms("requested_at")}, request_recorded, ${ms("planned_at")}, ${ms("completed_at")},
+              ${ms("completion_published_at")}
        FROM ${this.requests} WHERE de_request_id = $1`,
       [requestId],
     );
@@ -197,6 +190,7 @@ export class PostgresStatusStore {
       bucket: row.bucket,
       configVersion: row.config_version,
       requestedAt: row.requested_at,
+      requestRecorded: row.request_recorded,
       plannedAt: row.planned_at,
       completedAt: row.completed_at,
       completionPublishedAt: row.completion_published_at,
@@ -221,11 +215,13 @@ export class PostgresStatusStore {
   private async save(client: PgClient, state: ExportRequestState): Promise<void> {
     await client.query(
       `INSERT INTO ${this.requests} (de_request_id, mode, export_date, window_start, window_end, status, planned_tables,
-         skipped_tables, bucket, config_version, requested_at, planned_at, completed_at, completion_published_at, updated_at)
-       VALUES ($1, $2, $3, ${ts(4)}, ${ts(5)}, $6, $7, $8, $9, $10, ${ts(11)}, ${ts(12)}, ${ts(13)}, ${ts(14)}, now())
+         skipped_tables, bucket, config_version, requested_at, planned_at, completed_at, completion_published_at,
+         request_recorded, updated_at)
+       VALUES ($1, $2, $3, ${ts(4)}, ${ts(5)}, $6, $7, $8, $9, $10, ${ts(11)}, ${ts(12)}, ${ts(13)}, ${ts(14)}, $15, now())
        ON CONFLICT (de_request_id) DO UPDATE SET mode = EXCLUDED.mode, export_date = EXCLUDED.export_date,
          status = EXCLUDED.status, planned_tables = EXCLUDED.planned_tables, skipped_tables = EXCLUDED.skipped_tables,
-         bucket = EXCLUDED.bucket, config_version = EXCLUDED.config_version, planned_at = EXCLUDED.planned_at,
+         bucket = EXCLUDED.bucket, config_version = EXCLUDED.config_version, requested_at = EXCLUDED.requested_at,
+         request_recorded = EXCLUDED.request_recorded, planned_at = EXCLUDED.planned_at,
          completed_at = EXCLUDED.completed_at, completion_published_at = EXCLUDED.completion_published_at, updated_at = now()`,
       [
         state.requestId,
@@ -242,6 +238,7 @@ export class PostgresStatusStore {
         state.plannedAt,
         state.completedAt,
         state.completionPublishedAt,
+        state.requestRecorded,
       ],
     );
     for (const job of state.tables) {
@@ -290,6 +287,7 @@ interface RequestRow {
   bucket: string | null;
   config_version: string | null;
   requested_at: number;
+  request_recorded: boolean;
   planned_at: number | null;
   completed_at: number | null;
   completion_published_at: number | null;

@@ -123,6 +123,34 @@ describe("PostgresStatusStore", () => {
     expect((await store.unpublishedCompletions()).map((s) => s.requestId)).not.toContain(requestId);
   });
 
+  it("gives a row its plan created the request's time once the trigger arrives; until then it is not the date's", async () => {
+    const requestId = randomUUID();
+    const plan = { ...plannedEvent(requestId), exportDate: "2024-04-09" };
+    await apply({ type: "ExportPlanned", value: plan });
+    expect(await store.get(requestId)).toMatchObject({ requestedAt: plan.plannedAt, requestRecorded: false });
+    expect(await store.findScheduled("2024-04-09")).toBeUndefined();
+
+    const trigger = {
+      requestId,
+      exportDate: "2024-04-09",
+      timeZone: "Australia/Melbourne",
+      windowStart: plan.windowStart,
+      windowEnd: plan.windowEnd,
+      force: false,
+      triggeredAt: Date.UTC(2024, 3, 9, 15),
+      triggeredBy: "cronjob",
+    };
+    await store.recordRequested(requestedState(trigger, "SCHEDULED"));
+    await store.recordRequested(requestedState({ ...trigger, triggeredAt: 1 }, "SCHEDULED")); // not the same event
+    expect(await store.get(requestId)).toMatchObject({
+      status: "IN-PROGRESS",
+      plannedTables: ["way", "cctv"],
+      requestedAt: trigger.triggeredAt,
+      requestRecorded: true,
+    });
+    expect((await store.findScheduled("2024-04-09"))?.requestId).toBe(requestId);
+  });
+
   it("refuses a schema name that is not a plain identifier", () => {
     expect(() => new PostgresStatusStore(pool, "x; DROP TABLE y")).toThrow(/invalid schema name/);
   });

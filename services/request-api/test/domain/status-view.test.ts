@@ -30,6 +30,7 @@ const state = (status: ExportRequestState["status"], tables: TableJob[]): Export
   bucket: "exports",
   configVersion: "cfg",
   requestedAt: 500,
+  requestRecorded: true,
   plannedAt: 600,
   completedAt: null,
   completionPublishedAt: null,

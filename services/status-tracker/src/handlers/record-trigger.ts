@@ -14,7 +14,10 @@ export type TriggerRecord =
  * Records a scheduled export's request (mode SCHEDULED) as soon as it is triggered, as request-api does for
  * on-demand ones. A trigger the planner will ignore (its date is already exported, no force) is not recorded, so
  * it does not linger as REQUESTED: this applies the planner's rule, and gives the same answer because both read the
- * single-partition trigger topic in the same order. A redelivered trigger is recorded once (ON CONFLICT).
+ * single-partition trigger topic in the same order. Only requests recorded from their trigger count
+ * (`findScheduled`), not rows plans created, so the answer depends on the trigger topic alone, however far the
+ * lifecycle topic was read: a replay (`npm run rebuild`) decides as the live tracker did. A redelivered trigger
+ * changes nothing; a trigger read after its own plan gives the row its time (`applyRequested`).
  */
 export async function recordScheduledTrigger(
   event: DailyExportTriggered,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import type { DailyExportTriggered, ExportCompleted, ExportPlanned, ExportRequested } from "@data-exporter/contracts";
-import type { ExportRequestState, Transition } from "@data-exporter/status-store";
+import { applyRequested, type ExportRequestState, type Transition } from "@data-exporter/status-store";
 import { handleTrackerEvent, type TrackerEventDeps } from "../../src/handlers/handle-tracker-event.js";
 import { republishUnannounced } from "../../src/handlers/track-lifecycle.js";
 
@@ -48,8 +48,10 @@ function fake() {
       return Promise.resolve();
     },
     findScheduled: (date) =>
-      Promise.resolve([...rows.values()].reverse().find((r) => r.mode === "SCHEDULED" && r.exportDate === date)),
-    recordRequested: (state) => Promise.resolve(void (rows.has(state.requestId) || rows.set(state.requestId, state))),
+      Promise.resolve(
+        [...rows.values()].reverse().find((r) => r.mode === "SCHEDULED" && r.exportDate === date && r.requestRecorded),
+      ),
+    recordRequested: async (state) => void (await deps.transact(state.requestId, (c) => applyRequested(c, state))),
     now: () => 9,
     log: {
       info: (_o: unknown, msg?: string) => line(msg ?? ""),
@@ -85,6 +87,48 @@ describe("handleTrackerEvent", () => {
       "trigger of an already exported date; not recorded",
       "scheduled export requested",
     ]);
+  });
+
+  it("gives a request read after its plan (the lifecycle topic read ahead) the request's own time", async () => {
+    const { deps, rows, published } = fake();
+    await handleTrackerEvent({ topicKey: "exportLifecycle", type: "ExportPlanned", value: plan }, deps);
+    expect(rows.get(requestId)).toMatchObject({
+      status: "FAILED",
+      requestedAt: plan.plannedAt,
+      requestRecorded: false,
+    });
+    await handleTrackerEvent({ topicKey: "exportRequested", type: "ExportRequested", value: requested }, deps);
+    expect(rows.get(requestId)).toMatchObject({
+      status: "FAILED",
+      requestedAt: requested.requestedAt,
+      requestRecorded: true,
+      completionPublishedAt: 9,
+    });
+    expect(published).toHaveLength(1);
+  });
+
+  it("records a trigger whatever plans of later triggers of its date were read ahead of it", async () => {
+    const { deps, rows } = fake();
+    const scheduledPlan = (id: string): ExportPlanned => ({
+      ...plan,
+      requestId: id,
+      mode: "SCHEDULED",
+      exportDate: "2024-04-07",
+      tables: [{ table: "way", outputPrefix: "p/", exportedColumns: ["a"], unclassifiedColumns: [] }],
+    });
+    const event = (t: DailyExportTriggered) => ({
+      topicKey: "dailyExportTriggered" as const,
+      type: "DailyExportTriggered" as const,
+      value: t,
+    });
+    // r1 and then a forced r2 were triggered and planned; the tracker read r2's plan before either trigger.
+    await handleTrackerEvent({ topicKey: "exportLifecycle", type: "ExportPlanned", value: scheduledPlan("r2") }, deps);
+    await handleTrackerEvent(event(trigger("r1")), deps);
+    await handleTrackerEvent(event(trigger("r2", true)), deps);
+    await handleTrackerEvent(event(trigger("r3")), deps);
+    expect(rows.get("r1")).toMatchObject({ status: "REQUESTED", requestedAt: 5, requestRecorded: true });
+    expect(rows.get("r2")).toMatchObject({ status: "IN-PROGRESS", requestedAt: 5, requestRecorded: true });
+    expect(rows.has("r3")).toBe(false);
   });
 
   it("applies a lifecycle event and publishes the completion of an export it finishes", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import type { DailyExportTriggered } from "@data-exporter/contracts";
-import type { ExportRequestState } from "@data-exporter/status-store";
+import { applyRequested, type ExportRequestState } from "@data-exporter/status-store";
 import { recordScheduledTrigger } from "../../src/handlers/record-trigger.js";
 
 const trigger = (requestId: string, force = false): DailyExportTriggered => ({
@@ -20,8 +20,16 @@ function fakeStore(): { deps: Parameters<typeof recordScheduledTrigger>[1]; rows
     rows,
     deps: {
       findScheduled: (date) =>
-        Promise.resolve([...rows.values()].reverse().find((r) => r.mode === "SCHEDULED" && r.exportDate === date)),
-      recordRequested: (state) => Promise.resolve(void (rows.has(state.requestId) || rows.set(state.requestId, state))),
+        Promise.resolve(
+          [...rows.values()]
+            .reverse()
+            .find((r) => r.mode === "SCHEDULED" && r.exportDate === date && r.requestRecorded),
+        ),
+      recordRequested: (state) => {
+        const { changed, state: next } = applyRequested(rows.get(state.requestId), state);
+        if (changed) rows.set(state.requestId, next);
+        return Promise.resolve();
+      },
     },
   };
 }

@@ -24,3 +24,22 @@ export function hmacSha256Pads(key: string): HmacPads {
   }
   return { innerHex: inner.toString("hex"), outerHex: outer.toString("hex") };
 }
+
+/**
+ * The DuckDB projection over a classified selection's rows: each KEYED_HASH column (which the warehouse returned
+ * as text) becomes hex HMAC-SHA256 with the pads; NULL stays NULL. `secrets` lists the key material it contains.
+ */
+export function keyedHashProjection(
+  columns: readonly { readonly name: string; readonly treatment: string }[],
+  hashKey: string,
+  quote: (name: string) => string,
+): { outer: string; secrets: readonly string[] } {
+  const pads = hmacSha256Pads(hashKey);
+  const outer = columns.map((c) => {
+    const ref = quote(c.name);
+    return c.treatment === "KEYED_HASH"
+      ? `sha256(unhex('${pads.outerHex}') || unhex(sha256(unhex('${pads.innerHex}') || encode(${ref})))) AS ${ref}`
+      : ref;
+  });
+  return { outer: outer.join(", "), secrets: [pads.innerHex, pads.outerHex] };
+}
