@@ -41,19 +41,25 @@ function compact(output: Record<string, unknown>): Output {
   return Object.fromEntries(Object.entries(output).filter(([, v]) => v !== undefined));
 }
 
+/** A provisioned cluster or a serverless workgroup, never both. */
+function readCompute(input: Input): { clusterIdentifier: string | undefined; workgroupName: string | undefined } {
+  const clusterIdentifier = optionalString(input, "ClusterIdentifier");
+  const workgroupName = optionalString(input, "WorkgroupName");
+  if (clusterIdentifier !== undefined && workgroupName !== undefined) {
+    throw validation("ClusterIdentifier and WorkgroupName are mutually exclusive: name the cluster or the workgroup");
+  }
+  return { clusterIdentifier, workgroupName };
+}
+
 /**
  * Who and where, as Execute/BatchExecuteStatement name it: a provisioned cluster (ClusterIdentifier, with SecretArn,
  * DbUser or the caller's IAM identity) or a serverless workgroup (WorkgroupName, with SecretArn or the IAM identity).
  */
 function readTarget(input: Input, defaultDatabase: string): Target {
-  const clusterIdentifier = optionalString(input, "ClusterIdentifier");
-  const workgroupName = optionalString(input, "WorkgroupName");
+  const { clusterIdentifier, workgroupName } = readCompute(input);
   const secretArn = optionalString(input, "SecretArn");
   const dbUser = optionalString(input, "DbUser");
   const database = optionalString(input, "Database");
-  if (clusterIdentifier !== undefined && workgroupName !== undefined) {
-    throw validation("ClusterIdentifier and WorkgroupName are mutually exclusive: name the cluster or the workgroup");
-  }
   if (clusterIdentifier === undefined && workgroupName === undefined) {
     throw validation("Either ClusterIdentifier (provisioned) or WorkgroupName (serverless) is required");
   }
@@ -286,12 +292,8 @@ export function createOperations(options: OperationsOptions): Record<string, Ope
       const statuses = ["ABORTED", "ALL", "FAILED", "FINISHED", "PICKED", "STARTED", "SUBMITTED"];
       if (!statuses.includes(status)) throw validation(`Status must be one of ${statuses.join(", ")}`);
       const name = optionalString(input, "StatementName");
-      const cluster = optionalString(input, "ClusterIdentifier");
-      const workgroup = optionalString(input, "WorkgroupName");
+      const { clusterIdentifier: cluster, workgroupName: workgroup } = readCompute(input);
       const database = optionalString(input, "Database");
-      if (cluster !== undefined && workgroup !== undefined) {
-        throw validation("ClusterIdentifier and WorkgroupName are mutually exclusive");
-      }
       const token = optionalString(input, "NextToken");
       const matching = store
         .list()

@@ -30,63 +30,43 @@ const wordPart = /[\p{L}\p{N}_$]/u;
 const digit = /[0-9]/;
 const simpleEscapes: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
-/**
- * Reads a single-quoted literal starting at `start` (the opening quote). Redshift, like PostgreSQL before 9.1, treats a
- * backslash in an ordinary literal as an escape (`\'`, `\\`, `\n`, octal `\101`, hex `\x41`) besides the standard
- * doubled quote `''`; its regular expression documentation asks for two backslashes for one for that reason.
- */
-function readString(sql: string, start: number): { value: string; end: number } {
-  let value = "";
-  let i = start + 1;
-  while (i < sql.length) {
-    const c = sql[i] as string;
-    if (c === "'") {
-      if (sql[i + 1] === "'") {
-        value += "'";
-        i += 2;
-        continue;
-      }
-      return { value, end: i + 1 };
-    }
-    if (c === "\\" && i + 1 < sql.length) {
-      const next = sql[i + 1] as string;
-      const octal = /^[0-7]{1,3}/.exec(sql.slice(i + 1, i + 4));
-      const hex = /^x([0-9a-fA-F]{1,2})/.exec(sql.slice(i + 1, i + 4));
-      if (octal !== null) {
-        value += String.fromCharCode(parseInt(octal[0], 8));
-        i += 1 + octal[0].length;
-      } else if (hex?.[1] !== undefined) {
-        value += String.fromCharCode(parseInt(hex[1], 16));
-        i += 1 + hex[0].length;
-      } else {
-        value += simpleEscapes[next] ?? next;
-        i += 2;
-      }
-      continue;
-    }
-    value += c;
-    i += 1;
-  }
-  throw new SqlLexError("unterminated quoted string", start);
+/** One backslash escape at `i` (the backslash): the character it stands for and how many characters it took. */
+function readEscape(sql: string, i: number): { char: string; length: number } {
+  const octal = /^[0-7]{1,3}/.exec(sql.slice(i + 1, i + 4));
+  if (octal !== null) return { char: String.fromCharCode(parseInt(octal[0], 8)), length: 1 + octal[0].length };
+  const hex = /^x([0-9a-fA-F]{1,2})/.exec(sql.slice(i + 1, i + 4));
+  if (hex?.[1] !== undefined) return { char: String.fromCharCode(parseInt(hex[1], 16)), length: 1 + hex[0].length };
+  const next = sql[i + 1] ?? "";
+  return { char: simpleEscapes[next] ?? next, length: 2 };
 }
 
-function readQuotedIdentifier(sql: string, start: number): { value: string; end: number } {
+/**
+ * Reads a quoted token starting at `start` (its opening quote), a doubled quote standing for one. In a single-quoted
+ * literal Redshift, like PostgreSQL before 9.1, also reads a backslash as an escape (`\'`, `\\`, `\n`, octal `\101`,
+ * hex `\x41`); its regular expression documentation asks for two backslashes for one for that reason. Quoted
+ * identifiers have no escapes.
+ */
+function readQuoted(sql: string, start: number, kind: "string" | "identifier"): { value: string; end: number } {
+  const quote = kind === "string" ? "'" : '"';
   let value = "";
   let i = start + 1;
   while (i < sql.length) {
     const c = sql[i] as string;
-    if (c === '"') {
-      if (sql[i + 1] === '"') {
-        value += '"';
-        i += 2;
-        continue;
-      }
+    if (c === quote && sql[i + 1] === quote) {
+      value += quote;
+      i += 2;
+    } else if (c === quote) {
       return { value, end: i + 1 };
+    } else if (c === "\\" && kind === "string" && i + 1 < sql.length) {
+      const escape = readEscape(sql, i);
+      value += escape.char;
+      i += escape.length;
+    } else {
+      value += c;
+      i += 1;
     }
-    value += c;
-    i += 1;
   }
-  throw new SqlLexError("unterminated quoted identifier", start);
+  throw new SqlLexError(kind === "string" ? "unterminated quoted string" : "unterminated quoted identifier", start);
 }
 
 /** End offset of the comment starting at `start`, or undefined when no comment starts there. */
@@ -144,10 +124,10 @@ export function tokenize(sql: string): Token[] {
       continue;
     }
     if (c === "'") {
-      const s = readString(sql, i);
+      const s = readQuoted(sql, i, "string");
       push("string", i, s.end, s.value);
     } else if (c === '"') {
-      const q = readQuotedIdentifier(sql, i);
+      const q = readQuoted(sql, i, "identifier");
       push("ident", i, q.end, q.value);
     } else if (c === "$") {
       const d = readDollarQuote(sql, i);
