@@ -31,6 +31,8 @@ export interface ObjectStore {
     options?: TransferOptions,
   ): Promise<PutResult>;
   getObject(key: string, options?: TransferOptions): Promise<Uint8Array>;
+  /** Downloads an object to a local file, streamed (objects can be larger than memory); returns its size. */
+  getFile(key: string, localPath: string, options?: TransferOptions): Promise<number>;
   getText(key: string): Promise<string>;
   /** Every object whose key starts with `prefix`, in key order. */
   list(prefix: string, options?: TransferOptions): Promise<ObjectInfo[]>;

@@ -22,6 +22,10 @@ export class LocalDirectoryObjectStore implements ObjectStore {
   async getObject(key: string): Promise<Uint8Array> {
     return readFile(join(this.root, key));
   }
+  async getFile(key: string, localPath: string): Promise<number> {
+    await copyFile(join(this.root, key), localPath);
+    return (await stat(localPath)).size;
+  }
   async getText(key: string): Promise<string> {
     return readFile(join(this.root, key), "utf8");
   }

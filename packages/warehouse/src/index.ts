@@ -29,6 +29,16 @@ export {
   type WrittenParquetFile,
 } from "./parquet/duckdb-parquet.js";
 export { SnapshotExporter, type SnapshotExporterConfig } from "./snapshot/snapshot-exporter.js";
+export { RedshiftWarehouse, type RedshiftWarehouseConfig } from "./redshift/redshift-warehouse.js";
+export { RedshiftCatalog } from "./redshift/redshift-catalog.js";
+export { DataApiRunner, type DataApiClient, type RedshiftTarget } from "./redshift/redshift-data.js";
+export {
+  redshiftDialect,
+  redshiftSessionSettings,
+  renderRedshiftUnload,
+  type RedshiftUnloadStatements,
+  type UnloadTarget,
+} from "./redshift/redshift-sql.js";
 export { PostgresWarehouse } from "./postgres/postgres-warehouse.js";
 export { PostgresCatalog, type PostgresQueryable } from "./postgres/postgres-catalog.js";
 export { validatePostgresWarehouseConfig, type PostgresWarehouseConfig } from "./postgres/postgres-config.js";

@@ -37,11 +37,12 @@ function recording(store: ObjectStore, writes: string[]): ObjectStore {
     bucket: store.bucket,
     ensureBucket: () => store.ensureBucket(),
     putFile: async (key, path, type, options) => (writes.push(key), store.putFile(key, path, type, options)),
-    putObject: async (key, body, type) => (writes.push(key), store.putObject(key, body, type)),
-    getObject: (key) => store.getObject(key),
+    putObject: async (key, body, type, options) => (writes.push(key), store.putObject(key, body, type, options)),
+    getObject: (key, options) => store.getObject(key, options),
+    getFile: (key, path, options) => store.getFile(key, path, options),
     getText: (key) => store.getText(key),
-    list: (prefix) => store.list(prefix),
-    deleteObjects: (keys) => store.deleteObjects(keys),
+    list: (prefix, options) => store.list(prefix, options),
+    deleteObjects: (keys, options) => store.deleteObjects(keys, options),
     presignGet: (key, seconds) => store.presignGet(key, seconds),
   };
 }

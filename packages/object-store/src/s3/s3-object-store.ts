@@ -1,5 +1,7 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import {
   CreateBucketCommand,
   DeleteObjectsCommand,
@@ -159,6 +161,26 @@ export class S3ObjectStore implements ObjectStore {
     } catch (error) {
       throw toObjectStoreError(error, "GetObject", this.bucket, key);
     }
+  }
+
+  async getFile(key: string, localPath: string, options: TransferOptions = {}): Promise<number> {
+    let body: Readable | undefined;
+    try {
+      const response = await this.#client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key }),
+        sendOptions(options),
+      );
+      body = response.Body as Readable | undefined;
+      await pipeline(body ?? Readable.from([]), createWriteStream(localPath), { signal: options.signal });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "ENOENT" || (error as { syscall?: unknown }).syscall !== undefined)
+        throw new ObjectStoreError("LOCAL_FILE", `cannot write ${localPath} for s3://${this.bucket}/${key}`, {
+          cause: error,
+          key,
+        });
+      throw toObjectStoreError(error, "GetObject", this.bucket, key);
+    }
+    return (await stat(localPath)).size;
   }
 
   async getText(key: string): Promise<string> {
