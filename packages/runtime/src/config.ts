@@ -110,6 +110,49 @@ export const deadlineEnv = {
     .default(26 * 60 * 60 * 1000),
 };
 
+/**
+ * Which warehouse the exports read, and how to reach it: PostgreSQL by URL (locally, and the default), or Redshift
+ * through the Data API on a provisioned cluster (REDSHIFT_CLUSTER_ID with REDSHIFT_SECRET_ARN or REDSHIFT_DB_USER) or
+ * a Serverless workgroup (REDSHIFT_WORKGROUP). `warehouseProblems` says what a choice is missing.
+ */
+export const warehouseEnv = {
+  WAREHOUSE: z.enum(["postgres", "redshift"]).default("postgres"),
+  /** PostgreSQL: libpq URL of the warehouse. */
+  WAREHOUSE_URL: env.url().optional(),
+  /** Redshift: the Data API endpoint (the local emulator); unset in AWS. */
+  REDSHIFT_DATA_ENDPOINT: env.url().optional(),
+  REDSHIFT_DATABASE: z.string().optional(),
+  REDSHIFT_CLUSTER_ID: z.string().optional(),
+  REDSHIFT_WORKGROUP: z.string().optional(),
+  REDSHIFT_SECRET_ARN: z.string().startsWith("arn:", "must be a Secrets Manager ARN").optional(),
+  REDSHIFT_DB_USER: z.string().optional(),
+};
+
+/** What the chosen warehouse's variables lack, for a schema's superRefine (one message per variable). */
+export function warehouseProblems(config: {
+  WAREHOUSE: "postgres" | "redshift";
+  WAREHOUSE_URL?: string | undefined;
+  REDSHIFT_DATABASE?: string | undefined;
+  REDSHIFT_CLUSTER_ID?: string | undefined;
+  REDSHIFT_WORKGROUP?: string | undefined;
+  REDSHIFT_SECRET_ARN?: string | undefined;
+  REDSHIFT_DB_USER?: string | undefined;
+}): { path: string; message: string }[] {
+  if (config.WAREHOUSE === "postgres")
+    return config.WAREHOUSE_URL ? [] : [{ path: "WAREHOUSE_URL", message: "is required with WAREHOUSE=postgres" }];
+  const problems: { path: string; message: string }[] = [];
+  if (!config.REDSHIFT_DATABASE)
+    problems.push({ path: "REDSHIFT_DATABASE", message: "is required with WAREHOUSE=redshift" });
+  if (!config.REDSHIFT_CLUSTER_ID === !config.REDSHIFT_WORKGROUP)
+    problems.push({
+      path: "REDSHIFT_CLUSTER_ID",
+      message: "set either it (a cluster) or REDSHIFT_WORKGROUP (Serverless)",
+    });
+  if (config.REDSHIFT_CLUSTER_ID && !config.REDSHIFT_SECRET_ARN && !config.REDSHIFT_DB_USER)
+    problems.push({ path: "REDSHIFT_SECRET_ARN", message: "a cluster needs REDSHIFT_SECRET_ARN or REDSHIFT_DB_USER" });
+  return problems;
+}
+
 /** Variables every long-running service shares. */
 export const commonEnvSchema = z.object({
   LOG_LEVEL: env.logLevel(),

@@ -9,6 +9,8 @@ export {
   exportBucketEnv,
   stuckAfterEnv,
   deadlineEnv,
+  warehouseEnv,
+  warehouseProblems,
   type Env,
 } from "./config.js";
 export { RuntimeError, ConfigError, runtimeErrorCodes, type RuntimeErrorCode } from "./errors.js";

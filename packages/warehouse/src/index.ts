@@ -31,6 +31,7 @@ export {
 export { SnapshotExporter, type SnapshotExporterConfig } from "./snapshot/snapshot-exporter.js";
 export { RedshiftWarehouse, type RedshiftWarehouseConfig } from "./redshift/redshift-warehouse.js";
 export { RedshiftCatalog } from "./redshift/redshift-catalog.js";
+export { createDataApiClient, redshiftTargetOf, type RedshiftEnv } from "./redshift/redshift-config.js";
 export { DataApiRunner, type DataApiClient, type RedshiftTarget } from "./redshift/redshift-data.js";
 export {
   redshiftDialect,

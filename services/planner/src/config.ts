@@ -1,44 +1,61 @@
 import { z } from "zod";
-import { awsEnv, commonEnvSchema, deadlineEnv, env, exportBucketEnv, stateDatabaseEnv } from "@data-exporter/runtime";
+import {
+  awsEnv,
+  commonEnvSchema,
+  deadlineEnv,
+  env,
+  exportBucketEnv,
+  stateDatabaseEnv,
+  warehouseEnv,
+  warehouseProblems,
+} from "@data-exporter/runtime";
 
-export const configSchema = commonEnvSchema.extend({
-  HEALTH_PORT: env.port().default(4002),
-  /** Warehouse read to describe tables (columns and types). */
-  WAREHOUSE_URL: env.url(),
-  /** Exporter state database: the planner's own tables (scheduled_export_dates, planned_requests). */
-  ...stateDatabaseEnv,
-  /** Named in ExportPlanned; the planner itself writes no object. */
-  EXPORT_BUCKET: exportBucketEnv.EXPORT_BUCKET,
-  /** First segment of every object key: dev, staging, prod. */
-  EXPORT_ENV: z
-    .string()
-    .regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-' only")
-    .default("dev"),
-  /** DynamoDB, where the export configuration lives. */
-  ...awsEnv,
-  /** A request older than this is not planned: the status tracker has failed it (or is about to). */
-  ...deadlineEnv,
-  /** Prefix of the four DynamoDB configuration tables (export_tables, data_column_classification, ...). */
-  CONFIG_TABLE_PREFIX: z.string().default(""),
-  /**
-   * Extra deny-list patterns (case-insensitive regular expressions) added to the default list, as a JSON array of
-   * strings (`["ssn", "tax_?file"]`); a regex may hold commas (`\\d{2,4}`), so no comma splitting.
-   */
-  PII_DENY_PATTERNS: z
-    .string()
-    .default("[]")
-    .transform((text, ctx) => {
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (Array.isArray(parsed) && parsed.every((p): p is string => typeof p === "string" && p.trim() !== "")) {
-          return parsed;
+export const configSchema = commonEnvSchema
+  .extend({
+    HEALTH_PORT: env.port().default(4002),
+    /** The warehouse whose tables are described (columns and types): PostgreSQL or Redshift's Data API. */
+    ...warehouseEnv,
+    /** Exporter state database: the planner's own tables (scheduled_export_dates, planned_requests). */
+    ...stateDatabaseEnv,
+    /** Named in ExportPlanned; the planner itself writes no object. */
+    EXPORT_BUCKET: exportBucketEnv.EXPORT_BUCKET,
+    /** First segment of every object key: dev, staging, prod. */
+    EXPORT_ENV: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-' only")
+      .default("dev"),
+    /** DynamoDB, where the export configuration lives. */
+    ...awsEnv,
+    /** A request older than this is not planned: the status tracker has failed it (or is about to). */
+    ...deadlineEnv,
+    /** Prefix of the four DynamoDB configuration tables (export_tables, data_column_classification, ...). */
+    CONFIG_TABLE_PREFIX: z.string().default(""),
+    /**
+     * Extra deny-list patterns (case-insensitive regular expressions) added to the default list, as a JSON array of
+     * strings (`["ssn", "tax_?file"]`); a regex may hold commas (`\\d{2,4}`), so no comma splitting.
+     */
+    PII_DENY_PATTERNS: z
+      .string()
+      .default("[]")
+      .transform((text, ctx) => {
+        try {
+          const parsed: unknown = JSON.parse(text);
+          if (Array.isArray(parsed) && parsed.every((p): p is string => typeof p === "string" && p.trim() !== "")) {
+            return parsed;
+          }
+        } catch {
+          // reported below
         }
-      } catch {
-        // reported below
-      }
-      ctx.addIssue({ code: "custom", message: 'must be a JSON array of non-empty strings, e.g. ["ssn", "tax_?file"]' });
-      return z.NEVER;
-    }),
-});
+        ctx.addIssue({
+          code: "custom",
+          message: 'must be a JSON array of non-empty strings, e.g. ["ssn", "tax_?file"]',
+        });
+        return z.NEVER;
+      }),
+  })
+  .superRefine((config, ctx) => {
+    for (const problem of warehouseProblems(config))
+      ctx.addIssue({ code: "custom", path: [problem.path], message: problem.message });
+  });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,7 +2,14 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { defaultPolicy } from "@data-exporter/classification";
 import { DynamoDbConfigStore, configTableNames } from "@data-exporter/config-store";
 import { connectBus, openPgPool, runService, startConsumer, startPeriodic } from "@data-exporter/runtime";
-import { PostgresCatalog } from "@data-exporter/warehouse";
+import {
+  createDataApiClient,
+  DataApiRunner,
+  PostgresCatalog,
+  RedshiftCatalog,
+  redshiftTargetOf,
+  type WarehouseCatalog,
+} from "@data-exporter/warehouse";
 import { OutboxRelay } from "./adapters/outbox-relay.js";
 import { PlannerState } from "./adapters/planner-state.js";
 import { configSchema } from "./config.js";
@@ -18,12 +25,19 @@ await runService(
     configSchema,
     start: async (service) => {
       const { config, log, resources } = service;
-      const warehousePool = openPgPool(service, {
-        connectionString: config.WAREHOUSE_URL,
-        max: 2,
-        applicationName: "planner.catalog",
-      });
-      const catalog = new PostgresCatalog(warehousePool);
+      let catalog: WarehouseCatalog;
+      if (config.WAREHOUSE === "redshift") {
+        const client = createDataApiClient(config);
+        resources.defer(() => client.destroy());
+        catalog = new RedshiftCatalog(new DataApiRunner(client, redshiftTargetOf(config)));
+      } else {
+        const warehousePool = openPgPool(service, {
+          connectionString: config.WAREHOUSE_URL ?? "",
+          max: 2,
+          applicationName: "planner.catalog",
+        });
+        catalog = new PostgresCatalog(warehousePool);
+      }
       const statePool = openPgPool(service, {
         connectionString: config.DATABASE_URL,
         max: 2,

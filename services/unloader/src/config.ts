@@ -1,18 +1,40 @@
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { awsEnv, commonEnvSchema, env, exportBucketEnv, stateDatabaseEnv, stuckAfterEnv } from "@data-exporter/runtime";
+import {
+  awsEnv,
+  commonEnvSchema,
+  env,
+  exportBucketEnv,
+  stateDatabaseEnv,
+  stuckAfterEnv,
+  warehouseEnv,
+  warehouseProblems,
+} from "@data-exporter/runtime";
 
 export const configSchema = commonEnvSchema
   .extend({
     HEALTH_PORT: env.port().default(4003),
-    /** libpq URL of the warehouse (PostgreSQL locally; the Redshift adapter comes later). */
-    WAREHOUSE_URL: env.url(),
+    /** The warehouse: PostgreSQL (DuckDB's postgres extension) or Redshift (Data API UNLOAD). */
+    ...warehouseEnv,
+    /** Redshift: the role UNLOAD writes to S3 with (it needs PutObject on the staging prefix only). */
+    REDSHIFT_IAM_ROLE_ARN: z.string().startsWith("arn:", "must be an IAM role ARN").optional(),
+    /**
+     * Redshift: UNLOAD PARALLEL ON writes one file per slice at once (faster on a large cluster, files named
+     * `{table}_0000_part_00.parquet` in staging); OFF, one writer (`{table}_000.parquet`). The published files are
+     * named `{table}_000.parquet`, ... either way.
+     */
+    REDSHIFT_UNLOAD_PARALLEL: env.bool().default(false),
+    /** Redshift: private prefix of the export bucket UNLOAD writes to before the unloader publishes. */
+    REDSHIFT_STAGING_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-][A-Za-z0-9_.-]*\/$/, "a folder name ending in /")
+      .default("_staging/"),
     ...exportBucketEnv,
     /** Secret key of hwc keyed hashes; at least 16 characters. Never logged. */
     HASH_KEY: z.string().min(16, "must be at least 16 characters"),
     /** postgres_scanner.duckdb_extension matching DuckDB 1.5.5 (provisioned by dev/stack or baked into the image). */
-    DUCKDB_POSTGRES_EXTENSION: env.string(),
+    DUCKDB_POSTGRES_EXTENSION: env.string().optional(),
     MAX_FILE_BYTES: env.positiveInt().default(256 * 1024 * 1024),
     ROW_GROUP_SIZE: env.positiveInt().default(122_880),
     DUCKDB_MEMORY_LIMIT: z.string().default("512MB"),
@@ -52,9 +74,18 @@ export const configSchema = commonEnvSchema
     UNLOAD_PARALLELISM: env.positiveInt().default(2),
     ...awsEnv,
   })
-  .refine((config) => config.UNLOAD_HEARTBEAT_MS * 3 <= config.STUCK_AFTER_MS, {
-    message: "UNLOAD_HEARTBEAT_MS must be at most a third of STUCK_AFTER_MS (a lease survives two missed renewals)",
-    path: ["UNLOAD_HEARTBEAT_MS"],
+  .superRefine((config, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    if (config.UNLOAD_HEARTBEAT_MS * 3 > config.STUCK_AFTER_MS)
+      problem(
+        "UNLOAD_HEARTBEAT_MS",
+        "must be at most a third of STUCK_AFTER_MS (a lease survives two missed renewals)",
+      );
+    for (const p of warehouseProblems(config)) problem(p.path, p.message);
+    if (config.WAREHOUSE === "postgres" && !config.DUCKDB_POSTGRES_EXTENSION)
+      problem("DUCKDB_POSTGRES_EXTENSION", "is required with WAREHOUSE=postgres");
+    if (config.WAREHOUSE === "redshift" && !config.REDSHIFT_IAM_ROLE_ARN)
+      problem("REDSHIFT_IAM_ROLE_ARN", "is required with WAREHOUSE=redshift");
   });
 
 export type Config = z.infer<typeof configSchema>;

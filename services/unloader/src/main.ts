@@ -2,7 +2,14 @@ import { PostgresSemaphore, ReacquiringSemaphore } from "@data-exporter/concurre
 import { S3ObjectStore } from "@data-exporter/object-store";
 import { backoffDelay, sleep } from "@data-exporter/retry";
 import { connectBus, openPgPool, runService, startConsumer } from "@data-exporter/runtime";
-import { PostgresWarehouse, SnapshotExporter } from "@data-exporter/warehouse";
+import {
+  createDataApiClient,
+  PostgresWarehouse,
+  RedshiftWarehouse,
+  redshiftTargetOf,
+  SnapshotExporter,
+  type Warehouse,
+} from "@data-exporter/warehouse";
 import { instrumentedSlots } from "./adapters/instrumented-slots.js";
 import { PostgresUnloadJobs } from "./adapters/unload-jobs.js";
 import { configSchema } from "./config.js";
@@ -23,16 +30,29 @@ await runService(
         forcePathStyle: config.S3_FORCE_PATH_STYLE,
       });
       await objectStore.ensureBucket();
-      const warehouse = new PostgresWarehouse({
-        warehouseUrl: config.WAREHOUSE_URL,
+      const parquet = {
         objectStore,
         hashKey: config.HASH_KEY,
-        duckdbPostgresExtension: config.DUCKDB_POSTGRES_EXTENSION,
         maxFileBytes: config.MAX_FILE_BYTES,
         rowGroupSize: config.ROW_GROUP_SIZE,
         memoryLimit: config.DUCKDB_MEMORY_LIMIT,
         tempDir: config.UNLOAD_TEMP_DIR,
-      });
+      };
+      const warehouse: Warehouse =
+        config.WAREHOUSE === "redshift"
+          ? new RedshiftWarehouse({
+              ...parquet,
+              client: createDataApiClient(config),
+              target: redshiftTargetOf(config),
+              iamRole: config.REDSHIFT_IAM_ROLE_ARN ?? "",
+              stagingPrefix: config.REDSHIFT_STAGING_PREFIX,
+              parallel: config.REDSHIFT_UNLOAD_PARALLEL,
+            })
+          : new PostgresWarehouse({
+              ...parquet,
+              warehouseUrl: config.WAREHOUSE_URL ?? "",
+              duckdbPostgresExtension: config.DUCKDB_POSTGRES_EXTENSION ?? "",
+            });
       resources.defer(() => warehouse.close());
       const snapshots = new SnapshotExporter({ objectStore, tempDir: config.UNLOAD_TEMP_DIR });
 

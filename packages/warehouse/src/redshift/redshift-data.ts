@@ -14,6 +14,7 @@ import { fromDataApiError, fromStatementError } from "./redshift-errors.js";
 /** The part of the SDK's RedshiftDataClient the adapter needs. */
 export interface DataApiClient {
   send(command: object, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+  destroy?(): void;
 }
 
 /** Where statements run: a provisioned cluster (secret or database user) or a Serverless workgroup. */

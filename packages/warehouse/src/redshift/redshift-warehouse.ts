@@ -240,6 +240,7 @@ export class RedshiftWarehouse implements Warehouse {
   }
 
   close(): Promise<void> {
+    this.#config.client.destroy?.();
     return Promise.resolve();
   }
 }
