@@ -3,6 +3,14 @@
  * test stack, boot the real services, drive them through GraphQL and the trigger, and observe Kafka, S3, SNS and
  * PostgreSQL. The developer commands (dev/commands) build on the same modules.
  */
+export {
+  canonicalValue,
+  classifiedColumns,
+  classifiedRows,
+  classifiedTables,
+  rowKey,
+  type ClassifiedTable,
+} from "./classified-rows.js";
 export { awsClientConfig, startDeployment, uniqueNames, type TestDeployment } from "./deployment.js";
 export { EventRecorder } from "./event-recorder.js";
 export { crash, startExtraService } from "./extra-service.js";
