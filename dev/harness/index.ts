@@ -3,6 +3,10 @@
  * test stack, boot the real services, drive them through GraphQL and the trigger, and observe Kafka, S3, SNS and
  * PostgreSQL. The developer commands (dev/commands) build on the same modules.
  */
+export { type CampaignResult, type CampaignSetup, prepareWarehouse, runCampaign } from "./chaos/runner.js";
+export { allFaults, defaultReplicas, defaultTiming, defaultTunables, processFaults } from "./chaos/settings.js";
+export { describePlan, planCampaign, planRun, type PlanOptions, type RunPlan } from "./chaos/plan.js";
+export { formatRun, formatTotals, type RunResult } from "./chaos/report.js";
 export {
   canonicalValue,
   classifiedColumns,
