@@ -3,6 +3,7 @@
  * consumer kafkajs gave up on, a process frozen for too long) as a kubelet would, not only a dead one. The decision
  * is pure (`nextProbe`); `probeLiveness` runs it against a process.
  */
+import { setTimeout as delay } from "node:timers/promises";
 import type { RunningService } from "./services.js";
 
 /** How Kubernetes' probes judge a process (infra/k8s: a startupProbe, then a livenessProbe, both on /healthz). */
@@ -80,11 +81,8 @@ export interface ProbedProcess {
 export async function probeLiveness(target: ProbedProcess, policy: ProbePolicy, signal: AbortSignal): Promise<void> {
   let state = initialProbe;
   let probed = target.current();
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-    });
+  // Resolves early on abort; the timer's listener is removed either way.
+  const sleep = (ms: number): Promise<void> => delay(ms, undefined, { signal }).catch(() => undefined);
   let delayMs = policy.startupPeriodMs;
   while (!signal.aborted) {
     await sleep(delayMs);
