@@ -85,8 +85,10 @@ export interface RunObservation {
   readonly requests: readonly ObservedRequest[];
   /** Every object in the run's bucket. */
   readonly objects: readonly { readonly key: string; readonly size: number }[];
-  readonly completedEvents: readonly { readonly requestId: string; readonly status: string }[];
-  readonly notifications: readonly { readonly requestId: string; readonly status: string }[];
+  /** Where each one sits (partition/offset) is for the report: a duplicate's position tells when it was sent. */
+  readonly completedEvents: readonly { readonly requestId: string; readonly status: string; readonly at?: string }[];
+  /** `at`: the SNS message's id and timestamp. */
+  readonly notifications: readonly { readonly requestId: string; readonly status: string; readonly at?: string }[];
   readonly deadLetters: readonly { readonly topic: string; readonly error: string }[];
   /** Whether everything went quiet before the settle timeout, and what had not. */
   readonly settle: { readonly settled: boolean; readonly pending: readonly string[] };
@@ -396,7 +398,7 @@ function checkAnnouncements(observation: RunObservation): Violation[] {
       violations.push({
         kind: "completed-events",
         ...at,
-        message: `${events.length} ExportCompleted events (${events.map((e) => e.status).join(", ") || "none"}), expected 1`,
+        message: `${events.length} ExportCompleted events (${events.map(describeAnnouncement).join(", ") || "none"}), expected 1`,
       });
     for (const event of events.filter((e) => e.status !== wanted))
       violations.push({
@@ -409,7 +411,7 @@ function checkAnnouncements(observation: RunObservation): Violation[] {
       violations.push({
         kind: "notifications",
         ...at,
-        message: `${messages.length} SNS messages (${messages.map((m) => m.status).join(", ") || "none"}), expected 1`,
+        message: `${messages.length} SNS messages (${messages.map(describeAnnouncement).join(", ") || "none"}), expected 1`,
       });
     for (const message of messages.filter((m) => m.status !== wanted.replace("_", "-")))
       violations.push({
@@ -432,6 +434,9 @@ function checkAnnouncements(observation: RunObservation): Violation[] {
     });
   return violations;
 }
+
+const describeAnnouncement = (a: { status: string; at?: string }): string =>
+  a.at === undefined ? a.status : `${a.status} ${a.at}`;
 
 export function describeExport(planned: PlannedExport): string {
   if (planned.kind === "scheduled") return `${planned.id} (scheduled ${planned.exportDate})`;

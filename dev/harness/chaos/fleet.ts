@@ -4,6 +4,7 @@
  * /healthz stops answering). The fault injector reaches the current process of a replica through it.
  */
 import type { ChildProcess } from "node:child_process";
+import { setMaxListeners } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { waitFor } from "@data-exporter/runtime";
@@ -41,6 +42,14 @@ interface Slot {
   readonly log: WriteStream;
 }
 
+export interface CrashReport {
+  readonly replica: string;
+  readonly pid: number | undefined;
+  readonly atMs: number;
+  readonly exit: string;
+  readonly lines: readonly string[];
+}
+
 /** Why a process the fleet signalled ended, so its exit is not mistaken for a crash. */
 type Intent = "chaos kill" | "liveness" | "shutdown";
 
@@ -51,6 +60,8 @@ export class Fleet {
   readonly crashes: Tally = {};
   /** Processes the liveness or startup probe gave up on. */
   readonly probeRestarts: Tally = {};
+  /** Each exit nobody caused: which replica, when (timeline offset), how, and its last output lines. */
+  readonly crashReports: CrashReport[] = [];
   readonly #slots: Slot[] = [];
   readonly #intents = new WeakMap<ChildProcess, Intent>();
   readonly #frozen = new Set<ChildProcess>();
@@ -67,6 +78,8 @@ export class Fleet {
   static async start(options: FleetOptions): Promise<Fleet> {
     const apiPort = await freePort();
     const fleet = new Fleet(options, `http://127.0.0.1:${apiPort}/graphql`);
+    // One probe loop per replica waits on it.
+    setMaxListeners(100, fleet.#probing.signal);
     for (const service of serviceNames) {
       for (let replica = 0; replica < options.replicas[service]; replica++) {
         const healthPort = service === "request-api" ? apiPort : await freePort();
@@ -184,7 +197,7 @@ export class Fleet {
         onLine: (_, line) => {
           log.write(`${line}\n`);
           tail.push(line);
-          if (tail.length > 12) tail.shift();
+          if (tail.length > 1000) tail.shift();
         },
       });
       log.write(`# ${new Date().toISOString()} ${label} incarnation ${incarnation} pid ${instance.process.pid}\n`);
@@ -195,6 +208,13 @@ export class Fleet {
         );
         if (intent !== undefined || this.#stopping) return;
         bump(this.crashes, service);
+        this.crashReports.push({
+          replica: label,
+          pid: instance.process.pid,
+          atMs: this.options.timeline.elapsedMs,
+          exit: describeExit(exit),
+          lines: [...tail],
+        });
         this.options.timeline.log(
           `${label} (pid ${instance.process.pid}) exited by itself (${describeExit(exit)}); its last lines:\n    ${tail
             .slice(-6)

@@ -146,11 +146,20 @@ export async function observeRun(ctx: ObserveContext): Promise<RunObservation> {
     requests,
     objects: objects.map(({ key, size }) => ({ key, size })),
     completedEvents: completed.flatMap((event) =>
-      event.type === "ExportCompleted" ? [{ requestId: event.value.requestId, status: event.value.status }] : [],
+      event.type === "ExportCompleted"
+        ? [
+            {
+              requestId: event.value.requestId,
+              status: event.value.status,
+              at: `partition ${event.partition} offset ${event.offset}`,
+            },
+          ]
+        : [],
     ),
     notifications: (await drainInbox(ctx.inbox)).map((n) => ({
       requestId: n.attributes.requestId ?? "",
       status: n.attributes.status ?? "",
+      at: `${n.messageId} at ${n.timestamp}`,
     })),
     deadLetters: deadLetters.map((record) => ({
       topic: record.headers[deadLetterHeaders.originalTopic] ?? "?",

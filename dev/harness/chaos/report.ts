@@ -5,7 +5,7 @@
 import type { ServiceName } from "../services.js";
 import { isTerminal, type RunObservation, type Violation } from "./checks.js";
 import type { FaultTally } from "./faults.js";
-import type { Tally } from "./fleet.js";
+import type { CrashReport, Tally } from "./fleet.js";
 import type { RunPlan } from "./plan.js";
 
 export interface RunResult {
@@ -43,6 +43,13 @@ export interface RunResult {
   readonly restarts: Tally;
   readonly crashes: Tally;
   readonly probeRestarts: Tally;
+  /** Each exit nobody caused (not a violation: the supervisor restarts it; but a finding), by its signature. */
+  readonly crashReports: readonly {
+    readonly replica: string;
+    readonly atMs: number;
+    readonly exit: string;
+    readonly signature: string;
+  }[];
   readonly violations: readonly Violation[];
   /** Set when the run could not be carried out (e.g. its services never became ready). */
   readonly error?: string;
@@ -59,6 +66,31 @@ export interface RunFacts {
   readonly restarts: Tally;
   readonly crashes: Tally;
   readonly probeRestarts: Tally;
+  readonly crashReports?: readonly CrashReport[];
+}
+
+/**
+ * What a crashed process said last that explains it: an uncaught error's first line (`error: …`, `TypeError: …`,
+ * with the emitter Node names), else the message of its last fatal, then error, log record, else its last line.
+ */
+export function crashSignature(lines: readonly string[]): string {
+  const thrown = lines.findLast((line) => /^(\w*Error|error)(\s*\[[^\]]*\])?: /.test(line));
+  if (thrown !== undefined) {
+    const emitted = lines.find((line) => /^Emitted '\w+' event on/.test(line));
+    return [thrown, emitted].filter(Boolean).join(" — ").slice(0, 300);
+  }
+  const records = lines.flatMap((line) => {
+    if (!line.startsWith("{")) return [];
+    try {
+      return [JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } }];
+    } catch {
+      return [];
+    }
+  });
+  const worst = records.findLast((r) => (r.level ?? 0) >= 60) ?? records.findLast((r) => (r.level ?? 0) >= 50);
+  if (worst !== undefined)
+    return `${worst.msg ?? ""}${worst.err?.message ? `: ${worst.err.message}` : ""}`.slice(0, 300);
+  return (lines.filter((line) => line.trim() !== "").at(-1) ?? "(no output)").slice(0, 300);
 }
 
 export function summarizeRun(facts: RunFacts): RunResult {
@@ -103,6 +135,12 @@ export function summarizeRun(facts: RunFacts): RunResult {
     restarts: facts.restarts,
     crashes: facts.crashes,
     probeRestarts: facts.probeRestarts,
+    crashReports: (facts.crashReports ?? []).map((crash) => ({
+      replica: crash.replica,
+      atMs: crash.atMs,
+      exit: crash.exit,
+      signature: crashSignature(crash.lines),
+    })),
     violations: facts.violations,
   };
 }
@@ -205,6 +243,10 @@ export function formatRun(run: RunResult, runs: number): string[] {
     failureKinds.set(reason, (failureKinds.get(reason) ?? 0) + 1);
   }
   for (const [reason, n] of failureKinds) lines.push(`  failed table ×${n}: ${reason}`);
+  for (const crash of run.crashReports)
+    lines.push(
+      `  exit nobody caused: ${crash.replica} at +${(crash.atMs / 1000).toFixed(1)}s (${crash.exit}): ${crash.signature}`,
+    );
   if (run.error !== undefined) lines.push(`  RUN ERROR: ${run.error}`);
   lines.push(`  violations: ${run.violations.length}`);
   for (const v of run.violations)

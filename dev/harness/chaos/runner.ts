@@ -138,6 +138,7 @@ async function runOne(plan: RunPlan, options: PlanOptions, setup: CampaignSetup,
         restarts: fleet?.restarts ?? {},
         crashes: fleet?.crashes ?? {},
         probeRestarts: fleet?.probeRestarts ?? {},
+        crashReports: fleet?.crashReports ?? [],
       }),
       error: message,
     };
@@ -208,6 +209,7 @@ async function runOne(plan: RunPlan, options: PlanOptions, setup: CampaignSetup,
       restarts: fleet.restarts,
       crashes: fleet.crashes,
       probeRestarts: fleet.probeRestarts,
+      crashReports: fleet.crashReports,
     });
     writeFileSync(join(logDir, "report.json"), `${JSON.stringify(result, null, 2)}\n`);
     return result;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import type { ObservedRequest, RunObservation } from "../../chaos/checks.js";
 import { emptyFaultTally } from "../../chaos/faults.js";
-import { formatRun, formatTotals, summarizeRun, totalsOf } from "../../chaos/report.js";
+import { crashSignature, formatRun, formatTotals, summarizeRun, totalsOf } from "../../chaos/report.js";
 
 const tracked = (status: string): NonNullable<ObservedRequest["tracked"]> => ({
   mode: "ON_DEMAND",
@@ -126,5 +126,38 @@ describe("totalsOf", () => {
       durationMs: 190_000,
     });
     expect(formatTotals(7, totals)[0]).toBe("campaign seed 7: 2 runs in 3 min 10 s, 1 with violations");
+  });
+});
+
+describe("crashSignature", () => {
+  it("names an uncaught error and the emitter Node reports", () => {
+    const lines = [
+      '{"level":30,"msg":"unload started"}',
+      '{"level":50,"msg":"kafka hiccup"}',
+      "node:events:502",
+      "      throw er; // Unhandled 'error' event",
+      "error: terminating connection due to administrator command",
+      "    at parseErrorMessage (/x/pg-protocol/src/parser.ts:395:9)",
+      "Emitted 'error' event on BoundPool instance at:",
+      "    at Client.idleListener (/x/pg-pool/index.js:62:10)",
+      "  code: '57P01',",
+      "Node.js v20.20.2",
+    ];
+    expect(crashSignature(lines)).toBe(
+      "error: terminating connection due to administrator command — Emitted 'error' event on BoundPool instance at:",
+    );
+  });
+
+  it("else takes the last fatal log record, then the last error record, then the last line", () => {
+    expect(
+      crashSignature([
+        '{"level":50,"msg":"retrying"}',
+        '{"level":60,"msg":"failed to start","err":{"message":"connect ECONNREFUSED 127.0.0.1:5432"}}',
+        '{"level":30,"msg":"stopped"}',
+      ]),
+    ).toBe("failed to start: connect ECONNREFUSED 127.0.0.1:5432");
+    expect(crashSignature(['{"level":50,"msg":"gave up"}', "bye"])).toBe("gave up");
+    expect(crashSignature(["just text", ""])).toBe("just text");
+    expect(crashSignature([])).toBe("(no output)");
   });
 });
