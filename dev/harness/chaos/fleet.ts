@@ -201,7 +201,14 @@ export class Fleet {
         },
       });
       log.write(`# ${new Date().toISOString()} ${label} incarnation ${incarnation} pid ${instance.process.pid}\n`);
-      void instance.exit.then((exit) => {
+      // Its output is complete once the pipes closed, which follows the exit: its last words come in between.
+      const closed = new Promise<void>((resolve) => {
+        instance.process.once("close", () => resolve());
+        void instance.exit.then(() => setTimeout(resolve, 2_000));
+      });
+      void instance.exit.then(async (exit) => {
+        const atMs = this.options.timeline.elapsedMs;
+        await closed;
         const intent = this.#intents.get(instance.process);
         log.write(
           `# ${new Date().toISOString()} ${label} pid ${instance.process.pid} exited (${describeExit(exit)})\n`,
@@ -211,7 +218,7 @@ export class Fleet {
         this.crashReports.push({
           replica: label,
           pid: instance.process.pid,
-          atMs: this.options.timeline.elapsedMs,
+          atMs,
           exit: describeExit(exit),
           lines: [...tail],
         });

@@ -5,7 +5,7 @@
  * injected at their offsets, then (once quiet) everything read back and checked. Each run writes its plan,
  * timeline, service logs and report to its own folder.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { seedWarehouse } from "@data-exporter/demo-data";
 import { S3ObjectStore } from "@data-exporter/object-store";
@@ -106,8 +106,8 @@ async function runOne(plan: RunPlan, options: PlanOptions, setup: CampaignSetup,
   const began = Date.now();
   const tag = `s${options.seed}-r${String(plan.run).padStart(2, "0")}`;
   const logDir = join(setup.logRoot, tag);
-  // A replay of the same run (same seed and number) replaces the folder: its logs describe one run only.
-  rmSync(logDir, { recursive: true, force: true });
+  // A replay of the same run (same seed and number) gets a fresh folder; the earlier one is kept beside it.
+  if (existsSync(logDir)) renameSync(logDir, `${logDir}.before-${new Date().toISOString().replace(/[:.]/g, "")}`);
   mkdirSync(logDir, { recursive: true });
   const timeline = new Timeline(
     join(logDir, "timeline.log"),
