@@ -199,10 +199,7 @@ function checkSubmissions(observation: RunObservation): Violation[] {
 }
 
 function checkRequest(request: ObservedRequest): Violation[] {
-  const at = {
-    requestId: request.requestId,
-    ...(request.exportId === undefined ? {} : { exportId: request.exportId }),
-  };
+  const at = where(request);
   const violations: Violation[] = [];
   if (request.tracked === undefined) {
     return [
@@ -388,52 +385,71 @@ function checkAnnouncements(observation: RunObservation): Violation[] {
   const known = new Set(observation.requests.map((r) => r.requestId));
   for (const request of observation.requests) {
     if (!isTerminal(request) || request.tracked === undefined) continue;
-    const at = {
-      requestId: request.requestId,
-      ...(request.exportId === undefined ? {} : { exportId: request.exportId }),
-    };
     const wanted = eventStatusOf[request.status ?? ""] ?? "?";
-    const events = observation.completedEvents.filter((e) => e.requestId === request.requestId);
-    if (events.length !== 1)
-      violations.push({
-        kind: "completed-events",
-        ...at,
-        message: `${events.length} ExportCompleted events (${events.map(describeAnnouncement).join(", ") || "none"}), expected 1`,
-      });
-    for (const event of events.filter((e) => e.status !== wanted))
-      violations.push({
-        kind: "completed-status",
-        ...at,
-        message: `ExportCompleted says ${event.status}, requestStatus ${request.status}`,
-      });
-    const messages = observation.notifications.filter((n) => n.requestId === request.requestId);
-    if (messages.length !== 1)
-      violations.push({
-        kind: "notifications",
-        ...at,
-        message: `${messages.length} SNS messages (${messages.map(describeAnnouncement).join(", ") || "none"}), expected 1`,
-      });
-    for (const message of messages.filter((m) => m.status !== wanted.replace("_", "-")))
-      violations.push({
-        kind: "notification-status",
-        ...at,
-        message: `the SNS message says ${message.status}, requestStatus ${request.status}`,
-      });
+    const about = <T extends { requestId: string }>(items: readonly T[]): T[] =>
+      items.filter((item) => item.requestId === request.requestId);
+    violations.push(
+      ...exactlyOne(request, about(observation.completedEvents), wanted, {
+        count: "completed-events",
+        status: "completed-status",
+        name: "ExportCompleted",
+        plural: "ExportCompleted events",
+      }),
+      // SNS spells PARTIAL_SUCCESS with a dash.
+      ...exactlyOne(request, about(observation.notifications), wanted.replace("_", "-"), {
+        count: "notifications",
+        status: "notification-status",
+        name: "SNS message",
+        plural: "SNS messages",
+      }),
+    );
   }
-  for (const event of observation.completedEvents.filter((e) => !known.has(e.requestId)))
+  const strangers = [
+    ...observation.completedEvents.map((e) => ({
+      ...e,
+      kind: "completed-events" as const,
+      name: "an ExportCompleted",
+    })),
+    ...observation.notifications.map((n) => ({ ...n, kind: "notifications" as const, name: "an SNS message" })),
+  ].filter((a) => !known.has(a.requestId));
+  for (const stranger of strangers)
     violations.push({
-      kind: "completed-events",
-      requestId: event.requestId,
-      message: `an ExportCompleted (${event.status}) for a request nobody knows`,
-    });
-  for (const message of observation.notifications.filter((n) => !known.has(n.requestId)))
-    violations.push({
-      kind: "notifications",
-      requestId: message.requestId,
-      message: `an SNS message (${message.status}) for a request nobody knows`,
+      kind: stranger.kind,
+      requestId: stranger.requestId,
+      message: `${stranger.name} (${stranger.status}) for a request nobody knows`,
     });
   return violations;
 }
+
+/** One announcement of the request (an event, a message) with the status it should have. */
+function exactlyOne(
+  request: ObservedRequest,
+  announcements: readonly { status: string; at?: string }[],
+  wanted: string,
+  what: { count: ViolationKind; status: ViolationKind; name: string; plural: string },
+): Violation[] {
+  const at = where(request);
+  const violations: Violation[] = [];
+  if (announcements.length !== 1)
+    violations.push({
+      kind: what.count,
+      ...at,
+      message: `${announcements.length} ${what.plural} (${announcements.map(describeAnnouncement).join(", ") || "none"}), expected 1`,
+    });
+  for (const wrong of announcements.filter((a) => a.status !== wanted))
+    violations.push({
+      kind: what.status,
+      ...at,
+      message: `the ${what.name} says ${wrong.status}, requestStatus ${request.status ?? "?"}`,
+    });
+  return violations;
+}
+
+/** A violation's request and export. */
+const where = (request: ObservedRequest): { requestId: string; exportId?: string } => ({
+  requestId: request.requestId,
+  ...(request.exportId === undefined ? {} : { exportId: request.exportId }),
+});
 
 const describeAnnouncement = (a: { status: string; at?: string }): string =>
   a.at === undefined ? a.status : `${a.status} ${a.at}`;

@@ -108,6 +108,21 @@ function withTable(
   };
 }
 
+/** Request `id` finished as `status`, announced so on the topic and on SNS. */
+function finishedAs(observation: RunObservation, id: string, status: "Partially Completed" | "Failed"): RunObservation {
+  const [tracked, event] = status === "Failed" ? ["FAILED", "FAILED"] : ["PARTIAL-SUCCESS", "PARTIAL_SUCCESS"];
+  const announce = <T extends { requestId: string; status: string }>(items: readonly T[], said: string): T[] =>
+    items.map((item) => (item.requestId === id ? { ...item, status: said } : item));
+  return {
+    ...observation,
+    requests: observation.requests.map((r) =>
+      r.requestId === id ? { ...r, status, tracked: { ...r.tracked!, status: tracked } } : r,
+    ),
+    completedEvents: announce(observation.completedEvents, event),
+    notifications: announce(observation.notifications, event.replace("_", "-")),
+  };
+}
+
 const kinds = (violations: Violation[]): string[] => violations.map((v) => v.kind);
 
 describe("checkRun", () => {
@@ -144,52 +159,19 @@ describe("checkRun", () => {
       files: [],
       manifestKey: null,
     });
-    const base = withTable(good(), A, "cctv", failed);
-    const partial: RunObservation = {
-      ...base,
-      requests: base.requests.map((r) =>
-        r.requestId === A
-          ? { ...r, status: "Partially Completed", tracked: { ...r.tracked!, status: "PARTIAL-SUCCESS" } }
-          : r,
-      ),
-      objects: base.objects.filter((o) => !o.key.includes("/cctv/")),
-      completedEvents: [
-        { requestId: A, status: "PARTIAL_SUCCESS" },
-        { requestId: B, status: "SUCCESS" },
-      ],
-      notifications: [
-        { requestId: A, status: "PARTIAL-SUCCESS" },
-        { requestId: B, status: "SUCCESS" },
-      ],
-    };
+    const base = finishedAs(withTable(good(), A, "cctv", failed), A, "Partially Completed");
+    const partial: RunObservation = { ...base, objects: base.objects.filter((o) => !o.key.includes("/cctv/")) };
     expect(checkRun(partial)).toEqual([]);
     const unexplained = withTable(partial, A, "cctv", (t) => ({ ...t, error: null }));
     expect(kinds(checkRun(unexplained))).toEqual(["unexplained-failure"]);
   });
 
   it("reports an object no COMPLETED table's manifest lists: a FAILED table's leftovers, or a stale file", () => {
-    const failedWithLeftovers = withTable(good(), A, "cctv", (t) => ({
-      ...t,
-      status: "FAILED",
-      errorKind: "TIMEOUT",
-      error: "stuck",
-    }));
-    const observation: RunObservation = {
-      ...failedWithLeftovers,
-      requests: failedWithLeftovers.requests.map((r) =>
-        r.requestId === A
-          ? { ...r, status: "Partially Completed", tracked: { ...r.tracked!, status: "PARTIAL-SUCCESS" } }
-          : r,
-      ),
-      completedEvents: [
-        { requestId: A, status: "PARTIAL_SUCCESS" },
-        { requestId: B, status: "SUCCESS" },
-      ],
-      notifications: [
-        { requestId: A, status: "PARTIAL-SUCCESS" },
-        { requestId: B, status: "SUCCESS" },
-      ],
-    };
+    const observation = finishedAs(
+      withTable(good(), A, "cctv", (t) => ({ ...t, status: "FAILED", errorKind: "TIMEOUT", error: "stuck" })),
+      A,
+      "Partially Completed",
+    );
     const violations = checkRun(observation);
     expect(kinds(violations)).toEqual(["orphan-object"]);
     expect(violations[0]).toMatchObject({ requestId: A, table: "cctv" });
@@ -328,12 +310,7 @@ describe("checkRun", () => {
 
   it("reports a finished status that does not match its tables", () => {
     const observation = good();
-    const failedButComplete = checkRun({
-      ...observation,
-      requests: observation.requests.map((r) => (r.requestId === A ? { ...r, status: "Failed" } : r)),
-      completedEvents: [{ requestId: A, status: "FAILED" }, observation.completedEvents[1]!],
-      notifications: [{ requestId: A, status: "FAILED" }, observation.notifications[1]!],
-    });
+    const failedButComplete = checkRun(finishedAs(observation, A, "Failed"));
     expect(kinds(failedButComplete)).toEqual(["status-inconsistent"]);
   });
 });
