@@ -259,9 +259,13 @@ function checkTable(table: ObservedTable, request: { requestId: string; exportId
   }
   if (table.status !== "COMPLETED")
     return [{ kind: "not-terminal", ...at, message: `${table.table} is ${table.status} in a finished export` }];
-  const violations: Violation[] = [];
+  return [...checkManifest(table, at), ...checkFiles(table, at), ...checkContent(table, at)];
+}
+
+/** The manifest must exist, be the request's own, and list the files the read model (requestStatus) lists. */
+function checkManifest(table: ObservedTable, at: { requestId: string; table: string }): Violation[] {
   const manifest = table.manifest;
-  if (manifest === undefined || "error" in manifest) {
+  if (manifest === undefined || "error" in manifest)
     return [
       {
         kind: "manifest-unreadable",
@@ -269,8 +273,8 @@ function checkTable(table: ObservedTable, request: { requestId: string; exportId
         message: `${table.manifestKey ?? "(no manifest key)"}: ${manifest?.error ?? "not read"}`,
       },
     ];
-  }
-  if (manifest.requestId !== request.requestId)
+  const violations: Violation[] = [];
+  if (manifest.requestId !== at.requestId)
     violations.push({
       kind: "manifest-foreign",
       ...at,
@@ -284,19 +288,24 @@ function checkTable(table: ObservedTable, request: { requestId: string; exportId
       ...at,
       message: `the read model lists [${describe(table.files)}] but the manifest [${describe(manifest.files)}]`,
     });
-  for (const file of table.downloaded ?? []) {
-    const listed = manifest.files.find((f) => f.key === file.key);
+  return violations;
+}
+
+/** Each file behind a link must hold what the read model says it holds (rows, SHA-256 of its bytes). */
+function checkFiles(table: ObservedTable, at: { requestId: string; table: string }): Violation[] {
+  return (table.downloaded ?? []).flatMap((file): Violation[] => {
     if (file.error !== undefined)
-      violations.push({ kind: "file-corrupt", ...at, message: `${file.key} could not be read: ${file.error}` });
-    else if (listed && (file.sha256 !== listed.sha256 || file.rows !== listed.rows))
-      violations.push({
+      return [{ kind: "file-corrupt", ...at, message: `${file.key} could not be read: ${file.error}` }];
+    const listed = table.files.find((f) => f.key === file.key);
+    if (listed === undefined || (file.sha256 === listed.sha256 && file.rows === listed.rows)) return [];
+    return [
+      {
         kind: "file-corrupt",
         ...at,
-        message: `${file.key} holds ${file.rows} rows, SHA-256 ${file.sha256?.slice(0, 16) ?? "?"}…; the manifest says ${listed.rows} rows, ${listed.sha256.slice(0, 16)}…`,
-      });
-  }
-  violations.push(...checkContent(table, at));
-  return violations;
+        message: `${file.key} holds ${file.rows} rows, SHA-256 ${file.sha256?.slice(0, 16) ?? "?"}…; requestStatus says ${listed.rows} rows, ${listed.sha256.slice(0, 16)}…`,
+      },
+    ];
+  });
 }
 
 function checkContent(table: ObservedTable, at: { requestId: string; table: string }): Violation[] {

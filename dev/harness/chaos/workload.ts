@@ -58,7 +58,7 @@ async function submitOnDemand(
     } catch (error) {
       errors.push(`attempt ${attempt}: ${message(error)}`);
       ctx.timeline.log(`${planned.id} requestData attempt ${attempt} failed: ${message(error).slice(0, 200)}`);
-      await sleep(backoff(attempt));
+      if (attempt < maxAttempts) await sleep(backoff(attempt));
     }
   }
   return { export: planned, requestIds: [], attempts: errors.length, errors, accepted: false };
@@ -85,7 +85,7 @@ async function submitScheduled(
       errors.push(`attempt ${attempt}: ${message(error)}`);
     }
     ctx.timeline.log(`${planned.id} trigger attempt ${attempt} failed: ${errors.at(-1)?.slice(0, 200) ?? ""}`);
-    await sleep(backoff(attempt));
+    if (attempt < maxAttempts) await sleep(backoff(attempt));
   }
   return { export: planned, requestIds, attempts: errors.length, errors, accepted: false };
 }

@@ -209,9 +209,26 @@ describe("checkRun", () => {
       ...t,
       manifest: { requestId: A, files: [{ ...t.files[0]!, sha256: "0".repeat(64) }], totalRows: 3 },
     }));
-    expect(kinds(checkRun(mismatch))).toEqual(["manifest-mismatch", "file-corrupt"]);
+    expect(kinds(checkRun(mismatch))).toEqual(["manifest-mismatch"]);
     const unreadable = withTable(good(), A, "way", (t) => ({ ...t, manifest: { error: "NoSuchKey" } }));
     expect(kinds(checkRun(unreadable))).toEqual(["manifest-unreadable"]);
+  });
+
+  it("reports a file whose bytes are not what requestStatus says, with or without its manifest", () => {
+    // A superseded run that deleted the manifest and overwrote a file: both show.
+    const overwritten = withTable(good(), A, "way", (t) => ({
+      ...t,
+      manifest: { error: "object does not exist" },
+      downloaded: [{ ...t.downloaded![0]!, sha256: "0".repeat(64) }],
+    }));
+    const violations = checkRun(overwritten);
+    expect(kinds(violations)).toEqual(["manifest-unreadable", "file-corrupt"]);
+    expect(violations[1]?.message).toMatch(/SHA-256 0{16}…; requestStatus says 3 rows, f{16}…$/);
+    const unreadable = withTable(good(), A, "way", (t) => ({
+      ...t,
+      downloaded: [{ key: t.files[0]!.key, error: "GET of its presigned link answered 404" }],
+    }));
+    expect(kinds(checkRun(unreadable))).toEqual(["file-corrupt"]);
   });
 
   it("reports files whose rows are not the window's: a duplicate, a missing row, other columns", () => {
