@@ -3,6 +3,18 @@
  * test stack, boot the real services, drive them through GraphQL and the trigger, and observe Kafka, S3, SNS and
  * PostgreSQL. The developer commands (dev/commands) build on the same modules.
  */
+export { type CampaignResult, type CampaignSetup, prepareWarehouse, runCampaign } from "./chaos/runner.js";
+export { allFaults, defaultReplicas, defaultTiming, defaultTunables, processFaults } from "./chaos/settings.js";
+export { describePlan, planCampaign, planRun, type PlanOptions, type RunPlan } from "./chaos/plan.js";
+export { formatRun, formatTotals, type RunResult } from "./chaos/report.js";
+export {
+  canonicalValue,
+  classifiedColumns,
+  classifiedRows,
+  classifiedTables,
+  rowKey,
+  type ClassifiedTable,
+} from "./classified-rows.js";
 export { awsClientConfig, startDeployment, uniqueNames, type TestDeployment } from "./deployment.js";
 export { EventRecorder } from "./event-recorder.js";
 export { crash, startExtraService } from "./extra-service.js";

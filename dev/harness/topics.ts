@@ -114,10 +114,15 @@ export async function readRawTopic(namespace: string, key: TopicKey): Promise<Ra
 }
 
 /** Every event on a (namespaced) topic up to its current end, decoded: what other services would see. */
-export async function readTopic(namespace: string, key: TopicKey): Promise<(DecodedEvent & { key: string | null })[]> {
+export async function readTopic(
+  namespace: string,
+  key: TopicKey,
+): Promise<(DecodedEvent & { key: string | null; partition: number; offset: number })[]> {
   return (await readRawTopic(namespace, key)).map((record) => ({
     ...decodeEvent({ eventType: record.headers["event-type"] }, record.value ?? Buffer.alloc(0)),
     key: record.key,
+    partition: record.partition,
+    offset: record.offset,
   }));
 }
 

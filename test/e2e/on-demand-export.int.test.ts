@@ -1,10 +1,13 @@
-import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import pg from "pg";
 import { waitFor } from "@data-exporter/runtime";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import {
+  classifiedColumns,
+  classifiedRows,
+  classifiedTables,
+  canonicalValue,
   firstDemoDay,
   freePort,
   graphql,
@@ -14,6 +17,7 @@ import {
   requestData,
   requestStatus,
   type RequestStatusResult,
+  rowKey,
   startDeployment,
   startGateway,
   type TestDeployment,
@@ -26,7 +30,7 @@ import { EventProducer } from "@data-exporter/bus";
 /**
  * The whole on-demand flow on the real local stack: GraphQL → Kafka → planner → unloader (PostgreSQL → DuckDB →
  * Parquet → S3) → status tracker → presigned links. The expected rows come from hand-written SQL over the warehouse
- * that applies the demo classification independently of the classification engine.
+ * that applies the demo classification independently of the classification engine (the harness's classifiedRows).
  */
 let deployment: TestDeployment;
 let status: RequestStatusResult;
@@ -49,55 +53,13 @@ afterAll(async () => {
   await deployment?.stop();
 });
 
-const schema = (): string => deployment.names.warehouseSchema;
-const hashKey = (): string => deployment.serviceEnv.HASH_KEY ?? "";
-const window = (): [string, string] => [
-  new Date(startTime * 1000).toISOString(),
-  new Date(endTime * 1000).toISOString(),
-];
-
-/** The demo classification written out by hand: what each table's export must hold. */
-const oracle: Record<string, { columns: string[]; sql: () => string; params?: () => unknown[] }> = {
-  way: {
-    columns: ["way_id", "way_name", "road_class", "speed_limit_kmh", "length_m", "geoj_way_feature"],
-    sql: () => `SELECT way_id, way_name, road_class, speed_limit_kmh, length_m, geoj_way_feature FROM ${schema()}.way`,
-  },
-  cctv: {
-    columns: ["cctv_id", "way_id", "label", "latitude", "longitude", "stream_url", "installed_at"],
-    sql: () =>
-      `SELECT cctv_id, way_id, label, round(latitude::numeric, 3) AS latitude, round(longitude::numeric, 3) AS longitude,
-              NULL::text AS stream_url, date_trunc('hour', installed_at) AS installed_at FROM ${schema()}.cctv`,
-  },
-  traffic_observation: {
-    columns: ["obs_time", "way_id", "source", "speed_kmh", "travel_time_s", "probe_count", "probe_vehicle_id"],
-    sql: () =>
-      `SELECT obs_time, way_id, source, CASE WHEN source = 'FUSION' THEN speed_kmh END AS speed_kmh, travel_time_s,
-              probe_count, probe_vehicle_id
-       FROM ${schema()}.traffic_observation
-       WHERE source IN ('FUSION', 'TOMTOM') AND obs_time >= $1 AND obs_time < $2`,
-    params: window,
-  },
-  way_metric_long: {
-    columns: ["obs_time", "way_id", "source", "metric_name", "metric_value"],
-    sql: () =>
-      `SELECT obs_time, way_id, source, metric_name, metric_value FROM ${schema()}.way_metric_long
-       WHERE source IN ('FUSION', 'TOMTOM') AND metric_name IN ('volume', 'occupancy', 'queue_length', 'incident_flag')
-         AND obs_time >= $1 AND obs_time < $2`,
-    params: window,
-  },
-};
-
-function canonical(value: unknown): string {
-  if (value === null || value === undefined) return "null";
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === "bigint") return value.toString();
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(12);
-  if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) return canonical(Number(value));
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-const rowKey = (row: Record<string, unknown>, columns: string[]): string =>
-  columns.map((c) => canonical(row[c])).join("|");
+const expectedRowsOf = (table: (typeof classifiedTables)[number]): Promise<Record<string, unknown>[]> =>
+  classifiedRows(pool, {
+    schema: deployment.names.warehouseSchema,
+    table,
+    window: [new Date(startTime * 1000), new Date(endTime * 1000)],
+    hashKey: deployment.serviceEnv.HASH_KEY ?? "",
+  });
 
 async function download(url: string): Promise<Uint8Array> {
   const response = await fetch(url);
@@ -109,7 +71,7 @@ describe("on-demand export of one demo day", () => {
   it("completes with progress 100 and links for every enabled table", () => {
     expect(status.status).toBe("Completed");
     expect(status.progress).toBe(100);
-    expect(Object.keys(status.dataRequestDownloadLinks).sort()).toEqual(Object.keys(oracle).sort());
+    expect(Object.keys(status.dataRequestDownloadLinks).sort()).toEqual([...classifiedTables].sort());
     expect(status.skippedTables).toEqual([
       { table: "internal_audit_log", reason: expect.stringMatching(/disabled/) as unknown },
     ]);
@@ -117,49 +79,39 @@ describe("on-demand export of one demo day", () => {
       expect(table).toMatchObject({ status: "COMPLETED", attempts: 1, errorKind: null });
   });
 
-  it.each(Object.keys(oracle))(
-    "%s: the Parquet files hold exactly the classified rows of the window",
-    async (table) => {
-      const expected = oracle[table]!;
-      const links = status.dataRequestDownloadLinks[table] ?? [];
-      expect(links.length).toBeGreaterThan(0);
-      const actualRows: Record<string, unknown>[] = [];
-      for (const link of links) {
-        expect(link).toContain("X-Amz-Expires=86400");
-        const file = await readParquet(await download(link));
-        expect(file.columns).toEqual(expected.columns);
-        actualRows.push(...file.rows);
-      }
-      const { rows: expectedRows } = await pool.query(expected.sql(), expected.params?.() ?? []);
-      expect(expectedRows.length).toBeGreaterThan(0);
-      expect(actualRows.length).toBe(expectedRows.length);
-      expect(status.tables.find((t) => t.tableName === table)?.rows).toBe(expectedRows.length);
+  it.each(classifiedTables)("%s: the Parquet files hold exactly the classified rows of the window", async (table) => {
+    const columns = classifiedColumns(table);
+    const links = status.dataRequestDownloadLinks[table] ?? [];
+    expect(links.length).toBeGreaterThan(0);
+    const actualRows: Record<string, unknown>[] = [];
+    for (const link of links) {
+      expect(link).toContain("X-Amz-Expires=86400");
+      const file = await readParquet(await download(link));
+      expect(file.columns).toEqual(columns);
+      actualRows.push(...file.rows);
+    }
+    const expectedRows = await expectedRowsOf(table);
+    expect(expectedRows.length).toBeGreaterThan(0);
+    expect(actualRows.length).toBe(expectedRows.length);
+    expect(status.tables.find((t) => t.tableName === table)?.rows).toBe(expectedRows.length);
 
-      const compared = expected.columns.filter((c) => c !== "probe_vehicle_id");
-      const actualKeys = actualRows.map((row) => rowKey(row, compared)).sort();
-      const expectedKeys = expectedRows.map((row: Record<string, unknown>) => rowKey(row, compared)).sort();
-      expect(actualKeys).toEqual(expectedKeys);
+    // probe_vehicle_id included: the oracle has the hwc keyed hash (HMAC-SHA256 of the text value with the
+    // unloader's key), so the raw id never leaves.
+    const actualKeys = actualRows.map((row) => rowKey(row, columns)).sort();
+    const expectedKeys = expectedRows.map((row) => rowKey(row, columns)).sort();
+    expect(actualKeys).toEqual(expectedKeys);
 
-      if (table === "traffic_observation") {
-        // hwc keyed hash: HMAC-SHA256 of the text value with the unloader's key; the raw id never leaves.
-        const expectedHashes = expectedRows
-          .map((row: { probe_vehicle_id: string | null }) =>
-            row.probe_vehicle_id === null
-              ? "null"
-              : createHmac("sha256", hashKey()).update(row.probe_vehicle_id).digest("hex"),
-          )
-          .sort();
-        expect(actualRows.map((row) => canonical(row.probe_vehicle_id)).sort()).toEqual(expectedHashes);
-        const tomtom = actualRows.filter((row) => row.source === "TOMTOM");
-        expect(tomtom.length).toBeGreaterThan(0);
-        expect(tomtom.every((row) => row.speed_kmh === null)).toBe(true);
-      }
-    },
-  );
+    if (table === "traffic_observation") {
+      expect(actualRows.every((row) => /^[0-9a-f]{64}$|^null$/.test(canonicalValue(row.probe_vehicle_id)))).toBe(true);
+      const tomtom = actualRows.filter((row) => row.source === "TOMTOM");
+      expect(tomtom.length).toBeGreaterThan(0);
+      expect(tomtom.every((row) => row.speed_kmh === null)).toBe(true);
+    }
+  });
 
   it("never exports a de, unclassified or deny-listed column, and says why in the manifest", async () => {
     const forbidden = ["updated_by_email", "created_at", "operator_email", "confidence", "actor_email"];
-    expect(status.tables.map((t) => t.tableName).sort()).toEqual(Object.keys(oracle).sort());
+    expect(status.tables.map((t) => t.tableName).sort()).toEqual([...classifiedTables].sort());
     for (const table of status.tables) {
       expect(table.files.length).toBeGreaterThan(0);
       for (const file of table.files) {

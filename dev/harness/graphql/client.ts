@@ -12,15 +12,18 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
+/** `signal` bounds the call (e.g. AbortSignal.timeout: a frozen server never answers). */
 export async function graphql<T>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
+  signal?: AbortSignal,
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ query, variables }),
+    ...(signal === undefined ? {} : { signal }),
   });
   return (await response.json()) as GraphQLResponse<T>;
 }
@@ -28,16 +31,25 @@ export async function graphql<T>(
 /** What requestStatus answers to the harness's operation (its type is generated from request-api's schema). */
 export type RequestStatusResult = RequestStatusMutation["requestStatus"];
 
-export async function requestData(url: string, startTime: number, endTime: number): Promise<string> {
+export async function requestData(
+  url: string,
+  startTime: number,
+  endTime: number,
+  signal?: AbortSignal,
+): Promise<string> {
   const variables: RequestDataMutationVariables = { startTime, endTime };
-  const result = await graphql<RequestDataMutation>(url, requestDataMutation, variables);
+  const result = await graphql<RequestDataMutation>(url, requestDataMutation, variables, signal);
   if (!result.data?.requestData) throw new Error(`requestData failed: ${JSON.stringify(result.errors)}`);
   return result.data.requestData;
 }
 
-export async function requestStatus(url: string, requestId: string): Promise<RequestStatusResult> {
+export async function requestStatus(
+  url: string,
+  requestId: string,
+  signal?: AbortSignal,
+): Promise<RequestStatusResult> {
   const variables: RequestStatusMutationVariables = { requestId };
-  const result = await graphql<RequestStatusMutation>(url, requestStatusMutation, variables);
+  const result = await graphql<RequestStatusMutation>(url, requestStatusMutation, variables, signal);
   if (!result.data?.requestStatus) throw new Error(`requestStatus failed: ${JSON.stringify(result.errors)}`);
   return result.data.requestStatus;
 }

@@ -22,6 +22,10 @@ export type RequestStatusMutation = {
     readonly status: string;
     readonly progress: number;
     readonly dataRequestDownloadLinks: Readonly<Record<string, readonly string[]>>;
+    readonly mode: string | null;
+    readonly exportDate: string | null;
+    readonly windowStart: number | null;
+    readonly windowEnd: number | null;
     readonly tables: ReadonlyArray<{
       readonly tableName: string;
       readonly status: string;

@@ -15,6 +15,10 @@ export const requestStatusMutation = /* GraphQL */ `
       status
       progress
       dataRequestDownloadLinks
+      mode
+      exportDate
+      windowStart
+      windowEnd
       tables {
         tableName
         status
