@@ -1,3 +1,3 @@
-export type { PgClient, PgPool, PgQueryable } from "./pool.js";
+export { withClient, type PgClient, type PgPool, type PgQueryable } from "./pool.js";
 export { isRetryablePostgresError, sqlstateOf } from "./postgres-errors.js";
 export { isSchemaName, migrateSchema } from "./schema.js";

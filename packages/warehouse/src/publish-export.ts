@@ -17,7 +17,10 @@ export interface PublishParams {
   /** Whether an existing key under the prefix is a data file of an earlier attempt that this one did not rewrite. */
   readonly isOwnDataFile: (key: string) => boolean;
   readonly signal?: AbortSignal | undefined;
-  /** See UnloadOptions.beforeCommit. */
+  /**
+   * Throws when this export no longer owns its prefix (UnloadOptions.beforeCommit): checked before every step that
+   * changes what is there, so a superseded run resumed from a freeze never touches a newer run's files.
+   */
   readonly beforeCommit?: (() => Promise<void>) | undefined;
 }
 
@@ -30,19 +33,25 @@ const PARQUET = "application/vnd.apache.parquet";
  */
 export async function publishExport(store: ObjectStore, params: PublishParams): Promise<void> {
   const { signal } = params;
+  /** Still ours? A shutdown, a timeout or a superseded lease stops the publish before the next change. */
+  const owned = async (): Promise<void> => {
+    if (signal?.aborted) throw abortError(signal);
+    await params.beforeCommit?.();
+  };
   try {
     // Every call gets the signal: the unload's timeout (UNLOAD_TIMEOUT_MS) and a shutdown reach each of them.
     const existing = await store.list(params.outputPrefix, { signal });
+    await owned();
     if (existing.some((o) => o.key === params.manifestKey)) await store.deleteObjects([params.manifestKey], { signal });
     for (const { path, file } of params.files) {
-      if (signal?.aborted) throw abortError(signal);
+      await owned();
       await store.putFile(file.key, path, PARQUET, { signal });
     }
     const written = new Set(params.files.map((f) => f.file.key));
     const stale = existing.map((o) => o.key).filter((key) => params.isOwnDataFile(key) && !written.has(key));
+    await owned();
     if (stale.length > 0) await store.deleteObjects(stale, { signal });
-    if (signal?.aborted) throw abortError(signal);
-    await params.beforeCommit?.();
+    await owned();
     await store.putObject(params.manifestKey, params.manifest, "application/json", { signal });
   } catch (error) {
     if (isObjectStoreError(error)) throw objectStoreFailure(error.message, error.retryable, error);

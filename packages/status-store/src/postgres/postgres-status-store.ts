@@ -1,5 +1,12 @@
 import type { ExportMode } from "@data-exporter/contracts";
-import { isSchemaName, migrateSchema, sqlstateOf, type PgClient, type PgPool } from "@data-exporter/postgres";
+import {
+  isSchemaName,
+  migrateSchema,
+  sqlstateOf,
+  withClient,
+  type PgClient,
+  type PgPool,
+} from "@data-exporter/postgres";
 
 const UNDEFINED_TABLE = "42P01";
 import { StatusStoreError, toStatusStoreError } from "../errors.js";
@@ -27,7 +34,7 @@ export class PostgresStatusStore {
 
   async migrate(): Promise<void> {
     try {
-      await migrateSchema(this.pool, this.schema, [
+      await migrateSchema(this.pool, this.schema, "status-tracker", [
         `CREATE TABLE IF NOT EXISTS ${this.requests} (
         de_request_id uuid PRIMARY KEY,
         mode text NOT NULL,
@@ -93,19 +100,22 @@ export class PostgresStatusStore {
     requestId: string,
     decide: (current: ExportRequestState | undefined) => Transition,
   ): Promise<Transition> {
-    const client = await this.connect("applying an event");
     try {
-      await client.query("BEGIN");
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [requestId]);
-      const transition = decide(await this.load(client, requestId));
-      if (transition.changed) await this.save(client, transition.state);
-      await client.query("COMMIT");
-      return transition;
+      return await withClient(this.pool, async (client) => {
+        try {
+          await client.query("BEGIN");
+          await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [requestId]);
+          const transition = decide(await this.load(client, requestId));
+          if (transition.changed) await this.save(client, transition.state);
+          await client.query("COMMIT");
+          return transition;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          throw error;
+        }
+      });
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
       throw toStatusStoreError(error, "applying an event");
-    } finally {
-      client.release();
     }
   }
 
@@ -150,14 +160,6 @@ export class PostgresStatusStore {
       return rows[0] ? await this.load(this.pool, rows[0].id) : undefined;
     } catch (error) {
       throw toStatusStoreError(error, "finding a scheduled export");
-    }
-  }
-
-  private async connect(what: string): Promise<PgClient> {
-    try {
-      return await this.pool.connect();
-    } catch (error) {
-      throw toStatusStoreError(error, what);
     }
   }
 

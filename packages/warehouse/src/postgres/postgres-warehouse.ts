@@ -27,15 +27,7 @@ export class PostgresWarehouse implements Warehouse {
     this.#config = config;
     this.#store = config.objectStore;
     // Metadata only (the data goes through DuckDB): short deadlines, so a stuck warehouse fails the attempt fast.
-    this.#pool =
-      pool ??
-      new pg.Pool({
-        connectionString: config.warehouseUrl,
-        max: 2,
-        idleTimeoutMillis: 10_000,
-        connectionTimeoutMillis: 10_000,
-        statement_timeout: 60_000,
-      });
+    this.#pool = pool ?? metadataPool(config.warehouseUrl);
   }
 
   describeTable(schema: string, table: string): Promise<WarehouseColumn[]> {
@@ -111,4 +103,17 @@ export class PostgresWarehouse implements Warehouse {
   async close(): Promise<void> {
     await this.#pool.end();
   }
+}
+
+function metadataPool(connectionString: string): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 2,
+    idleTimeoutMillis: 10_000,
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: 60_000,
+  });
+  // An idle connection the warehouse drops (a restart) would otherwise crash the process: the next query reconnects.
+  pool.on("error", () => undefined);
+  return pool;
 }

@@ -12,7 +12,7 @@ export class NotificationLog {
   }
 
   async migrate(): Promise<void> {
-    await migrateSchema(this.pool, this.schema, [
+    await migrateSchema(this.pool, this.schema, "notifier", [
       `CREATE TABLE IF NOT EXISTS ${this.table} (
          de_request_id uuid PRIMARY KEY, message_id text NOT NULL, published_at timestamptz NOT NULL DEFAULT now())`,
     ]);

@@ -1,4 +1,5 @@
 import type { ExportCompleted } from "@data-exporter/contracts";
+import { retryWithin } from "@data-exporter/retry";
 import type { Logger } from "@data-exporter/runtime";
 import { formatNotification, type Notification } from "../domain/format-notification.js";
 
@@ -6,11 +7,15 @@ export interface NotifierDeps {
   readonly alreadyNotified: (requestId: string) => Promise<boolean>;
   readonly publish: (notification: Notification) => Promise<string>;
   readonly recordNotified: (requestId: string, messageId: string) => Promise<void>;
+  /** How long recording a published message may be retried (default 10 minutes). */
+  readonly recordBudgetMs?: number;
 }
 
 /**
- * One SNS message per export. A redelivered ExportCompleted is skipped once its message was recorded; the only
- * duplicate possible is a crash between the SNS publish and the record (at-least-once, never zero).
+ * One SNS message per export. A redelivered ExportCompleted is skipped once its message was recorded. Once SNS
+ * took the message, recording it is retried here, through a database outage of up to `recordBudgetMs`, rather than
+ * failing the event (whose retry would publish again). A duplicate is then only possible when the process dies
+ * between the publish and the record, or the outage outlasts the budget (at least once, never zero).
  */
 export async function notifyCompletion(
   event: ExportCompleted,
@@ -18,7 +23,9 @@ export async function notifyCompletion(
 ): Promise<{ sent: boolean; messageId?: string }> {
   if (await deps.alreadyNotified(event.requestId)) return { sent: false };
   const messageId = await deps.publish(formatNotification(event));
-  await deps.recordNotified(event.requestId, messageId);
+  await retryWithin(deps.recordBudgetMs ?? 600_000, () => deps.recordNotified(event.requestId, messageId), {
+    backoff: { initialMs: 200, maxMs: 5_000 },
+  });
   return { sent: true, messageId };
 }
 

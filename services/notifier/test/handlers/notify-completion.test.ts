@@ -47,3 +47,23 @@ describe("handleExportCompleted", () => {
     ]);
   });
 });
+
+describe("notifyCompletion through a database outage", () => {
+  it("publishes once, retrying the record until the database answers again", async () => {
+    const published: string[] = [];
+    let recordFailures = 3;
+    const recorded = new Map<string, string>();
+    const deps = {
+      alreadyNotified: (id: string) => Promise.resolve(recorded.has(id)),
+      publish: (n: { subject: string }) => Promise.resolve(String(published.push(n.subject))),
+      recordNotified: (id: string, messageId: string) =>
+        recordFailures-- > 0
+          ? Promise.reject(Object.assign(new Error("connection terminated"), { retryable: true }))
+          : Promise.resolve(void recorded.set(id, messageId)),
+      recordBudgetMs: 60_000,
+    };
+    expect(await notifyCompletion(event, deps)).toEqual({ sent: true, messageId: "1" });
+    expect(published).toHaveLength(1);
+    expect(recorded.get("r1")).toBe("1");
+  });
+});

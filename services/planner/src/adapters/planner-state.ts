@@ -2,6 +2,7 @@ import {
   isRetryablePostgresError,
   isSchemaName,
   migrateSchema,
+  withClient,
   type PgClient,
   type PgPool,
 } from "@data-exporter/postgres";
@@ -46,7 +47,7 @@ export class PlannerState implements PlanStore {
 
   async migrate(): Promise<void> {
     try {
-      await migrateSchema(this.pool, this.schema, [
+      await migrateSchema(this.pool, this.schema, "planner", [
         `CREATE TABLE IF NOT EXISTS ${this.dates} (
         export_date date PRIMARY KEY,
         request_id uuid NOT NULL,
@@ -84,43 +85,45 @@ export class PlannerState implements PlanStore {
   }
 
   async commit(plan: PlanToCommit): Promise<CommitResult> {
-    let client: PgClient;
     try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw storeError(error, "connecting");
-    }
-    try {
-      await client.query("BEGIN");
-      let forcedCount = 0;
-      if (plan.claim) {
-        const claim = await this.claim(client, plan.claim);
-        if (!claim.claimed) {
-          await client.query("ROLLBACK");
-          return { committed: false, existingRequestId: claim.existingRequestId, existingTriggeredAt: claim.at };
+      return await withClient(this.pool, async (client) => {
+        try {
+          return await this.commitOn(client, plan);
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          throw error;
         }
-        forcedCount = claim.forcedCount;
-      }
-      const { rows } = await client.query(
-        `INSERT INTO ${this.planned} (de_request_id, config_version, commands) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING RETURNING 1`,
-        [plan.requestId, plan.configVersion, plan.events.length - 1],
-      );
-      // Planned already (a racing delivery of the same request committed first): its events are queued.
-      if (rows.length > 0)
-        for (const event of plan.events)
-          await client.query(
-            `INSERT INTO ${this.outbox} (de_request_id, topic, event_type, payload) VALUES ($1, $2, $3, $4)`,
-            [plan.requestId, event.topic, event.type, JSON.stringify(event.value)],
-          );
-      await client.query("COMMIT");
-      return { committed: true, forcedCount };
+      });
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
       throw storeError(error, `recording the plan of ${plan.requestId}`);
-    } finally {
-      client.release();
     }
+  }
+
+  private async commitOn(client: PgClient, plan: PlanToCommit): Promise<CommitResult> {
+    await client.query("BEGIN");
+    let forcedCount = 0;
+    if (plan.claim) {
+      const claim = await this.claim(client, plan.claim);
+      if (!claim.claimed) {
+        await client.query("ROLLBACK");
+        return { committed: false, existingRequestId: claim.existingRequestId, existingTriggeredAt: claim.at };
+      }
+      forcedCount = claim.forcedCount;
+    }
+    const { rows } = await client.query(
+      `INSERT INTO ${this.planned} (de_request_id, config_version, commands) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [plan.requestId, plan.configVersion, plan.events.length - 1],
+    );
+    // Planned already (a racing delivery of the same request committed first): its events are queued.
+    if (rows.length > 0)
+      for (const event of plan.events)
+        await client.query(
+          `INSERT INTO ${this.outbox} (de_request_id, topic, event_type, payload) VALUES ($1, $2, $3, $4)`,
+          [plan.requestId, event.topic, event.type, JSON.stringify(event.value)],
+        );
+    await client.query("COMMIT");
+    return { committed: true, forcedCount };
   }
 
   /** The oldest events not published yet, in the order they were queued. */
@@ -153,27 +156,22 @@ export class PlannerState implements PlanStore {
    * lock with its connection.
    */
   async exclusively(relay: () => Promise<void>): Promise<void> {
-    let client: PgClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw storeError(error, "connecting");
-    }
     const lock = `planner-outbox:${this.schema}`;
     try {
-      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [
-        lock,
-      ]);
-      if (rows[0]?.locked !== true) return;
-      try {
-        await relay();
-      } finally {
-        await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lock]);
-      }
+      await withClient(this.pool, async (client) => {
+        const { rows } = await client.query<{ locked: boolean }>(
+          "SELECT pg_try_advisory_lock(hashtext($1)) AS locked",
+          [lock],
+        );
+        if (rows[0]?.locked !== true) return;
+        try {
+          await relay();
+        } finally {
+          await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lock]);
+        }
+      });
     } catch (error) {
       throw storeError(error, "relaying planner_outbox");
-    } finally {
-      client.release();
     }
   }
 

@@ -21,7 +21,7 @@ export class AcceptedRequests {
 
   async migrate(): Promise<void> {
     await this.run("migrating accepted_requests", () =>
-      migrateSchema(this.pool, this.schema, [
+      migrateSchema(this.pool, this.schema, "request-api", [
         `CREATE TABLE IF NOT EXISTS ${this.table} (
            de_request_id uuid PRIMARY KEY,
            window_start timestamptz NOT NULL,

@@ -15,7 +15,7 @@ export class RedriveLog {
   }
 
   async migrate(): Promise<void> {
-    await migrateSchema(this.pool, this.schema, [
+    await migrateSchema(this.pool, this.schema, "status-tracker-redrives", [
       `CREATE TABLE IF NOT EXISTS ${this.table} (
          topic text NOT NULL,
          dead_letter text NOT NULL,

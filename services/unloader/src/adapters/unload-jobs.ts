@@ -34,7 +34,7 @@ export class PostgresUnloadJobs implements UnloadJobs {
 
   async migrate(): Promise<void> {
     await this.run("migrating unload_jobs", () =>
-      migrateSchema(this.pool, this.schema, [
+      migrateSchema(this.pool, this.schema, "unloader", [
         `CREATE TABLE IF NOT EXISTS ${this.table} (
            de_request_id uuid NOT NULL,
            table_name text NOT NULL,
