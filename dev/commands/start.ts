@@ -15,7 +15,7 @@ import { exportReport } from "../harness/export-report.js";
 import { startGateway } from "../harness/gateway.js";
 import { requestData, waitForExport } from "../harness/graphql/client.js";
 import { formatLogLine } from "../harness/log-format.js";
-import { defaultDeployment, firstDemoDay, provisionDeployment } from "../harness/provision.js";
+import { defaultDeployment, firstDemoDay, provisionDeployment, warehouseKindOf } from "../harness/provision.js";
 import {
   serviceNames,
   spawnService,
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (!(scale in demoScales)) throw new Error(`DEMO_SCALE must be one of ${Object.keys(demoScales).join(", ")}`);
+  const warehouse = warehouseKindOf(process.env.WAREHOUSE);
   mkdirSync(logDir, { recursive: true });
   writeFileSync(startPidFile, String(process.pid));
 
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
     );
 
     const params = demoScales[scale] ?? defaultSeedParams;
-    const deployment = await provisionDeployment(stack.endpoints, defaultDeployment, params, env);
+    const deployment = await provisionDeployment(stack.endpoints, defaultDeployment, params, env, warehouse);
     const { seed } = deployment;
     say(
       `demo data ${seed.skipped ? "already loaded" : "loaded"}: ${Object.entries(seed.rowCounts)

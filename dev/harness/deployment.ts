@@ -6,6 +6,7 @@ import {
   stackFromEnv,
   type DeploymentNames,
   type ProvisionedDeployment,
+  type WarehouseKind,
 } from "./provision.js";
 import { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
 import { freePort } from "./free-port.js";
@@ -46,9 +47,17 @@ export async function startDeployment(options: {
   seed?: SeedParams;
   services?: readonly ServiceName[];
   env?: Record<string, string>;
+  /** The warehouse adapter the planner and unloader use (default postgres). */
+  warehouse?: WarehouseKind;
 }): Promise<TestDeployment> {
   const { endpoints, env } = stackFromEnv();
-  const base = await provisionDeployment(endpoints, uniqueNames(options.label), options.seed ?? demoScales.tiny, env);
+  const base = await provisionDeployment(
+    endpoints,
+    uniqueNames(options.label),
+    options.seed ?? demoScales.tiny,
+    env,
+    options.warehouse,
+  );
   // A killed consumer's partitions move to the survivors after 6 s instead of 30 s (the crash tests wait for it).
   const provisioned = {
     ...base,

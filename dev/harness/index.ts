@@ -37,7 +37,10 @@ export {
   stackFromEnv,
   type DeploymentNames,
   type ProvisionedDeployment,
+  warehouseKinds,
+  type WarehouseKind,
 } from "./provision.js";
+export { redshiftHistory, unloadsIn, type HistoryStatement } from "./redshift-history.js";
 export {
   serviceNames,
   spawnEntryPoint,

@@ -29,6 +29,8 @@ export function stackFromEnv(source: NodeJS.ProcessEnv = process.env): {
     awsRegion: source.AWS_REGION || "ap-southeast-2",
     // Only the unloader needs it; provisioning alone (the compose init container) does not.
     duckdbPostgresExtension: source.DUCKDB_POSTGRES_EXTENSION ?? "",
+    redshiftDataEndpoint: source.REDSHIFT_DATA_ENDPOINT || undefined,
+    redshiftIamRole: source.REDSHIFT_IAM_ROLE_ARN || undefined,
   };
   return { endpoints, env: stackEnv(endpoints) };
 }
@@ -62,8 +64,39 @@ export const defaultDeployment: DeploymentNames = {
   notificationQueueName: "data-exporter-notifications-inbox",
 };
 
+/** The warehouse adapter the services run on: PostgreSQL directly, or Redshift's UNLOAD through the Data API. */
+export const warehouseKinds = ["postgres", "redshift"] as const;
+export type WarehouseKind = (typeof warehouseKinds)[number];
+
+/** WAREHOUSE as npm start and the harness read it: unset means postgres; anything else but the two kinds throws. */
+export function warehouseKindOf(value: string | undefined): WarehouseKind {
+  if (value === undefined || value === "") return "postgres";
+  const kind = warehouseKinds.find((k) => k === value);
+  if (kind === undefined) throw new Error(`WAREHOUSE must be one of ${warehouseKinds.join(", ")} (got "${value}")`);
+  return kind;
+}
+
+/**
+ * The variables that put the planner's catalog and the unloader on the chosen warehouse. Redshift: the stack's Data
+ * API emulator, as a provisioned cluster ("local") with a database user, over the warehouse database.
+ */
+export function warehouseServiceEnv(kind: WarehouseKind, endpoints: StackEndpoints): Record<string, string> {
+  if (kind === "postgres") return { WAREHOUSE: "postgres" };
+  if (!endpoints.redshiftDataEndpoint || !endpoints.redshiftIamRole)
+    throw new Error("WAREHOUSE=redshift needs the stack's Redshift Data API emulator (REDSHIFT_DATA_ENDPOINT)");
+  return {
+    WAREHOUSE: "redshift",
+    REDSHIFT_DATA_ENDPOINT: endpoints.redshiftDataEndpoint,
+    REDSHIFT_IAM_ROLE_ARN: endpoints.redshiftIamRole,
+    REDSHIFT_CLUSTER_ID: "local",
+    REDSHIFT_DB_USER: "awsuser",
+    REDSHIFT_DATABASE: decodeURIComponent(new URL(endpoints.warehouseUrl).pathname.slice(1)),
+  };
+}
+
 export interface ProvisionedDeployment {
   readonly names: DeploymentNames;
+  readonly warehouse: WarehouseKind;
   readonly snsTopicArn: string;
   readonly notificationQueueUrl: string;
   readonly seed: SeedResult;
@@ -89,7 +122,9 @@ export async function provisionDeployment(
   names: DeploymentNames,
   seedParams: SeedParams,
   stackEnv: Readonly<Record<string, string>>,
+  warehouse: WarehouseKind = "postgres",
 ): Promise<ProvisionedDeployment> {
+  const warehouseEnv = warehouseServiceEnv(warehouse, endpoints);
   // Credentials come from the SDK chain: the stack's environment (AWS_ACCESS_KEY_ID=test for the emulator).
   const aws = { region: endpoints.awsRegion, endpoint: endpoints.awsEndpointUrl };
   await S3ObjectStore.fromConfig({ bucket: names.bucket, ...aws, forcePathStyle: true }).ensureBucket();
@@ -117,11 +152,13 @@ export async function provisionDeployment(
     if (!TopicArn || !QueueUrl) throw new Error("the AWS emulator did not return the SNS topic or SQS queue");
     return {
       names,
+      warehouse,
       snsTopicArn: TopicArn,
       notificationQueueUrl: QueueUrl,
       seed,
       serviceEnv: {
         ...stackEnv,
+        ...warehouseEnv,
         TOPIC_NAMESPACE: names.topicNamespace,
         EXPORT_BUCKET: names.bucket,
         EXPORT_ENV: names.exportEnv,

@@ -15,7 +15,7 @@ const RETRYABLE_NAMES = new Set([
 
 /** Statement failures (Redshift's own error text) another attempt can pass: connections, restarts, contention. */
 const RETRYABLE_STATEMENT =
-  /connection|terminat|restart|maintenance|serializable isolation|could not serialize|deadlock|out of memory|disk full|timeout|try again|temporarily/i;
+  /connect|terminat|restart|maintenance|serializable isolation|could not serialize|deadlock|out of memory|disk full|timeout|try again|temporarily/i;
 
 /** Maps a Data API call's failure (an SDK exception or a network error) to a WarehouseError. */
 export function fromDataApiError(error: unknown, what: string): WarehouseError {

@@ -1,0 +1,3 @@
+import { onDemandExportSuite } from "./suites/on-demand-export.js";
+
+onDemandExportSuite("postgres");

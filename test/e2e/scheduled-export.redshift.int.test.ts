@@ -1,0 +1,3 @@
+import { scheduledExportSuite } from "./suites/scheduled-export.js";
+
+scheduledExportSuite("redshift");
