@@ -12,6 +12,7 @@ import { profileDirs } from "../stack/paths.js";
 import { isAlive } from "../stack/processes.js";
 import { recordedStartPid, startPidFile } from "./start-pid.js";
 import { exportReport } from "../harness/export-report.js";
+import { redshiftHistory, unloadsIn } from "../harness/redshift-history.js";
 import { startGateway } from "../harness/gateway.js";
 import { requestData, waitForExport } from "../harness/graphql/client.js";
 import { formatLogLine } from "../harness/log-format.js";
@@ -38,6 +39,19 @@ const scale = (process.env.DEMO_SCALE ?? "default") as keyof typeof demoScales;
 
 const stateDir = profileDirs("dev").root;
 const logDir = join(stateDir, "logs", "services");
+
+/** The request's UNLOAD statements as Redshift's history (the emulator's ListStatements) holds them. */
+async function unloadReport(env: Readonly<Record<string, string>>, requestId: string): Promise<string[]> {
+  const unloads = unloadsIn(await redshiftHistory(env.REDSHIFT_DATA_ENDPOINT ?? "", requestId));
+  return [
+    `Redshift ListStatements: ${unloads.length} UNLOAD statements for ${requestId}`,
+    ...unloads.map((s) => {
+      const unload = s.texts.find((t) => /^\s*UNLOAD\b/i.test(t)) ?? "";
+      const from = /FROM ("[^"]+"\."[^"]+")/.exec(unload)?.[1] ?? "?";
+      return `  ${s.id} ${s.status} UNLOAD (SELECT ... FROM ${from} ...) TO '${/TO '([^']+)'/.exec(unload)?.[1] ?? "?"}'`;
+    }),
+  ];
+}
 
 async function main(): Promise<void> {
   const running = recordedStartPid();
@@ -137,6 +151,7 @@ async function main(): Promise<void> {
     const status = await waitForExport(graphqlUrl, requestId, 300_000);
     say(`demo export ${requestId}: ${status.status} (${status.progress}%)`);
     for (const line of exportReport(status)) say(line);
+    if (warehouse === "redshift") for (const line of await unloadReport(deployment.serviceEnv, requestId)) say(line);
 
     process.stdout.write(`
 data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a service that dies is restarted)
@@ -146,6 +161,7 @@ data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a 
   health                 http://127.0.0.1:{${Object.values(healthPorts).join(",")}}/healthz and /readyz
   Kafka                  ${stack.endpoints.kafkaBrokers}
   PostgreSQL             ${stack.endpoints.postgresAdminUrl.replace(/\/postgres$/, "")} (databases warehouse, exporter)
+  warehouse adapter      ${warehouse === "redshift" ? `redshift (UNLOAD through the Data API emulator ${stack.endpoints.redshiftDataEndpoint ?? ""})` : "postgres (DuckDB postgres extension)"}
   AWS emulator (moto)    ${stack.endpoints.awsEndpointUrl}  bucket ${defaultDeployment.bucket}, SNS ${deployment.snsTopicArn}
   service logs           ${logDir}
 

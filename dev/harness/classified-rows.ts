@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 
 /**
  * The demo classification written out by hand: for each exported demo table, the columns its Parquet files must
@@ -19,9 +19,18 @@ interface TableOracle {
 
 const oracles: Record<ClassifiedTable, TableOracle> = {
   way: {
-    columns: ["way_id", "way_name", "road_class", "speed_limit_kmh", "length_m", "geoj_way_feature"],
+    columns: [
+      "way_id",
+      "way_name",
+      "road_class",
+      "speed_limit_kmh",
+      "length_m",
+      "geoj_way_feature",
+      "geoj_way_feature_compressed",
+    ],
     sql: (schema) =>
-      `SELECT way_id, way_name, road_class, speed_limit_kmh, length_m, geoj_way_feature FROM ${schema}.way`,
+      `SELECT way_id, way_name, road_class, speed_limit_kmh, length_m, geoj_way_feature, geoj_way_feature_compressed
+       FROM ${schema}.way`,
     windowed: false,
   },
   cctv: {
@@ -84,10 +93,12 @@ export async function classifiedRows(
 
 /**
  * One value as text that PostgreSQL's and the Parquet reader's representations agree on: timestamps as ISO,
- * numbers (and numeric strings) to 12 significant digits, bigints as integers.
+ * numbers (and numeric strings) to 12 significant digits, bigints as integers, bytes by their SHA-256 (a changed byte
+ * shows).
  */
 export function canonicalValue(value: unknown): string {
   if (value === null || value === undefined) return "null";
+  if (value instanceof Uint8Array) return `bytes:${createHash("sha256").update(value).digest("hex")}`;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "bigint") return value.toString();
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(12);

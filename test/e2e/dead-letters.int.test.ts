@@ -62,7 +62,9 @@ describe("a command the unloader gives up on", () => {
       env: { HANDLER_MAX_ATTEMPTS: "2" },
     });
     // The unloader's own table disappears (a bad migration, an operator's mistake): every command fails for good.
-    await state.query(`DROP TABLE "${deployment.names.statusSchema}".unload_jobs`);
+    // Migrations are versioned, so a restart does not re-create it: the fix is the operator's (renamed back below).
+    const jobs = `"${deployment.names.statusSchema}".unload_jobs`;
+    await state.query(`ALTER TABLE ${jobs} RENAME TO unload_jobs_misplaced`);
     const [start, end] = firstDemoDay(deployment);
     const requestId = await requestData(deployment.graphqlUrl, start, end);
     const status = await waitForExport(deployment.graphqlUrl, requestId, 60_000);
@@ -80,6 +82,7 @@ describe("a command the unloader gives up on", () => {
     const redrive = (await dlq("redrive", mine[0]!.id)).json as { results: { redriven: boolean }[] };
     expect(redrive.results).toEqual([expect.objectContaining({ redriven: false })]);
     await crash(unloader);
+    await state.query(`ALTER TABLE "${deployment.names.statusSchema}".unload_jobs_misplaced RENAME TO unload_jobs`);
   }, 120_000);
 });
 

@@ -18,6 +18,12 @@ export {
 } from "./warehouse/demo-tables.js";
 export { auditLogRows, cctvCount } from "./warehouse/generate-sql.js";
 export {
+  compressedFeatureColumn,
+  compressedWayFeature,
+  detailedWayFeature,
+  hasDetailedFeature,
+} from "./warehouse/compressed-features.js";
+export {
   demoTimeZone,
   generatorVersion,
   seedWarehouse,

@@ -17,6 +17,12 @@ export type {
 } from "./warehouse.js";
 export { validateUnloadCommand } from "./command-validation.js";
 export { buildManifest, dataFileKey, manifestKey, MANIFEST_FORMAT_VERSION, type UnloadManifest } from "./manifest.js";
+export {
+  columnEncodingsKey,
+  compressedColumnEncodings,
+  type ColumnEncoding,
+  type ColumnEncodings,
+} from "./compressed-columns.js";
 export type { ParquetColumn } from "./parquet-schema.js";
 export {
   copyToParquet,

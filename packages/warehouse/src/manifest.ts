@@ -1,4 +1,5 @@
 import type { ColumnDecision, ExportMode, UnloadTableCommand } from "@data-exporter/contracts";
+import type { ColumnEncodings } from "./compressed-columns.js";
 import type { ParquetColumn } from "./parquet-schema.js";
 import type { UnloadedFile } from "./warehouse.js";
 
@@ -27,6 +28,8 @@ export interface UnloadManifest {
   readonly totalRows: number;
   readonly totalBytes: number;
   readonly parquetSchema: readonly ParquetColumn[];
+  /** Binary columns holding compressed values and how to decode them (also in each file's key-value metadata). */
+  readonly columnEncodings?: ColumnEncodings;
   readonly classification: readonly ColumnDecision[];
   readonly createdAt: string;
 }
@@ -44,6 +47,7 @@ export function buildManifest(
   files: readonly UnloadedFile[],
   parquetSchema: readonly ParquetColumn[],
   createdAt: Date,
+  columnEncodings: ColumnEncodings = {},
 ): UnloadManifest {
   return {
     formatVersion: MANIFEST_FORMAT_VERSION,
@@ -69,6 +73,7 @@ export function buildManifest(
     totalRows: files.reduce((sum, f) => sum + f.rows, 0),
     totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
     parquetSchema,
+    ...(Object.keys(columnEncodings).length === 0 ? {} : { columnEncodings }),
     classification: command.audit,
     createdAt: createdAt.toISOString(),
   };

@@ -75,7 +75,16 @@ const nr = (table: string, ...columns: string[]): ColumnRule[] =>
 
 const columns: ColumnRule[] = [
   // way: plain dimension; the long GeoJSON column is exported as is, the editor's e-mail never.
-  ...nr("way", "way_id", "way_name", "road_class", "speed_limit_kmh", "length_m", "geoj_way_feature"),
+  ...nr(
+    "way",
+    "way_id",
+    "way_name",
+    "road_class",
+    "speed_limit_kmh",
+    "length_m",
+    "geoj_way_feature",
+    "geoj_way_feature_compressed",
+  ),
   { table: "way", column: "updated_by_email", classification: "de" },
   // way.created_at: no rule (intentionallyUnclassifiedColumns).
 

@@ -25,6 +25,8 @@ export const wayTable: DemoTable = {
     col("speed_limit_kmh", "integer", true),
     col("length_m", "numeric(10,2)", true),
     col("geoj_way_feature", "text", true),
+    // Redshift VARBYTE: gzip of a feature too long for a VARCHAR (compressed-features.ts).
+    col("geoj_way_feature_compressed", "bytea"),
     col("updated_by_email", "text"),
     col("created_at", "timestamptz", true),
   ],

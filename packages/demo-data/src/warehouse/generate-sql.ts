@@ -100,6 +100,7 @@ SELECT w,
   (SELECT '{"type":"Feature","properties":{"way_id":' || w || '},"geometry":{"type":"LineString","coordinates":['
       || string_agg('[' || ${lon} || ',' || ${lat} || ']', ',' ORDER BY pt) || ']}}'
     FROM generate_series(0, ${points} - 1) AS pts(pt)),
+  NULL::bytea,
   CASE WHEN ${uniform(s, "wayEmailNull", "w")} < 0.1 THEN NULL
     ELSE 'ops.' || lpad(${uniformInt(s, "wayEmail", "w", 40)}::text, 2, '0') || '@roads.example.org' END,
   timestamptz '2015-01-01 00:00:00+00' + ${uniformInt(s, "wayCreated", "w", 5 * 365 * 86_400)} * interval '1 second'

@@ -2,10 +2,11 @@ import type { Pool, PoolClient } from "pg";
 import { DemoDataError } from "../errors.js";
 import { canonicalParams, defaultDemoSchema, validateSeedParams, type SeedParams } from "../seed-params.js";
 import { createTableSql, demoTables, indexSql, quoteIdent, type DemoTableName } from "./demo-tables.js";
+import { compressedFeatureColumn, compressedWayFeature, hasDetailedFeature } from "./compressed-features.js";
 import { generationPlans } from "./generate-sql.js";
 
 /** Bump when the generated data changes for equal parameters, so old markers stop matching. */
-export const generatorVersion = 1;
+export const generatorVersion = 2;
 
 /** The demo data's calendar: observation days are Melbourne days. */
 export const demoTimeZone = "Australia/Melbourne";
@@ -106,6 +107,9 @@ async function seedInTransaction(
     rowCounts[plan.table.name as DemoTableName] = plan.expectedRows;
   }
   let t0 = performance.now();
+  await writeCompressedFeatures(client, schema, params);
+  timingsMs[compressedFeatureColumn] = Math.round(performance.now() - t0);
+  t0 = performance.now();
   for (const table of demoTables) for (const sql of indexSql(schema, table)) await client.query(sql);
   timingsMs["indexes"] = Math.round(performance.now() - t0);
   t0 = performance.now();
@@ -119,6 +123,20 @@ async function seedInTransaction(
   );
   timingsMs["total"] = Math.round(performance.now() - started);
   return { schema, params, skipped: false, rowCounts, window, timingsMs };
+}
+
+/** Fills way.geoj_way_feature_compressed, which PostgreSQL cannot compute (no gzip), in batches of 50 ways. */
+async function writeCompressedFeatures(client: PoolClient, schema: string, params: SeedParams): Promise<void> {
+  const ids: number[] = [];
+  for (let id = 1; id <= params.ways; id++) if (hasDetailedFeature(id)) ids.push(id);
+  for (let i = 0; i < ids.length; i += 50) {
+    const batch = ids.slice(i, i + 50);
+    await client.query(
+      `UPDATE ${quoteIdent(schema)}.way AS w SET ${compressedFeatureColumn} = v.value
+       FROM unnest($1::bigint[], $2::bytea[]) AS v(id, value) WHERE w.way_id = v.id`,
+      [batch, batch.map((id) => compressedWayFeature(params.seed, id))],
+    );
+  }
 }
 
 /** Melbourne midnights as instants; the hour count is 24 × days ± 1 per DST change inside the window. */

@@ -68,6 +68,7 @@ describe("demo classification", () => {
       speed_limit_kmh: "AS_IS",
       length_m: "AS_IS",
       geoj_way_feature: "AS_IS",
+      geoj_way_feature_compressed: "AS_IS",
     });
     expect(projection("cctv")).toEqual({
       cctv_id: "AS_IS",

@@ -74,6 +74,8 @@ export interface ParquetCopyParams {
   readonly maxFileBytes: number;
   /** Default zstd. */
   readonly compression?: ParquetCompression | undefined;
+  /** File-level key-value metadata written into every file's footer. */
+  readonly kvMetadata?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -86,11 +88,14 @@ export async function copyToParquet(
   params: ParquetCopyParams,
 ): Promise<ParquetCopyResult> {
   const compression = params.compression ?? "zstd";
+  const kv = Object.entries(params.kvMetadata ?? {});
+  const kvOption =
+    kv.length === 0 ? "" : `, KV_METADATA {${kv.map(([k, v]) => `${duckString(k)}: ${duckString(v)}`).join(", ")}}`;
   const stats = await readRows(
     connection,
     `COPY (${params.select}) TO ${duckString(params.outDir)} ` +
       `(FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${Math.trunc(params.rowGroupSize)}, ` +
-      `FILE_SIZE_BYTES ${Math.trunc(params.maxFileBytes)}, RETURN_STATS)`,
+      `FILE_SIZE_BYTES ${Math.trunc(params.maxFileBytes)}${kvOption}, RETURN_STATS)`,
   );
   const ordered = stats
     .map((s) => ({ path: String(s["filename"]), copied: Number(s["count"]) }))

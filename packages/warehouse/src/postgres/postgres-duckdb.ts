@@ -16,6 +16,8 @@ export interface DuckDbExportParams {
   readonly queries: PostgresUnloadQueries;
   readonly rowGroupSize: number;
   readonly maxFileBytes: number;
+  /** Key-value metadata of every file (the compressed columns' encodings). */
+  readonly kvMetadata?: Readonly<Record<string, string>> | undefined;
   readonly signal?: AbortSignal | undefined;
   /**
    * Cancels the statement a warehouse backend is running (pg_cancel_backend from another connection). DuckDB sees
@@ -93,6 +95,7 @@ export async function exportWithDuckDb(params: DuckDbExportParams): Promise<Duck
       outDir: params.outDir,
       rowGroupSize: params.rowGroupSize,
       maxFileBytes: params.maxFileBytes,
+      kvMetadata: params.kvMetadata,
     });
     step = "probing the snapshot";
     const after = await probe(connection);

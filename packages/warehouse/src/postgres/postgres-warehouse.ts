@@ -5,6 +5,7 @@ import type { ObjectStore } from "@data-exporter/object-store";
 import pg from "pg";
 import { abortError, rowCountMismatch } from "../errors.js";
 import { fingerprintFile } from "../local-files.js";
+import { compressedColumnEncodings, encodingsMetadata } from "../compressed-columns.js";
 import { buildManifest, dataFileKey, manifestKey } from "../manifest.js";
 import { publishExport, type LocalDataFile } from "../publish-export.js";
 import type { UnloadOptions, UnloadResult, Warehouse, WarehouseColumn } from "../warehouse.js";
@@ -47,6 +48,7 @@ export class PostgresWarehouse implements Warehouse {
       hashKey: this.#config.hashKey,
       orderByTime: this.#config.orderByTime ?? false,
     });
+    const encodings = compressedColumnEncodings(command, columns);
     checkAbort();
 
     await mkdir(this.#config.tempDir, { recursive: true });
@@ -61,6 +63,7 @@ export class PostgresWarehouse implements Warehouse {
         queries,
         rowGroupSize: this.#config.rowGroupSize,
         maxFileBytes: this.#config.maxFileBytes,
+        kvMetadata: encodingsMetadata(encodings),
         signal,
         cancelBackend: async (pid) => void (await this.#pool.query("SELECT pg_cancel_backend($1)", [pid])),
       });
@@ -82,7 +85,13 @@ export class PostgresWarehouse implements Warehouse {
       checkAbort();
 
       const files = local.map((l) => l.file);
-      const manifest = buildManifest(command, files, exported.schema, (this.#config.now ?? (() => new Date()))());
+      const manifest = buildManifest(
+        command,
+        files,
+        exported.schema,
+        (this.#config.now ?? (() => new Date()))(),
+        encodings,
+      );
       const ownPrefix = `${command.outputPrefix}${command.fileBaseName}_`;
       await publishExport(this.#store, {
         outputPrefix: command.outputPrefix,

@@ -7,6 +7,7 @@ import type { ObjectStore } from "@data-exporter/object-store";
 import { validateUnloadCommand } from "../command-validation.js";
 import { abortError, invalidCommand, rowCountMismatch, WarehouseError } from "../errors.js";
 import { fingerprintFile } from "../local-files.js";
+import { compressedColumnEncodings, encodingsMetadata } from "../compressed-columns.js";
 import { buildManifest, dataFileKey, manifestKey } from "../manifest.js";
 import { copyToParquet, duckString, openDuckDb } from "../parquet/duckdb-parquet.js";
 import { publishExport, type LocalDataFile } from "../publish-export.js";
@@ -95,6 +96,7 @@ export class RedshiftWarehouse implements Warehouse {
     validateUnloadCommand(command);
     const store = this.#config.objectStore;
     const columns = await this.describeTable(command.schema, command.table);
+    const encodings = compressedColumnEncodings(command, columns);
     // A staging folder of its own per attempt: nothing to overwrite or clean before UNLOAD (neither ALLOWOVERWRITE
     // nor CLEANPATH), and a late attempt can never write into another's files.
     const staging = `${this.#config.stagingPrefix}${command.requestId}/${command.table}/${command.attempt}-${randomUUID().slice(0, 8)}/`;
@@ -125,9 +127,24 @@ export class RedshiftWarehouse implements Warehouse {
       const [countId, shapeId] = ids.slice(redshiftSessionSettings.length);
       const sourceRows = Number(fieldText((await this.#runner.result(countId!, { signal })).records[0]?.[0]));
       const staged = await this.#stagedFiles(`${staging}${command.fileBaseName}_manifest`, sourceRows, signal);
-      const local = await this.#copy(command, staged, workDir, statements.outer, sourceRows, shapeId!, signal);
+      const local = await this.#copy(
+        command,
+        staged,
+        workDir,
+        statements.outer,
+        encodingsMetadata(encodings),
+        sourceRows,
+        shapeId!,
+        signal,
+      );
       const files = local.map((l) => l.file);
-      const manifest = buildManifest(command, files, local.schema, (this.#config.now ?? (() => new Date()))());
+      const manifest = buildManifest(
+        command,
+        files,
+        local.schema,
+        (this.#config.now ?? (() => new Date()))(),
+        encodings,
+      );
       const ownPrefix = `${command.outputPrefix}${command.fileBaseName}_`;
       await publishExport(store, {
         outputPrefix: command.outputPrefix,
@@ -175,6 +192,7 @@ export class RedshiftWarehouse implements Warehouse {
     stagedKeys: readonly string[],
     workDir: string,
     outer: string,
+    kvMetadata: Readonly<Record<string, string>>,
     sourceRows: number,
     shapeId: string,
     signal?: AbortSignal,
@@ -208,6 +226,7 @@ export class RedshiftWarehouse implements Warehouse {
         outDir: join(workDir, "out"),
         rowGroupSize: this.#config.rowGroupSize,
         maxFileBytes: this.#config.maxFileBytes,
+        kvMetadata,
       });
       const footerRows = written.files.reduce((sum, f) => sum + f.rows, 0);
       if (written.files.length === 0) throw rowCountMismatch(sourceRows, 0, "no file was written, files hold");
