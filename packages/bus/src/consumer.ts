@@ -59,6 +59,10 @@ export interface EventConsumerOptions<K extends EventTopicKey> {
   readonly partitionsConsumedConcurrently?: number | undefined;
   readonly sessionTimeoutMs?: number | undefined;
   readonly heartbeatIntervalMs?: number | undefined;
+  /** Crashes kafkajs does not restart from that are revived in-process before the consumer is dead (default 5). */
+  readonly maxRevivals?: number | undefined;
+  /** Delay before each revival (default 1 s doubling to 30 s). */
+  readonly reviveBackoff?: BackoffOptions | undefined;
 }
 
 interface Failure {
@@ -105,6 +109,7 @@ export class EventConsumer<K extends EventTopicKey> {
   readonly #stopping = new AbortController();
   #connected = false;
   #crashed: unknown;
+  #revivals = 0;
   #stopped: Promise<void> | undefined;
 
   constructor(kafka: Kafka, options: EventConsumerOptions<K>) {
@@ -127,8 +132,53 @@ export class EventConsumer<K extends EventTopicKey> {
     this.#consumer.on(CONNECT, () => (this.#connected = true));
     this.#consumer.on(DISCONNECT, () => (this.#connected = false));
     this.#consumer.on(CRASH, (event) => {
-      // kafkajs restarts after retriable crashes by itself; a non-restarting crash leaves the consumer dead.
-      if (!event.payload.restart) this.#crashed = event.payload.error;
+      // kafkajs restarts after retriable crashes by itself; after the others (e.g. "Failed to find group
+      // coordinator" while a broker restarts) its consumer stays stopped, so it is revived here.
+      if (!event.payload.restart) void this.#revive(event.payload.error);
+    });
+    // A member that joined its group again is healthy: later crashes get the whole revive budget.
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => (this.#revivals = 0));
+  }
+
+  /**
+   * Starts the stopped kafkajs consumer again after a crash it does not restart from, with backoff; after
+   * `maxRevivals` crashes without joining the group in between, gives up: `isAlive()` turns false and the process
+   * should be restarted (its liveness probe fails).
+   */
+  async #revive(error: unknown): Promise<void> {
+    if (this.#stopping.signal.aborted) return;
+    this.#revivals += 1;
+    const logger = this.#consumer.logger();
+    if (this.#revivals > (this.#options.maxRevivals ?? 5)) {
+      logger.error("consumer crashed again without rejoining its group; giving up", {
+        groupId: this.#options.groupId,
+        error: errorMessage(error),
+      });
+      this.#crashed = error;
+      return;
+    }
+    const delayMs = backoffDelay(this.#revivals, this.#options.reviveBackoff ?? { initialMs: 1000, maxMs: 30_000 });
+    logger.warn("consumer crashed and stopped; starting it again", {
+      groupId: this.#options.groupId,
+      error: errorMessage(error),
+      revival: this.#revivals,
+      delayMs,
+    });
+    if (!(await sleep(delayMs, this.#stopping.signal))) return;
+    try {
+      await this.#consumer.connect();
+      await this.#run();
+    } catch (cause) {
+      await this.#revive(cause);
+    }
+  }
+
+  #run(): Promise<void> {
+    return this.#consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.#eachBatch(payload),
     });
   }
 
@@ -142,12 +192,7 @@ export class EventConsumer<K extends EventTopicKey> {
         topics: [...this.#topicKeys.keys()],
         fromBeginning: this.#options.fromBeginning ?? true,
       });
-      await this.#consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 1,
-        eachBatch: (payload) => this.#eachBatch(payload),
-      });
+      await this.#run();
     } catch (cause) {
       if (cause instanceof BusError) throw cause;
       throw new BusError("NOT_CONNECTED", `consumer ${this.#options.groupId} cannot start: ${errorMessage(cause)}`, {
@@ -162,7 +207,10 @@ export class EventConsumer<K extends EventTopicKey> {
     return this.#connected && this.#crashed === undefined && this.#deadLetters.isConnected();
   }
 
-  /** False once kafkajs gave up on this consumer (a crash it will not restart): the process should be restarted. */
+  /**
+   * False once the consumer crashed `maxRevivals` times in a row without rejoining its group (kafkajs gave up and the
+   * revivals did not help): the process should be restarted.
+   */
   isAlive(): boolean {
     return this.#crashed === undefined;
   }
