@@ -19,11 +19,11 @@ function fakeKafka() {
   const consumer = {
     events,
     on: (event: string, listener: (e: unknown) => void) => emitter.on(event, listener),
-    connect: jest.fn(async () => void emitter.emit(events.CONNECT, {})),
-    subscribe: jest.fn(async () => undefined),
-    run: jest.fn(async () => undefined),
-    stop: jest.fn(async () => undefined),
-    disconnect: jest.fn(async () => undefined),
+    connect: jest.fn(() => Promise.resolve(void emitter.emit(events.CONNECT, {}))),
+    subscribe: jest.fn(() => Promise.resolve()),
+    run: jest.fn(() => Promise.resolve()),
+    stop: jest.fn(() => Promise.resolve()),
+    disconnect: jest.fn(() => Promise.resolve()),
     logger: () => ({
       warn: (message: string) => void logged.push(`warn ${message}`),
       error: (message: string) => void logged.push(`error ${message}`),
@@ -32,8 +32,8 @@ function fakeKafka() {
   const producer = {
     events: { CONNECT: "producer.connect", DISCONNECT: "producer.disconnect" },
     on: () => undefined,
-    connect: async () => undefined,
-    disconnect: async () => undefined,
+    connect: () => Promise.resolve(),
+    disconnect: () => Promise.resolve(),
   };
   const kafka = { consumer: () => consumer, producer: () => producer } as unknown as Kafka;
   const crash = (restart: boolean) =>
