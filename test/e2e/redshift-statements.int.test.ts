@@ -39,7 +39,9 @@ describe("an UNLOAD that outlives UNLOAD_TIMEOUT_MS", () => {
   it("is cancelled (ABORTED in ListStatements) on each of 1 + MAX_RETRY_COUNT attempts, then its table FAILED", async () => {
     const [start, end] = firstDemoDay(deployment);
     const requestId = await requestData(deployment.graphqlUrl, start, end);
-    const status = await waitForExport(deployment.graphqlUrl, requestId, 90_000);
+    const status = await waitForExport(deployment.graphqlUrl, requestId, 90_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- service logs ---\n${deployment.logs.slice(-60).join("\n")}`);
+    });
     expect(status.status).toBe("Failed");
     expect(status.tables).toEqual([
       expect.objectContaining({ tableName: SLOW, status: "FAILED", attempts: 2, files: [] }),

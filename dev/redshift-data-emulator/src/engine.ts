@@ -127,10 +127,20 @@ export class Engine {
   cancel(statement: Statement): void {
     if (isTerminal(statement.status) || statement.cancellation.signal.aborted) return;
     statement.cancellation.abort();
-    if (statement.redshiftPid !== 0) {
-      void this.cancelBackend(statement.target.database, statement.redshiftPid).catch((error: unknown) =>
-        this.options.log({ statementId: statement.id, err: error }, "pg_cancel_backend failed"),
-      );
+    void this.#cancelUntilEnded(statement);
+  }
+
+  /**
+   * pg_cancel_backend until the statement has ended: a cancel that reaches the backend between two queries (after
+   * the run checked the signal, before PostgreSQL got the next query) interrupts nothing, so it is sent again.
+   */
+  async #cancelUntilEnded(statement: Statement): Promise<void> {
+    for (let tries = 0; !isTerminal(statement.status) && tries < 240; tries++) {
+      if (statement.redshiftPid !== 0)
+        await this.cancelBackend(statement.target.database, statement.redshiftPid).catch((error: unknown) =>
+          this.options.log({ statementId: statement.id, err: error }, "pg_cancel_backend failed"),
+        );
+      await new Promise((resolve) => setTimeout(resolve, 250).unref());
     }
   }
 

@@ -40,5 +40,5 @@ export function detailedWayFeature(seed: number, wayId: number): string {
 
 /** The column's value for a way: gzip of the feature's UTF-8 bytes, or null. */
 export function compressedWayFeature(seed: number, wayId: number): Buffer | null {
-  return hasDetailedFeature(wayId) ? gzipSync(detailedWayFeature(seed, wayId), { level: 9 }) : null;
+  return hasDetailedFeature(wayId) ? gzipSync(detailedWayFeature(seed, wayId), { level: 6 }) : null;
 }
