@@ -3,6 +3,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { EventProducer, type Envelope } from "@data-exporter/bus";
 import { configTableNames, writeConfig } from "@data-exporter/config-store";
+import { mulberry32 } from "@data-exporter/demo-data";
 import type { EventTopicKey } from "@data-exporter/contracts";
 import { waitFor } from "@data-exporter/runtime";
 import pg from "pg";
@@ -66,18 +67,6 @@ const rebuilt = `de_rebuilt_${randomUUID().slice(0, 8)}`;
 
 const ns = (): string => deployment.names.topicNamespace;
 const live = (): string => deployment.names.statusSchema;
-
-/** mulberry32: a small seeded generator, so a failing workload can be run again. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 async function makeFlakyTable(): Promise<void> {
   const ws = deployment.names.warehouseSchema;
@@ -315,7 +304,7 @@ beforeAll(async () => {
   recorder = await EventRecorder.start(ns(), ["exportRequested", "dailyExportTriggered", "exportLifecycle"]);
   await makeFlakyTable();
 
-  const random = seeded(SEED);
+  const random = mulberry32(SEED);
   const requestedAt = Date.now() - OVERDUE_MS;
   planFirst = {
     onDemand: await planBeforeRequest("ON_DEMAND", requestedAt),

@@ -4,6 +4,8 @@
  * seeds (one per run) from the campaign's seed.
  */
 
+import { mulberry32 } from "@data-exporter/demo-data";
+
 /** Mixes the numbers into one 32-bit seed (splitmix32 over each): derive(s, 3) never depends on runs 1 and 2. */
 export function deriveSeed(...parts: readonly number[]): number {
   let h = 0x9e3779b9;
@@ -28,14 +30,7 @@ export interface Random {
 }
 
 export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (min: number, max: number): number => {
     if (!Number.isInteger(min) || !Number.isInteger(max) || max < min)
       throw new RangeError(`int(${min}, ${max}): not an integer range`);

@@ -1,3 +1,4 @@
+export { mulberry32 } from "./random.js";
 export { DemoDataError, DemoParamsInvalidError, demoDataErrorCodes, type DemoDataErrorCode } from "./errors.js";
 export {
   canonicalParams,

@@ -1,4 +1,5 @@
 import { gzipSync } from "node:zlib";
+import { mulberry32 } from "../random.js";
 
 /**
  * The demo's long values: upstream, a way's full-resolution GeoJSON feature is far longer than the 65,535 bytes a
@@ -10,23 +11,11 @@ export const detailedFeaturePoints = 8000;
 
 export const hasDetailedFeature = (wayId: number): boolean => wayId % 10 === 1;
 
-/** mulberry32: a small deterministic generator, so equal seeds give byte-identical features. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
 
 /** A way's full-resolution feature: a LineString of detailedFeaturePoints points walking across Melbourne. */
 export function detailedWayFeature(seed: number, wayId: number): string {
-  const next = random(seed * 1_000_003 + wayId);
+  const next = mulberry32(seed * 1_000_003 + wayId);
   let lon = 144.6 + next() * 0.8;
   let lat = -38.1 + next() * 0.5;
   const coordinates: string[] = [];
