@@ -1,3 +1,4 @@
+import { deadline } from "@data-exporter/retry";
 import type { AcquireHooks, Semaphore, SemaphoreLease } from "./semaphore.js";
 
 export interface ReacquireOptions {
@@ -30,15 +31,18 @@ export class ReacquiringSemaphore implements Semaphore {
         () => {
           if (released.signal.aborted) return;
           void lease.release();
-          const within = AbortSignal.any([released.signal, AbortSignal.timeout(this.options.graceMs)]);
+          const grace = deadline(this.options.graceMs, "holding the slot again");
+          const within = AbortSignal.any([released.signal, grace.signal]);
           this.inner.acquire(within, hooks).then(
             (again) => {
+              grace.clear();
               if (released.signal.aborted) return void again.release();
               current = again;
               this.options.onReacquired?.(again.slot);
               watch(again);
             },
             (error: unknown) => {
+              grace.clear();
               if (released.signal.aborted) return;
               this.options.onGivenUp?.(error);
               lost.abort(lease.lost.reason);

@@ -1,5 +1,5 @@
 import type { TableUnloadEvent, UnloadErrorKind, UnloadTableCommand } from "@data-exporter/contracts";
-import { isRetryable, retryWithin } from "@data-exporter/retry";
+import { deadline, isRetryable, retryWithin } from "@data-exporter/retry";
 import type { UnloadResult } from "@data-exporter/warehouse";
 import { AttemptLease } from "./attempt-lease.js";
 import { readsWarehouse } from "./export-table.js";
@@ -281,10 +281,12 @@ async function runAttempt(
     value: { requestId: command.requestId, table: command.table, attempt, worker: deps.worker, startedAt },
   });
   let result: UnloadResult;
+  const timeout = deadline(deps.timeoutMs, "the unload");
   try {
-    const signal = AbortSignal.any([deps.shutdown, slot.lost, lease.fenced, AbortSignal.timeout(deps.timeoutMs)]);
+    const signal = AbortSignal.any([deps.shutdown, slot.lost, lease.fenced, timeout.signal]);
     result = await deps.unload({ ...command, attempt }, { signal, beforeCommit: () => lease.check() });
   } catch (error) {
+    timeout.clear();
     if (deps.shutdown.aborted) {
       // Not the table's fault: the next owner of the command runs it without this attempt counting.
       await deps.jobs.giveBack(command, attempt).catch(() => undefined);
@@ -310,6 +312,7 @@ async function runAttempt(
     const reported = { kind: described.kind, message: described.message };
     return conclude(command, attempt, failed, deps, { status: "FAILED", attempts: attempt, error: reported });
   }
+  timeout.clear();
   // Outside the try: a failure to record or publish the outcome is not a failed unload (the command is redelivered
   // and the recorded outcome published then).
   const completed: JobOutcome = {
