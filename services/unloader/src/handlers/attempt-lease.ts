@@ -32,6 +32,7 @@ export class AttemptLease {
   readonly #timer: ReturnType<typeof setInterval>;
   #attempt: number;
   #renewedAt: number;
+  #settled = false;
 
   constructor(
     private readonly key: JobKey,
@@ -64,8 +65,18 @@ export class AttemptLease {
     clearInterval(this.#timer);
   }
 
+  /**
+   * The attempt's outcome is recorded: the job is no longer RUNNING, so there is nothing left to hold. Renewals stop
+   * and can no longer fence, so a failure to publish that outcome is an error to retry (the redelivered command
+   * publishes the recorded outcome), not a superseded run.
+   */
+  settle(): void {
+    this.#settled = true;
+    this.stop();
+  }
+
   private async renew(): Promise<void> {
-    if (this.fenced.aborted) return;
+    if (this.fenced.aborted || this.#settled) return;
     const attempt = this.#attempt;
     let held: boolean;
     try {
@@ -83,6 +94,6 @@ export class AttemptLease {
   }
 
   private fence(attempt: number): void {
-    if (!this.fenced.aborted) this.#controller.abort(new FencedError(this.key, attempt));
+    if (!this.fenced.aborted && !this.#settled) this.#controller.abort(new FencedError(this.key, attempt));
   }
 }

@@ -117,7 +117,7 @@ export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps)
       const refusal = staleRefusal(command, attempt, deps) ?? exhausted(command, attempt, interrupted, deps);
       if (refusal) {
         const error = { kind: refusal.value.errorKind, message: refusal.value.errorMessage };
-        return await conclude(command, attempt, refusal, deps, { status: "FAILED", attempts: attempt, error });
+        return await conclude(command, attempt, refusal, lease, deps, { status: "FAILED", attempts: attempt, error });
       }
       const slot = await acquire(command, attempt, lease, deps);
       let outcome: UnloadOutcome | "retry";
@@ -187,12 +187,15 @@ async function conclude(
   command: UnloadTableCommand,
   attempt: number,
   outcome: JobOutcome,
+  lease: AttemptLease,
   deps: UnloaderDeps,
   result: UnloadOutcome,
 ): Promise<UnloadOutcome> {
   // The unload is done: ride out a database blip here rather than throw and redo the whole unload.
   const held = await retryWithin(deps.leaseMs / 2, () => deps.jobs.finish(command, attempt, outcome));
   if (!held) return { status: "SUPERSEDED", attempts: attempt };
+  // Recorded: a publish that fails now (Kafka down) throws, and the redelivered command publishes the record.
+  lease.settle();
   await deps.publish(outcome);
   return result;
 }
@@ -310,7 +313,7 @@ async function runAttempt(
       return "retry";
     }
     const reported = { kind: described.kind, message: described.message };
-    return conclude(command, attempt, failed, deps, { status: "FAILED", attempts: attempt, error: reported });
+    return conclude(command, attempt, failed, lease, deps, { status: "FAILED", attempts: attempt, error: reported });
   }
   timeout.clear();
   // Outside the try: a failure to record or publish the outcome is not a failed unload (the command is redelivered
@@ -329,5 +332,5 @@ async function runAttempt(
       completedAt: deps.now(),
     },
   };
-  return conclude(command, attempt, completed, deps, { status: "COMPLETED", attempts: attempt, result });
+  return conclude(command, attempt, completed, lease, deps, { status: "COMPLETED", attempts: attempt, result });
 }

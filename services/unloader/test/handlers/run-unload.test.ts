@@ -304,6 +304,29 @@ describe("runUnload: durable attempts, leases and fencing", () => {
     expect(events.map((e) => e.type)).toEqual(["TableUnloadStarted", "TableUnloadCompleted"]);
   });
 
+  it("a recorded outcome whose publish outlasts the lease is retried, not reported SUPERSEDED (chaos seed 7)", async () => {
+    const { deps, events } = harness(["ok"]);
+    let brokerDown = true;
+    const slowBroker: UnloaderDeps = {
+      ...deps,
+      heartbeatMs: 5,
+      // Kafka is restarting: the Completed event's publish retries for a while and fails, while renewals keep
+      // running (and would find the job no longer RUNNING).
+      publish: async (event) => {
+        if (event.type === "TableUnloadCompleted" && brokerDown) {
+          await new Promise((resolve) => setTimeout(resolve, 60));
+          brokerDown = false;
+          throw new Error("broker down");
+        }
+        return deps.publish(event);
+      },
+    };
+    await expect(runUnload(command, slowBroker)).rejects.toThrow("broker down");
+    // The consumer retries the message: the recorded outcome is published, nothing is unloaded again.
+    expect(await runUnload(command, slowBroker)).toMatchObject({ status: "COMPLETED", attempts: 1 });
+    expect(events.map((e) => e.type)).toEqual(["TableUnloadStarted", "TableUnloadCompleted"]);
+  });
+
   it("a run whose lease was taken over publishes nothing at its commit point (SUPERSEDED)", async () => {
     const { deps, events } = harness([]);
     const superseded: UnloaderDeps = {
