@@ -33,21 +33,22 @@ export class ReacquiringSemaphore implements Semaphore {
           void lease.release();
           const grace = deadline(this.options.graceMs, "holding the slot again");
           const within = AbortSignal.any([released.signal, grace.signal]);
-          this.inner.acquire(within, hooks).then(
-            (again) => {
-              grace.clear();
-              if (released.signal.aborted) return void again.release();
-              current = again;
-              this.options.onReacquired?.(again.slot);
-              watch(again);
-            },
-            (error: unknown) => {
-              grace.clear();
-              if (released.signal.aborted) return;
-              this.options.onGivenUp?.(error);
-              lost.abort(lease.lost.reason);
-            },
-          );
+          this.inner
+            .acquire(within, hooks)
+            .finally(() => grace.clear())
+            .then(
+              (again) => {
+                if (released.signal.aborted) return void again.release();
+                current = again;
+                this.options.onReacquired?.(again.slot);
+                watch(again);
+              },
+              (error: unknown) => {
+                if (released.signal.aborted) return;
+                this.options.onGivenUp?.(error);
+                lost.abort(lease.lost.reason);
+              },
+            );
         },
         { once: true },
       );

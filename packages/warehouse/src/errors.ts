@@ -91,7 +91,7 @@ export function objectStoreFailure(message: string, retryable: boolean, cause: u
 }
 
 /**
- * The error an aborted signal turns into: TIMEOUT when its reason is a `TimeoutError` (`AbortSignal.timeout`),
+ * The error an aborted signal turns into: TIMEOUT when its reason is a `TimeoutError` (`deadline()`, `AbortSignal.timeout`),
  * otherwise ABORTED (a shutdown or a lost partition; nothing was published). Both are retryable.
  */
 export function abortError(signal: AbortSignal): WarehouseError {
