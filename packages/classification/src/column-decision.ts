@@ -12,6 +12,8 @@ export interface ColumnContext {
   readonly defaultHwcTreatment: HwcTreatment;
   /** The table's source column as the warehouse spells it, or null. */
   readonly sourceColumn: string | null;
+  /** Metrics of this table whose rows are exported but restricted (hwc, mx), sorted; empty without a metric column. */
+  readonly restrictedMetrics: readonly string[];
 }
 
 export interface ColumnOutcome {
@@ -27,6 +29,8 @@ function removed(column: string, classification: string | null, rule: string, de
 /**
  * Decides one warehouse column. Precedence, first match wins:
  * invalid name, unclassified, de, deny pattern (unless hwc hidden by keyed_hash/null), nr, mx, hwc treatment.
+ * An mx column keeps its value only in unrestricted rows; when the command cannot say which rows those are (no source
+ * column, or a restricted metric it cannot tell apart), the column is removed rather than exported for every row.
  */
 export function decideColumn(column: WarehouseColumn, context: ColumnContext): ColumnOutcome {
   const name = column.name;
@@ -69,6 +73,17 @@ export function decideColumn(column: WarehouseColumn, context: ColumnContext): C
           "classified mixed but the table has no source column to decide per row",
         );
       }
+      if (context.restrictedMetrics.length > 0) {
+        // The command withholds mx values per source only (RowFilter.unrestrictedSources); an hwc metric's rows from
+        // an nr source would keep them. Removing the column is the only projection that is right for every row.
+        return removed(
+          name,
+          classification,
+          "mx-with-restricted-metrics",
+          `classified mixed, but rows of ${describeMetrics(context.restrictedMetrics)} (hwc or mx) must not keep ` +
+            "its value and the unload command can only withhold it per source",
+        );
+      }
       return {
         decision: {
           column: name,
@@ -82,6 +97,15 @@ export function decideColumn(column: WarehouseColumn, context: ColumnContext): C
     case "hwc":
       return decideHwc(column, hwcTreatment, rule.treatment === null, denied);
   }
+}
+
+/** `metric "a"`, `metrics "a", "b" and "c"`; at most five are named. */
+function describeMetrics(metrics: readonly string[]): string {
+  const quoted = metrics.map((metric) => JSON.stringify(metric));
+  if (quoted.length === 1) return `metric ${quoted.join("")}`;
+  const shown = quoted.slice(0, Math.min(5, quoted.length - 1));
+  const last = quoted.length > 5 ? `${quoted.length - 5} more` : quoted.slice(-1).join("");
+  return `metrics ${shown.join(", ")} and ${last}`;
 }
 
 function decideHwc(

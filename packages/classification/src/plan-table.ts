@@ -3,7 +3,7 @@ import { decideColumn } from "./column-decision.js";
 import { compileDenyPatterns } from "./deny-patterns.js";
 import { AmbiguousColumnError, ColumnNotFoundError, type IdentifierRole } from "./errors.js";
 import { assertIdentifier, foldName, isValidIdentifier } from "./identifiers.js";
-import { buildRowFilter } from "./row-filter.js";
+import { buildRowFilter, restrictedMetrics } from "./row-filter.js";
 import { indexColumnRules, indexMetricRules, indexSourceRules, throwProblem } from "./rule-index.js";
 import { validateTreatment } from "./treatments.js";
 import type { Classification, ExportTableConfig, PlanTableInput, TablePlan, WarehouseColumn } from "./types.js";
@@ -53,9 +53,16 @@ export function planTable(input: PlanTableInput): TablePlan {
   const audit: ColumnDecision[] = [];
   const unclassifiedColumns: string[] = [];
   const tableKey = foldName(tableName);
+  const restricted = restrictedMetrics(metrics);
   for (const column of input.columns) {
     const rule = isValidIdentifier(column.name) ? columnRules.get(`${tableKey}.${foldName(column.name)}`) : undefined;
-    const outcome = decideColumn(column, { rule, denyPatterns, defaultHwcTreatment, sourceColumn });
+    const outcome = decideColumn(column, {
+      rule,
+      denyPatterns,
+      defaultHwcTreatment,
+      sourceColumn,
+      restrictedMetrics: restricted,
+    });
     audit.push(outcome.decision);
     if (outcome.projection !== undefined) projection.push(outcome.projection);
     if (outcome.decision.rule === "unclassified") unclassifiedColumns.push(column.name);

@@ -41,6 +41,18 @@ function allowedValues(rules: readonly { value: string; classification: Classifi
     .sort();
 }
 
+/** Exported metrics of the planned table with a restricting (mx or hwc) rule: their rows must not keep mx values. */
+function restrictedMetricsOf(input: PlanTableInput, plan: ExportableTablePlan): string[] {
+  return plan.rowFilter.allowedMetrics.filter((metric) =>
+    input.rules.metrics.some(
+      (r) =>
+        fold(r.table) === fold(input.table.table) &&
+        r.metric === metric &&
+        (r.classification === "mx" || r.classification === "hwc"),
+    ),
+  );
+}
+
 function checkProjection(input: PlanTableInput, plan: ExportableTablePlan): void {
   const warehouseNames = input.columns.map((c) => c.name);
   const projected = plan.columns.map((p) => p.name);
@@ -61,6 +73,8 @@ function checkProjection(input: PlanTableInput, plan: ExportableTablePlan): void
       case "NULL_UNLESS_UNRESTRICTED_SOURCE":
         expect(code).toBe("mx");
         expect(plan.rowFilter.sourceColumn).not.toBeNull();
+        // Values are withheld per source only: no exported metric may be one whose rows are restricted.
+        expect(restrictedMetricsOf(input, plan)).toEqual([]);
         break;
       default:
         expect(code).toBe("hwc");

@@ -496,6 +496,132 @@ describe("planTable: row filter", () => {
   });
 });
 
+describe("planTable: rows of hwc (and mx) sources and metrics are exported restricted", () => {
+  // One column of each classification, as the README's rows table lists them.
+  const columns = [
+    col("src"),
+    col("metric"),
+    col("plain", "integer"),
+    col("mixed", "double precision"),
+    col("masked", "numeric(10,2)"),
+    col("secret"),
+  ];
+  const columnRules = [
+    rule("src", "nr"),
+    rule("metric", "nr"),
+    rule("plain", "nr"),
+    rule("mixed", "mx"),
+    rule("masked", "hwc", { treatment: { kind: "round", digits: 0 } }),
+    rule("secret", "de"),
+  ];
+  const sources = [
+    { source: "NR_SRC", classification: "nr" },
+    { source: "HWC_SRC", classification: "hwc" },
+    { source: "MX_SRC", classification: "mx" },
+    { source: "DE_SRC", classification: "de" },
+  ] as const;
+  const metric = (name: string, classification: Classification) => ({
+    table: "traffic_observation",
+    metric: name,
+    classification,
+  });
+  const treatments = (p: { columns: readonly { name: string; treatment: string }[] }) =>
+    Object.fromEntries(p.columns.map((c) => [c.name, c.treatment]));
+
+  it("exports an hwc source's rows with nr columns as is, mx columns NULL and hwc columns treated", () => {
+    const result = planned({
+      table: tableConfig({ sourceColumn: "src" }),
+      columns,
+      rules: rules({ columns: columnRules, sources }),
+    });
+    expect(result.rowFilter).toMatchObject({
+      allowedSources: ["HWC_SRC", "MX_SRC", "NR_SRC"],
+      unrestrictedSources: ["NR_SRC"],
+    });
+    // The projection is the same for every row; only NULL_UNLESS_UNRESTRICTED_SOURCE looks at the row's source.
+    expect(treatments(result)).toEqual({
+      src: "AS_IS",
+      metric: "AS_IS",
+      plain: "AS_IS",
+      mixed: "NULL_UNLESS_UNRESTRICTED_SOURCE",
+      masked: "ROUND",
+    });
+  });
+
+  it.each(["hwc", "mx"] as const)(
+    "removes mx columns of a long-format table that exports an %s metric, naming the metric",
+    (code) => {
+      const result = planned({
+        table: tableConfig({ sourceColumn: "src", metricColumn: "metric" }),
+        columns,
+        rules: rules({
+          columns: columnRules,
+          sources,
+          metrics: [metric("volume", "nr"), metric("incident_flag", code), metric("driver_count", "de")],
+        }),
+      });
+      // The restricted metric's rows are still exported, with every other column as for any row.
+      expect(result.rowFilter.allowedMetrics).toEqual(["incident_flag", "volume"]);
+      expect(treatments(result)).toEqual({ src: "AS_IS", metric: "AS_IS", plain: "AS_IS", masked: "ROUND" });
+      expect(decisionOf(result.audit, "mixed")).toEqual({
+        column: "mixed",
+        classification: "mx",
+        action: "REMOVED",
+        rule: "mx-with-restricted-metrics",
+        detail:
+          'classified mixed, but rows of metric "incident_flag" (hwc or mx) must not keep its value and the unload ' +
+          "command can only withhold it per source",
+      });
+    },
+  );
+
+  it("keeps mx columns per source when every exported metric is nr", () => {
+    const result = planned({
+      table: tableConfig({ sourceColumn: "src", metricColumn: "metric" }),
+      columns,
+      rules: rules({
+        columns: columnRules,
+        sources,
+        metrics: [
+          metric("volume", "nr"),
+          metric("driver_count", "de"),
+          // Another table's hwc metric is not this table's business.
+          { table: "way_metric_long", metric: "incident_flag", classification: "hwc" },
+        ],
+      }),
+    });
+    expect(result.rowFilter.allowedMetrics).toEqual(["volume"]);
+    expect(decisionOf(result.audit, "mixed")).toMatchObject({
+      action: "NULLED_BY_SOURCE",
+      rule: "classification:mx",
+    });
+  });
+
+  it("still removes mx columns of a long-format table without a source column for that reason first", () => {
+    const result = planned({
+      table: tableConfig({ metricColumn: "metric" }),
+      columns,
+      rules: rules({ columns: columnRules, metrics: [metric("incident_flag", "hwc")] }),
+    });
+    expect(decisionOf(result.audit, "mixed").rule).toBe("mx-without-source-column");
+  });
+
+  it("names at most five restricted metrics in the audit", () => {
+    const many = ["a", "b", "c", "d", "e", "f", "g"].map((m) => metric(m, "hwc"));
+    const detailWith = (list: typeof many) =>
+      decisionOf(
+        planned({
+          table: tableConfig({ sourceColumn: "src", metricColumn: "metric" }),
+          columns,
+          rules: rules({ columns: columnRules, sources, metrics: list }),
+        }).audit,
+        "mixed",
+      ).detail;
+    expect(detailWith(many)).toContain('rows of metrics "a", "b", "c", "d", "e" and 2 more (hwc or mx)');
+    expect(detailWith(many.slice(0, 3))).toContain('rows of metrics "a", "b" and "c" (hwc or mx)');
+  });
+});
+
 describe("planTable: invalid configuration is a typed error", () => {
   const badIdentifiers = ["", "1abc", "traffic;drop table x", 'a"b', "sp ace", "ünïcode", "a".repeat(64), "a-b", "a.b"];
 
