@@ -7,7 +7,12 @@ export interface ObjectInfo {
 export interface PutResult {
   readonly key: string;
   readonly bytes: number;
+  /** The version this put created; null when the bucket is not versioned. */
+  readonly versionId: string | null;
 }
+
+/** A bucket's versioning state, as S3 reports it ("Disabled" when it was never enabled). */
+export type BucketVersioning = "Enabled" | "Suspended" | "Disabled";
 
 export interface TransferOptions {
   readonly signal?: AbortSignal | undefined;
@@ -20,8 +25,13 @@ export interface TransferOptions {
 export interface ObjectStore {
   /** The bucket every key refers to. */
   readonly bucket: string;
-  /** Creates the bucket if it does not exist (local stacks and tests; production buckets are provisioned). */
+  /**
+   * Creates the bucket if it does not exist, with versioning enabled (local stacks and tests; production buckets are
+   * provisioned by infra/, versioned too).
+   */
   ensureBucket(): Promise<void>;
+  /** Whether the bucket keeps overwritten and deleted objects as versions (links pinned to a version need it). */
+  versioning(): Promise<BucketVersioning>;
   /** Uploads a local file; large files go up as a multipart upload. */
   putFile(key: string, localPath: string, contentType: string, options?: TransferOptions): Promise<PutResult>;
   putObject(
@@ -36,8 +46,10 @@ export interface ObjectStore {
   getText(key: string): Promise<string>;
   /** Every object whose key starts with `prefix`, in key order. */
   list(prefix: string, options?: TransferOptions): Promise<ObjectInfo[]>;
-  /** Deletes the keys; missing keys are not an error. */
+  /** Whether the object (that version of it, when given) exists. */
+  exists(key: string, versionId?: string | null, options?: TransferOptions): Promise<boolean>;
+  /** Deletes the keys (in a versioned bucket: hides them behind a delete marker); missing keys are not an error. */
   deleteObjects(keys: readonly string[], options?: TransferOptions): Promise<void>;
-  /** A URL that lets anyone holding it GET the object until it expires. */
-  presignGet(key: string, expiresInSeconds: number): Promise<string>;
+  /** A URL that lets anyone holding it GET the object (that version of it, when given) until it expires. */
+  presignGet(key: string, expiresInSeconds: number, versionId?: string | null): Promise<string>;
 }

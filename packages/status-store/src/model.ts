@@ -10,6 +10,8 @@ export interface ExportedFileView {
   readonly rows: number;
   readonly bytes: number;
   readonly sha256: string;
+  /** The object version its link is pinned to; null for a bucket without versioning (and rows recorded before). */
+  readonly versionId: string | null;
 }
 
 export interface TableJob {
@@ -21,6 +23,7 @@ export interface TableJob {
   readonly outputPrefix: string;
   readonly files: readonly ExportedFileView[];
   readonly manifestKey: string | null;
+  readonly manifestVersionId: string | null;
   readonly errorKind: string | null;
   readonly lastError: string | null;
   readonly startedAt: number | null;

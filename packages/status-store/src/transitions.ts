@@ -118,6 +118,7 @@ function nextJob(job: TableJob, event: Exclude<LifecycleEvent, { type: "ExportPl
         bytes: event.value.bytes,
         files: event.value.files.map((file) => ({ ...file })),
         manifestKey: event.value.manifestKey,
+        manifestVersionId: event.value.manifestVersionId,
         // The earlier attempts' errors are in the lifecycle topic; a completed table has none.
         errorKind: null,
         lastError: null,
@@ -191,6 +192,7 @@ function applyPlanned(current: ExportRequestState | undefined, plan: ExportPlann
       outputPrefix: table.outputPrefix,
       files: [],
       manifestKey: null,
+      manifestVersionId: null,
       errorKind: null,
       lastError: null,
       startedAt: null,

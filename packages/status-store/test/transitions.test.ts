@@ -32,8 +32,9 @@ const completed = (table: string, attempt = 1): TableUnloadCompleted => ({
   attempt,
   rows: 10,
   bytes: 100,
-  files: [{ key: `k/${table}_000.parquet`, rows: 10, bytes: 100, sha256: "ab" }],
+  files: [{ key: `k/${table}_000.parquet`, rows: 10, bytes: 100, sha256: "ab", versionId: "v1" }],
   manifestKey: `k/manifest`,
+  manifestVersionId: "v2",
   durationMs: 5,
   completedAt: 4_000,
 });

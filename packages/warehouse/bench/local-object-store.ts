@@ -1,8 +1,8 @@
 import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import type { ObjectInfo, ObjectStore, PutResult } from "@data-exporter/object-store";
+import type { BucketVersioning, ObjectInfo, ObjectStore, PutResult } from "@data-exporter/object-store";
 
-/** An ObjectStore on a local directory: lets the benchmark measure the export without S3 in the way. */
+/** An ObjectStore on a local directory (unversioned): lets the benchmark measure the export without S3 in the way. */
 export class LocalDirectoryObjectStore implements ObjectStore {
   readonly bucket = "local";
   constructor(private readonly root: string) {}
@@ -12,12 +12,21 @@ export class LocalDirectoryObjectStore implements ObjectStore {
   async putFile(key: string, localPath: string): Promise<PutResult> {
     await mkdir(dirname(join(this.root, key)), { recursive: true });
     await copyFile(localPath, join(this.root, key));
-    return { key, bytes: (await stat(localPath)).size };
+    return { key, bytes: (await stat(localPath)).size, versionId: null };
   }
   async putObject(key: string, body: string | Uint8Array): Promise<PutResult> {
     await mkdir(dirname(join(this.root, key)), { recursive: true });
     await writeFile(join(this.root, key), body);
-    return { key, bytes: typeof body === "string" ? Buffer.byteLength(body) : body.byteLength };
+    return { key, bytes: typeof body === "string" ? Buffer.byteLength(body) : body.byteLength, versionId: null };
+  }
+  versioning(): Promise<BucketVersioning> {
+    return Promise.resolve("Disabled");
+  }
+  async exists(key: string): Promise<boolean> {
+    return stat(join(this.root, key)).then(
+      () => true,
+      () => false,
+    );
   }
   async getObject(key: string): Promise<Uint8Array> {
     return readFile(join(this.root, key));

@@ -14,6 +14,7 @@ export type {
   UnloadResult,
   UnloadedFile,
   UnloadOptions,
+  SerializePublish,
 } from "./warehouse.js";
 export { validateUnloadCommand } from "./command-validation.js";
 export { buildManifest, dataFileKey, manifestKey, MANIFEST_FORMAT_VERSION, type UnloadManifest } from "./manifest.js";

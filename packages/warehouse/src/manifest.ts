@@ -5,7 +5,10 @@ import type { UnloadedFile } from "./warehouse.js";
 
 export const MANIFEST_FORMAT_VERSION = 1;
 
-/** The JSON document written last under `${outputPrefix}manifest`: its presence means the files are complete. */
+/**
+ * The JSON document written last under `${outputPrefix}manifest`: its presence means the files are complete, and it
+ * names the request whose generation the folder holds. Each file carries the object version it was written as.
+ */
 export interface UnloadManifest {
   readonly formatVersion: number;
   readonly requestId: string;
@@ -21,6 +24,12 @@ export interface UnloadManifest {
     readonly endMs: number;
   } | null;
   readonly configVersion: string;
+  /**
+   * When the export was planned (the command's issuedAt): of two exports of one folder, the generation planned later
+   * stays current (publish-export.ts). Missing in manifests written before this field: they count as oldest.
+   */
+  readonly plannedAt: string;
+  readonly plannedAtMs: number;
   /** When the rows of a snapshot export (classifications) were read from the configuration store. */
   readonly configLoadedAt?: string;
   readonly attempt: number;
@@ -67,6 +76,8 @@ export function buildManifest(
             endMs: command.windowEnd,
           },
     configVersion: command.configVersion,
+    plannedAt: new Date(command.issuedAt).toISOString(),
+    plannedAtMs: command.issuedAt,
     ...(command.snapshot === null ? {} : { configLoadedAt: new Date(command.snapshot.loadedAt).toISOString() }),
     attempt: command.attempt,
     files,

@@ -11,6 +11,8 @@ export interface UnloadedFile {
   readonly rows: number;
   readonly bytes: number;
   readonly sha256: string;
+  /** The object version this export wrote (links are pinned to it); null in a bucket without versioning. */
+  readonly versionId: string | null;
 }
 
 export interface UnloadResult {
@@ -18,7 +20,14 @@ export interface UnloadResult {
   readonly bytes: number;
   readonly files: readonly UnloadedFile[];
   readonly manifestKey: string;
+  readonly manifestVersionId: string | null;
 }
+
+/**
+ * Runs `publish` alone among the publishes of one output prefix, across every unloader (a lock in the state
+ * database), so two exports of one window or date never interleave their files.
+ */
+export type SerializePublish = <T>(outputPrefix: string, publish: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
 
 export interface UnloadOptions {
   /** Aborting stops the query and the uploads; a `TimeoutError` reason becomes a TIMEOUT error. */
@@ -28,6 +37,8 @@ export interface UnloadOptions {
    * there (the unloader checks it still holds the table job, so a superseded run never publishes).
    */
   readonly beforeCommit?: (() => Promise<void>) | undefined;
+  /** Serializes publishes of one folder; without it publishes are serialized only within this process. */
+  readonly serializePublish?: SerializePublish | undefined;
 }
 
 /**

@@ -36,6 +36,8 @@ function recording(store: ObjectStore, writes: string[]): ObjectStore {
   return {
     bucket: store.bucket,
     ensureBucket: () => store.ensureBucket(),
+    versioning: () => store.versioning(),
+    exists: (key, versionId, options) => store.exists(key, versionId, options),
     putFile: async (key, path, type, options) => (writes.push(key), store.putFile(key, path, type, options)),
     putObject: async (key, body, type, options) => (writes.push(key), store.putObject(key, body, type, options)),
     getObject: (key, options) => store.getObject(key, options),
@@ -43,7 +45,7 @@ function recording(store: ObjectStore, writes: string[]): ObjectStore {
     getText: (key) => store.getText(key),
     list: (prefix, options) => store.list(prefix, options),
     deleteObjects: (keys, options) => store.deleteObjects(keys, options),
-    presignGet: (key, seconds) => store.presignGet(key, seconds),
+    presignGet: (key, seconds, versionId) => store.presignGet(key, seconds, versionId),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   type Warehouse,
 } from "@data-exporter/warehouse";
 import { instrumentedSlots } from "./adapters/instrumented-slots.js";
+import { postgresPublishLock } from "./adapters/publish-lock.js";
 import { PostgresUnloadJobs } from "./adapters/unload-jobs.js";
 import { configSchema } from "./config.js";
 import { exportTable } from "./handlers/export-table.js";
@@ -30,6 +31,14 @@ await runService(
         forcePathStyle: config.S3_FORCE_PATH_STYLE,
       });
       await objectStore.ensureBucket();
+      // Links are pinned to object versions, and a new generation hides the old one rather than erasing it: without
+      // versioning an earlier request's links would serve a later export's bytes, or nothing.
+      const versioning = await objectStore.versioning();
+      if (versioning !== "Enabled")
+        throw new Error(
+          `export bucket ${config.EXPORT_BUCKET} has versioning ${versioning}: enable it (infra/ does) so each ` +
+            `request's links keep serving its own files`,
+        );
       const parquet = {
         objectStore,
         hashKey: config.HASH_KEY,
@@ -56,10 +65,11 @@ await runService(
       resources.defer(() => warehouse.close());
       const snapshots = new SnapshotExporter({ objectStore, tempDir: config.UNLOAD_TEMP_DIR });
 
-      // One connection per held slot, one for tries, one per running job's lease; closed after the consumer stopped.
+      // One connection per held slot, one for tries, one per running job's lease and one per publish lock; closed
+      // after the consumer stopped.
       const slotPool = openPgPool(service, {
         connectionString: config.DATABASE_URL,
-        max: 2 * config.UNLOAD_PARALLELISM + 1,
+        max: 3 * config.UNLOAD_PARALLELISM + 1,
         keepAlive: true,
         applicationName: "data-exporter.unloader",
       });
@@ -85,7 +95,7 @@ await runService(
       const shutdown = new AbortController();
       const deps: UnloadCommandDeps = {
         acquireSlot: instrumentedSlots(slots, gauges, log, config.MAX_CONCURRENCY_LIMIT),
-        unload: exportTable({ warehouse, snapshot: snapshots }),
+        unload: exportTable({ warehouse, snapshot: snapshots }, postgresPublishLock(slotPool, config.TOPIC_NAMESPACE)),
         publish: async (event) => void (await bus.producer.publish("exportLifecycle", event)),
         jobs,
         maxCommandAgeMs: config.MAX_COMMAND_AGE_MS,

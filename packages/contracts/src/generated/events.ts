@@ -88,6 +88,8 @@ export interface ExportedFile {
   readonly bytes: number;
   /** Hex SHA-256 of the file. */
   readonly sha256: string;
+  /** S3 version of the object this export wrote; download links are pinned to it, so a later export of the same folder never changes what they serve. Null in a bucket without versioning. */
+  readonly versionId: string | null;
 }
 
 /** ON_DEMAND: requested through GraphQL requestData. SCHEDULED: the daily config-driven export. */
@@ -244,8 +246,10 @@ export interface TableUnloadCompleted {
   readonly bytes: number;
   /** Data files in order. */
   readonly files: readonly ExportedFile[];
-  /** Object key of the manifest (written last). */
+  /** Object key of the manifest (written last). Under _superseded/{requestId}/ when the folder already held a generation planned after this export. */
   readonly manifestKey: string;
+  /** S3 version of the manifest this export wrote (null in a bucket without versioning). */
+  readonly manifestVersionId: string | null;
   /** Time the attempt took. */
   readonly durationMs: number;
   /** When the table finished. */
@@ -381,7 +385,7 @@ export const schemaFingerprints = {
   ExportCompleted: "b498675a3328e17e373156b5b4bee9621e50d14d4f9efc449317aab9020f5ca1",
   ExportPlanned: "c293d8c1ee6e6d81c5a5c4f5de33da56f4cc03d39a0b5f337eea2d4867053604",
   ExportRequested: "113acd695261b7cc7c001ed88ef237e1904f8010fe5a8b25253402571188e308",
-  TableUnloadCompleted: "27853c0e5ebf831c329c4a73e3e80d33997f7fa03b9227fc97344f105ce31822",
+  TableUnloadCompleted: "021287807e6fd98816e52633fd83de72a22f7645c355a0f897e3ba2859aa97fd",
   TableUnloadFailed: "1ba94fc4186015b8a5f2a9a47a5530a2c41efb135e7aa2cc14de2b180bbb15c1",
   TableUnloadHeartbeat: "feee3bc8aa4fc1b0befeffd5a15c8bbc3ecf36d2cb7b78cfc5e82a8bfb80343f",
   TableUnloadStarted: "48bd4ba33552667d9ffafa6b0465e8e19f31d0ef3e52fc3eb001885c20265c87",
@@ -848,6 +852,15 @@ export const schemas = {
                 "name": "sha256",
                 "type": "string",
                 "doc": "Hex SHA-256 of the file."
+              },
+              {
+                "name": "versionId",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "S3 version of the object this export wrote; download links are pinned to it, so a later export of the same folder never changes what they serve. Null in a bucket without versioning."
               }
             ]
           }
@@ -857,7 +870,16 @@ export const schemas = {
       {
         "name": "manifestKey",
         "type": "string",
-        "doc": "Object key of the manifest (written last)."
+        "doc": "Object key of the manifest (written last). Under _superseded/{requestId}/ when the folder already held a generation planned after this export."
+      },
+      {
+        "name": "manifestVersionId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "S3 version of the manifest this export wrote (null in a bucket without versioning)."
       },
       {
         "name": "durationMs",
@@ -1389,7 +1411,100 @@ export const previousSchemas: Readonly<
   ExportCompleted: [],
   ExportPlanned: [],
   ExportRequested: [],
-  TableUnloadCompleted: [],
+  TableUnloadCompleted: [
+    {
+      fingerprint: "27853c0e5ebf831c329c4a73e3e80d33997f7fa03b9227fc97344f105ce31822",
+      schema: {
+        "type": "record",
+        "name": "TableUnloadCompleted",
+        "namespace": "au.dataexporter.events",
+        "doc": "A table was exported and verified: the files hold exactly the rows of the classified query (status COMPLETED).",
+        "fields": [
+          {
+            "name": "requestId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+          },
+          {
+            "name": "table",
+            "type": "string",
+            "doc": "Warehouse table name as configured in export_tables (e.g. traffic_observation)."
+          },
+          {
+            "name": "attempt",
+            "type": "int",
+            "doc": "Attempt that succeeded."
+          },
+          {
+            "name": "rows",
+            "type": "long",
+            "doc": "Rows exported (sum over files, equal to the source count)."
+          },
+          {
+            "name": "bytes",
+            "type": "long",
+            "doc": "Bytes of all data files."
+          },
+          {
+            "name": "files",
+            "type": {
+              "type": "array",
+              "items": {
+                "type": "record",
+                "name": "ExportedFile",
+                "namespace": "au.dataexporter.events",
+                "doc": "One Parquet file written for a table.",
+                "fields": [
+                  {
+                    "name": "key",
+                    "type": "string",
+                    "doc": "Object key inside the bucket."
+                  },
+                  {
+                    "name": "rows",
+                    "type": "long",
+                    "doc": "Rows in the file."
+                  },
+                  {
+                    "name": "bytes",
+                    "type": "long",
+                    "doc": "File size in bytes."
+                  },
+                  {
+                    "name": "sha256",
+                    "type": "string",
+                    "doc": "Hex SHA-256 of the file."
+                  }
+                ]
+              }
+            },
+            "doc": "Data files in order."
+          },
+          {
+            "name": "manifestKey",
+            "type": "string",
+            "doc": "Object key of the manifest (written last)."
+          },
+          {
+            "name": "durationMs",
+            "type": "long",
+            "doc": "Time the attempt took."
+          },
+          {
+            "name": "completedAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the table finished."
+          }
+        ]
+      },
+    },
+  ],
   TableUnloadFailed: [],
   TableUnloadHeartbeat: [],
   TableUnloadStarted: [],

@@ -5,9 +5,12 @@ import { pipeline } from "node:stream/promises";
 import {
   CreateBucketCommand,
   DeleteObjectsCommand,
+  GetBucketVersioningCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   type BucketLocationConstraint,
   type S3Client,
@@ -15,7 +18,7 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { ObjectStoreError } from "../errors.js";
-import type { ObjectInfo, ObjectStore, PutResult, TransferOptions } from "../object-store.js";
+import type { BucketVersioning, ObjectInfo, ObjectStore, PutResult, TransferOptions } from "../object-store.js";
 import { createS3Client, type S3ObjectStoreConfig } from "./s3-config.js";
 import { toObjectStoreError } from "./s3-errors.js";
 
@@ -64,13 +67,38 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async ensureBucket(): Promise<void> {
+    if (!(await this.#bucketExists())) await this.#createBucket();
+    if ((await this.versioning()) === "Enabled") return;
+    try {
+      await this.#client.send(
+        new PutBucketVersioningCommand({ Bucket: this.bucket, VersioningConfiguration: { Status: "Enabled" } }),
+      );
+    } catch (error) {
+      throw toObjectStoreError(error, "PutBucketVersioning", this.bucket);
+    }
+  }
+
+  async versioning(): Promise<BucketVersioning> {
+    try {
+      const { Status } = await this.#client.send(new GetBucketVersioningCommand({ Bucket: this.bucket }));
+      return Status === "Enabled" || Status === "Suspended" ? Status : "Disabled";
+    } catch (error) {
+      throw toObjectStoreError(error, "GetBucketVersioning", this.bucket);
+    }
+  }
+
+  async #bucketExists(): Promise<boolean> {
     try {
       await this.#client.send(new HeadBucketCommand({ Bucket: this.bucket }));
-      return;
+      return true;
     } catch (error) {
       const mapped = toObjectStoreError(error, "HeadBucket", this.bucket);
       if (mapped.code !== "NO_SUCH_BUCKET") throw mapped;
+      return false;
     }
+  }
+
+  async #createBucket(): Promise<void> {
     try {
       const region = await this.#client.config.region();
       // us-east-1 is the one region that rejects an explicit LocationConstraint.
@@ -123,8 +151,8 @@ export class S3ObjectStore implements ObjectStore {
       });
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      await upload.done();
-      return { key, bytes };
+      const done = await upload.done();
+      return { key, bytes, versionId: versionOf(done.VersionId) };
     } catch (error) {
       throw toObjectStoreError(error, "PutObject", this.bucket, key);
     } finally {
@@ -140,11 +168,11 @@ export class S3ObjectStore implements ObjectStore {
   ): Promise<PutResult> {
     const bytes = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
     try {
-      await this.#client.send(
+      const put = await this.#client.send(
         new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
         sendOptions(options),
       );
-      return { key, bytes };
+      return { key, bytes, versionId: versionOf(put.VersionId) };
     } catch (error) {
       throw toObjectStoreError(error, "PutObject", this.bucket, key);
     }
@@ -211,6 +239,22 @@ export class S3ObjectStore implements ObjectStore {
     return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  async exists(key: string, versionId?: string | null, options: TransferOptions = {}): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
+        sendOptions(options),
+      );
+      return true;
+    } catch (error) {
+      const mapped = toObjectStoreError(error, "HeadObject", this.bucket, key);
+      if (mapped.code === "NO_SUCH_KEY") return false;
+      // A version hidden by a delete marker answers 405 to a HEAD without VersionId: the key is not there.
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 405) return false;
+      throw mapped;
+    }
+  }
+
   async deleteObjects(keys: readonly string[], options: TransferOptions = {}): Promise<void> {
     // DeleteObjects takes at most 1000 keys per request.
     for (let i = 0; i < keys.length; i += 1000) {
@@ -233,7 +277,7 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async presignGet(key: string, expiresInSeconds: number): Promise<string> {
+  async presignGet(key: string, expiresInSeconds: number, versionId?: string | null): Promise<string> {
     if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
       throw new ObjectStoreError(
         "REQUEST_FAILED",
@@ -242,7 +286,12 @@ export class S3ObjectStore implements ObjectStore {
       );
     }
     try {
-      return await getSignedUrl(this.#client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      const get = new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ...(versionId ? { VersionId: versionId } : {}),
+      });
+      return await getSignedUrl(this.#client, get, {
         expiresIn: expiresInSeconds,
         signingDate: this.#now(),
       });
@@ -251,6 +300,10 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 }
+
+/** S3 answers "null" (or nothing) for an object written while the bucket was not versioned. */
+const versionOf = (versionId: string | undefined): string | null =>
+  versionId === undefined || versionId === "null" ? null : versionId;
 
 /** The SDK's per-call options: aborting the signal aborts the request in flight. */
 function sendOptions(options: TransferOptions): { abortSignal?: AbortSignal } {

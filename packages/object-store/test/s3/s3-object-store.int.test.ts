@@ -34,7 +34,7 @@ describe("S3ObjectStore against the local S3", () => {
     await writeFile(path, content);
 
     const put = await store.putFile("exports/r1/big.bin", path, "application/octet-stream");
-    expect(put).toEqual({ key: "exports/r1/big.bin", bytes: content.length });
+    expect(put).toEqual({ key: "exports/r1/big.bin", bytes: content.length, versionId: expect.any(String) });
 
     await store.putObject("exports/r1/manifest", JSON.stringify({ ok: true }), "application/json");
     await store.putObject("exports/r2/other", "x");
@@ -49,6 +49,19 @@ describe("S3ObjectStore against the local S3", () => {
     const response = await fetch(url);
     expect(response.status).toBe(200);
     expect(Buffer.from(await response.arrayBuffer()).equals(content)).toBe(true);
+  });
+
+  it("creates the bucket versioned, so an overwritten or deleted object stays readable by its version", async () => {
+    expect(await store.versioning()).toBe("Enabled");
+    const first = await store.putObject("versions/k", "one");
+    const second = await store.putObject("versions/k", "two");
+    expect(first.versionId).not.toBe(second.versionId);
+    await store.deleteObjects(["versions/k"]);
+    expect(await store.exists("versions/k")).toBe(false);
+    expect(await store.exists("versions/k", first.versionId)).toBe(true);
+    const pinned = await fetch(await store.presignGet("versions/k", 60, first.versionId));
+    expect(await pinned.text()).toBe("one");
+    expect((await fetch(await store.presignGet("versions/k", 60))).status).toBe(404);
   });
 
   it("deletes objects, tolerating missing ones", async () => {

@@ -10,7 +10,7 @@ import {
 
 const UNDEFINED_TABLE = "42P01";
 import { StatusStoreError, toStatusStoreError } from "../errors.js";
-import type { ExportRequestState, RequestStatus, TableJob, TableJobStatus } from "../model.js";
+import type { ExportedFileView, ExportRequestState, RequestStatus, TableJob, TableJobStatus } from "../model.js";
 import { applyRequested, type Transition } from "../transitions.js";
 
 /**
@@ -71,6 +71,7 @@ export class PostgresStatusStore {
         `ALTER TABLE ${this.jobs} ADD COLUMN IF NOT EXISTS last_progress_at timestamptz`,
         // Rows written before it existed count as recorded: their request was, or will never be, seen again.
         `ALTER TABLE ${this.requests} ADD COLUMN IF NOT EXISTS request_recorded boolean NOT NULL DEFAULT true`,
+        `ALTER TABLE ${this.jobs} ADD COLUMN IF NOT EXISTS manifest_version_id text`,
       ]);
     } catch (error) {
       throw toStatusStoreError(error, "migrating");
@@ -176,7 +177,7 @@ export class PostgresStatusStore {
     if (!row) return undefined;
     const { rows: jobRows } = await db.query<JobRow>(
       `SELECT table_name, status, attempts, rows::float8 AS rows, bytes::float8 AS bytes, output_prefix, files, manifest_key,
-              error_kind, last_error, ${ms("started_at")}, ${ms("last_progress_at")}, ${ms("finished_at")}
+              manifest_version_id, error_kind, last_error, ${ms("started_at")}, ${ms("last_progress_at")}, ${ms("finished_at")}
        FROM ${this.jobs} WHERE de_request_id = $1 ORDER BY table_name`,
       [requestId],
     );
@@ -203,8 +204,9 @@ export class PostgresStatusStore {
         rows: job.rows,
         bytes: job.bytes,
         outputPrefix: job.output_prefix,
-        files: job.files,
+        files: job.files.map((file) => ({ ...file, versionId: file.versionId ?? null })),
         manifestKey: job.manifest_key,
+        manifestVersionId: job.manifest_version_id,
         errorKind: job.error_kind,
         lastError: job.last_error,
         startedAt: job.started_at,
@@ -246,13 +248,14 @@ export class PostgresStatusStore {
     for (const job of state.tables) {
       await client.query(
         `INSERT INTO ${this.jobs} (de_request_id, table_name, status, attempts, rows, bytes, output_prefix, files,
-           manifest_key, error_kind, last_error, started_at, finished_at, last_progress_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${ts(12)}, ${ts(13)}, ${ts(14)}, now())
+           manifest_key, error_kind, last_error, started_at, finished_at, last_progress_at, manifest_version_id, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${ts(12)}, ${ts(13)}, ${ts(14)}, $15, now())
          ON CONFLICT (de_request_id, table_name) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
            rows = EXCLUDED.rows, bytes = EXCLUDED.bytes, output_prefix = EXCLUDED.output_prefix, files = EXCLUDED.files,
            manifest_key = EXCLUDED.manifest_key, error_kind = EXCLUDED.error_kind, last_error = EXCLUDED.last_error,
            started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
-           last_progress_at = EXCLUDED.last_progress_at, updated_at = now()`,
+           last_progress_at = EXCLUDED.last_progress_at, manifest_version_id = EXCLUDED.manifest_version_id,
+           updated_at = now()`,
         [
           state.requestId,
           job.table,
@@ -268,6 +271,7 @@ export class PostgresStatusStore {
           job.startedAt,
           job.finishedAt,
           job.lastProgressAt,
+          job.manifestVersionId,
         ],
       );
     }
@@ -302,8 +306,10 @@ interface JobRow {
   rows: number | null;
   bytes: number | null;
   output_prefix: string;
-  files: TableJob["files"];
+  /** Rows recorded before versions were tracked lack versionId. */
+  files: (Omit<ExportedFileView, "versionId"> & { versionId?: string | null })[];
   manifest_key: string | null;
+  manifest_version_id: string | null;
   error_kind: string | null;
   last_error: string | null;
   started_at: number | null;

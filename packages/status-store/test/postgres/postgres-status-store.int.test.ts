@@ -50,8 +50,9 @@ const completed = (requestId: string, table: string): TableUnloadCompleted => ({
   attempt: 1,
   rows: 9_007_199_254, // beyond int32: stored as bigint
   bytes: 1234,
-  files: [{ key: `test/${table}_000.parquet`, rows: 9_007_199_254, bytes: 1234, sha256: "ab" }],
+  files: [{ key: `test/${table}_000.parquet`, rows: 9_007_199_254, bytes: 1234, sha256: "ab", versionId: "v-data" }],
   manifestKey: `test/${table}/manifest`,
+  manifestVersionId: "v-manifest",
   durationMs: 10,
   completedAt: Date.UTC(2024, 3, 7, 16),
 });

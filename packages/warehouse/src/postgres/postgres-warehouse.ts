@@ -6,7 +6,7 @@ import pg from "pg";
 import { abortError, rowCountMismatch } from "../errors.js";
 import { fingerprintFile } from "../local-files.js";
 import { compressedColumnEncodings, encodingsMetadata } from "../compressed-columns.js";
-import { buildManifest, dataFileKey, manifestKey } from "../manifest.js";
+import { buildManifest, dataFileKey } from "../manifest.js";
 import { publishExport, type LocalDataFile } from "../publish-export.js";
 import type { UnloadOptions, UnloadResult, Warehouse, WarehouseColumn } from "../warehouse.js";
 import { validateUnloadCommand } from "../command-validation.js";
@@ -84,26 +84,17 @@ export class PostgresWarehouse implements Warehouse {
       }
       checkAbort();
 
-      const files = local.map((l) => l.file);
-      const manifest = buildManifest(
+      const now = (this.#config.now ?? (() => new Date()))();
+      const ownPrefix = `${command.fileBaseName}_`;
+      return await publishExport(this.#store, {
         command,
-        files,
-        exported.schema,
-        (this.#config.now ?? (() => new Date()))(),
-        encodings,
-      );
-      const ownPrefix = `${command.outputPrefix}${command.fileBaseName}_`;
-      await publishExport(this.#store, {
-        outputPrefix: command.outputPrefix,
-        manifestKey: manifestKey(command),
         files: local,
-        manifest: JSON.stringify(manifest, null, 2),
-        isOwnDataFile: (key) =>
-          key.startsWith(ownPrefix) && DATA_FILE.test(key) && !key.slice(ownPrefix.length).includes("/"),
+        manifest: (files) => buildManifest(command, files, exported.schema, now, encodings),
+        isOwnDataFile: (name) => name.startsWith(ownPrefix) && DATA_FILE.test(name) && !name.includes("/"),
         signal,
         beforeCommit: options.beforeCommit,
+        serialize: options.serializePublish,
       });
-      return { rows: manifest.totalRows, bytes: manifest.totalBytes, files, manifestKey: manifestKey(command) };
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }

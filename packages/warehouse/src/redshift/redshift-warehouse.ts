@@ -8,7 +8,7 @@ import { validateUnloadCommand } from "../command-validation.js";
 import { abortError, invalidCommand, rowCountMismatch, WarehouseError } from "../errors.js";
 import { fingerprintFile } from "../local-files.js";
 import { compressedColumnEncodings, encodingsMetadata } from "../compressed-columns.js";
-import { buildManifest, dataFileKey, manifestKey } from "../manifest.js";
+import { buildManifest, dataFileKey } from "../manifest.js";
 import { copyToParquet, duckString, openDuckDb } from "../parquet/duckdb-parquet.js";
 import { publishExport, type LocalDataFile } from "../publish-export.js";
 import { quoteIdentifier } from "../sql/dialect.js";
@@ -137,26 +137,17 @@ export class RedshiftWarehouse implements Warehouse {
         shapeId!,
         signal,
       );
-      const files = local.map((l) => l.file);
-      const manifest = buildManifest(
+      const now = (this.#config.now ?? (() => new Date()))();
+      const ownPrefix = `${command.fileBaseName}_`;
+      return await publishExport(store, {
         command,
-        files,
-        local.schema,
-        (this.#config.now ?? (() => new Date()))(),
-        encodings,
-      );
-      const ownPrefix = `${command.outputPrefix}${command.fileBaseName}_`;
-      await publishExport(store, {
-        outputPrefix: command.outputPrefix,
-        manifestKey: manifestKey(command),
         files: local,
-        manifest: JSON.stringify(manifest, null, 2),
-        isOwnDataFile: (key) =>
-          key.startsWith(ownPrefix) && /_(\d{3,})\.parquet$/.test(key) && !key.slice(ownPrefix.length).includes("/"),
+        manifest: (files) => buildManifest(command, files, local.schema, now, encodings),
+        isOwnDataFile: (name) => name.startsWith(ownPrefix) && /_(\d{3,})\.parquet$/.test(name) && !name.includes("/"),
         signal,
         beforeCommit: options.beforeCommit,
+        serialize: options.serializePublish,
       });
-      return { rows: manifest.totalRows, bytes: manifest.totalBytes, files, manifestKey: manifestKey(command) };
     } finally {
       await rm(workDir, { recursive: true, force: true });
       // Best effort: the bucket's lifecycle rule on the staging prefix removes what a crash leaves.

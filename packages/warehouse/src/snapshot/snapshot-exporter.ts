@@ -5,7 +5,7 @@ import type { SnapshotColumnType, SnapshotTable, UnloadTableCommand } from "@dat
 import type { ObjectStore } from "@data-exporter/object-store";
 import { abortError, rowCountMismatch, WarehouseError } from "../errors.js";
 import { fingerprintFile } from "../local-files.js";
-import { buildManifest, manifestKey } from "../manifest.js";
+import { buildManifest } from "../manifest.js";
 import { copyToParquet, openDuckDb } from "../parquet/duckdb-parquet.js";
 import { publishExport, type LocalDataFile } from "../publish-export.js";
 import type { TableExporter, UnloadOptions, UnloadResult } from "../warehouse.js";
@@ -66,18 +66,16 @@ export class SnapshotExporter implements TableExporter {
       } finally {
         duck.close();
       }
-      const files = local.map((l) => l.file);
-      const manifest = buildManifest(command, files, [], (this.config.now ?? (() => new Date()))());
-      await publishExport(this.config.objectStore, {
-        outputPrefix: command.outputPrefix,
-        manifestKey: manifestKey(command),
+      const now = (this.config.now ?? (() => new Date()))();
+      return await publishExport(this.config.objectStore, {
+        command,
         files: local,
-        manifest: JSON.stringify(manifest, null, 2),
-        isOwnDataFile: (key) => key.endsWith(".parquet") && !key.slice(command.outputPrefix.length).includes("/"),
+        manifest: (files) => buildManifest(command, files, [], now),
+        isOwnDataFile: (name) => name.endsWith(".parquet") && !name.includes("/"),
         signal,
         beforeCommit: options.beforeCommit,
+        serialize: options.serializePublish,
       });
-      return { rows: manifest.totalRows, bytes: manifest.totalBytes, files, manifestKey: manifestKey(command) };
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }

@@ -15,7 +15,7 @@ export interface PresignerConfig {
  */
 export function bucketPresigner(config: PresignerConfig): Presign {
   const stores = new Map<string, S3ObjectStore>();
-  return (bucket, key) => {
+  return (bucket, key, versionId) => {
     let store = stores.get(bucket);
     if (!store) {
       store = S3ObjectStore.fromConfig({
@@ -26,6 +26,6 @@ export function bucketPresigner(config: PresignerConfig): Presign {
       });
       stores.set(bucket, store);
     }
-    return store.presignGet(key, config.ttlSeconds);
+    return store.presignGet(key, config.ttlSeconds, versionId);
   };
 }

@@ -23,8 +23,11 @@ export function statusTextOf(status: RequestStatus): string {
   }
 }
 
-/** Makes a time-limited download URL for an object key of the export bucket. */
-export type Presign = (bucket: string, key: string) => Promise<string>;
+/**
+ * Makes a time-limited download URL for an object of the export bucket, pinned to the version the export wrote (so a
+ * later export of the same folder never changes what it serves); unpinned when the version is unknown (null).
+ */
+export type Presign = (bucket: string, key: string, versionId: string | null) => Promise<string>;
 
 export interface FileView {
   key: string;
@@ -92,7 +95,9 @@ export async function toStatusView(
     state.tables.map(async (job): Promise<TableView> => {
       const downloadable = job.status === "COMPLETED" && bucket !== null;
       const files = downloadable
-        ? await Promise.all(job.files.map(async (file) => ({ ...file, url: await presign(bucket, file.key) })))
+        ? await Promise.all(
+            job.files.map(async (file) => ({ ...file, url: await presign(bucket, file.key, file.versionId) })),
+          )
         : [];
       return {
         tableName: job.table,
@@ -102,7 +107,8 @@ export async function toStatusView(
         bytes: job.bytes,
         fileCount: job.files.length,
         files,
-        manifestUrl: downloadable && job.manifestKey ? await presign(bucket, job.manifestKey) : null,
+        manifestUrl:
+          downloadable && job.manifestKey ? await presign(bucket, job.manifestKey, job.manifestVersionId) : null,
         errorKind: job.errorKind,
         error: job.lastError,
         startedAt: iso(job.startedAt),

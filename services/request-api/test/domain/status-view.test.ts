@@ -2,7 +2,8 @@ import { describe, expect, it } from "@jest/globals";
 import type { ExportRequestState, TableJob } from "@data-exporter/status-store";
 import { statusText, toStatusView } from "../../src/domain/status-view.js";
 
-const presign = (bucket: string, key: string): Promise<string> => Promise.resolve(`https://signed/${bucket}/${key}`);
+const presign = (bucket: string, key: string, versionId: string | null): Promise<string> =>
+  Promise.resolve(`https://signed/${bucket}/${key}?versionId=${versionId}`);
 const job = (table: string, status: TableJob["status"], keys: string[]): TableJob => ({
   table,
   status,
@@ -10,8 +11,9 @@ const job = (table: string, status: TableJob["status"], keys: string[]): TableJo
   rows: status === "COMPLETED" ? 5 : null,
   bytes: status === "COMPLETED" ? 50 : null,
   outputPrefix: `p/${table}/`,
-  files: keys.map((key) => ({ key, rows: 5, bytes: 50, sha256: "ab" })),
+  files: keys.map((key) => ({ key, rows: 5, bytes: 50, sha256: "ab", versionId: `v-${key}` })),
   manifestKey: status === "COMPLETED" ? `p/${table}/manifest` : null,
+  manifestVersionId: status === "COMPLETED" ? "v-manifest" : null,
   errorKind: status === "FAILED" ? "WAREHOUSE_QUERY" : null,
   lastError: status === "FAILED" ? "boom" : null,
   startedAt: 1_000,
@@ -55,9 +57,12 @@ describe("toStatusView", () => {
     expect(view.status).toBe("In Progress");
     expect(view.progress).toBe(50);
     expect(view.dataRequestDownloadLinks).toEqual({
-      way: ["https://signed/exports/p/way/way_000.parquet", "https://signed/exports/p/way/way_001.parquet"],
+      way: [
+        "https://signed/exports/p/way/way_000.parquet?versionId=v-p/way/way_000.parquet",
+        "https://signed/exports/p/way/way_001.parquet?versionId=v-p/way/way_001.parquet",
+      ],
     });
-    expect(view.tables[0]?.manifestUrl).toBe("https://signed/exports/p/way/manifest");
+    expect(view.tables[0]?.manifestUrl).toBe("https://signed/exports/p/way/manifest?versionId=v-manifest");
     expect(view.windowStart).toBe(86_400);
   });
 

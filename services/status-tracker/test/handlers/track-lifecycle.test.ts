@@ -26,6 +26,7 @@ const completed = {
     bytes: 1,
     files: [],
     manifestKey: "p/manifest",
+    manifestVersionId: null,
     durationMs: 1,
     completedAt: 4,
   },

@@ -328,6 +328,7 @@ async function runAttempt(
       bytes: result.bytes,
       files: result.files.map((file) => ({ ...file })),
       manifestKey: result.manifestKey,
+      manifestVersionId: result.manifestVersionId,
       durationMs: deps.now() - startedAt,
       completedAt: deps.now(),
     },

@@ -30,6 +30,7 @@ const completed = (requestId: string, attempt: number): JobOutcome => ({
     bytes: 2,
     files: [],
     manifestKey: "m",
+    manifestVersionId: null,
     durationMs: 3,
     completedAt: 4,
   },

@@ -13,7 +13,7 @@ const command = {
   outputPrefix: "p/",
   snapshot: null,
 } as unknown as UnloadTableCommand;
-const result = { rows: 3, bytes: 30, files: [], manifestKey: "p/manifest" };
+const result = { rows: 3, bytes: 30, files: [], manifestKey: "p/manifest", manifestVersionId: null };
 
 function deps(outcome: "ok" | Error, shutdown = new AbortController().signal) {
   const events: TableUnloadEvent[] = [];

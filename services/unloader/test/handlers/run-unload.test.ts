@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import type { UnloadTableCommand } from "@data-exporter/contracts";
-import { WarehouseError } from "@data-exporter/warehouse";
+import { WarehouseError, type SerializePublish, type UnloadOptions } from "@data-exporter/warehouse";
 import type { TableUnloadEvent } from "@data-exporter/contracts";
 import { exportTable } from "../../src/handlers/export-table.js";
 import { runUnload, type UnloaderDeps } from "../../src/handlers/run-unload.js";
@@ -34,8 +34,9 @@ const command: UnloadTableCommand = {
 const result = {
   rows: 3,
   bytes: 30,
-  files: [{ key: "p/way_000.parquet", rows: 3, bytes: 30, sha256: "ab" }],
+  files: [{ key: "p/way_000.parquet", rows: 3, bytes: 30, sha256: "ab", versionId: "v1" }],
   manifestKey: "p/manifest",
+  manifestVersionId: "v2",
 };
 
 function harness(outcomes: Array<Error | "ok">, maxAttempts = 3) {
@@ -388,15 +389,19 @@ describe("runUnload: durable attempts, leases and fencing", () => {
 });
 
 describe("exportTable", () => {
-  it("sends a command with snapshot rows to the snapshot exporter and every other one to the warehouse", async () => {
+  it("sends a command with snapshot rows to the snapshot exporter and every other one to the warehouse, with the deployment's publish lock", async () => {
     const seen: string[] = [];
+    const serialize: SerializePublish = (_prefix, publish) => publish();
     const exporter = (name: string) => ({
-      unload: (c: UnloadTableCommand) => Promise.resolve(void seen.push(`${name}:${c.table}`)).then(() => result),
+      unload: (c: UnloadTableCommand, options?: UnloadOptions) =>
+        Promise.resolve(void seen.push(`${name}:${c.table}:${options?.serializePublish === serialize}`)).then(
+          () => result,
+        ),
     });
-    const run = exportTable({ warehouse: exporter("warehouse"), snapshot: exporter("snapshot") });
+    const run = exportTable({ warehouse: exporter("warehouse"), snapshot: exporter("snapshot") }, serialize);
     const options = { signal: new AbortController().signal, beforeCommit: () => Promise.resolve() };
     await run(command, options);
     await run({ ...command, table: "classifications", snapshot: { loadedAt: 1, tables: [] } }, options);
-    expect(seen).toEqual(["warehouse:way", "snapshot:classifications"]);
+    expect(seen).toEqual(["warehouse:way:true", "snapshot:classifications:true"]);
   });
 });

@@ -1,0 +1,41 @@
+import type { PgPool } from "@data-exporter/postgres";
+import { sleep } from "@data-exporter/retry";
+import type { SerializePublish } from "@data-exporter/warehouse";
+
+/**
+ * Publishes of one output prefix, one at a time across every unloader of the deployment: a session advisory lock in
+ * the state database, keyed by the prefix, held on a connection of its own for the publish's duration. It is tried
+ * rather than waited for, so the unload's timeout or a shutdown stops the wait (a blocked pg_advisory_lock would
+ * not see the signal).
+ */
+export function postgresPublishLock(pool: PgPool, namespace: string, pollMs = 250): SerializePublish {
+  return async (outputPrefix, publish, signal) => {
+    const key = `${namespace}data-exporter.publish:${outputPrefix}`;
+    const client = await pool.connect();
+    let broken = false;
+    const query = async <T extends object>(sql: string): Promise<T | undefined> => {
+      try {
+        return (await client.query<T>(sql, [key])).rows[0];
+      } catch (error) {
+        // A connection that failed a query may still hold the lock: dropping it releases the lock.
+        broken = true;
+        throw error;
+      }
+    };
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const row = await query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked");
+        if (row?.locked === true) break;
+        await sleep(pollMs, signal);
+      }
+      try {
+        return await publish();
+      } finally {
+        await query("SELECT pg_advisory_unlock(hashtextextended($1, 0))").catch(() => undefined);
+      }
+    } finally {
+      client.release(broken);
+    }
+  };
+}
