@@ -125,7 +125,7 @@ async function committedUnloadOffset(partition: number): Promise<number> {
 describe("an unloader killed mid-unload (SIGKILL)", () => {
   it("loses nothing: a fresh unloader redoes the command in the dead one's freed slot and the export completes", async () => {
     const doomed = await startUnloader("doomed");
-    const requestId = await requestData(deployment.graphqlUrl, ...window);
+    const requestId = await requestData(deployment.graphqlUrl, ...window, { force: true });
     const started = await startedBy(requestId, "doomed");
     // Started is published while the slot is held, so the lock is there now: that session is the dead one's.
     const [deadSession, ...others] = await unloadSlotHolders(state, deployment.names.topicNamespace);
@@ -172,7 +172,7 @@ describe("the status tracker killed mid-export (SIGKILL) and restarted", () => {
     const tracker = deployment.services.find((s) => s.name === "status-tracker");
     if (!tracker) throw new Error("the deployment has no status-tracker");
     const unloader = await startUnloader("steady");
-    const requestId = await requestData(deployment.graphqlUrl, ...window);
+    const requestId = await requestData(deployment.graphqlUrl, ...window, { force: true });
     // The tracker has recorded the table running; its completion will arrive while the tracker is dead.
     const midway = await waitFor(
       "the read model to show the table IN-PROGRESS",
@@ -226,7 +226,7 @@ describe("the status tracker killed mid-export (SIGKILL) and restarted", () => {
 describe("an unloader killed during a retry (attempt 2)", () => {
   it("does not leave the table IN-PROGRESS: the next unloader continues the attempt count and completes it", async () => {
     const first = await startUnloader("retrying");
-    const requestId = await requestData(deployment.graphqlUrl, ...window);
+    const requestId = await requestData(deployment.graphqlUrl, ...window, { force: true });
     const attempt1 = await startedBy(requestId, "retrying");
     // Attempt 1 loses its warehouse connection mid-query: a retryable failure, so attempt 2 follows.
     const pid = await waitForViewQuery(attempt1.value.table);
@@ -264,7 +264,7 @@ describe("an unloader killed during a retry (attempt 2)", () => {
 describe("the exporter database dropping the unload slot's connection mid-unload", () => {
   it("does not stop the unload: the slot is held again and the table completes in its first attempt", async () => {
     const unloader = await startUnloader("steady");
-    const requestId = await requestData(deployment.graphqlUrl, ...window);
+    const requestId = await requestData(deployment.graphqlUrl, ...window, { force: true });
     const started = await startedBy(requestId, "steady");
     await waitForViewQuery(started.value.table);
     // What a restart of the exporter's own database does to the unloader: its slot session (and lock) is gone.
@@ -286,7 +286,7 @@ describe("the exporter database dropping the unload slot's connection mid-unload
 describe("an unloader stopped mid-unload (SIGTERM)", () => {
   it("exits 0 in time without committing the in-flight command, and a restarted unloader completes the table", async () => {
     const leaving = await startUnloader("leaving", { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) });
-    const requestId = await requestData(deployment.graphqlUrl, ...window);
+    const requestId = await requestData(deployment.graphqlUrl, ...window, { force: true });
     const started = await startedBy(requestId, "leaving");
     const command = await commands.waitForEvent(
       `the unload command of ${started.value.table}`,

@@ -115,7 +115,7 @@ describe("an unloader frozen (SIGSTOP) with no other replica", () => {
   it("has its table failed as stuck within STUCK_AFTER_MS, and publishes nothing when it resumes", async () => {
     const frozen = await startUnloader("frozen");
     cleanups.push(() => crash(frozen));
-    const requestId = await requestData(deployment.graphqlUrl, ...window);
+    const requestId = await requestData(deployment.graphqlUrl, ...window, { force: true });
     await startedBy(requestId, "frozen");
     await waitForViewQuery(TABLES[0]!);
     const stoppedAt = Date.now();
@@ -155,7 +155,7 @@ describe("an unloader frozen (SIGSTOP) beside a second replica", () => {
     // Both members first, so no rebalance moves the command while it runs; then freeze whichever runs it.
     const unloaders = [await startUnloader("replica-a"), await startUnloader("replica-b")];
     for (const unloader of unloaders) cleanups.push(() => crash(unloader));
-    const requestId = await requestData(deployment.graphqlUrl, ...window);
+    const requestId = await requestData(deployment.graphqlUrl, ...window, { force: true });
     const first = await lifecycle.waitForEvent(
       `a TableUnloadStarted of ${requestId}`,
       (e): e is Started => e.type === "TableUnloadStarted" && e.value.requestId === requestId,

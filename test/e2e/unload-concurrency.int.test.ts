@@ -111,7 +111,7 @@ async function exportWith(limit: number): Promise<Run> {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
-    const requestId = await requestData(deployment.graphqlUrl, ...window);
+    const requestId = await requestData(deployment.graphqlUrl, ...window, { force: true });
     const status = await waitForExport(deployment.graphqlUrl, requestId, 60_000);
     sampling = false;
     await Promise.all([sampler, metricsSampler]);

@@ -52,7 +52,10 @@ async function submitOnDemand(
   for (let attempt = 1; attempt <= maxAttempts && !ctx.signal?.aborted; attempt++) {
     const endTime = planned.endTime - (attempt - 1);
     try {
-      const requestId = await requestData(ctx.graphqlUrl, planned.startTime, endTime, AbortSignal.timeout(10_000));
+      const requestId = await requestData(ctx.graphqlUrl, planned.startTime, endTime, {
+        force: true,
+        signal: AbortSignal.timeout(10_000),
+      });
       ctx.timeline.log(`${planned.id} requestData accepted: ${requestId}${attempt > 1 ? ` (attempt ${attempt})` : ""}`);
       return { export: planned, requestIds: [requestId], attempts: attempt, errors, accepted: true };
     } catch (error) {

@@ -31,14 +31,20 @@ export async function graphql<T>(
 /** What requestStatus answers to the harness's operation (its type is generated from request-api's schema). */
 export type RequestStatusResult = RequestStatusMutation["requestStatus"];
 
+export interface RequestDataOptions {
+  /** Export again even when request-api could return an earlier request of the same window. */
+  readonly force?: boolean;
+  readonly signal?: AbortSignal;
+}
+
 export async function requestData(
   url: string,
   startTime: number,
   endTime: number,
-  signal?: AbortSignal,
+  options: RequestDataOptions = {},
 ): Promise<string> {
-  const variables: RequestDataMutationVariables = { startTime, endTime };
-  const result = await graphql<RequestDataMutation>(url, requestDataMutation, variables, signal);
+  const variables: RequestDataMutationVariables = { startTime, endTime, force: options.force ?? false };
+  const result = await graphql<RequestDataMutation>(url, requestDataMutation, variables, options.signal);
   if (!result.data?.requestData) throw new Error(`requestData failed: ${JSON.stringify(result.errors)}`);
   return result.data.requestData;
 }

@@ -8,6 +8,7 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends " $fragmentName" |
 export type RequestDataMutationVariables = Exact<{
   startTime: number;
   endTime: number;
+  force: boolean | null | undefined;
 }>;
 
 export type RequestDataMutation = { readonly requestData: string };

@@ -3,8 +3,8 @@
  * schema into operations.generated.ts (`npm run gen:graphql`); a unit test fails when that file is stale.
  */
 export const requestDataMutation = /* GraphQL */ `
-  mutation RequestData($startTime: Int!, $endTime: Int!) {
-    requestData(startTime: $startTime, endTime: $endTime)
+  mutation RequestData($startTime: Int!, $endTime: Int!, $force: Boolean) {
+    requestData(startTime: $startTime, endTime: $endTime, force: $force)
   }
 `;
 

@@ -34,6 +34,6 @@ export type { ConfigVersionInput } from "./config-version.js";
 export { computeConfigVersion } from "./config-version.js";
 export { assertIdentifier, assertValue, identifierPattern, isValidIdentifier, maxValueLength } from "./identifiers.js";
 export { planTable } from "./plan-table.js";
-export { defaultPolicy } from "./policy.js";
+export { defaultPolicy, deploymentPolicy } from "./policy.js";
 export { maxRoundDigits, minRoundDigits, validateTreatment } from "./treatments.js";
 export { listRuleProblems, validateRules } from "./validate-rules.js";

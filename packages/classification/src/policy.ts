@@ -22,3 +22,8 @@ export const defaultPolicy: ClassificationPolicy = Object.freeze({
   ]),
   defaultHwcTreatment: Object.freeze({ kind: "keyed_hash" }),
 });
+
+/** The default policy with a deployment's extra deny patterns (PII_DENY_PATTERNS) after the default ones. */
+export function deploymentPolicy(extraDenyPatterns: readonly string[]): ClassificationPolicy {
+  return { ...defaultPolicy, denyColumnPatterns: [...defaultPolicy.denyColumnPatterns, ...extraDenyPatterns] };
+}

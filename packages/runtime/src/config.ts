@@ -111,6 +111,37 @@ export const deadlineEnv = {
 };
 
 /**
+ * Where the export configuration lives and the deployment's extra PII deny patterns: the planner plans with them, and
+ * request-api computes the same configuration version from them (to reuse an export made under the current rules).
+ */
+export const classificationEnv = {
+  /** Prefix of the four DynamoDB configuration tables (export_tables, data_column_classification, ...). */
+  CONFIG_TABLE_PREFIX: z.string().default(""),
+  /**
+   * Extra deny-list patterns (case-insensitive regular expressions) added to the default list, as a JSON array of
+   * strings (`["ssn", "tax_?file"]`); a regex may hold commas (`\\d{2,4}`), so no comma splitting.
+   */
+  PII_DENY_PATTERNS: z
+    .string()
+    .default("[]")
+    .transform((text, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (Array.isArray(parsed) && parsed.every((p): p is string => typeof p === "string" && p.trim() !== "")) {
+          return parsed;
+        }
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({
+        code: "custom",
+        message: 'must be a JSON array of non-empty strings, e.g. ["ssn", "tax_?file"]',
+      });
+      return z.NEVER;
+    }),
+};
+
+/**
  * Which warehouse the exports read, and how to reach it: PostgreSQL by URL (locally, and the default), or Redshift
  * through the Data API on a provisioned cluster (REDSHIFT_CLUSTER_ID with REDSHIFT_SECRET_ARN or REDSHIFT_DB_USER) or
  * a Serverless workgroup (REDSHIFT_WORKGROUP). `warehouseProblems` says what a choice is missing.

@@ -6,6 +6,7 @@ export {
   consumerEnv,
   stateDatabaseEnv,
   awsEnv,
+  classificationEnv,
   exportBucketEnv,
   stuckAfterEnv,
   deadlineEnv,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   awsEnv,
+  classificationEnv,
   commonEnvSchema,
   deadlineEnv,
   env,
@@ -28,30 +29,7 @@ export const configSchema = commonEnvSchema
     ...awsEnv,
     /** A request older than this is not planned: the status tracker has failed it (or is about to). */
     ...deadlineEnv,
-    /** Prefix of the four DynamoDB configuration tables (export_tables, data_column_classification, ...). */
-    CONFIG_TABLE_PREFIX: z.string().default(""),
-    /**
-     * Extra deny-list patterns (case-insensitive regular expressions) added to the default list, as a JSON array of
-     * strings (`["ssn", "tax_?file"]`); a regex may hold commas (`\\d{2,4}`), so no comma splitting.
-     */
-    PII_DENY_PATTERNS: z
-      .string()
-      .default("[]")
-      .transform((text, ctx) => {
-        try {
-          const parsed: unknown = JSON.parse(text);
-          if (Array.isArray(parsed) && parsed.every((p): p is string => typeof p === "string" && p.trim() !== "")) {
-            return parsed;
-          }
-        } catch {
-          // reported below
-        }
-        ctx.addIssue({
-          code: "custom",
-          message: 'must be a JSON array of non-empty strings, e.g. ["ssn", "tax_?file"]',
-        });
-        return z.NEVER;
-      }),
+    ...classificationEnv,
   })
   .superRefine((config, ctx) => {
     for (const problem of warehouseProblems(config))

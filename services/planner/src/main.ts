@@ -1,5 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { defaultPolicy } from "@data-exporter/classification";
+import { deploymentPolicy } from "@data-exporter/classification";
 import { DynamoDbConfigStore, configTableNames } from "@data-exporter/config-store";
 import { connectBus, openPgPool, runService, startConsumer, startPeriodic } from "@data-exporter/runtime";
 import {
@@ -69,10 +69,7 @@ await runService(
         describeTable: (schema, table) => catalog.describeTable(schema, table),
         store: state,
         relay: () => relay.kick(),
-        policy: {
-          ...defaultPolicy,
-          denyColumnPatterns: [...defaultPolicy.denyColumnPatterns, ...config.PII_DENY_PATTERNS],
-        },
+        policy: deploymentPolicy(config.PII_DENY_PATTERNS),
         bucket: config.EXPORT_BUCKET,
         envName: config.EXPORT_ENV,
         now: Date.now,

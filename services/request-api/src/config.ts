@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { awsEnv, commonEnvSchema, env, exportBucketEnv, stateDatabaseEnv } from "@data-exporter/runtime";
+import {
+  awsEnv,
+  classificationEnv,
+  commonEnvSchema,
+  deadlineEnv,
+  env,
+  exportBucketEnv,
+  stateDatabaseEnv,
+} from "@data-exporter/runtime";
 
 export const configSchema = commonEnvSchema.extend({
   HEALTH_PORT: env.port().optional(),
@@ -10,6 +18,10 @@ export const configSchema = commonEnvSchema.extend({
   ...stateDatabaseEnv,
   ...exportBucketEnv,
   ...awsEnv,
+  /** The export configuration (DynamoDB) and policy, to tell whether an earlier export was made under current rules. */
+  ...classificationEnv,
+  /** A request accepted longer ago than this and still unplanned is not reused. */
+  ...deadlineEnv,
   /** Lifetime of presigned download links, made at each requestStatus call. */
   LINK_TTL_SECONDS: env.positiveInt().max(604800).default(86400),
   MAX_WINDOW_SECONDS: env.positiveInt().default(86400),

@@ -1,10 +1,15 @@
 import { randomUUID } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { deploymentPolicy } from "@data-exporter/classification";
+import { configTableNames, DynamoDbConfigStore } from "@data-exporter/config-store";
 import { connectBus, openPgPool, runService, serviceMetrics, withProcessMetrics } from "@data-exporter/runtime";
 import { PostgresStatusStore } from "@data-exporter/status-store";
 import { AcceptedRequests } from "./adapters/accepted-requests.js";
-import { bucketPresigner } from "./adapters/bucket-presigner.js";
+import { currentConfigVersion } from "./adapters/current-config-version.js";
+import { ExportBuckets } from "./adapters/export-buckets.js";
 import { configSchema } from "./config.js";
 import { loadRequest } from "./domain/load-request.js";
+import { findReusableExport, recordedObjects } from "./domain/reuse-export.js";
 import { startGraphQLServer } from "./graphql/server.js";
 
 await runService(
@@ -16,13 +21,32 @@ await runService(
       const { config, log, resources } = service;
       const pool = openPgPool(service, {
         connectionString: config.DATABASE_URL,
-        max: 5,
+        // requestData holds one connection for its window's lock while it records on another.
+        max: 10,
         applicationName: "request-api",
       });
       // The read model is the status tracker's (it migrates it); request-api only reads it.
       const tracked = new PostgresStatusStore(pool, config.STATUS_SCHEMA);
       const accepted = new AcceptedRequests(pool, config.STATUS_SCHEMA);
       await accepted.migrate();
+
+      const dynamo = new DynamoDBClient({
+        region: config.AWS_REGION,
+        ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+      });
+      resources.defer(() => dynamo.destroy());
+      const configVersion = currentConfigVersion(
+        new DynamoDbConfigStore(dynamo, { tableNames: configTableNames({ prefix: config.CONFIG_TABLE_PREFIX }) }),
+        deploymentPolicy(config.PII_DENY_PATTERNS),
+      );
+      const buckets = new ExportBuckets({
+        region: config.AWS_REGION,
+        endpoint: config.AWS_ENDPOINT_URL,
+        forcePathStyle: config.S3_FORCE_PATH_STYLE,
+        ttlSeconds: config.LINK_TTL_SECONDS,
+      });
+      const load = (requestId: string) =>
+        loadRequest(requestId, { tracked: (id) => tracked.get(id), accepted: (id) => accepted.get(id) });
 
       const bus = await connectBus(config, log, resources, "request-api");
       const health = withProcessMetrics({ readiness: { kafka: () => bus.producer.isConnected() } });
@@ -37,17 +61,25 @@ await runService(
           newRequestId: randomUUID,
           now: Date.now,
           maxWindowSeconds: config.MAX_WINDOW_SECONDS,
-          loadRequest: (requestId) =>
-            loadRequest(requestId, {
-              tracked: (id) => tracked.get(id),
-              accepted: (id) => accepted.get(id),
+          loadRequest: load,
+          presign: (bucket, key, versionId) => buckets.presign(bucket, key, versionId),
+          findReusable: (window, requestedBy) =>
+            findReusableExport(window, requestedBy, {
+              candidates: (w, by) => accepted.candidates(w, by),
+              loadRequest: load,
+              currentConfigVersion: configVersion,
+              filesExist: async (state) => {
+                const bucket = state.bucket;
+                if (bucket === null) return false;
+                const found = await Promise.all(
+                  recordedObjects(state).map((o) => buckets.exists(bucket, o.key, o.versionId)),
+                );
+                return found.every(Boolean);
+              },
+              unplannedForMs: config.REQUEST_DEADLINE_MS,
+              now: Date.now,
             }),
-          presign: bucketPresigner({
-            region: config.AWS_REGION,
-            endpoint: config.AWS_ENDPOINT_URL,
-            forcePathStyle: config.S3_FORCE_PATH_STYLE,
-            ttlSeconds: config.LINK_TTL_SECONDS,
-          }),
+          exclusively: (key, run) => accepted.exclusively(key, run),
           log,
           metrics: serviceMetrics,
         },

@@ -1,6 +1,8 @@
 import type { ExportRequested } from "@data-exporter/contracts";
-import { isSchemaName, migrateSchema, type PgPool } from "@data-exporter/postgres";
+import { isSchemaName, migrateSchema, withClient, type PgPool } from "@data-exporter/postgres";
 import { RequestApiError } from "../domain/errors.js";
+import type { ExportWindow } from "../domain/export-window.js";
+import type { ReuseCandidate } from "../domain/reuse-export.js";
 
 /**
  * request-api's own table: the requests it accepted (`accepted_requests`), written right after ExportRequested was
@@ -28,6 +30,8 @@ export class AcceptedRequests {
            window_end timestamptz NOT NULL,
            requested_at timestamptz NOT NULL,
            requested_by text)`,
+        `CREATE INDEX IF NOT EXISTS accepted_requests_window_idx
+           ON ${this.table} (window_start, window_end, requested_at DESC)`,
       ]),
     );
   }
@@ -64,6 +68,40 @@ export class AcceptedRequests {
           requestedBy: row.requested_by,
         }
       : undefined;
+  }
+
+  /** The caller's requests of exactly this window, newest first (a few: the newest usable one is enough). */
+  async candidates(window: ExportWindow, requestedBy: string | null): Promise<ReuseCandidate[]> {
+    const { rows } = await this.run("finding earlier requests of the window", () =>
+      this.pool.query<{ de_request_id: string; requested_at: number }>(
+        `SELECT de_request_id, (extract(epoch FROM requested_at) * 1000)::float8 AS requested_at
+         FROM ${this.table}
+         WHERE window_start = to_timestamp($1::float8 / 1000.0) AND window_end = to_timestamp($2::float8 / 1000.0)
+           AND requested_by IS NOT DISTINCT FROM $3
+         ORDER BY requested_at DESC LIMIT 5`,
+        [window.windowStart, window.windowEnd, requestedBy],
+      ),
+    );
+    return rows.map((row) => ({ requestId: row.de_request_id, requestedAt: row.requested_at }));
+  }
+
+  /** Runs `run` holding a transaction-scoped advisory lock on `key`, which every replica's requests share. */
+  async exclusively<T>(key: string, run: () => Promise<T>): Promise<T> {
+    return withClient(this.pool, async (client) => {
+      await this.run("locking the request's window", async () => {
+        await client.query("BEGIN");
+        await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`request-api:${key}`]);
+      });
+      try {
+        const result = await run();
+        // The transaction holds nothing but the lock: a failed COMMIT only releases it early.
+        await client.query("COMMIT").catch(() => undefined);
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   private async run<T>(what: string, query: () => Promise<T>): Promise<T> {

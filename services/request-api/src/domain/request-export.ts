@@ -1,7 +1,7 @@
 import type { ExportRequested } from "@data-exporter/contracts";
 import type { Logger, Metrics } from "@data-exporter/runtime";
 import { RequestApiError } from "./errors.js";
-import { validateExportWindow } from "./export-window.js";
+import { validateExportWindow, type ExportWindow } from "./export-window.js";
 
 export interface RequestExportDeps {
   /** Appends ExportRequested to Kafka; resolves once the broker acknowledged it (acks=all). */
@@ -13,26 +13,54 @@ export interface RequestExportDeps {
   readonly newRequestId: () => string;
   readonly now: () => number;
   readonly maxWindowSeconds: number;
+  /** The caller's earlier request this one can reuse (reuse-export.ts), if any. */
+  readonly findReusable: (window: ExportWindow, requestedBy: string | null) => Promise<string | undefined>;
+  /**
+   * Runs `run` alone among requests with the same key (every request-api replica): two clicks on one window make
+   * one export, not two.
+   */
+  readonly exclusively: <T>(key: string, run: () => Promise<T>) => Promise<T>;
+}
+
+export interface RequestExportInput {
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly requestedBy: string | null;
+  /** Export again even when an earlier request of the same window could be reused. */
+  readonly force: boolean;
 }
 
 /**
- * requestData: validate, append the event, return the id. No heavy work here: once the event is acknowledged the
- * request is durable whatever crashes next; if the append fails no id is returned and nothing was requested.
+ * requestData: validate, reuse the caller's earlier export of the same window when it is still good (unless forced),
+ * or append the event and return the new id. No heavy work here: once the event is acknowledged the request is
+ * durable whatever crashes next; if the append fails no id is returned and nothing was requested.
  */
-export async function requestExport(
-  input: { startTime: number; endTime: number; requestedBy: string | null },
-  deps: RequestExportDeps,
-): Promise<string> {
-  const nowMs = deps.now();
+export async function requestExport(input: RequestExportInput, deps: RequestExportDeps): Promise<string> {
   const window = validateExportWindow(input.startTime, input.endTime, {
-    nowMs,
+    nowMs: deps.now(),
     maxWindowSeconds: deps.maxWindowSeconds,
   });
+  const key = `${input.requestedBy ?? ""}|${window.windowStart}|${window.windowEnd}`;
+  return deps.exclusively(key, async () => {
+    if (!input.force) {
+      const reused = await deps.findReusable(window, input.requestedBy);
+      if (reused !== undefined) {
+        deps.metrics.add("export_requests_reused_total");
+        deps.log.info({ requestId: reused, ...window }, "export request reused: the same window was exported already");
+        return reused;
+      }
+    }
+    return newExport(window, input.requestedBy, deps);
+  });
+}
+
+async function newExport(window: ExportWindow, requestedBy: string | null, deps: RequestExportDeps): Promise<string> {
+  const nowMs = deps.now();
   const event: ExportRequested = {
     requestId: deps.newRequestId(),
     ...window,
     requestedAt: nowMs,
-    requestedBy: input.requestedBy,
+    requestedBy,
   };
   try {
     await deps.publishExportRequested(event);

@@ -41,12 +41,17 @@ export function createResolvers(deps: ResolverDeps) {
     Mutation: {
       requestData: (
         _: unknown,
-        args: { startTime: number; endTime: number },
+        args: { startTime: number; endTime: number; force?: boolean | null },
         context: { requestedBy?: string | null },
       ) =>
         boundary("requestData", deps, () =>
           requestExport(
-            { startTime: args.startTime, endTime: args.endTime, requestedBy: context.requestedBy ?? null },
+            {
+              startTime: args.startTime,
+              endTime: args.endTime,
+              requestedBy: context.requestedBy ?? null,
+              force: args.force === true,
+            },
             deps,
           ),
         ),

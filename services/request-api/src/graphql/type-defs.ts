@@ -8,8 +8,17 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type Mutation {
-    "Requests an export of [startTime, endTime) (epoch seconds, at most one day). Returns the request id (UUID)."
-    requestData(startTime: Int!, endTime: Int!): String!
+    """
+    Requests an export of [startTime, endTime) (epoch seconds, at most one day). Returns the request id (UUID).
+    When the caller already requested exactly this window and that export is running, or completed under the current
+    classification rules with its files still stored, its id is returned instead of exporting again.
+    """
+    requestData(
+      startTime: Int!
+      endTime: Int!
+      "Export again even when an earlier request of the same window could be reused."
+      force: Boolean = false
+    ): String!
     "Status, progress and presigned download links (valid for one day from this call) of an export."
     requestStatus(requestId: String!): RequestStatus!
   }

@@ -33,6 +33,9 @@ export async function startFakeServer(): Promise<FakeServer> {
     maxWindowSeconds: 86_400,
     loadRequest: () => Promise.resolve(undefined),
     presign: (bucket, key) => Promise.resolve(`http://s3/${bucket}/${key}`),
+    // Every request exports: reuse has its own tests (reuse-export.test.ts, the end-to-end suite).
+    findReusable: () => Promise.resolve(undefined),
+    exclusively: (_key, run) => run(),
     log: { info: () => undefined, warn: () => undefined, error: () => void internal.errorLogs++ },
     metrics: {
       add: (name: string) => {

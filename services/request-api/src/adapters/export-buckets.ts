@@ -1,0 +1,42 @@
+import { S3ObjectStore } from "@data-exporter/object-store";
+
+export interface ExportBucketsConfig {
+  readonly region: string;
+  readonly endpoint: string | undefined;
+  readonly forcePathStyle: boolean;
+  /** Lifetime of each link. */
+  readonly ttlSeconds: number;
+}
+
+/**
+ * The buckets exports wrote to (each export records its own), with one S3 client per bucket, made on first use:
+ * presigned links, and whether a recorded object version is still there.
+ */
+export class ExportBuckets {
+  readonly #stores = new Map<string, S3ObjectStore>();
+
+  constructor(private readonly config: ExportBucketsConfig) {}
+
+  presign(bucket: string, key: string, versionId: string | null): Promise<string> {
+    return this.#store(bucket).presignGet(key, this.config.ttlSeconds, versionId);
+  }
+
+  /** An object without a recorded version cannot be told from a later export's: it does not count as there. */
+  async exists(bucket: string, key: string, versionId: string | null): Promise<boolean> {
+    return versionId !== null && (await this.#store(bucket).exists(key, versionId));
+  }
+
+  #store(bucket: string): S3ObjectStore {
+    let store = this.#stores.get(bucket);
+    if (!store) {
+      store = S3ObjectStore.fromConfig({
+        bucket,
+        region: this.config.region,
+        endpoint: this.config.endpoint,
+        forcePathStyle: this.config.forcePathStyle,
+      });
+      this.#stores.set(bucket, store);
+    }
+    return store;
+  }
+}
