@@ -4,8 +4,9 @@ import { createHash, createHmac } from "node:crypto";
  * The demo classification written out by hand: for each exported demo table, the columns its Parquet files must
  * have and SQL over the warehouse that applies the rules independently of the classification engine (nr kept,
  * mx kept only for nr sources, hwc rounded / truncated / nulled / keyed-hashed, de and unclassified dropped, rows of
- * de or unknown sources and metrics dropped). The end-to-end scenarios and the chaos campaign compare what was
- * exported with it.
+ * de or unknown sources and metrics dropped). Sources: FUSION (nr) rows are exported whole; BLUETOOTH (hwc) rows are
+ * exported restricted, their mx columns NULL and hwc columns treated like in every row; HERE and TOMTOM (de) and
+ * WAZE (no rule) are dropped. The end-to-end scenarios and the chaos campaign compare what was exported with it.
  */
 export const classifiedTables = ["way", "cctv", "traffic_observation", "way_metric_long"] as const;
 export type ClassifiedTable = (typeof classifiedTables)[number];
@@ -46,14 +47,15 @@ const oracles: Record<ClassifiedTable, TableOracle> = {
       `SELECT obs_time, way_id, source, CASE WHEN source = 'FUSION' THEN speed_kmh END AS speed_kmh, travel_time_s,
               probe_count, probe_vehicle_id
        FROM ${schema}.traffic_observation
-       WHERE source IN ('FUSION', 'TOMTOM') AND obs_time >= $1 AND obs_time < $2`,
+       WHERE source IN ('FUSION', 'BLUETOOTH') AND obs_time >= $1 AND obs_time < $2`,
     windowed: true,
   },
   way_metric_long: {
     columns: ["obs_time", "way_id", "source", "metric_name", "metric_value"],
     sql: (schema) =>
       `SELECT obs_time, way_id, source, metric_name, metric_value FROM ${schema}.way_metric_long
-       WHERE source IN ('FUSION', 'TOMTOM') AND metric_name IN ('volume', 'occupancy', 'queue_length', 'incident_flag')
+       WHERE source IN ('FUSION', 'BLUETOOTH')
+         AND metric_name IN ('volume', 'occupancy', 'queue_length', 'incident_flag')
          AND obs_time >= $1 AND obs_time < $2`,
     windowed: true,
   },

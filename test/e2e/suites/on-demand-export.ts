@@ -112,9 +112,16 @@ export function onDemandExportSuite(warehouse: WarehouseKind): void {
         expect(actualRows.every((row) => /^[0-9a-f]{64}$|^null$/.test(canonicalValue(row.probe_vehicle_id)))).toBe(
           true,
         );
-        const tomtom = actualRows.filter((row) => row.source === "TOMTOM");
-        expect(tomtom.length).toBeGreaterThan(0);
-        expect(tomtom.every((row) => row.speed_kmh === null)).toBe(true);
+        // BLUETOOTH (hwc source): its rows are exported restricted, speed_kmh (mx) NULL but the nr columns and the
+        // hashed probe id kept; FUSION (nr) rows keep their speed; HERE and TOMTOM (de) and WAZE (no rule) never.
+        const bluetooth = actualRows.filter((row) => row.source === "BLUETOOTH");
+        expect(bluetooth.length).toBeGreaterThan(0);
+        expect(bluetooth.every((row) => row.speed_kmh === null)).toBe(true);
+        expect(bluetooth.some((row) => row.travel_time_s !== null && row.probe_vehicle_id !== null)).toBe(true);
+        expect(actualRows.some((row) => row.source === "FUSION" && row.speed_kmh !== null)).toBe(true);
+      }
+      if (table === "traffic_observation" || table === "way_metric_long") {
+        expect(new Set(actualRows.map((row) => row.source))).toEqual(new Set(["FUSION", "BLUETOOTH"]));
       }
     });
 

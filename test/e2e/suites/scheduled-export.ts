@@ -237,7 +237,7 @@ export function scheduledExportSuite(warehouse: WarehouseKind): void {
       const count = async (end: string): Promise<number> => {
         const { rows } = await warehouseDb.query<{ n: string }>(
           `SELECT count(*) AS n FROM ${deployment.names.warehouseSchema}.traffic_observation
-         WHERE source IN ('FUSION', 'TOMTOM') AND obs_time >= $1 AND obs_time < $2`,
+         WHERE source IN ('FUSION', 'BLUETOOTH') AND obs_time >= $1 AND obs_time < $2`,
           [WINDOW.start, end],
         );
         return Number(rows[0]?.n);

@@ -115,10 +115,13 @@ const columns: ColumnRule[] = [
   { table: "internal_audit_log", column: "actor_email", classification: "de" },
 ];
 
+// The seed's example exactly (FUSION = nr, HERE = de, TOMTOM = de), plus the demo's own hwc source: BLUETOOTH rows
+// are exported restricted (mx columns NULL, hwc columns treated as in every row).
 const sources: SourceRule[] = [
   { source: "FUSION", classification: "nr" },
-  { source: "TOMTOM", classification: "hwc" },
   { source: "HERE", classification: "de" },
+  { source: "TOMTOM", classification: "de" },
+  { source: "BLUETOOTH", classification: "hwc" },
   // WAZE: no rule (intentionallyUnclassifiedSources).
 ];
 

@@ -98,11 +98,16 @@ export const demoTables: readonly DemoTable[] = [
 
 export type DemoTableName = "way" | "cctv" | "traffic_observation" | "way_metric_long" | "internal_audit_log";
 
-/** Sources in traffic rows, with their share; WAZE deliberately has no classification rule. */
+/**
+ * Sources of traffic and long-format rows, with their share. The classification follows the seed's example (FUSION
+ * nr, HERE and TOMTOM de) and adds BLUETOOTH, roadside scanners that re-identify passing devices, as the demo's hwc
+ * source; WAZE deliberately has no classification rule.
+ */
 export const demoSources = [
   { source: "FUSION", share: 0.5 },
-  { source: "TOMTOM", share: 0.25 },
-  { source: "HERE", share: 0.2 },
+  { source: "TOMTOM", share: 0.2 },
+  { source: "HERE", share: 0.15 },
+  { source: "BLUETOOTH", share: 0.1 },
   { source: "WAZE", share: 0.05 },
 ] as const;
 

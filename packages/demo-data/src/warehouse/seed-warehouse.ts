@@ -6,7 +6,7 @@ import { compressedFeatureColumn, compressedWayFeature, hasDetailedFeature } fro
 import { generationPlans } from "./generate-sql.js";
 
 /** Bump when the generated data changes for equal parameters, so old markers stop matching. */
-export const generatorVersion = 3;
+export const generatorVersion = 4;
 
 /** The demo data's calendar: observation days are Melbourne days. */
 export const demoTimeZone = "Australia/Melbourne";

@@ -53,6 +53,12 @@ describe("demo classification", () => {
     expect(misclassifiedPii.map((r) => `${r.table}.${r.column}`)).toEqual(["cctv.operator_email"]);
   });
 
+  it("classifies sources as the seed's example does, plus an hwc source of its own that is in the data", () => {
+    const bySource = Object.fromEntries(rules.sources.map((r) => [r.source, r.classification]));
+    expect(bySource).toEqual({ FUSION: "nr", HERE: "de", TOMTOM: "de", BLUETOOTH: "hwc" });
+    expect(demoSources.map((s) => s.source)).toContain("BLUETOOTH");
+  });
+
   it("leaves exactly the documented sources and metrics unclassified", () => {
     const sources = demoSources.map((s) => s.source).filter((s) => !rules.sources.some((r) => r.source === s));
     expect(sources).toEqual(intentionallyUnclassifiedSources);
@@ -99,8 +105,11 @@ describe("demo classification", () => {
     const traffic = plan("traffic_observation");
     const long = plan("way_metric_long");
     if (traffic.kind !== "planned" || long.kind !== "planned") throw new Error("expected planned tables");
-    expect([...traffic.rowFilter.allowedSources].sort()).toEqual(["FUSION", "TOMTOM"]);
-    expect(traffic.rowFilter.unrestrictedSources).toEqual(["FUSION"]);
+    // BLUETOOTH (hwc) rows are exported with speed_kmh (mx) NULL; HERE and TOMTOM (de) and WAZE (no rule) never.
+    for (const table of [traffic, long]) {
+      expect(table.rowFilter.allowedSources).toEqual(["BLUETOOTH", "FUSION"]);
+      expect(table.rowFilter.unrestrictedSources).toEqual(["FUSION"]);
+    }
     expect([...long.rowFilter.allowedMetrics].sort()).toEqual(["incident_flag", "occupancy", "queue_length", "volume"]);
     expect(plan("internal_audit_log")).toMatchObject({ kind: "skipped", reasonCode: "disabled" });
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import pg from "pg";
-import { demoScales, demoTables, seedWarehouse, type SeedParams } from "../../src/index.js";
+import { demoScales, demoSources, demoTables, seedWarehouse, type SeedParams } from "../../src/index.js";
 
 const tiny: SeedParams = demoScales.tiny; // 2024-04-06 + 2 days: the second Melbourne day has 25 hours (DST ends)
 
@@ -85,7 +85,7 @@ describe("seedWarehouse against PostgreSQL", () => {
          avg((source = 'FUSION')::int)::float8 AS fusion, count(DISTINCT source)::int AS sources
        FROM "${schema}".traffic_observation`,
     );
-    expect(shape[0]?.["sources"]).toBe(4);
+    expect(shape[0]?.["sources"]).toBe(demoSources.length);
     expect(shape[0]?.["speed_nulls"]).toBeGreaterThan(0.02);
     expect(shape[0]?.["speed_nulls"]).toBeLessThan(0.08);
     expect(shape[0]?.["waze"]).toBeGreaterThan(0.02);
