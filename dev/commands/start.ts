@@ -14,7 +14,8 @@ import { recordedStartPid, startPidFile } from "./start-pid.js";
 import { exportReport } from "../harness/export-report.js";
 import { redshiftHistory, unloadsIn } from "../harness/redshift-history.js";
 import { startGateway } from "../harness/gateway.js";
-import { requestData, waitForExport } from "../harness/graphql/client.js";
+import { devIssuer, operatorIdentity } from "../harness/auth.js";
+import { requestData, useBearerToken, waitForExport } from "../harness/graphql/client.js";
 import { formatLogLine } from "../harness/log-format.js";
 import { defaultDeployment, firstDemoDay, provisionDeployment, warehouseKindOf } from "../harness/provision.js";
 import {
@@ -38,6 +39,8 @@ const healthPorts = Object.fromEntries(serviceNames.map((name, i) => [name, apiP
 const scale = (process.env.DEMO_SCALE ?? "default") as keyof typeof demoScales;
 
 const stateDir = profileDirs("dev").root;
+/** The operator's token npm start writes for curl and scripts (README examples read it). */
+const tokenFile = join(stateDir, "token");
 const logDir = join(stateDir, "logs", "services");
 
 /** The request's UNLOAD statements as Redshift's history (the emulator's ListStatements) holds them. */
@@ -131,16 +134,26 @@ async function main(): Promise<void> {
     const subgraphUrl = `http://127.0.0.1:${apiPort}/graphql`;
     // request-api is a subgraph: the platform's Hive gateway composes it with the other subgraphs.
     const gatewayLog = createWriteStream(join(logDir, "gateway.log"), { flags: "a" });
+    // Callers authenticate at the gateway with a JWT; locally npm start is the token issuer (keys in .local/dev/auth).
+    const issuer = devIssuer(join(stateDir, "auth"));
     const gateway = await startGateway({
       subgraphs: [{ name: "data-exporter", url: subgraphUrl }],
       supergraphFile: join(stateDir, "supergraph.graphql"),
       port: gatewayPort,
+      auth: {
+        publicKeyFile: issuer.publicKeyFile,
+        hmacSecret: deployment.serviceEnv.GATEWAY_HMAC_SECRET ?? "",
+        devTools: true,
+      },
       onLine: (line) => gatewayLog.write(`${line}\n`),
       restart,
     });
     services.push(gateway);
     if (stopping) await gateway.stop();
     const graphqlUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+    const token = issuer.mint(operatorIdentity, 30 * 86_400);
+    writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+    useBearerToken(graphqlUrl, token);
     const pids = services.map((service) => `${service.name} ${service.process.pid}`).join(", ");
     say(`all services ready in ${((Date.now() - began) / 1000).toFixed(1)} s (pids: ${pids})`);
 
@@ -157,7 +170,8 @@ async function main(): Promise<void> {
 data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a service that dies is restarted)
 
   GraphQL (Hive gateway) ${graphqlUrl}
-  GraphQL (subgraph)     ${subgraphUrl}
+  operator token         ${tokenFile} (role exporter-admin, valid 30 days; send it as a Bearer token)
+  GraphQL (subgraph)     ${subgraphUrl} (answers only requests the gateway signed)
   health                 http://127.0.0.1:{${Object.values(healthPorts).join(",")}}/healthz and /readyz
   Kafka                  ${stack.endpoints.kafkaBrokers}
   PostgreSQL             ${stack.endpoints.postgresAdminUrl.replace(/\/postgres$/, "")} (databases warehouse, exporter)
@@ -166,9 +180,9 @@ data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a 
   service logs           ${logDir}
 
 Try it:
-  curl -s ${graphqlUrl} -H 'content-type: application/json' \\
+  curl -s ${graphqlUrl} -H 'content-type: application/json' -H "authorization: Bearer $(cat ${tokenFile})" \\
     -d '{"query":"mutation { requestData(startTime: ${startTime}, endTime: ${endTime}) }"}'
-  curl -s ${graphqlUrl} -H 'content-type: application/json' \\
+  curl -s ${graphqlUrl} -H 'content-type: application/json' -H "authorization: Bearer $(cat ${tokenFile})" \\
     -d '{"query":"{ requestStatus(requestId: \\"${requestId}\\") { status progress dataRequestDownloadLinks } }"}'
 `);
   } catch (error) {

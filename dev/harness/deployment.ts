@@ -9,6 +9,7 @@ import {
   type WarehouseKind,
 } from "./provision.js";
 import { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
+import { actAsGateway } from "./graphql/client.js";
 import { freePort } from "./free-port.js";
 
 /** Region and endpoint of the test stack's AWS emulator, for SDK clients a test builds itself. */
@@ -91,5 +92,9 @@ export async function startDeployment(options: {
     await stop();
     throw new Error(`${(error as Error).message}\n${logs.slice(-40).join("\n")}`);
   }
-  return { ...provisioned, graphqlUrl: `http://127.0.0.1:${apiPort}/graphql`, services, logs, stop };
+  const graphqlUrl = `http://127.0.0.1:${apiPort}/graphql`;
+  // The harness's own calls are signed as the gateway's (the operator's identity); the gateway itself, with JWTs,
+  // is started by the tests of it (startGateway).
+  actAsGateway(graphqlUrl, base.serviceEnv.GATEWAY_HMAC_SECRET ?? "");
+  return { ...provisioned, graphqlUrl, services, logs, stop };
 }

@@ -1,9 +1,12 @@
 import { spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { composeServices } from "@theguild/federation-composition";
 import { parse } from "graphql";
 import { repoRoot } from "../stack/paths.js";
+import { devIssuer, gatewayExtensions, operatorIdentity, type DevIssuer } from "./auth.js";
+import { freePort } from "./free-port.js";
 import { forEachLine, runningService, waitUntilReady, type RunningService } from "./services.js";
 import { restartingService, type SupervisorOptions } from "./supervisor.js";
 
@@ -12,14 +15,32 @@ export interface Subgraph {
   readonly url: string;
 }
 
-/** Asks each subgraph for its SDL (`_service { sdl }`) and composes a Federation v2 supergraph. */
-export async function composeSupergraph(subgraphs: readonly Subgraph[]): Promise<string> {
+/** How the gateway authenticates callers and signs its subgraph requests (services/gateway/src/gateway-env.ts). */
+export interface GatewayAuth {
+  /** PEM public key the callers' RS256 tokens are verified with. */
+  readonly publicKeyFile: string;
+  /** Shared with request-api (GATEWAY_HMAC_SECRET). */
+  readonly hmacSecret: string;
+  /** GraphiQL and introspection (a developer's machine). */
+  readonly devTools?: boolean;
+}
+
+/**
+ * Asks each subgraph for its SDL (`_service { sdl }`, signed as the gateway signs: a subgraph answers nothing
+ * else) and composes a Federation v2 supergraph.
+ */
+export async function composeSupergraph(subgraphs: readonly Subgraph[], hmacSecret: string): Promise<string> {
+  const query = "{ _service { sdl } }";
   const services = await Promise.all(
     subgraphs.map(async ({ name, url }) => {
       const response = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: "{ _service { sdl } }" }),
+        body: JSON.stringify({
+          query,
+          variables: {},
+          extensions: gatewayExtensions(hmacSecret, { query, variables: {} }, operatorIdentity),
+        }),
       });
       const body = (await response.json()) as { data?: { _service?: { sdl?: string } } };
       const sdl = body.data?._service?.sdl;
@@ -34,23 +55,42 @@ export async function composeSupergraph(subgraphs: readonly Subgraph[]): Promise
 }
 
 /**
- * Runs @graphql-hive/gateway on a composed supergraph file, as the platform's gateway would serve our subgraph. With
- * `restart`, a gateway process that dies is started again on the same supergraph (npm start).
+ * Runs @graphql-hive/gateway on a composed supergraph file with the repository's gateway configuration
+ * (services/gateway/src/gateway.config.ts: JWT authentication, signed subgraph requests), as the platform's gateway
+ * would serve our subgraph. With `restart`, a gateway process that dies is started again on the same supergraph
+ * (npm start).
  */
 export async function startGateway(options: {
   subgraphs: readonly Subgraph[];
   supergraphFile: string;
   port: number;
+  auth: GatewayAuth;
   onLine?: (line: string) => void;
   restart?: Omit<SupervisorOptions<RunningService>, "name">;
 }): Promise<RunningService> {
-  await writeFile(options.supergraphFile, await composeSupergraph(options.subgraphs));
+  await writeFile(options.supergraphFile, await composeSupergraph(options.subgraphs, options.auth.hmacSecret));
+  const env = {
+    ...process.env,
+    NO_COLOR: "1",
+    JWT_PUBLIC_KEY_FILE: options.auth.publicKeyFile,
+    GATEWAY_HMAC_SECRET: options.auth.hmacSecret,
+    GATEWAY_DEV_TOOLS: String(options.auth.devTools ?? false),
+  };
   const healthUrl = `http://127.0.0.1:${options.port}`;
   const spawnGateway = (): RunningService => {
     const child = spawn(
       join(repoRoot, "node_modules", ".bin", "hive-gateway"),
-      ["supergraph", options.supergraphFile, "--host", "127.0.0.1", "--port", String(options.port)],
-      { cwd: repoRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+      [
+        "supergraph",
+        options.supergraphFile,
+        "--config-path",
+        join(repoRoot, "services", "gateway", "src", "gateway.config.ts"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(options.port),
+      ],
+      { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
     );
     forEachLine([child.stdout, child.stderr], (line) => options.onLine?.(line));
     return runningService(child, { name: "gateway", healthUrl, readyUrl: `${healthUrl}/readiness` }, 10_000);
@@ -66,4 +106,36 @@ export async function startGateway(options: {
     throw error;
   }
   return gateway;
+}
+
+/** A gateway in front of a test deployment's request-api, with a token issuer of its own. */
+export interface DeploymentGateway {
+  readonly url: string;
+  readonly issuer: DevIssuer;
+  stop(): Promise<void>;
+}
+
+/** Starts the gateway on a free port over the deployment's request-api (and any other subgraphs). */
+export async function startDeploymentGateway(
+  deployment: { readonly graphqlUrl: string; readonly serviceEnv: Readonly<Record<string, string>> },
+  options: { extraSubgraphs?: readonly Subgraph[]; onLine?: (line: string) => void } = {},
+): Promise<DeploymentGateway> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), "gateway-"));
+  const issuer = devIssuer(dir);
+  const gateway = await startGateway({
+    subgraphs: [{ name: "data-exporter", url: deployment.graphqlUrl }, ...(options.extraSubgraphs ?? [])],
+    supergraphFile: join(dir, "supergraph.graphql"),
+    port,
+    auth: { publicKeyFile: issuer.publicKeyFile, hmacSecret: deployment.serviceEnv.GATEWAY_HMAC_SECRET ?? "" },
+    ...(options.onLine === undefined ? {} : { onLine: options.onLine }),
+  });
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    issuer,
+    stop: async () => {
+      await gateway.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

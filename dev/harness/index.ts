@@ -19,11 +19,20 @@ export { awsClientConfig, startDeployment, uniqueNames, type TestDeployment } fr
 export { EventRecorder } from "./event-recorder.js";
 export { crash, startExtraService } from "./extra-service.js";
 export { freePort } from "./free-port.js";
-export { composeSupergraph, startGateway, type Subgraph } from "./gateway.js";
 export {
+  composeSupergraph,
+  startDeploymentGateway,
+  startGateway,
+  type DeploymentGateway,
+  type Subgraph,
+} from "./gateway.js";
+export { devIssuer, gatewayExtensions, operatorIdentity, type DevIssuer, type Identity } from "./auth.js";
+export {
+  actAsGateway,
   graphql,
   requestData,
   requestStatus,
+  useBearerToken,
   waitForExport,
   type GraphQLResponse,
   type RequestStatusResult,

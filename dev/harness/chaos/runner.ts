@@ -5,6 +5,7 @@
  * injected at their offsets, then (once quiet) everything read back and checked. Each run writes its plan,
  * timeline, service logs and report to its own folder.
  */
+import { actAsGateway } from "../graphql/client.js";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { seedWarehouse } from "@data-exporter/demo-data";
@@ -158,6 +159,8 @@ async function runOne(plan: RunPlan, options: PlanOptions, setup: CampaignSetup,
       ...(setup.probes === undefined ? {} : { probes: setup.probes }),
     });
     timeline.log(`fleet ready in ${((Date.now() - began) / 1000).toFixed(1)} s: ${fleet.labels.join(", ")}`);
+    // The workload calls request-api as the gateway would (signed, as the operator).
+    actAsGateway(fleet.graphqlUrl, env.GATEWAY_HMAC_SECRET ?? "");
 
     timeline.restart();
     const signal = setup.signal;

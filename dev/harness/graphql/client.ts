@@ -1,4 +1,5 @@
 /** A minimal client of request-api's GraphQL contract, for npm start's demo run and the end-to-end tests. */
+import { gatewayExtensions, operatorIdentity, type Identity } from "../auth.js";
 import { requestDataMutation, requestStatusMutation } from "./operations.js";
 import type {
   RequestDataMutation,
@@ -12,17 +13,50 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-/** `signal` bounds the call (e.g. AbortSignal.timeout: a frozen server never answers). */
+/** How the harness authenticates to an endpoint: a bearer token (the gateway), or as the gateway (a subgraph). */
+type Credentials =
+  | { readonly kind: "bearer"; readonly token: string }
+  | { readonly kind: "gateway"; readonly secret: string; readonly identity: Identity };
+
+const credentials = new Map<string, Credentials>();
+
+/** Requests to `url` (a gateway) carry this token, unless a call passes its own headers. */
+export function useBearerToken(url: string, token: string): void {
+  credentials.set(url, { kind: "bearer", token });
+}
+
+/**
+ * Requests to `url` (request-api itself) are signed as the gateway signs them, for `identity` (default: the
+ * operator): for harness code that drives the subgraph directly, such as fault injection.
+ */
+export function actAsGateway(url: string, secret: string, identity: Identity = operatorIdentity): void {
+  credentials.set(url, { kind: "gateway", secret, identity });
+}
+
+/**
+ * `signal` bounds the call (e.g. AbortSignal.timeout: a frozen server never answers). `headers`, when given, are
+ * sent as they are, without the credentials registered for the URL (tests of authentication).
+ */
 export async function graphql<T>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
   signal?: AbortSignal,
+  headers?: Record<string, string>,
 ): Promise<GraphQLResponse<T>> {
+  const registered = headers === undefined ? credentials.get(url) : undefined;
+  const extensions =
+    registered?.kind === "gateway"
+      ? { extensions: gatewayExtensions(registered.secret, { query, variables }, registered.identity) }
+      : {};
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query, variables }),
+    headers: {
+      "content-type": "application/json",
+      ...(registered?.kind === "bearer" ? { authorization: `Bearer ${registered.token}` } : {}),
+      ...headers,
+    },
+    body: JSON.stringify({ query, variables, ...extensions }),
     ...(signal === undefined ? {} : { signal }),
   });
   return (await response.json()) as GraphQLResponse<T>;

@@ -23,6 +23,14 @@ export const configSchema = commonEnvSchema.extend({
   /** A request accepted longer ago than this and still unplanned is not reused. */
   ...deadlineEnv,
   /** Lifetime of presigned download links, made at each requestStatus call. */
+  /**
+   * Shared with the gateway, which signs every request it forwards (HMAC of the operation, its variables and the
+   * verified JWT payload): a request without a valid signature is refused, so the subgraph trusts only the gateway.
+   */
+  GATEWAY_HMAC_SECRET: z.string().min(32, "at least 32 characters (e.g. openssl rand -hex 32)"),
+  /** The JWT claim with the caller's roles, and the role that sees and acts on every export. */
+  JWT_ROLES_CLAIM: z.string().min(1).default("roles"),
+  ADMIN_ROLE: z.string().min(1).default("exporter-admin"),
   LINK_TTL_SECONDS: env.positiveInt().max(604800).default(86400),
   MAX_WINDOW_SECONDS: env.positiveInt().default(86400),
 });

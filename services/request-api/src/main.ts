@@ -10,6 +10,7 @@ import { ExportBuckets } from "./adapters/export-buckets.js";
 import { configSchema } from "./config.js";
 import { loadRequest } from "./domain/load-request.js";
 import { findReusableExport, recordedObjects } from "./domain/reuse-export.js";
+import { forwardedCaller, gatewayOnlyPlugins } from "./auth/gateway-only.js";
 import { startGraphQLServer } from "./graphql/server.js";
 
 await runService(
@@ -54,6 +55,7 @@ await runService(
         port: config.PORT,
         host: config.HOST,
         health,
+        authentication: gatewayOnlyPlugins(config.GATEWAY_HMAC_SECRET),
         deps: {
           publishExportRequested: async (event) =>
             void (await bus.producer.publish("exportRequested", { type: "ExportRequested", value: event })),
@@ -62,6 +64,9 @@ await runService(
           now: Date.now,
           maxWindowSeconds: config.MAX_WINDOW_SECONDS,
           loadRequest: load,
+          ownerOf: async (requestId) => (await accepted.get(requestId))?.requestedBy ?? null,
+          callerOf: (context) =>
+            forwardedCaller(context, { rolesClaim: config.JWT_ROLES_CLAIM, adminRole: config.ADMIN_ROLE }),
           presign: (bucket, key, versionId) => buckets.presign(bucket, key, versionId),
           findReusable: (window, requestedBy) =>
             findReusableExport(window, requestedBy, {

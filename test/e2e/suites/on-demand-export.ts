@@ -1,26 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import pg from "pg";
 import { waitFor } from "@data-exporter/runtime";
-import { join } from "node:path";
-import { tmpdir } from "node:os";
 import {
   classifiedColumns,
   classifiedRows,
   classifiedTables,
   canonicalValue,
   firstDemoDay,
-  freePort,
   graphql,
   kafkaFromEnv,
   readParquet,
   readTopic,
   requestData,
-  requestStatus,
   type RequestStatusResult,
   redshiftHistory,
   rowKey,
   startDeployment,
-  startGateway,
   type TestDeployment,
   topicEventCount,
   unloadsIn,
@@ -321,34 +316,6 @@ export function onDemandExportSuite(warehouse: WarehouseKind): void {
           `,
         );
         expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-      });
-    });
-
-    describe("through @graphql-hive/gateway", () => {
-      it("composes request-api as a Federation subgraph and serves requestData and requestStatus", async () => {
-        const port = await freePort();
-        const gateway = await startGateway({
-          subgraphs: [{ name: "data-exporter", url: deployment.graphqlUrl }],
-          supergraphFile: join(tmpdir(), `supergraph-${port}.graphql`),
-          port,
-        });
-        try {
-          const url = `http://127.0.0.1:${port}/graphql`;
-          const viaGateway = await requestStatus(url, status.requestId);
-          expect(viaGateway.status).toBe("Completed");
-          expect(Object.keys(viaGateway.dataRequestDownloadLinks).sort()).toEqual(
-            Object.keys(status.dataRequestDownloadLinks).sort(),
-          );
-          const invalid = await graphql(
-            url,
-            `mutation { requestData(startTime: ${startTime}, endTime: ${startTime}) }`,
-          );
-          expect(invalid.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-          const id = await requestData(url, startTime, startTime + 3600);
-          expect(id).toMatch(/^[0-9a-f-]{36}$/);
-        } finally {
-          await gateway.stop();
-        }
       });
     });
   }

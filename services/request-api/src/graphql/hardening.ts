@@ -116,7 +116,8 @@ const requestError = (message: string, code: string, status: number): GraphQLErr
  *   there was an unexpected error, a 500. It is a BAD_REQUEST, as in a JSON body.
  * - graphql-js and yoga raise some request errors without a code (variables of the wrong type, an operation type
  *   the schema lacks); they are the caller's mistake, so they get BAD_USER_INPUT, as Apollo Server names them.
- *   Resolver errors get theirs at the boundary in resolvers.ts, unexpected ones INTERNAL_SERVER_ERROR from masking.
+ *   Resolver errors get theirs at the boundary in resolvers.ts; what yoga masked (INTERNAL_SERVER_ERROR) is
+ *   INTERNAL, the one code for our own failures.
  */
 const requestErrors = (): Plugin => ({
   onRequestParse({ request, requestParser, setRequestParser }) {
@@ -137,7 +138,11 @@ const requestErrors = (): Plugin => ({
     if (isAsyncIterable(result)) return;
     for (const { errors } of Array.isArray(result) ? result : [result]) {
       // In place, as yoga itself adds GRAPHQL_VALIDATION_FAILED: the errors keep their HTTP status and locations.
-      for (const error of errors ?? []) (error.extensions as Record<string, unknown>)["code"] ??= "BAD_USER_INPUT";
+      for (const error of errors ?? []) {
+        const extensions = error.extensions as Record<string, unknown>;
+        extensions["code"] ??= "BAD_USER_INPUT";
+        if (extensions["code"] === "INTERNAL_SERVER_ERROR") extensions["code"] = "INTERNAL";
+      }
     }
   },
 });

@@ -1,4 +1,6 @@
 import { GraphQLError } from "graphql";
+import type { Caller } from "../auth/caller.js";
+import { mayAccess } from "../auth/caller.js";
 import { RequestApiError } from "../domain/errors.js";
 import { validateRequestId } from "../domain/export-window.js";
 import { requestExport, type RequestExportDeps } from "../domain/request-export.js";
@@ -8,33 +10,56 @@ import type { ExportRequestState } from "@data-exporter/status-store";
 
 export interface ResolverDeps extends RequestExportDeps {
   readonly loadRequest: (requestId: string) => Promise<ExportRequestState | undefined>;
+  /** The caller recorded with an on-demand request; null for a scheduled export (or one this service never saw). */
+  readonly ownerOf: (requestId: string) => Promise<string | null>;
   readonly presign: Presign;
+  /** Who calls, from the context the authentication plugins built; undefined when nobody was authenticated. */
+  readonly callerOf: (context: Record<string, unknown>) => Caller | undefined;
   readonly log: RequestExportDeps["log"] & Pick<Logger, "error">;
 }
 
+const codedError = (message: string, code: string, status: number): GraphQLError =>
+  new GraphQLError(message, { extensions: { code, http: { status } } });
+
 /**
  * The one boundary where domain errors become GraphQL errors: user mistakes get BAD_USER_INPUT and their message;
- * anything else gets a generic message (no stack, SQL or internal detail reaches a caller) and is logged.
+ * anything else gets a generic message and INTERNAL (no stack, SQL or internal detail reaches a caller) and is logged.
  */
 async function boundary<T>(operation: string, deps: ResolverDeps, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
+    if (error instanceof GraphQLError) throw error;
     if (error instanceof RequestApiError && error.userError) {
       throw new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT", reason: error.code } });
     }
     deps.metrics.add(`internal_errors_total.${operation}`);
     deps.log.error({ err: error, operation }, "request failed");
     const message = error instanceof RequestApiError ? error.message : "internal error; please retry later";
-    throw new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    throw new GraphQLError(message, { extensions: { code: "INTERNAL" } });
   }
 }
 
 export function createResolvers(deps: ResolverDeps) {
-  const requestStatus = (_: unknown, args: { requestId: string }): Promise<RequestStatusView> =>
+  const callerIn = (context: Record<string, unknown>): Caller => {
+    const caller = deps.callerOf(context);
+    if (caller === undefined) throw codedError("a valid token is required", "UNAUTHENTICATED", 401);
+    return caller;
+  };
+  /**
+   * Someone else's export reads exactly like one never requested: the seed's "not requested" answer, so an id
+   * (which SNS and the public topic carry) reveals nothing to a caller who does not own it.
+   */
+  const requestStatus = (
+    _: unknown,
+    args: { requestId: string },
+    context: Record<string, unknown>,
+  ): Promise<RequestStatusView> =>
     boundary("requestStatus", deps, async () => {
+      const caller = callerIn(context);
       const requestId = validateRequestId(args.requestId);
-      return toStatusView(requestId, await deps.loadRequest(requestId), deps.presign);
+      const visible = mayAccess(caller, await deps.ownerOf(requestId));
+      return toStatusView(requestId, visible ? await deps.loadRequest(requestId) : undefined, deps.presign);
     });
   return {
     Query: { requestStatus },
@@ -42,14 +67,14 @@ export function createResolvers(deps: ResolverDeps) {
       requestData: (
         _: unknown,
         args: { startTime: number; endTime: number; force?: boolean | null },
-        context: { requestedBy?: string | null },
+        context: Record<string, unknown>,
       ) =>
         boundary("requestData", deps, () =>
           requestExport(
             {
               startTime: args.startTime,
               endTime: args.endTime,
-              requestedBy: context.requestedBy ?? null,
+              requestedBy: callerIn(context).id,
               force: args.force === true,
             },
             deps,

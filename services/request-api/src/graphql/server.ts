@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createSchema, createYoga } from "graphql-yoga";
+import { createSchema, createYoga, type Plugin } from "graphql-yoga";
 import { handleHealthRequest, type HealthRoutes } from "@data-exporter/runtime";
 import { hardeningPlugins, maxRequestBodySize } from "./hardening.js";
 import { JSONScalar } from "./json-scalar.js";
@@ -12,14 +12,19 @@ export interface GraphQLServer {
   close(): Promise<void>;
 }
 
-/** GraphQL at /graphql plus /healthz and /readyz on the same port. */
+/**
+ * GraphQL at /graphql plus /healthz and /readyz on the same port. `authentication` are the plugins that establish
+ * who calls (the gateway's signature and forwarded JWT in production; tests bring their own); resolvers read the
+ * caller from the context they leave (ResolverDeps.callerOf).
+ */
 export async function startGraphQLServer(options: {
   port: number;
   host: string;
   deps: ResolverDeps;
   health: HealthRoutes;
+  authentication: Plugin[];
 }): Promise<GraphQLServer> {
-  const yoga = createYoga<{ requestedBy?: string | null }>({
+  const yoga = createYoga({
     schema: createSchema({
       typeDefs: [typeDefs, federationTypeDefs],
       resolvers: [
@@ -28,13 +33,13 @@ export async function startGraphQLServer(options: {
       ],
     }),
     graphqlEndpoint: "/graphql",
-    // Errors are masked by the resolvers' boundary already; yoga masks anything unexpected.
+    // Errors are masked by the resolvers' boundary already; yoga masks anything unexpected (code INTERNAL, in
+    // hardening.ts).
     maskedErrors: true,
     logging: false,
     // Bounded documents and bodies, a code on every error (hardening.ts).
-    plugins: hardeningPlugins(),
+    plugins: [...options.authentication, ...hardeningPlugins()],
     maxRequestBodySize,
-    context: ({ request }) => ({ requestedBy: request.headers.get("x-requested-by") }),
   });
   const server: Server = createServer((req, res) => {
     if (handleHealthRequest(req, res, options.health)) return;

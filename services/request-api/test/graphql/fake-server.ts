@@ -32,6 +32,9 @@ export async function startFakeServer(): Promise<FakeServer> {
     now: () => NOW_MS,
     maxWindowSeconds: 86_400,
     loadRequest: () => Promise.resolve(undefined),
+    ownerOf: () => Promise.resolve(null),
+    // The fake trusts every request as one caller; the gateway's signature has its own tests (gateway-only.test.ts).
+    callerOf: () => ({ id: "tester", admin: true }),
     presign: (bucket, key) => Promise.resolve(`http://s3/${bucket}/${key}`),
     // Every request exports: reuse has its own tests (reuse-export.test.ts, the end-to-end suite).
     findReusable: () => Promise.resolve(undefined),
@@ -43,6 +46,12 @@ export async function startFakeServer(): Promise<FakeServer> {
       },
     },
   };
-  const server = await startGraphQLServer({ port: 0, host: "127.0.0.1", deps, health: { readiness: {} } });
+  const server = await startGraphQLServer({
+    port: 0,
+    host: "127.0.0.1",
+    deps,
+    health: { readiness: {} },
+    authentication: [],
+  });
   return { server, published, internal, close: () => server.close() };
 }

@@ -1,0 +1,164 @@
+import { generateKeyPairSync } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import jwt from "jsonwebtoken";
+import {
+  firstDemoDay,
+  gatewayExtensions,
+  graphql,
+  requestData,
+  startDeployment,
+  startDeploymentGateway,
+  useBearerToken,
+  waitForExport,
+  type DeploymentGateway,
+  type TestDeployment,
+} from "../../dev/harness/index.js";
+
+/**
+ * The seed's flow through the running Hive gateway as a real caller makes it: a JWT at the gateway, the identity
+ * forwarded to request-api, which answers only requests the gateway signed. Every refusal is checked by its stable
+ * extensions.code, and nothing is told about an export that is not the caller's.
+ */
+let deployment: TestDeployment;
+let gateway: DeploymentGateway;
+let window: [number, number];
+const tokens: Record<"alice" | "bob" | "admin", string> = { alice: "", bob: "", admin: "" };
+
+interface Answer {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? {} : (JSON.parse(text) as Answer["body"]) };
+}
+
+const as = (who: keyof typeof tokens): Record<string, string> => ({ authorization: `Bearer ${tokens[who]}` });
+const statusQuery = (id: string): string => `{ requestStatus(requestId: "${id}") { requestId status progress } }`;
+
+beforeAll(async () => {
+  deployment = await startDeployment({ label: "auth" });
+  gateway = await startDeploymentGateway(deployment);
+  window = firstDemoDay(deployment);
+  tokens.alice = gateway.issuer.mint({ sub: "alice", roles: [] });
+  tokens.bob = gateway.issuer.mint({ sub: "bob", roles: [] });
+  tokens.admin = gateway.issuer.mint({ sub: "ops", roles: ["exporter-admin"] });
+}, 240_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await deployment?.stop();
+});
+
+describe("through the gateway with a token", () => {
+  let aliceExport: string;
+
+  it("runs the seed's flow for its caller: requestData, then requestStatus until Completed with links", async () => {
+    useBearerToken(gateway.url, tokens.alice);
+    aliceExport = await requestData(gateway.url, ...window);
+    const done = await waitForExport(gateway.url, aliceExport, 120_000);
+    expect(done.status).toBe("Completed");
+    expect(Object.keys(done.dataRequestDownloadLinks).length).toBeGreaterThan(0);
+  });
+
+  it("tells another caller nothing about it, while an admin sees it", async () => {
+    const bob = await post(gateway.url, { query: statusQuery(aliceExport) }, as("bob"));
+    expect(bob.body.data?.["requestStatus"]).toEqual({
+      requestId: aliceExport,
+      status: "Request has not been requested",
+      progress: 0,
+    });
+    const unknown = await post(gateway.url, { query: statusQuery("00000000-0000-4000-8000-000000000001") }, as("bob"));
+    expect(unknown.body.data?.["requestStatus"]).toMatchObject({ status: "Request has not been requested" });
+    const admin = await post(gateway.url, { query: statusQuery(aliceExport) }, as("admin"));
+    expect(admin.body.data?.["requestStatus"]).toMatchObject({ status: "Completed", progress: 100 });
+  });
+
+  it("records the verified caller, not a header the caller sends", async () => {
+    // Bob claims to be alice in the old header: the export is bob's, so reuse does not hand him alice's export.
+    const bobsOwn = await post(
+      gateway.url,
+      { query: `mutation { requestData(startTime: ${window[0]}, endTime: ${window[1]}) }` },
+      { ...as("bob"), "x-requested-by": "alice" },
+    );
+    const id = bobsOwn.body.data?.["requestData"] as string;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(id).not.toBe(aliceExport);
+    const aliceSees = await post(gateway.url, { query: statusQuery(id) }, as("alice"));
+    expect(aliceSees.body.data?.["requestStatus"]).toMatchObject({ status: "Request has not been requested" });
+  });
+});
+
+describe("refusals", () => {
+  it("refuses a request without a token, or with a token the gateway cannot verify, as UNAUTHENTICATED", async () => {
+    const none = await post(gateway.url, { query: statusQuery("00000000-0000-4000-8000-000000000001") });
+    expect(none.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(none.body.data ?? null).toBeNull();
+
+    const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+    const forged = jwt.sign({ roles: ["exporter-admin"] }, otherKey, { algorithm: "RS256", subject: "mallory" });
+    const expired = gateway.issuer.mint({ sub: "alice", roles: [] }, -60);
+    for (const token of [forged, expired, "not-a-jwt"]) {
+      const answer = await post(
+        gateway.url,
+        { query: `mutation { requestData(startTime: ${window[0]}, endTime: ${window[1]}) }` },
+        { authorization: `Bearer ${token}` },
+      );
+      expect(answer.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    }
+  });
+
+  it("answers nothing that bypasses the gateway: unsigned, or signed for another identity", async () => {
+    const query = statusQuery("00000000-0000-4000-8000-000000000001");
+    const unsigned = await post(deployment.graphqlUrl, { query });
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    // A request the gateway signed for alice, replayed with an admin's payload: the signature no longer matches.
+    const signed = gatewayExtensions(
+      deployment.serviceEnv.GATEWAY_HMAC_SECRET ?? "",
+      { query, variables: {} },
+      { sub: "alice", roles: [] },
+    );
+    const replayed = await post(deployment.graphqlUrl, {
+      query,
+      variables: {},
+      extensions: { ...signed, jwt: { payload: { sub: "ops", roles: ["exporter-admin"] } } },
+    });
+    expect(replayed.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const genuine = await post(deployment.graphqlUrl, { query, variables: {}, extensions: signed });
+    expect(genuine.body.data?.["requestStatus"]).toMatchObject({ status: "Request has not been requested" });
+  });
+
+  it("refuses a form-encoded POST (CSRF) and answers no introspection or GraphiQL in production mode", async () => {
+    const form = await fetch(gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...as("alice") },
+      body: `query=${encodeURIComponent("{ __typename }")}`,
+    });
+    expect(form.status).toBeGreaterThanOrEqual(400);
+
+    const introspection = await post(gateway.url, { query: "{ __schema { types { name } } }" }, as("admin"));
+    expect(introspection.body.errors?.length).toBeGreaterThan(0);
+    expect(introspection.body.data ?? null).toBeNull();
+
+    const page = await fetch(gateway.url, { headers: { accept: "text/html" } });
+    expect(await page.text()).not.toMatch(/graphiql/i);
+  });
+
+  it("keeps bad input a BAD_USER_INPUT through the gateway", async () => {
+    const answer = await graphql(
+      gateway.url,
+      `mutation { requestData(startTime: ${window[0]}, endTime: ${window[0]}) }`,
+      {},
+      undefined,
+      as("alice"),
+    );
+    expect(answer.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
