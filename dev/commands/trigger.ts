@@ -1,22 +1,28 @@
 /**
  * npm run trigger -- [--date YYYY-MM-DD | --from D --to D] [--force] [--no-wait]: the operator's scheduled export
  * against the local stack that `npm start` runs. It runs the planner's trigger entry point (the same command the
- * CronJob runs) with the local deployment's environment, then follows each export through request-api's
- * requestStatus until it finished. Exit code: the trigger's (2 for bad arguments), or 1 if an export did not finish.
+ * CronJob runs) with the local deployment's environment, then follows each export through the gateway's
+ * requestStatus, with the operator token npm start wrote, until it finished. Exit code: the trigger's (2 for bad arguments), or 1 if an export did not finish.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import pg from "pg";
 import { exportReport } from "../harness/export-report.js";
-import { isFinished, requestStatus, type RequestStatusResult } from "../harness/graphql/client.js";
+import { isFinished, requestStatus, useBearerToken, type RequestStatusResult } from "../harness/graphql/client.js";
 import { formatLogLine } from "../harness/log-format.js";
 import { defaultDeployment } from "../harness/provision.js";
 import { runTrigger, type TriggeredExport } from "../harness/trigger.js";
+import { profileDirs } from "../stack/paths.js";
 import { stackEndpoints, stackEnv, stackStatus } from "../stack/stack.js";
 
 // Node 20 here; the AWS SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const say = (message: string): void => void process.stdout.write(`[trigger] ${message}\n`);
-const graphqlUrl = `http://127.0.0.1:${process.env.REQUEST_API_PORT ?? 4001}/graphql`;
+const graphqlUrl = `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 4000}/graphql`;
+const tokenFile = join(profileDirs("dev").root, "token");
+// Scheduled exports have no caller: only the operator's role sees them.
+if (existsSync(tokenFile)) useBearerToken(graphqlUrl, readFileSync(tokenFile, "utf8").trim());
 /** How long a request may stay unknown before we conclude the planner ignored it. */
 const unknownGraceMs = 30_000;
 
@@ -91,7 +97,10 @@ async function main(): Promise<number> {
     for (const request of triggered) {
       const result = await follow(request, state, 10 * 60_000);
       if (result === "unreachable") {
-        say(`request-api is not answering at ${graphqlUrl}: the export runs once \`npm start\`'s services are up`);
+        say(
+          `the gateway at ${graphqlUrl} did not answer with ${tokenFile}: the export runs once \`npm start\`'s ` +
+            `services are up (npm start also writes that token)`,
+        );
         return 0;
       }
       if (result === "unknown") {
