@@ -13,6 +13,7 @@ import { isAlive } from "../stack/processes.js";
 import { recordedStartPid, startPidFile } from "./start-pid.js";
 import { exportReport } from "../harness/export-report.js";
 import { redshiftHistory, unloadsIn } from "../harness/redshift-history.js";
+import { startExperimentManager } from "../harness/experiment-manager.js";
 import { startGateway } from "../harness/gateway.js";
 import { devIssuer, operatorIdentity } from "../harness/auth.js";
 import { requestData, useBearerToken, waitForExport } from "../harness/graphql/client.js";
@@ -30,6 +31,7 @@ import { restartingService, type SupervisorOptions } from "../harness/supervisor
 const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
 const apiPort = Number(process.env.REQUEST_API_PORT ?? 4001);
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
+const experimentManagerPort = Number(process.env.EXPERIMENT_MANAGER_PORT ?? 4006);
 // request-api serves health on its API port; the others follow it (4002-4005 by default), so moving
 // REQUEST_API_PORT moves all five, e.g. for a second checkout on the same machine.
 const healthPorts = Object.fromEntries(serviceNames.map((name, i) => [name, apiPort + i])) as Record<
@@ -136,8 +138,13 @@ async function main(): Promise<void> {
     const gatewayLog = createWriteStream(join(logDir, "gateway.log"), { flags: "a" });
     // Callers authenticate at the gateway with a JWT; locally npm start is the token issuer (keys in .local/dev/auth).
     const issuer = devIssuer(join(stateDir, "auth"));
+    // The platform composes request-api with other teams' subgraphs: a stand-in for Experiment Manager here.
+    const experiments = await startExperimentManager(experimentManagerPort);
     const gateway = await startGateway({
-      subgraphs: [{ name: "data-exporter", url: subgraphUrl }],
+      subgraphs: [
+        { name: "data-exporter", url: subgraphUrl },
+        { name: "experiment-manager", url: experiments.url },
+      ],
       supergraphFile: join(stateDir, "supergraph.graphql"),
       port: gatewayPort,
       auth: {
@@ -172,6 +179,7 @@ data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a 
   GraphQL (Hive gateway) ${graphqlUrl}
   operator token         ${tokenFile} (role exporter-admin, valid 30 days; send it as a Bearer token)
   GraphQL (subgraph)     ${subgraphUrl} (answers only requests the gateway signed)
+  Experiment Manager     ${experiments.url} (a stand-in subgraph, composed by the gateway)
   health                 http://127.0.0.1:{${Object.values(healthPorts).join(",")}}/healthz and /readyz
   Kafka                  ${stack.endpoints.kafkaBrokers}
   PostgreSQL             ${stack.endpoints.postgresAdminUrl.replace(/\/postgres$/, "")} (databases warehouse, exporter)

@@ -6,6 +6,7 @@ import { composeServices } from "@theguild/federation-composition";
 import { parse } from "graphql";
 import { repoRoot } from "../stack/paths.js";
 import { devIssuer, gatewayExtensions, operatorIdentity, type DevIssuer } from "./auth.js";
+import { startExperimentManager } from "./experiment-manager.js";
 import { freePort } from "./free-port.js";
 import { forEachLine, runningService, waitUntilReady, type RunningService } from "./services.js";
 import { restartingService, type SupervisorOptions } from "./supervisor.js";
@@ -108,23 +109,27 @@ export async function startGateway(options: {
   return gateway;
 }
 
-/** A gateway in front of a test deployment's request-api, with a token issuer of its own. */
+/** A gateway in front of a test deployment's request-api and the Experiment Manager stand-in, with a token issuer. */
 export interface DeploymentGateway {
   readonly url: string;
   readonly issuer: DevIssuer;
   stop(): Promise<void>;
 }
 
-/** Starts the gateway on a free port over the deployment's request-api (and any other subgraphs). */
+/** Starts the gateway on a free port over the deployment's request-api and an Experiment Manager stand-in. */
 export async function startDeploymentGateway(
   deployment: { readonly graphqlUrl: string; readonly serviceEnv: Readonly<Record<string, string>> },
-  options: { extraSubgraphs?: readonly Subgraph[]; onLine?: (line: string) => void } = {},
+  options: { onLine?: (line: string) => void } = {},
 ): Promise<DeploymentGateway> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), "gateway-"));
   const issuer = devIssuer(dir);
+  const experiments = await startExperimentManager();
   const gateway = await startGateway({
-    subgraphs: [{ name: "data-exporter", url: deployment.graphqlUrl }, ...(options.extraSubgraphs ?? [])],
+    subgraphs: [
+      { name: "data-exporter", url: deployment.graphqlUrl },
+      { name: "experiment-manager", url: experiments.url },
+    ],
     supergraphFile: join(dir, "supergraph.graphql"),
     port,
     auth: { publicKeyFile: issuer.publicKeyFile, hmacSecret: deployment.serviceEnv.GATEWAY_HMAC_SECRET ?? "" },
@@ -135,6 +140,7 @@ export async function startDeploymentGateway(
     issuer,
     stop: async () => {
       await gateway.stop();
+      await experiments.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -95,6 +95,106 @@ describe("through the gateway with a token", () => {
   });
 });
 
+describe("export requests as entities, listed and composed with Experiment Manager", () => {
+  const gql = async (who: keyof typeof tokens, query: string, variables: Record<string, unknown> = {}) =>
+    (await post(gateway.url, { query, variables }, as(who))).body;
+  let first: string;
+  let second: string;
+
+  beforeAll(async () => {
+    // alice's two exports of this suite: the first demo day (above) and its first hour, newest last.
+    const listed = await gql("alice", "{ exportRequests { edges { node { id } } } }");
+    first = (listed.data?.["exportRequests"] as { edges: { node: { id: string } }[] }).edges[0]?.node.id ?? "";
+    useBearerToken(gateway.url, tokens.alice);
+    second = await requestData(gateway.url, window[0], window[0] + 3600);
+    await waitForExport(gateway.url, second, 120_000);
+  });
+
+  it("serves one export with ISO-8601 times to its caller, NOT_FOUND to anyone else and for an unknown id", async () => {
+    const query = `query ($id: ID!) { exportRequest(id: $id) { id status requestedBy requestedAt windowStart windowEnd mode } }`;
+    const own = await gql("alice", query, { id: second });
+    expect(own.data?.["exportRequest"]).toEqual({
+      id: second,
+      status: "Completed",
+      requestedBy: "alice",
+      requestedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) as unknown,
+      windowStart: new Date(window[0] * 1000).toISOString(),
+      windowEnd: new Date((window[0] + 3600) * 1000).toISOString(),
+      mode: "ON_DEMAND",
+    });
+    for (const [who, id] of [
+      ["bob", second],
+      ["alice", "00000000-0000-4000-8000-000000000009"],
+    ] as const) {
+      const refused = await gql(who, query, { id });
+      expect(refused.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+      expect(refused.data ?? null).toBeNull();
+    }
+  });
+
+  it("lists a caller's exports newest first, a page at a time, and only theirs", async () => {
+    const page = `query ($after: String) { exportRequests(first: 1, after: $after) {
+      edges { cursor node { id requestedBy } } pageInfo { hasNextPage endCursor } } }`;
+    type Page = {
+      edges: { cursor: string; node: { id: string; requestedBy: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+    };
+    const one = (await gql("alice", page)).data?.["exportRequests"] as Page;
+    expect(one.edges.map((e) => e.node.id)).toEqual([second]);
+    expect(one.pageInfo.hasNextPage).toBe(true);
+    const two = (await gql("alice", page, { after: one.pageInfo.endCursor })).data?.["exportRequests"] as Page;
+    expect(two.edges.map((e) => e.node.id)).toEqual([first]);
+    expect(two.pageInfo.hasNextPage).toBe(false);
+
+    const bobs = (await gql("bob", "{ exportRequests { edges { node { requestedBy } } } }")).data?.[
+      "exportRequests"
+    ] as Page;
+    expect(bobs.edges.every((e) => e.node.requestedBy === "bob")).toBe(true);
+    const spying = await gql("bob", `{ exportRequests(filter: { requestedBy: "alice" }) { edges { cursor } } }`);
+    expect(spying.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const admin = (
+      await gql(
+        "admin",
+        `{ exportRequests(filter: { requestedBy: "alice", status: ["Completed"] }) {
+      edges { node { id } } } }`,
+      )
+    ).data?.["exportRequests"] as Page;
+    expect(admin.edges.map((e) => e.node.id)).toEqual([second, first]);
+    const bad = await gql("alice", `{ exportRequests(first: 0) { edges { cursor } } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("resolves an Experiment's exports through federation, for the caller who may see them", async () => {
+    const created = await gql("alice", `mutation { createExperiment(name: "speed model v2") { id } }`);
+    const experimentId = (created.data?.["createExperiment"] as { id: string }).id;
+    await gql("alice", `mutation ($e: ID!, $x: ID!) { attachExport(experimentId: $e, exportRequestId: $x) { id } }`, {
+      e: experimentId,
+      x: second,
+    });
+    const query = `query ($id: ID!) { experiment(id: $id) { name exports { id status requestedBy windowStart } } }`;
+    const seen = await gql("alice", query, { id: experimentId });
+    expect(seen.data?.["experiment"]).toEqual({
+      name: "speed model v2",
+      exports: [
+        {
+          id: second,
+          status: "Completed",
+          requestedBy: "alice",
+          windowStart: new Date(window[0] * 1000).toISOString(),
+        },
+      ],
+    });
+    // The other way round: request-api's entity, extended by Experiment Manager.
+    const back = await gql("alice", `query ($id: ID!) { exportRequest(id: $id) { id experiment { name } } }`, {
+      id: second,
+    });
+    expect(back.data?.["exportRequest"]).toEqual({ id: second, experiment: { name: "speed model v2" } });
+    // Bob sees the experiment (Experiment Manager's to decide), not alice's export in it.
+    const bobSees = await gql("bob", query, { id: experimentId });
+    expect((bobSees.data?.["experiment"] as { exports: unknown[] } | undefined)?.exports).toEqual([null]);
+  });
+});
+
 describe("refusals", () => {
   it("refuses a request without a token, or with a token the gateway cannot verify, as UNAUTHENTICATED", async () => {
     const none = await post(gateway.url, { query: statusQuery("00000000-0000-4000-8000-000000000001") });

@@ -17,5 +17,5 @@ export {
   type LifecycleEvent,
   type Transition,
 } from "./transitions.js";
-export { PostgresStatusStore } from "./postgres/postgres-status-store.js";
+export { PostgresStatusStore, type RequestListQuery } from "./postgres/postgres-status-store.js";
 export { StatusStoreError, statusStoreErrorCodes, type StatusStoreErrorCode } from "./errors.js";

@@ -45,6 +45,8 @@ export interface ExportRequestState {
   readonly bucket: string | null;
   readonly configVersion: string | null;
   readonly requestedAt: number;
+  /** The caller the gateway verified (ExportRequested.requestedBy); null for a scheduled export. */
+  readonly requestedBy: string | null;
   /**
    * Whether the request's own event (ExportRequested, DailyExportTriggered) was applied. False for a row its
    * ExportPlanned created first, whose requestedAt is the plan's time until the request arrives.

@@ -43,6 +43,7 @@ export function requestedState(
     bucket: null,
     configVersion: null,
     requestedAt: "requestedAt" in event ? event.requestedAt : event.triggeredAt,
+    requestedBy: "requestedBy" in event ? event.requestedBy : null,
     requestRecorded: true,
     plannedAt: null,
     completedAt: null,
@@ -60,7 +61,15 @@ export function requestedState(
 export function applyRequested(current: ExportRequestState | undefined, requested: ExportRequestState): Transition {
   if (!current) return { state: requested, changed: true };
   if (current.requestRecorded) return unchanged(current, "request already recorded");
-  return { state: { ...current, requestedAt: requested.requestedAt, requestRecorded: true }, changed: true };
+  return {
+    state: {
+      ...current,
+      requestedAt: requested.requestedAt,
+      requestedBy: requested.requestedBy,
+      requestRecorded: true,
+    },
+    changed: true,
+  };
 }
 
 /**
@@ -254,6 +263,7 @@ function emptyState(requestId: string): ExportRequestState {
     bucket: null,
     configVersion: null,
     requestedAt: 0,
+    requestedBy: null,
     requestRecorded: false,
     plannedAt: null,
     completedAt: null,

@@ -64,6 +64,7 @@ await runService(
           now: Date.now,
           maxWindowSeconds: config.MAX_WINDOW_SECONDS,
           loadRequest: load,
+          listRequests: (query) => tracked.list(query),
           ownerOf: async (requestId) => (await accepted.get(requestId))?.requestedBy ?? null,
           callerOf: (context) =>
             forwardedCaller(context, { rolesClaim: config.JWT_ROLES_CLAIM, adminRole: config.ADMIN_ROLE }),

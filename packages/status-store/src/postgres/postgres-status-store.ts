@@ -72,6 +72,8 @@ export class PostgresStatusStore {
         // Rows written before it existed count as recorded: their request was, or will never be, seen again.
         `ALTER TABLE ${this.requests} ADD COLUMN IF NOT EXISTS request_recorded boolean NOT NULL DEFAULT true`,
         `ALTER TABLE ${this.jobs} ADD COLUMN IF NOT EXISTS manifest_version_id text`,
+        `ALTER TABLE ${this.requests} ADD COLUMN IF NOT EXISTS requested_by text`,
+        `CREATE INDEX IF NOT EXISTS request_table_requested_idx ON ${this.requests} (requested_at DESC, de_request_id DESC)`,
       ]);
     } catch (error) {
       throw toStatusStoreError(error, "migrating");
@@ -164,11 +166,46 @@ export class PostgresStatusStore {
     }
   }
 
+  /**
+   * Requests newest first (requested_at, then id, descending), filtered; `after` continues after a request already
+   * listed (keyset pagination: stable while new requests arrive).
+   */
+  async list(query: RequestListQuery): Promise<ExportRequestState[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown): string => `$${params.push(value)}`;
+    if (query.requestedBy !== undefined) where.push(`requested_by = ${param(query.requestedBy)}`);
+    if (query.statuses !== undefined) where.push(`status = ANY(${param(query.statuses)}::text[])`);
+    if (query.mode !== undefined) where.push(`mode = ${param(query.mode)}`);
+    if (query.requestedFrom !== undefined)
+      where.push(`requested_at >= to_timestamp(${param(query.requestedFrom)}::float8 / 1000.0)`);
+    if (query.requestedTo !== undefined)
+      where.push(`requested_at < to_timestamp(${param(query.requestedTo)}::float8 / 1000.0)`);
+    if (query.after !== undefined)
+      where.push(
+        `(requested_at, de_request_id) < (to_timestamp(${param(query.after.requestedAt)}::float8 / 1000.0), ` +
+          `${param(query.after.requestId)}::uuid)`,
+      );
+    try {
+      const { rows } = await this.pool.query<{ id: string }>(
+        `SELECT de_request_id AS id FROM ${this.requests}
+         ${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`}
+         ORDER BY requested_at DESC, de_request_id DESC LIMIT ${param(query.limit)}`,
+        params,
+      );
+      const states = await Promise.all(rows.map((row) => this.load(this.pool, row.id)));
+      return states.filter((state): state is ExportRequestState => state !== undefined);
+    } catch (error) {
+      if (sqlstateOf(error) === UNDEFINED_TABLE) return [];
+      throw toStatusStoreError(error, "listing requests");
+    }
+  }
+
   private async load(db: Pick<PgPool, "query">, requestId: string): Promise<ExportRequestState | undefined> {
     const { rows } = await db.query<RequestRow>(
       `SELECT de_request_id, mode, to_char(export_date, 'YYYY-MM-DD') AS export_date,
               ${ms("window_start")}, ${ms("window_end")}, status, planned_tables, skipped_tables, bucket, config_version,
-              ${ms("requested_at")}, request_recorded, ${ms("planned_at")}, ${ms("completed_at")},
+              ${ms("requested_at")}, requested_by, request_recorded, ${ms("planned_at")}, ${ms("completed_at")},
               ${ms("completion_published_at")}
        FROM ${this.requests} WHERE de_request_id = $1`,
       [requestId],
@@ -193,6 +230,7 @@ export class PostgresStatusStore {
       bucket: row.bucket,
       configVersion: row.config_version,
       requestedAt: row.requested_at,
+      requestedBy: row.requested_by,
       requestRecorded: row.request_recorded,
       plannedAt: row.planned_at,
       completedAt: row.completed_at,
@@ -220,12 +258,14 @@ export class PostgresStatusStore {
     await client.query(
       `INSERT INTO ${this.requests} (de_request_id, mode, export_date, window_start, window_end, status, planned_tables,
          skipped_tables, bucket, config_version, requested_at, planned_at, completed_at, completion_published_at,
-         request_recorded, updated_at)
-       VALUES ($1, $2, $3, ${ts(4)}, ${ts(5)}, $6, $7, $8, $9, $10, ${ts(11)}, ${ts(12)}, ${ts(13)}, ${ts(14)}, $15, now())
+         request_recorded, requested_by, updated_at)
+       VALUES ($1, $2, $3, ${ts(4)}, ${ts(5)}, $6, $7, $8, $9, $10, ${ts(11)}, ${ts(12)}, ${ts(13)}, ${ts(14)}, $15, $16,
+         now())
        ON CONFLICT (de_request_id) DO UPDATE SET mode = EXCLUDED.mode, export_date = EXCLUDED.export_date,
          status = EXCLUDED.status, planned_tables = EXCLUDED.planned_tables, skipped_tables = EXCLUDED.skipped_tables,
          bucket = EXCLUDED.bucket, config_version = EXCLUDED.config_version, requested_at = EXCLUDED.requested_at,
-         request_recorded = EXCLUDED.request_recorded, planned_at = EXCLUDED.planned_at,
+         request_recorded = EXCLUDED.request_recorded, requested_by = EXCLUDED.requested_by,
+         planned_at = EXCLUDED.planned_at,
          completed_at = EXCLUDED.completed_at, completion_published_at = EXCLUDED.completion_published_at, updated_at = now()`,
       [
         state.requestId,
@@ -243,6 +283,7 @@ export class PostgresStatusStore {
         state.completedAt,
         state.completionPublishedAt,
         state.requestRecorded,
+        state.requestedBy,
       ],
     );
     for (const job of state.tables) {
@@ -293,10 +334,25 @@ interface RequestRow {
   bucket: string | null;
   config_version: string | null;
   requested_at: number;
+  requested_by: string | null;
   request_recorded: boolean;
   planned_at: number | null;
   completed_at: number | null;
   completion_published_at: number | null;
+}
+
+/** Which requests `list` returns; every filter is optional but the page size. */
+export interface RequestListQuery {
+  /** Only this caller's requests (a caller who is not an admin gets only their own). */
+  readonly requestedBy?: string;
+  readonly statuses?: readonly RequestStatus[];
+  readonly mode?: ExportMode;
+  /** requested_at in [requestedFrom, requestedTo), epoch ms. */
+  readonly requestedFrom?: number;
+  readonly requestedTo?: number;
+  /** The last request of the previous page. */
+  readonly after?: { readonly requestedAt: number; readonly requestId: string };
+  readonly limit: number;
 }
 
 interface JobRow {

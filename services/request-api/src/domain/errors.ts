@@ -1,6 +1,7 @@
 export const requestApiErrorCodes = [
   "INVALID_WINDOW",
   "INVALID_REQUEST_ID",
+  "INVALID_FILTER",
   "PUBLISH_FAILED",
   "STATUS_UNAVAILABLE",
   "STORE_FAILED",
@@ -19,5 +20,7 @@ export class RequestApiError extends Error {
   }
 }
 
-export const invalidInput = (code: "INVALID_WINDOW" | "INVALID_REQUEST_ID", message: string): RequestApiError =>
-  new RequestApiError(code, message, { userError: true });
+export const invalidInput = (
+  code: "INVALID_WINDOW" | "INVALID_REQUEST_ID" | "INVALID_FILTER",
+  message: string,
+): RequestApiError => new RequestApiError(code, message, { userError: true });

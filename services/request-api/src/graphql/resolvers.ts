@@ -6,9 +6,15 @@ import { validateRequestId } from "../domain/export-window.js";
 import { requestExport, type RequestExportDeps } from "../domain/request-export.js";
 import { toStatusView, type Presign, type RequestStatusView } from "../domain/status-view.js";
 import type { Logger } from "@data-exporter/runtime";
-import type { ExportRequestState } from "@data-exporter/status-store";
+import type { ExportRequestState, RequestListQuery } from "@data-exporter/status-store";
+import {
+  exportRequestFields,
+  exportRequestResolvers,
+  type ExportRequestFilterInput,
+} from "./export-request-resolvers.js";
 
 export interface ResolverDeps extends RequestExportDeps {
+  readonly listRequests: (query: RequestListQuery) => Promise<ExportRequestState[]>;
   readonly loadRequest: (requestId: string) => Promise<ExportRequestState | undefined>;
   /** The caller recorded with an on-demand request; null for a scheduled export (or one this service never saw). */
   readonly ownerOf: (requestId: string) => Promise<string | null>;
@@ -61,8 +67,26 @@ export function createResolvers(deps: ResolverDeps) {
       const visible = mayAccess(caller, await deps.ownerOf(requestId));
       return toStatusView(requestId, visible ? await deps.loadRequest(requestId) : undefined, deps.presign);
     });
+  const exportRequests = exportRequestResolvers(deps);
   return {
-    Query: { requestStatus },
+    Query: {
+      requestStatus,
+      exportRequest: (_: unknown, args: { id: string }, context: Record<string, unknown>) =>
+        boundary("exportRequest", deps, () => exportRequests.exportRequest(callerIn(context), args.id)),
+      exportRequests: (
+        _: unknown,
+        args: { filter?: ExportRequestFilterInput | null; first?: number | null; after?: string | null },
+        context: Record<string, unknown>,
+      ) => boundary("exportRequests", deps, () => exportRequests.exportRequests(callerIn(context), args)),
+      // Federation: another subgraph's reference to an export resolves only for a caller who may see it.
+      _entities: (_: unknown, args: { representations: unknown[] }, context: Record<string, unknown>) =>
+        boundary("_entities", deps, () => {
+          const caller = callerIn(context);
+          return Promise.all(args.representations.map((r) => exportRequests.entity(caller, r)));
+        }),
+    },
+    _Entity: { __resolveType: () => "ExportRequest" },
+    ExportRequest: exportRequestFields,
     Mutation: {
       requestData: (
         _: unknown,

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createSchema, createYoga, type Plugin } from "graphql-yoga";
 import { handleHealthRequest, type HealthRoutes } from "@data-exporter/runtime";
 import { hardeningPlugins, maxRequestBodySize } from "./hardening.js";
+import { DateTimeScalar } from "./date-time-scalar.js";
 import { JSONScalar } from "./json-scalar.js";
 import { createResolvers, type ResolverDeps } from "./resolvers.js";
 import { federationTypeDefs, subgraphSdl, typeDefs } from "./type-defs.js";
@@ -29,7 +30,7 @@ export async function startGraphQLServer(options: {
       typeDefs: [typeDefs, federationTypeDefs],
       resolvers: [
         createResolvers(options.deps),
-        { JSON: JSONScalar, Query: { _service: () => ({ sdl: subgraphSdl }) } },
+        { JSON: JSONScalar, DateTime: DateTimeScalar, Query: { _service: () => ({ sdl: subgraphSdl }) } },
       ],
     }),
     graphqlEndpoint: "/graphql",

@@ -2,9 +2,75 @@
 export const typeDefs = /* GraphQL */ `
   scalar JSON
 
+  "An ISO-8601 instant, served in UTC (2024-04-06T14:00:00.000Z)."
+  scalar DateTime
+
   type Query {
     "Status of an export; the same as the requestStatus mutation (offered as a query too)."
     requestStatus(requestId: String!): RequestStatus!
+    """
+    One export the caller may see: their own, or any for an exporter-admin. NOT_FOUND otherwise, exactly as for an
+    id nobody requested.
+    """
+    exportRequest(id: ID!): ExportRequest!
+    "The exports the caller may see, newest first, filtered, a page at a time (first: 1 to 100; after: a cursor)."
+    exportRequests(filter: ExportRequestFilter, first: Int = 20, after: String): ExportRequestConnection!
+  }
+
+  "An export, on demand or scheduled: the entity other subgraphs (Experiment Manager) reference by id."
+  type ExportRequest @key(fields: "id") {
+    "The request id (UUID)."
+    id: ID!
+    "ON_DEMAND or SCHEDULED."
+    mode: String!
+    "The seed's status: In Progress, Completed, Failed or Partially Completed."
+    status: String!
+    "Finished tables / planned tables x 100."
+    progress: Float!
+    "Who requested it (the token's subject); null for a scheduled export."
+    requestedBy: String
+    requestedAt: DateTime!
+    completedAt: DateTime
+    "Window start (inclusive)."
+    windowStart: DateTime!
+    "Window end (exclusive)."
+    windowEnd: DateTime!
+    "Calendar date of a scheduled export (YYYY-MM-DD)."
+    exportDate: String
+    tables: [TableExport!]!
+    skippedTables: [SkippedTable!]!
+    "{ table_name: [url, ...] } of the tables that completed, presigned when read."
+    dataRequestDownloadLinks: JSON!
+  }
+
+  "Which exports exportRequests lists; every field is optional."
+  input ExportRequestFilter {
+    "Seed statuses: In Progress, Completed, Failed, Partially Completed."
+    status: [String!]
+    "ON_DEMAND or SCHEDULED."
+    mode: String
+    "Requested at or after this instant."
+    requestedFrom: DateTime
+    "Requested before this instant."
+    requestedTo: DateTime
+    "Only this caller's exports; an exporter-admin's filter (others may name only themselves)."
+    requestedBy: String
+  }
+
+  type ExportRequestConnection {
+    edges: [ExportRequestEdge!]!
+    pageInfo: PageInfo!
+  }
+
+  type ExportRequestEdge {
+    "Pass as after to continue after this export."
+    cursor: String!
+    node: ExportRequest!
+  }
+
+  type PageInfo {
+    hasNextPage: Boolean!
+    endCursor: String
   }
 
   type Mutation {
@@ -82,16 +148,21 @@ export const typeDefs = /* GraphQL */ `
 `;
 
 /**
- * The subgraph SDL a federation gateway (@graphql-hive/gateway) composes: the public schema under Federation v2.
- * The subgraph owns no entities, so `_service` is the only federation field it needs.
+ * The subgraph SDL a federation gateway (@graphql-hive/gateway) composes: the public schema under Federation v2,
+ * with ExportRequest an entity other subgraphs reference and extend.
  */
-export const subgraphSdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: [])\n${typeDefs}`;
+export const subgraphSdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n${typeDefs}`;
 
+/** What the executable schema adds for federation: the @key definition, `_service` and `_entities`. */
 export const federationTypeDefs = /* GraphQL */ `
+  directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
+  scalar _Any
+  union _Entity = ExportRequest
   type _Service {
     sdl: String
   }
   extend type Query {
     _service: _Service!
+    _entities(representations: [_Any!]!): [_Entity]!
   }
 `;

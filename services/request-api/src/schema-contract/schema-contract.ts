@@ -21,7 +21,8 @@ export const committedSdlOf = (fileText: string): string => fileText.replace(sch
  * subgraph's contract with its callers and with the gateway's other subgraphs.
  */
 export function currentSchemaSdl(): string {
-  return printSchema(lexicographicSortSchema(buildSchema(typeDefs)));
+  // assumeValidSDL: the federation directives (@key) are defined by the gateway's spec, not in the public schema.
+  return printSchema(lexicographicSortSchema(buildSchema(typeDefs, { assumeValidSDL: true })));
 }
 
 export interface SchemaComparison {

@@ -32,6 +32,7 @@ const state = (status: ExportRequestState["status"], tables: TableJob[]): Export
   bucket: "exports",
   configVersion: "cfg",
   requestedAt: 500,
+  requestedBy: "alice",
   requestRecorded: true,
   plannedAt: 600,
   completedAt: null,

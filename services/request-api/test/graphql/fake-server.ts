@@ -32,6 +32,7 @@ export async function startFakeServer(): Promise<FakeServer> {
     now: () => NOW_MS,
     maxWindowSeconds: 86_400,
     loadRequest: () => Promise.resolve(undefined),
+    listRequests: () => Promise.resolve([]),
     ownerOf: () => Promise.resolve(null),
     // The fake trusts every request as one caller; the gateway's signature has its own tests (gateway-only.test.ts).
     callerOf: () => ({ id: "tester", admin: true }),

@@ -1,0 +1,119 @@
+import { GraphQLError } from "graphql";
+import { progressOf, type ExportRequestState } from "@data-exporter/status-store";
+import { mayAccess, type Caller } from "../auth/caller.js";
+import { validateRequestId } from "../domain/export-window.js";
+import {
+  decodeCursor,
+  encodeCursor,
+  readModelStatuses,
+  validatePageSize,
+  type Cursor,
+} from "../domain/export-listing.js";
+import { statusTextOf, toStatusView, type Presign, type RequestStatusView } from "../domain/status-view.js";
+import type { RequestListQuery } from "@data-exporter/status-store";
+
+export interface ExportRequestDeps {
+  readonly loadRequest: (requestId: string) => Promise<ExportRequestState | undefined>;
+  readonly ownerOf: (requestId: string) => Promise<string | null>;
+  readonly listRequests: (query: RequestListQuery) => Promise<ExportRequestState[]>;
+  readonly presign: Presign;
+}
+
+/** An ExportRequest as resolved: its state, and its links presigned only if a field asks for them. */
+export interface ExportRequestNode {
+  readonly state: ExportRequestState;
+  readonly view: () => Promise<RequestStatusView>;
+}
+
+const notFound = (): GraphQLError =>
+  new GraphQLError("no such export request", { extensions: { code: "NOT_FOUND", http: { status: 200 } } });
+
+const forbidden = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: "FORBIDDEN" } });
+
+function node(state: ExportRequestState, presign: Presign): ExportRequestNode {
+  let view: Promise<RequestStatusView> | undefined;
+  return { state, view: () => (view ??= toStatusView(state.requestId, state, presign)) };
+}
+
+export interface ExportRequestFilterInput {
+  readonly status?: readonly string[] | null;
+  readonly mode?: string | null;
+  readonly requestedFrom?: number | null;
+  readonly requestedTo?: number | null;
+  readonly requestedBy?: string | null;
+}
+
+export function exportRequestResolvers(deps: ExportRequestDeps) {
+  /** The export if the caller may see it; one the caller may not see is, to them, not there. */
+  const visible = async (caller: Caller, id: string): Promise<ExportRequestNode | undefined> => {
+    const state = await deps.loadRequest(id);
+    if (state === undefined) return undefined;
+    if (!mayAccess(caller, state.requestedBy ?? (await deps.ownerOf(id)))) return undefined;
+    return node(state, deps.presign);
+  };
+
+  return {
+    exportRequest: async (caller: Caller, id: string): Promise<ExportRequestNode> => {
+      const found = await visible(caller, validateRequestId(id));
+      if (found === undefined) throw notFound();
+      return found;
+    },
+
+    entity: async (caller: Caller, representation: unknown): Promise<ExportRequestNode | null> => {
+      const id = (representation as { id?: unknown } | null)?.id;
+      if (typeof id !== "string") return null;
+      try {
+        return (await visible(caller, validateRequestId(id))) ?? null;
+      } catch {
+        return null;
+      }
+    },
+
+    exportRequests: async (
+      caller: Caller,
+      args: { filter?: ExportRequestFilterInput | null; first?: number | null; after?: string | null },
+    ) => {
+      const filter = args.filter ?? {};
+      const first = validatePageSize(args.first ?? 20);
+      if (!caller.admin && filter.requestedBy != null && filter.requestedBy !== caller.id)
+        throw forbidden("only an exporter-admin may list another caller's exports");
+      const requestedBy = caller.admin ? (filter.requestedBy ?? undefined) : caller.id;
+      const after: Cursor | undefined = args.after == null ? undefined : decodeCursor(args.after);
+      const states = await deps.listRequests({
+        ...(requestedBy === undefined ? {} : { requestedBy }),
+        ...(filter.status == null ? {} : { statuses: readModelStatuses(filter.status) }),
+        ...(filter.mode == null ? {} : { mode: filter.mode === "SCHEDULED" ? "SCHEDULED" : "ON_DEMAND" }),
+        ...(filter.requestedFrom == null ? {} : { requestedFrom: filter.requestedFrom }),
+        ...(filter.requestedTo == null ? {} : { requestedTo: filter.requestedTo }),
+        ...(after === undefined ? {} : { after }),
+        limit: first + 1,
+      });
+      const page = states.slice(0, first);
+      const edges = page.map((state) => ({
+        cursor: encodeCursor({ requestedAt: state.requestedAt, requestId: state.requestId }),
+        node: node(state, deps.presign),
+      }));
+      return {
+        edges,
+        pageInfo: { hasNextPage: states.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      };
+    },
+  };
+}
+
+/** Field resolvers of ExportRequest over an ExportRequestNode. */
+export const exportRequestFields = {
+  id: (n: ExportRequestNode) => n.state.requestId,
+  mode: (n: ExportRequestNode) => n.state.mode,
+  status: (n: ExportRequestNode) => statusTextOf(n.state.status),
+  progress: (n: ExportRequestNode) => progressOf(n.state),
+  requestedBy: (n: ExportRequestNode) => n.state.requestedBy,
+  requestedAt: (n: ExportRequestNode) => n.state.requestedAt,
+  completedAt: (n: ExportRequestNode) => n.state.completedAt,
+  windowStart: (n: ExportRequestNode) => n.state.windowStart,
+  windowEnd: (n: ExportRequestNode) => n.state.windowEnd,
+  exportDate: (n: ExportRequestNode) => n.state.exportDate,
+  skippedTables: (n: ExportRequestNode) => n.state.skippedTables,
+  tables: async (n: ExportRequestNode) => (await n.view()).tables,
+  dataRequestDownloadLinks: async (n: ExportRequestNode) => (await n.view()).dataRequestDownloadLinks,
+};
