@@ -47,7 +47,8 @@ const federation = /* GraphQL */ `
   }
 `;
 
-const sdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n${typeDefs}`;
+/** The stand-in's subgraph SDL, as the gateway composes it (also composed in request-api's schema-contract test). */
+export const experimentManagerSdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n${typeDefs}`;
 
 interface Experiment {
   readonly id: string;
@@ -67,7 +68,7 @@ export async function startExperimentManager(port = 0): Promise<ExperimentManage
   const resolvers = {
     Query: {
       experiment: (_: unknown, args: { id: string }) => experiments.get(args.id) ?? null,
-      _service: () => ({ sdl }),
+      _service: () => ({ sdl: experimentManagerSdl }),
       _entities: (_: unknown, args: { representations: { __typename: string; id: string }[] }) =>
         args.representations.map((r) =>
           r.__typename === "Experiment"

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "@jest/globals";
 import { composeServices } from "@theguild/federation-composition";
 import { parse } from "graphql";
+import { experimentManagerSdl } from "../../../../dev/harness/experiment-manager.js";
 import { subgraphSdl } from "../../src/graphql/type-defs.js";
 import { committedSdlOf, compareWithCommitted, currentSchemaSdl } from "../../src/schema-contract/schema-contract.js";
 
@@ -36,11 +37,14 @@ describe("the committed schema contract (schema.graphql)", () => {
     expect(compareWithCommitted(current, added)).toMatchObject({ breaking: [], dangerous: [], identical: false });
   });
 
-  it("composes as a Federation v2 subgraph", () => {
+  it("composes as a Federation v2 subgraph with Experiment Manager, which extends the ExportRequest entity", () => {
     const result = composeServices([
       { name: "data-exporter", url: "http://127.0.0.1:4001/graphql", typeDefs: parse(subgraphSdl) },
+      { name: "experiment-manager", url: "http://127.0.0.1:4006/graphql", typeDefs: parse(experimentManagerSdl) },
     ]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.supergraphSdl).toContain("requestData");
+    expect(result.supergraphSdl).toMatch(/type ExportRequest[^{]*@join__type\(graph: DATA_EXPORTER, key: "id"\)/);
+    expect(result.supergraphSdl).toMatch(/experiment: Experiment @join__field\(graph: EXPERIMENT_MANAGER\)/);
   });
 });
