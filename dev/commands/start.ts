@@ -167,7 +167,8 @@ async function main(): Promise<void> {
     // The main job on demo data: one on-demand export of the first demo day.
     const [startTime, endTime] = firstDemoDay(deployment);
     say(`demo: requestData(startTime: ${startTime}, endTime: ${endTime})`);
-    const requestId = await requestData(graphqlUrl, startTime, endTime);
+    // A fresh export each start (force): reusing the last start's would show links that may have expired.
+    const requestId = await requestData(graphqlUrl, startTime, endTime, { force: true });
     const status = await waitForExport(graphqlUrl, requestId, 300_000);
     say(`demo export ${requestId}: ${status.status} (${status.progress}%)`);
     for (const line of exportReport(status)) say(line);

@@ -1,6 +1,7 @@
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import jwt from "jsonwebtoken";
+import pg from "pg";
 import {
   firstDemoDay,
   gatewayExtensions,
@@ -192,6 +193,66 @@ describe("export requests as entities, listed and composed with Experiment Manag
     // Bob sees the experiment (Experiment Manager's to decide), not alice's export in it.
     const bobSees = await gql("bob", query, { id: experimentId });
     expect((bobSees.data?.["experiment"] as { exports: unknown[] } | undefined)?.exports).toEqual([null]);
+  });
+});
+
+describe("download links", () => {
+  const gql = async (who: keyof typeof tokens, query: string, variables: Record<string, unknown> = {}) =>
+    (await post(gateway.url, { query, variables }, as(who))).body;
+  const links = `query ($id: String!) { requestStatus(requestId: $id) {
+    linksExpireAt tables { finishedAt files { url sha256 expiresAt } } } }`;
+  type Links = {
+    linksExpireAt: string;
+    tables: { finishedAt: string; files: { url: string; sha256: string; expiresAt: string }[] }[];
+  };
+
+  it("expire a day after their table finished, and reading the status does not re-sign them", async () => {
+    const id = (await gql("alice", "{ exportRequests(first: 1) { edges { node { id } } } }")).data?.[
+      "exportRequests"
+    ] as { edges: { node: { id: string } }[] };
+    const requestId = id.edges[0]?.node.id ?? "";
+    const once = (await gql("alice", links, { id: requestId })).data?.["requestStatus"] as Links;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const twice = (await gql("alice", links, { id: requestId })).data?.["requestStatus"] as Links;
+    expect(twice).toEqual(once);
+    for (const table of once.tables)
+      for (const file of table.files)
+        expect(Date.parse(file.expiresAt)).toBe(Date.parse(table.finishedAt) + 86_400_000);
+    expect(once.linksExpireAt).toBe(once.tables.map((t) => t.files[0]?.expiresAt ?? "~").sort()[0]);
+  });
+
+  it("are granted a new day only by refreshLinks, for their owner, audited", async () => {
+    const listed = (await gql("alice", "{ exportRequests(first: 1) { edges { node { id } } } }")).data?.[
+      "exportRequests"
+    ] as { edges: { node: { id: string } }[] };
+    const requestId = listed.edges[0]?.node.id ?? "";
+    const refresh = `mutation ($id: ID!) { refreshLinks(id: $id) { id linksExpireAt } }`;
+    const bob = await gql("bob", refresh, { id: requestId });
+    expect(bob.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+
+    const before = (await gql("alice", links, { id: requestId })).data?.["requestStatus"] as Links;
+    const began = Date.now();
+    const refreshed = (await gql("alice", refresh, { id: requestId })).data?.["refreshLinks"] as {
+      linksExpireAt: string;
+    };
+    expect(Date.parse(refreshed.linksExpireAt)).toBeGreaterThanOrEqual(began + 86_400_000 - 1000);
+    const after = (await gql("alice", links, { id: requestId })).data?.["requestStatus"] as Links;
+    expect(after.linksExpireAt).toBe(refreshed.linksExpireAt);
+    const [oldFile, newFile] = [before.tables[0]?.files[0], after.tables[0]?.files[0]];
+    expect(newFile?.url).not.toBe(oldFile?.url);
+    const bytes = new Uint8Array(await (await fetch(newFile?.url ?? "")).arrayBuffer());
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(oldFile?.sha256);
+
+    const state = new pg.Pool({ connectionString: deployment.serviceEnv.DATABASE_URL, max: 1 });
+    try {
+      const { rows } = await state.query<{ granted_by: string }>(
+        `SELECT granted_by FROM "${deployment.names.statusSchema}".link_grants WHERE de_request_id = $1`,
+        [requestId],
+      );
+      expect(rows.map((r) => r.granted_by)).toEqual(["alice"]);
+    } finally {
+      await state.end();
+    }
   });
 });
 

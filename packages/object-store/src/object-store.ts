@@ -50,6 +50,9 @@ export interface ObjectStore {
   exists(key: string, versionId?: string | null, options?: TransferOptions): Promise<boolean>;
   /** Deletes the keys (in a versioned bucket: hides them behind a delete marker); missing keys are not an error. */
   deleteObjects(keys: readonly string[], options?: TransferOptions): Promise<void>;
-  /** A URL that lets anyone holding it GET the object (that version of it, when given) until it expires. */
-  presignGet(key: string, expiresInSeconds: number, versionId?: string | null): Promise<string>;
+  /**
+   * A URL that lets anyone holding it GET the object (that version of it, when given) until it expires:
+   * `expiresInSeconds` after `signedAt` (default now), so the same grant signs the same URL whenever it is read.
+   */
+  presignGet(key: string, expiresInSeconds: number, versionId?: string | null, signedAt?: Date): Promise<string>;
 }

@@ -7,6 +7,7 @@ import { PostgresStatusStore } from "@data-exporter/status-store";
 import { AcceptedRequests } from "./adapters/accepted-requests.js";
 import { currentConfigVersion } from "./adapters/current-config-version.js";
 import { ExportBuckets } from "./adapters/export-buckets.js";
+import { LinkGrants } from "./adapters/link-grants.js";
 import { configSchema } from "./config.js";
 import { loadRequest } from "./domain/load-request.js";
 import { findReusableExport, recordedObjects } from "./domain/reuse-export.js";
@@ -30,6 +31,8 @@ await runService(
       const tracked = new PostgresStatusStore(pool, config.STATUS_SCHEMA);
       const accepted = new AcceptedRequests(pool, config.STATUS_SCHEMA);
       await accepted.migrate();
+      const grants = new LinkGrants(pool, config.STATUS_SCHEMA);
+      await grants.migrate();
 
       const dynamo = new DynamoDBClient({
         region: config.AWS_REGION,
@@ -68,7 +71,9 @@ await runService(
           ownerOf: async (requestId) => (await accepted.get(requestId))?.requestedBy ?? null,
           callerOf: (context) =>
             forwardedCaller(context, { rolesClaim: config.JWT_ROLES_CLAIM, adminRole: config.ADMIN_ROLE }),
-          presign: (bucket, key, versionId) => buckets.presign(bucket, key, versionId),
+          presign: (bucket, key, versionId, signedAt) => buckets.presign(bucket, key, versionId, signedAt),
+          latestGrant: (requestId) => grants.latest(requestId),
+          grantLinks: (requestId, caller) => grants.grant(requestId, caller, Date.now()),
           findReusable: (window, requestedBy) =>
             findReusableExport(window, requestedBy, {
               candidates: (w, by) => accepted.candidates(w, by),

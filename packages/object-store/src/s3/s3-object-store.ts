@@ -239,6 +239,15 @@ export class S3ObjectStore implements ObjectStore {
     return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /**
+   * When the credentials that sign links expire (temporary ones: IRSA, an assumed role), epoch ms; undefined for
+   * long-lived keys. A link dies with its signing credentials, whatever its X-Amz-Expires says.
+   */
+  async credentialsExpireAt(): Promise<number | undefined> {
+    const credentials = await this.#client.config.credentials();
+    return credentials.expiration?.getTime();
+  }
+
   async exists(key: string, versionId?: string | null, options: TransferOptions = {}): Promise<boolean> {
     try {
       await this.#client.send(
@@ -277,7 +286,7 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async presignGet(key: string, expiresInSeconds: number, versionId?: string | null): Promise<string> {
+  async presignGet(key: string, expiresInSeconds: number, versionId?: string | null, signedAt?: Date): Promise<string> {
     if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
       throw new ObjectStoreError(
         "REQUEST_FAILED",
@@ -293,7 +302,7 @@ export class S3ObjectStore implements ObjectStore {
       });
       return await getSignedUrl(this.#client, get, {
         expiresIn: expiresInSeconds,
-        signingDate: this.#now(),
+        signingDate: signedAt ?? this.#now(),
       });
     } catch (error) {
       throw toObjectStoreError(error, "presign GetObject", this.bucket, key);

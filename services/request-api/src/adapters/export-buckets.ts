@@ -17,8 +17,21 @@ export class ExportBuckets {
 
   constructor(private readonly config: ExportBucketsConfig) {}
 
-  presign(bucket: string, key: string, versionId: string | null): Promise<string> {
-    return this.#store(bucket).presignGet(key, this.config.ttlSeconds, versionId);
+  /**
+   * A link signed at `signedAt`, and when it really expires: `ttlSeconds` later, or earlier when the signing
+   * credentials are temporary and expire first (then the caller is told the true time).
+   */
+  async presign(
+    bucket: string,
+    key: string,
+    versionId: string | null,
+    signedAt: number,
+  ): Promise<{ url: string; expiresAt: number }> {
+    const store = this.#store(bucket);
+    const url = await store.presignGet(key, this.config.ttlSeconds, versionId, new Date(signedAt));
+    const credentialsExpireAt = await store.credentialsExpireAt();
+    const expiresAt = signedAt + this.config.ttlSeconds * 1000;
+    return { url, expiresAt: credentialsExpireAt === undefined ? expiresAt : Math.min(expiresAt, credentialsExpireAt) };
   }
 
   /** An object without a recorded version cannot be told from a later export's: it does not count as there. */

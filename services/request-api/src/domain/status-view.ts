@@ -25,9 +25,15 @@ export function statusTextOf(status: RequestStatus): string {
 
 /**
  * Makes a time-limited download URL for an object of the export bucket, pinned to the version the export wrote (so a
- * later export of the same folder never changes what it serves); unpinned when the version is unknown (null).
+ * later export of the same folder never changes what it serves; unpinned when the version is unknown, null), signed
+ * as at `signedAt`: the same grant gives the same link on every read. Says when the link really expires.
  */
-export type Presign = (bucket: string, key: string, versionId: string | null) => Promise<string>;
+export type Presign = (
+  bucket: string,
+  key: string,
+  versionId: string | null,
+  signedAt: number,
+) => Promise<{ url: string; expiresAt: number }>;
 
 export interface FileView {
   key: string;
@@ -35,6 +41,8 @@ export interface FileView {
   rows: number;
   bytes: number;
   sha256: string;
+  /** ISO-8601: when `url` stops working. */
+  expiresAt: string;
 }
 export interface TableView {
   tableName: string;
@@ -45,6 +53,8 @@ export interface TableView {
   fileCount: number;
   files: FileView[];
   manifestUrl: string | null;
+  /** ISO-8601: when this table's links stop working (null without links). */
+  linksExpireAt: string | null;
   errorKind: string | null;
   error: string | null;
   startedAt: string | null;
@@ -64,15 +74,23 @@ export interface RequestStatusView {
   completedAt: string | null;
   tables: TableView[];
   skippedTables: { table: string; reason: string }[];
+  /** ISO-8601: when the first of the links stops working (null without links); refreshLinks grants a new day. */
+  linksExpireAt: string | null;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** Builds the requestStatus answer; links are presigned now, so they are never stale when the caller reads them. */
+/**
+ * Builds the requestStatus answer. Links are signed as at their grant: a table's links for one day (LINK_TTL_SECONDS)
+ * from when the table finished, or from the owner's latest refreshLinks (`grantedAt`). Reading the status never
+ * extends them, and the same grant gives the same URLs on every read.
+ */
 export async function toStatusView(
   requestId: string,
   state: ExportRequestState | undefined,
   presign: Presign,
+  grantedAt: number | null = null,
+  now: () => number = Date.now,
 ): Promise<RequestStatusView> {
   if (!state) {
     return {
@@ -88,17 +106,26 @@ export async function toStatusView(
       completedAt: null,
       tables: [],
       skippedTables: [],
+      linksExpireAt: null,
     };
   }
   const bucket = state.bucket;
   const tables = await Promise.all(
     state.tables.map(async (job): Promise<TableView> => {
       const downloadable = job.status === "COMPLETED" && bucket !== null;
+      const signedAt = grantedAt ?? job.finishedAt ?? now();
       const files = downloadable
         ? await Promise.all(
-            job.files.map(async (file) => ({ ...file, url: await presign(bucket, file.key, file.versionId) })),
+            job.files.map(async (file) => {
+              const link = await presign(bucket, file.key, file.versionId, signedAt);
+              return { ...file, url: link.url, expiresAt: new Date(link.expiresAt).toISOString() };
+            }),
           )
         : [];
+      const manifest =
+        downloadable && job.manifestKey
+          ? await presign(bucket, job.manifestKey, job.manifestVersionId, signedAt)
+          : null;
       return {
         tableName: job.table,
         status: job.status,
@@ -107,8 +134,8 @@ export async function toStatusView(
         bytes: job.bytes,
         fileCount: job.files.length,
         files,
-        manifestUrl:
-          downloadable && job.manifestKey ? await presign(bucket, job.manifestKey, job.manifestVersionId) : null,
+        manifestUrl: manifest?.url ?? null,
+        linksExpireAt: manifest === null ? (files[0]?.expiresAt ?? null) : new Date(manifest.expiresAt).toISOString(),
         errorKind: job.errorKind,
         error: job.lastError,
         startedAt: iso(job.startedAt),
@@ -132,5 +159,10 @@ export async function toStatusView(
     completedAt: iso(state.completedAt),
     tables,
     skippedTables: [...state.skippedTables],
+    linksExpireAt:
+      tables
+        .map((table) => table.linksExpireAt)
+        .filter((at): at is string => at !== null)
+        .sort()[0] ?? null,
   };
 }

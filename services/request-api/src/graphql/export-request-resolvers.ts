@@ -14,6 +14,11 @@ import type { RequestListQuery } from "@data-exporter/status-store";
 
 export interface ExportRequestDeps {
   readonly loadRequest: (requestId: string) => Promise<ExportRequestState | undefined>;
+  /** When the owner last granted the links a new day (refreshLinks), epoch ms; null if never. */
+  readonly latestGrant: (requestId: string) => Promise<number | null>;
+  /** Records (audits) a grant by the caller now; returns its time. */
+  readonly grantLinks: (requestId: string, grantedBy: string) => Promise<number>;
+  readonly log: { info: (fields: object, message: string) => void };
   readonly ownerOf: (requestId: string) => Promise<string | null>;
   readonly listRequests: (query: RequestListQuery) => Promise<ExportRequestState[]>;
   readonly presign: Presign;
@@ -30,10 +35,15 @@ const notFound = (): GraphQLError =>
 
 const forbidden = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: "FORBIDDEN" } });
 
-function node(state: ExportRequestState, presign: Presign): ExportRequestNode {
+function node(state: ExportRequestState, presign: Presign, grantedAt: () => Promise<number | null>): ExportRequestNode {
   let view: Promise<RequestStatusView> | undefined;
-  return { state, view: () => (view ??= toStatusView(state.requestId, state, presign)) };
+  return {
+    state,
+    view: () => (view ??= grantedAt().then((at) => toStatusView(state.requestId, state, presign, at))),
+  };
 }
+
+const conflict = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: "CONFLICT" } });
 
 export interface ExportRequestFilterInput {
   readonly status?: readonly string[] | null;
@@ -49,7 +59,7 @@ export function exportRequestResolvers(deps: ExportRequestDeps) {
     const state = await deps.loadRequest(id);
     if (state === undefined) return undefined;
     if (!mayAccess(caller, state.requestedBy ?? (await deps.ownerOf(id)))) return undefined;
-    return node(state, deps.presign);
+    return node(state, deps.presign, () => deps.latestGrant(id));
   };
 
   return {
@@ -57,6 +67,20 @@ export function exportRequestResolvers(deps: ExportRequestDeps) {
       const found = await visible(caller, validateRequestId(id));
       if (found === undefined) throw notFound();
       return found;
+    },
+
+    /**
+     * Grants an export's links one more day from now: the owner's (or an admin's) explicit, audited act, never a
+     * side effect of reading the status.
+     */
+    refreshLinks: async (caller: Caller, id: string): Promise<ExportRequestNode> => {
+      const found = await visible(caller, validateRequestId(id));
+      if (found === undefined) throw notFound();
+      if (!found.state.tables.some((table) => table.status === "COMPLETED"))
+        throw conflict("the export has no completed table, so no links to refresh");
+      const grantedAt = await deps.grantLinks(found.state.requestId, caller.id);
+      deps.log.info({ requestId: found.state.requestId, by: caller.id, grantedAt }, "download links refreshed");
+      return node(found.state, deps.presign, () => Promise.resolve(grantedAt));
     },
 
     entity: async (caller: Caller, representation: unknown): Promise<ExportRequestNode | null> => {
@@ -91,7 +115,7 @@ export function exportRequestResolvers(deps: ExportRequestDeps) {
       const page = states.slice(0, first);
       const edges = page.map((state) => ({
         cursor: encodeCursor({ requestedAt: state.requestedAt, requestId: state.requestId }),
-        node: node(state, deps.presign),
+        node: node(state, deps.presign, () => deps.latestGrant(state.requestId)),
       }));
       return {
         edges,
@@ -116,4 +140,8 @@ export const exportRequestFields = {
   skippedTables: (n: ExportRequestNode) => n.state.skippedTables,
   tables: async (n: ExportRequestNode) => (await n.view()).tables,
   dataRequestDownloadLinks: async (n: ExportRequestNode) => (await n.view()).dataRequestDownloadLinks,
+  linksExpireAt: async (n: ExportRequestNode) => {
+    const at = (await n.view()).linksExpireAt;
+    return at === null ? null : Date.parse(at);
+  },
 };

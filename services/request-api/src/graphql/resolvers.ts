@@ -14,6 +14,8 @@ import {
 } from "./export-request-resolvers.js";
 
 export interface ResolverDeps extends RequestExportDeps {
+  readonly latestGrant: (requestId: string) => Promise<number | null>;
+  readonly grantLinks: (requestId: string, grantedBy: string) => Promise<number>;
   readonly listRequests: (query: RequestListQuery) => Promise<ExportRequestState[]>;
   readonly loadRequest: (requestId: string) => Promise<ExportRequestState | undefined>;
   /** The caller recorded with an on-demand request; null for a scheduled export (or one this service never saw). */
@@ -65,7 +67,13 @@ export function createResolvers(deps: ResolverDeps) {
       const caller = callerIn(context);
       const requestId = validateRequestId(args.requestId);
       const visible = mayAccess(caller, await deps.ownerOf(requestId));
-      return toStatusView(requestId, visible ? await deps.loadRequest(requestId) : undefined, deps.presign);
+      if (!visible) return toStatusView(requestId, undefined, deps.presign);
+      return toStatusView(
+        requestId,
+        await deps.loadRequest(requestId),
+        deps.presign,
+        await deps.latestGrant(requestId),
+      );
     });
   const exportRequests = exportRequestResolvers(deps);
   return {
@@ -105,6 +113,8 @@ export function createResolvers(deps: ResolverDeps) {
           ),
         ),
       requestStatus,
+      refreshLinks: (_: unknown, args: { id: string }, context: Record<string, unknown>) =>
+        boundary("refreshLinks", deps, () => exportRequests.refreshLinks(callerIn(context), args.id)),
     },
   };
 }

@@ -39,8 +39,10 @@ export const typeDefs = /* GraphQL */ `
     exportDate: String
     tables: [TableExport!]!
     skippedTables: [SkippedTable!]!
-    "{ table_name: [url, ...] } of the tables that completed, presigned when read."
+    "{ table_name: [url, ...] } of the tables that completed."
     dataRequestDownloadLinks: JSON!
+    "When the first of its links stops working; refreshLinks grants a new day."
+    linksExpireAt: DateTime
   }
 
   "Which exports exportRequests lists; every field is optional."
@@ -85,8 +87,16 @@ export const typeDefs = /* GraphQL */ `
       "Export again even when an earlier request of the same window could be reused."
       force: Boolean = false
     ): String!
-    "Status, progress and presigned download links (valid for one day from this call) of an export."
+    """
+    Status, progress and presigned download links of an export. A table's links work for one day (LINK_TTL_SECONDS)
+    from when it finished, or from the latest refreshLinks; reading the status does not extend them.
+    """
     requestStatus(requestId: String!): RequestStatus!
+    """
+    Grants the export's links one more day from now (its owner or an exporter-admin; audited). NOT_FOUND for an export
+    the caller may not see; CONFLICT when it has no completed table.
+    """
+    refreshLinks(id: ID!): ExportRequest!
   }
 
   type RequestStatus {
@@ -109,6 +119,8 @@ export const typeDefs = /* GraphQL */ `
     completedAt: String
     tables: [TableExport!]!
     skippedTables: [SkippedTable!]!
+    "When the first of the links stops working (ISO-8601); refreshLinks grants a new day."
+    linksExpireAt: String
   }
 
   type TableExport {
@@ -122,6 +134,8 @@ export const typeDefs = /* GraphQL */ `
     files: [ExportFile!]!
     "Presigned link to the table's manifest (files, row counts, SHA-256, schema, classification audit)."
     manifestUrl: String
+    "When this table's links stop working (ISO-8601)."
+    linksExpireAt: String
     errorKind: String
     error: String
     startedAt: String
@@ -139,6 +153,8 @@ export const typeDefs = /* GraphQL */ `
     rows: Float!
     bytes: Float!
     sha256: String!
+    "When url stops working (ISO-8601): a day after the table finished or the latest refreshLinks, or earlier if the signing credentials expire first."
+    expiresAt: String!
   }
 
   type SkippedTable {

@@ -2,8 +2,14 @@ import { describe, expect, it } from "@jest/globals";
 import type { ExportRequestState, TableJob } from "@data-exporter/status-store";
 import { statusText, toStatusView } from "../../src/domain/status-view.js";
 
-const presign = (bucket: string, key: string, versionId: string | null): Promise<string> =>
-  Promise.resolve(`https://signed/${bucket}/${key}?versionId=${versionId}`);
+const DAY_MS = 86_400_000;
+const presign = (
+  bucket: string,
+  key: string,
+  versionId: string | null,
+  signedAt: number,
+): Promise<{ url: string; expiresAt: number }> =>
+  Promise.resolve({ url: `https://signed/${bucket}/${key}?versionId=${versionId}`, expiresAt: signedAt + DAY_MS });
 const job = (table: string, status: TableJob["status"], keys: string[]): TableJob => ({
   table,
   status,
@@ -64,6 +70,9 @@ describe("toStatusView", () => {
       ],
     });
     expect(view.tables[0]?.manifestUrl).toBe("https://signed/exports/p/way/manifest?versionId=v-manifest");
+    // Signed as at the table's end (finishedAt 2000): a day from then, however often the status is read.
+    expect(view.tables[0]?.files[0]?.expiresAt).toBe(new Date(2_000 + DAY_MS).toISOString());
+    expect(view.linksExpireAt).toBe(new Date(2_000 + DAY_MS).toISOString());
     expect(view.windowStart).toBe(86_400);
   });
 
@@ -77,5 +86,16 @@ describe("toStatusView", () => {
     expect((await toStatusView("r", state("PARTIAL-SUCCESS", [job("way", "FAILED", [])]), presign)).status).toBe(
       "Partially Completed",
     );
+  });
+
+  it("signs links as at the owner's latest grant (refreshLinks) when there is one", async () => {
+    const view = await toStatusView(
+      "r",
+      state("COMPLETED", [job("way", "COMPLETED", ["p/way/way_000.parquet"])]),
+      presign,
+      5_000_000,
+    );
+    expect(view.tables[0]?.files[0]?.expiresAt).toBe(new Date(5_000_000 + DAY_MS).toISOString());
+    expect(view.linksExpireAt).toBe(new Date(5_000_000 + DAY_MS).toISOString());
   });
 });

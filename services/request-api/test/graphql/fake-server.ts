@@ -36,7 +36,10 @@ export async function startFakeServer(): Promise<FakeServer> {
     ownerOf: () => Promise.resolve(null),
     // The fake trusts every request as one caller; the gateway's signature has its own tests (gateway-only.test.ts).
     callerOf: () => ({ id: "tester", admin: true }),
-    presign: (bucket, key) => Promise.resolve(`http://s3/${bucket}/${key}`),
+    presign: (bucket, key, _versionId, signedAt) =>
+      Promise.resolve({ url: `http://s3/${bucket}/${key}`, expiresAt: signedAt + 86_400_000 }),
+    latestGrant: () => Promise.resolve(null),
+    grantLinks: (_id, _by) => Promise.resolve(NOW_MS),
     // Every request exports: reuse has its own tests (reuse-export.test.ts, the end-to-end suite).
     findReusable: () => Promise.resolve(undefined),
     exclusively: (_key, run) => run(),
