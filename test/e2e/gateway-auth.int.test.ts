@@ -23,7 +23,7 @@ import {
 let deployment: TestDeployment;
 let gateway: DeploymentGateway;
 let window: [number, number];
-const tokens: Record<"alice" | "bob" | "admin", string> = { alice: "", bob: "", admin: "" };
+const tokens: Record<"alice" | "bob" | "admin" | "carol", string> = { alice: "", bob: "", admin: "", carol: "" };
 
 interface Answer {
   status: number;
@@ -44,12 +44,17 @@ const as = (who: keyof typeof tokens): Record<string, string> => ({ authorizatio
 const statusQuery = (id: string): string => `{ requestStatus(requestId: "${id}") { requestId status progress } }`;
 
 beforeAll(async () => {
-  deployment = await startDeployment({ label: "auth" });
+  // Small quotas, so one caller (carol) reaches both; the other callers stay under them.
+  deployment = await startDeployment({
+    label: "auth",
+    env: { QUOTA_CONCURRENT_EXPORTS: "2", QUOTA_DAILY_EXPORTS: "5" },
+  });
   gateway = await startDeploymentGateway(deployment);
   window = firstDemoDay(deployment);
   tokens.alice = gateway.issuer.mint({ sub: "alice", roles: [] });
   tokens.bob = gateway.issuer.mint({ sub: "bob", roles: [] });
   tokens.admin = gateway.issuer.mint({ sub: "ops", roles: ["exporter-admin"] });
+  tokens.carol = gateway.issuer.mint({ sub: "carol", roles: [] });
 }, 240_000);
 
 afterAll(async () => {
@@ -257,6 +262,31 @@ describe("download links", () => {
 });
 
 describe("refusals", () => {
+  it("limits a caller's running and daily exports with RATE_LIMITED, counting only exports it started", async () => {
+    const request = (hour: number) =>
+      post(
+        gateway.url,
+        {
+          query: `mutation ($s: Int!, $e: Int!) { requestData(startTime: $s, endTime: $e, force: true) }`,
+          variables: { s: window[0] + hour * 3600, e: window[0] + (hour + 1) * 3600 },
+        },
+        as("carol"),
+      );
+    const idOf = (answer: Answer): string => answer.body.data?.["requestData"] as string;
+    useBearerToken(gateway.url, tokens.carol);
+    // Two running at once is the limit: the third is refused while they run.
+    const running = [idOf(await request(0)), idOf(await request(1))];
+    const third = await request(2);
+    expect(third.body.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+    expect(third.body.errors?.[0]?.message).toMatch(/at most 2 exports may run at once/);
+    for (const id of running) await waitForExport(gateway.url, id, 120_000);
+    // Five a day: three more (one at a time), then the sixth is refused; the refused one never counted.
+    for (const hour of [2, 3, 4]) await waitForExport(gateway.url, idOf(await request(hour)), 120_000);
+    const sixth = await request(5);
+    expect(sixth.body.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+    expect(sixth.body.errors?.[0]?.message).toMatch(/at most 5 exports may be started in 24 hours/);
+  });
+
   it("refuses a request without a token, or with a token the gateway cannot verify, as UNAUTHENTICATED", async () => {
     const none = await post(gateway.url, { query: statusQuery("00000000-0000-4000-8000-000000000001") });
     expect(none.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");

@@ -31,6 +31,9 @@ export const configSchema = commonEnvSchema.extend({
   /** The JWT claim with the caller's roles, and the role that sees and acts on every export. */
   JWT_ROLES_CLAIM: z.string().min(1).default("roles"),
   ADMIN_ROLE: z.string().min(1).default("exporter-admin"),
+  /** Per caller: exports not finished yet, and exports started in any 24 hours (RATE_LIMITED beyond). */
+  QUOTA_CONCURRENT_EXPORTS: env.positiveInt().default(5),
+  QUOTA_DAILY_EXPORTS: env.positiveInt().default(100),
   LINK_TTL_SECONDS: env.positiveInt().max(604800).default(86400),
   MAX_WINDOW_SECONDS: env.positiveInt().default(86400),
 });

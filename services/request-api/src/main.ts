@@ -10,6 +10,7 @@ import { ExportBuckets } from "./adapters/export-buckets.js";
 import { LinkGrants } from "./adapters/link-grants.js";
 import { configSchema } from "./config.js";
 import { loadRequest } from "./domain/load-request.js";
+import { quotaRefusal } from "./domain/quota.js";
 import { findReusableExport, recordedObjects } from "./domain/reuse-export.js";
 import { forwardedCaller, gatewayOnlyPlugins } from "./auth/gateway-only.js";
 import { startGraphQLServer } from "./graphql/server.js";
@@ -91,6 +92,14 @@ await runService(
               now: Date.now,
             }),
           exclusively: (key, run) => accepted.exclusively(key, run),
+          quotaRefusal: (requestedBy) =>
+            quotaRefusal(requestedBy, {
+              acceptedSince: (by, since) => accepted.since(by, since),
+              statusOf: async (requestId) => (await tracked.get(requestId))?.status,
+              limits: { concurrent: config.QUOTA_CONCURRENT_EXPORTS, daily: config.QUOTA_DAILY_EXPORTS },
+              deadlineMs: config.REQUEST_DEADLINE_MS,
+              now: Date.now,
+            }),
           log,
           metrics: serviceMetrics,
         },

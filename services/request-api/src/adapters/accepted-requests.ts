@@ -32,6 +32,7 @@ export class AcceptedRequests {
            requested_by text)`,
         `CREATE INDEX IF NOT EXISTS accepted_requests_window_idx
            ON ${this.table} (window_start, window_end, requested_at DESC)`,
+        `CREATE INDEX IF NOT EXISTS accepted_requests_caller_idx ON ${this.table} (requested_by, requested_at DESC)`,
       ]),
     );
   }
@@ -80,6 +81,19 @@ export class AcceptedRequests {
            AND requested_by IS NOT DISTINCT FROM $3
          ORDER BY requested_at DESC LIMIT 5`,
         [window.windowStart, window.windowEnd, requestedBy],
+      ),
+    );
+    return rows.map((row) => ({ requestId: row.de_request_id, requestedAt: row.requested_at }));
+  }
+
+  /** The caller's requests accepted since `since` (epoch ms), for the quotas. */
+  async since(requestedBy: string, since: number): Promise<{ requestId: string; requestedAt: number }[]> {
+    const { rows } = await this.run("reading the caller's recent requests", () =>
+      this.pool.query<{ de_request_id: string; requested_at: number }>(
+        `SELECT de_request_id, (extract(epoch FROM requested_at) * 1000)::float8 AS requested_at
+         FROM ${this.table} WHERE requested_by = $1 AND requested_at >= to_timestamp($2::float8 / 1000.0)
+         ORDER BY requested_at DESC LIMIT 10000`,
+        [requestedBy, since],
       ),
     );
     return rows.map((row) => ({ requestId: row.de_request_id, requestedAt: row.requested_at }));

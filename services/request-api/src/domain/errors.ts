@@ -2,6 +2,7 @@ export const requestApiErrorCodes = [
   "INVALID_WINDOW",
   "INVALID_REQUEST_ID",
   "INVALID_FILTER",
+  "QUOTA_EXCEEDED",
   "PUBLISH_FAILED",
   "STATUS_UNAVAILABLE",
   "STORE_FAILED",

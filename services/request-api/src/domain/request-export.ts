@@ -20,6 +20,8 @@ export interface RequestExportDeps {
    * one export, not two.
    */
   readonly exclusively: <T>(key: string, run: () => Promise<T>) => Promise<T>;
+  /** Why the caller may not start another export now (quota.ts), or undefined. */
+  readonly quotaRefusal: (requestedBy: string) => Promise<string | undefined>;
 }
 
 export interface RequestExportInput {
@@ -40,14 +42,22 @@ export async function requestExport(input: RequestExportInput, deps: RequestExpo
     nowMs: deps.now(),
     maxWindowSeconds: deps.maxWindowSeconds,
   });
-  const key = `${input.requestedBy ?? ""}|${window.windowStart}|${window.windowEnd}`;
-  return deps.exclusively(key, async () => {
+  // One caller's requests one at a time: reuse and quotas decide on what that caller has, exactly.
+  return deps.exclusively(input.requestedBy ?? "", async () => {
     if (!input.force) {
       const reused = await deps.findReusable(window, input.requestedBy);
       if (reused !== undefined) {
         deps.metrics.add("export_requests_reused_total");
         deps.log.info({ requestId: reused, ...window }, "export request reused: the same window was exported already");
         return reused;
+      }
+    }
+    if (input.requestedBy !== null) {
+      const refusal = await deps.quotaRefusal(input.requestedBy);
+      if (refusal !== undefined) {
+        deps.metrics.add("export_requests_rate_limited_total");
+        deps.log.info({ requestedBy: input.requestedBy, refusal }, "export request refused: quota");
+        throw new RequestApiError("QUOTA_EXCEEDED", refusal, { userError: true });
       }
     }
     return newExport(window, input.requestedBy, deps);

@@ -39,7 +39,8 @@ async function boundary<T>(operation: string, deps: ResolverDeps, run: () => Pro
   } catch (error) {
     if (error instanceof GraphQLError) throw error;
     if (error instanceof RequestApiError && error.userError) {
-      throw new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT", reason: error.code } });
+      const code = error.code === "QUOTA_EXCEEDED" ? "RATE_LIMITED" : "BAD_USER_INPUT";
+      throw new GraphQLError(error.message, { extensions: { code, reason: error.code } });
     }
     deps.metrics.add(`internal_errors_total.${operation}`);
     deps.log.error({ err: error, operation }, "request failed");

@@ -17,6 +17,7 @@ function harness(reusable: string | undefined) {
     maxWindowSeconds: 86_400,
     findReusable: () => Promise.resolve(reusable),
     exclusively: (key, run) => (locks.push(key), run()),
+    quotaRefusal: (by) => Promise.resolve(by === "over-quota" ? "at most 1 export may run at once" : undefined),
   };
   return { deps, published, locks };
 }
@@ -27,7 +28,7 @@ describe("requestExport", () => {
     const input = { startTime: DAY, endTime: DAY + 86_400, requestedBy: "ana", force: false };
     expect(await requestExport(input, deps)).toBe("earlier-id");
     expect(published).toEqual([]);
-    expect(locks).toEqual([`ana|${DAY * 1000}|${(DAY + 86_400) * 1000}`]);
+    expect(locks).toEqual(["ana"]);
   });
 
   it("exports again when forced, or when nothing can be reused", async () => {
@@ -38,6 +39,14 @@ describe("requestExport", () => {
     const fresh = harness(undefined);
     expect(await requestExport({ ...input, force: false }, fresh.deps)).toBe("new-id");
     expect(fresh.published).toHaveLength(1);
+  });
+
+  it("refuses a new export over the caller's quota (QUOTA_EXCEEDED), but still reuses an earlier one", async () => {
+    const input = { startTime: DAY, endTime: DAY + 86_400, requestedBy: "over-quota", force: true };
+    const refused = harness(undefined);
+    await expect(requestExport(input, refused.deps)).rejects.toMatchObject({ code: "QUOTA_EXCEEDED", userError: true });
+    expect(refused.published).toEqual([]);
+    expect(await requestExport({ ...input, force: false }, harness("earlier-id").deps)).toBe("earlier-id");
   });
 
   it("validates the window before looking for an earlier request", async () => {

@@ -43,6 +43,7 @@ export async function startFakeServer(): Promise<FakeServer> {
     // Every request exports: reuse has its own tests (reuse-export.test.ts, the end-to-end suite).
     findReusable: () => Promise.resolve(undefined),
     exclusively: (_key, run) => run(),
+    quotaRefusal: () => Promise.resolve(undefined),
     log: { info: () => undefined, warn: () => undefined, error: () => void internal.errorLogs++ },
     metrics: {
       add: (name: string) => {
