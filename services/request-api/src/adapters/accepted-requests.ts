@@ -1,24 +1,17 @@
 import type { ExportRequested } from "@data-exporter/contracts";
-import { isSchemaName, migrateSchema, withClient, type PgPool } from "@data-exporter/postgres";
-import { RequestApiError } from "../domain/errors.js";
+import { migrateSchema, withClient, type PgPool } from "@data-exporter/postgres";
 import type { ExportWindow } from "../domain/export-window.js";
 import type { ReuseCandidate } from "../domain/reuse-export.js";
+import { RequestApiTable } from "./request-api-table.js";
 
 /**
  * request-api's own table: the requests it accepted (`accepted_requests`), written right after ExportRequested was
  * acknowledged. It answers requestStatus for a request the status tracker has not recorded yet, so a caller never
  * sees "not requested" for an id it was just given, without request-api writing into the tracker's read model.
  */
-export class AcceptedRequests {
-  private readonly table: string;
-
-  constructor(
-    private readonly pool: PgPool,
-    private readonly schema: string,
-  ) {
-    if (!isSchemaName(schema))
-      throw new RequestApiError("STORE_FAILED", `invalid schema name ${JSON.stringify(schema)}`);
-    this.table = `"${schema}".accepted_requests`;
+export class AcceptedRequests extends RequestApiTable {
+  constructor(pool: PgPool, schema: string) {
+    super(pool, schema, "accepted_requests");
   }
 
   async migrate(): Promise<void> {
@@ -116,13 +109,5 @@ export class AcceptedRequests {
         throw error;
       }
     });
-  }
-
-  private async run<T>(what: string, query: () => Promise<T>): Promise<T> {
-    try {
-      return await query();
-    } catch (error) {
-      throw new RequestApiError("STORE_FAILED", `${what} failed`, { cause: error });
-    }
   }
 }

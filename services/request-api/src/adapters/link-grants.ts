@@ -1,20 +1,13 @@
-import { isSchemaName, migrateSchema, type PgPool } from "@data-exporter/postgres";
-import { RequestApiError } from "../domain/errors.js";
+import { migrateSchema, type PgPool } from "@data-exporter/postgres";
+import { RequestApiTable } from "./request-api-table.js";
 
 /**
  * The audit of refreshLinks (`link_grants`): who granted an export's links a new day, and when. The latest grant is
  * when the links are signed; without one, a table's links are signed when it finished.
  */
-export class LinkGrants {
-  private readonly table: string;
-
-  constructor(
-    private readonly pool: PgPool,
-    private readonly schema: string,
-  ) {
-    if (!isSchemaName(schema))
-      throw new RequestApiError("STORE_FAILED", `invalid schema name ${JSON.stringify(schema)}`);
-    this.table = `"${schema}".link_grants`;
+export class LinkGrants extends RequestApiTable {
+  constructor(pool: PgPool, schema: string) {
+    super(pool, schema, "link_grants");
   }
 
   async migrate(): Promise<void> {
@@ -49,13 +42,5 @@ export class LinkGrants {
       ),
     );
     return rows[0]?.at ?? null;
-  }
-
-  private async run<T>(what: string, query: () => Promise<T>): Promise<T> {
-    try {
-      return await query();
-    } catch (error) {
-      throw new RequestApiError("STORE_FAILED", `${what} failed`, { cause: error });
-    }
   }
 }
