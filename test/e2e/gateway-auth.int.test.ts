@@ -342,6 +342,16 @@ describe("refusals", () => {
     expect(await page.text()).not.toMatch(/graphiql/i);
   });
 
+  it("refuses a body over 1 MiB with 413 before reading it", async () => {
+    const huge = await post(
+      gateway.url,
+      { query: `{ __typename }`, variables: { pad: "x".repeat(1_100_000) } },
+      as("alice"),
+    );
+    expect(huge.status).toBe(413);
+    expect(huge.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
   it("keeps bad input a BAD_USER_INPUT through the gateway", async () => {
     const answer = await graphql(
       gateway.url,

@@ -15,6 +15,7 @@ import {
 } from "@graphql-hive/gateway";
 import { useHmacUpstreamSignature } from "@graphql-mesh/hmac-upstream-signature";
 import { signedContent } from "@data-exporter/gateway-auth";
+import { useBodyLimit } from "./body-limit.js";
 import { useStableErrorCodes } from "./error-codes.js";
 import { loadGatewayEnv, publicKeyOf } from "./gateway-env.js";
 
@@ -46,6 +47,7 @@ export const gatewayConfig = defineConfig({
       serializeExecutionRequest: (executionRequest) => signedContent(serializeExecutionRequest({ executionRequest })),
     }) as unknown as GatewayPlugin,
     useStableErrorCodes(),
+    useBodyLimit(),
   ],
   graphiql: env.GATEWAY_DEV_TOOLS,
   disableIntrospection: { disableIf: () => !env.GATEWAY_DEV_TOOLS },
