@@ -1,6 +1,12 @@
 import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import type { BucketVersioning, ObjectInfo, ObjectStore, PutResult } from "@data-exporter/object-store";
+import {
+  ObjectStoreError,
+  type BucketVersioning,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutResult,
+} from "@data-exporter/object-store";
 
 /** An ObjectStore on a local directory (unversioned): lets the benchmark measure the export without S3 in the way. */
 export class LocalDirectoryObjectStore implements ObjectStore {
@@ -29,7 +35,14 @@ export class LocalDirectoryObjectStore implements ObjectStore {
     );
   }
   async getObject(key: string): Promise<Uint8Array> {
-    return readFile(join(this.root, key));
+    try {
+      return await readFile(join(this.root, key));
+    } catch (error) {
+      // As S3 answers: publishExport reads a folder's manifest to learn whether one is there.
+      if ((error as { code?: unknown }).code === "ENOENT")
+        throw new ObjectStoreError("NO_SUCH_KEY", `no object ${key}`, { key });
+      throw error;
+    }
   }
   async getFile(key: string, localPath: string): Promise<number> {
     await copyFile(join(this.root, key), localPath);
