@@ -42,6 +42,9 @@ export interface TestDeployment extends ProvisionedDeployment {
   stop(): Promise<void>;
 }
 
+/** Quotas high enough that a test's workload, all from one caller, never meets them. */
+export const harnessQuotas = { QUOTA_CONCURRENT_EXPORTS: "100000", QUOTA_DAILY_EXPORTS: "1000000" } as const;
+
 /** Provisions an isolated deployment on the test stack and boots the real main.ts of each service. */
 export async function startDeployment(options: {
   label: string;
@@ -62,7 +65,14 @@ export async function startDeployment(options: {
   // A killed consumer's partitions move to the survivors after 6 s instead of 30 s (the crash tests wait for it).
   const provisioned = {
     ...base,
-    serviceEnv: { ...base.serviceEnv, KAFKA_SESSION_TIMEOUT_MS: "6000", CONSUMER_LAG_INTERVAL_MS: "500" },
+    serviceEnv: {
+      ...base.serviceEnv,
+      KAFKA_SESSION_TIMEOUT_MS: "6000",
+      CONSUMER_LAG_INTERVAL_MS: "500",
+      // The harness is one caller (the operator) generating load: no per-caller quota in its way (a test of the
+      // quotas sets its own through `env`).
+      ...harnessQuotas,
+    },
   };
   const logs: string[] = [];
   const services: RunningService[] = [];

@@ -1,3 +1,4 @@
+import { harnessQuotas } from "../deployment.js";
 import type { SeedParams } from "@data-exporter/demo-data";
 import type { ServiceName } from "../services.js";
 import type { FaultKind, PlanTiming } from "./plan.js";
@@ -31,6 +32,8 @@ export function chaosServiceEnv(tunables: ChaosTunables): Record<string, string>
     CONSUMER_LAG_INTERVAL_MS: "2000",
     RETRY_BACKOFF_MS: "500",
     LOG_LEVEL: "info",
+    // One caller (the operator) submits the whole workload.
+    ...harnessQuotas,
   };
 }
 
