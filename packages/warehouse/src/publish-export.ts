@@ -55,9 +55,13 @@ interface Generation {
  * manifest lists, so an earlier request's links keep serving exactly its own bytes.
  */
 export async function publishExport(store: ObjectStore, params: PublishParams): Promise<UnloadResult> {
-  const serialize: SerializePublish = params.serialize ?? ((_prefix, publish) => publish());
+  const serialize: SerializePublish = params.serialize ?? ((_prefix, publish) => publish(() => Promise.resolve()));
   try {
-    return await serialize(params.command.outputPrefix, () => publishAlone(store, params), params.signal);
+    return await serialize(
+      params.command.outputPrefix,
+      (stillHeld) => publishAlone(store, params, stillHeld),
+      params.signal,
+    );
   } catch (error) {
     if (isObjectStoreError(error)) throw objectStoreFailure(error.message, error.retryable, error);
     // Stopped while waiting for the folder's lock: the same timeout or shutdown error as any other step.
@@ -66,21 +70,34 @@ export async function publishExport(store: ObjectStore, params: PublishParams): 
   }
 }
 
-async function publishAlone(store: ObjectStore, params: PublishParams): Promise<UnloadResult> {
+async function publishAlone(
+  store: ObjectStore,
+  params: PublishParams,
+  stillHeld: () => Promise<void>,
+): Promise<UnloadResult> {
   const { command, signal } = params;
   const ours: Generation = { requestId: command.requestId, plannedAtMs: command.issuedAt };
   const current = await currentGeneration(store, manifestKey(command), signal);
   const root = current !== undefined && plannedAfter(current, ours) ? `${supersededRoot}${command.requestId}/` : "";
-  return writeGeneration(store, params, root);
+  return writeGeneration(store, params, root, stillHeld);
 }
 
 /** Writes the generation under `root` + the command's prefix ("" for the folder itself). */
-async function writeGeneration(store: ObjectStore, params: PublishParams, root: string): Promise<UnloadResult> {
+async function writeGeneration(
+  store: ObjectStore,
+  params: PublishParams,
+  root: string,
+  stillHeld: () => Promise<void>,
+): Promise<UnloadResult> {
   const { command, signal } = params;
-  /** Still ours? A shutdown, a timeout or a superseded lease stops the publish before the next change. */
+  /**
+   * Still ours? A shutdown, a timeout, a superseded lease or a lost folder lock stops the publish before the next
+   * change.
+   */
   const owned = async (): Promise<void> => {
     if (signal?.aborted) throw abortError(signal);
     await params.beforeCommit?.();
+    await stillHeld();
   };
   const prefix = `${root}${command.outputPrefix}`;
   const manifest = `${root}${manifestKey(command)}`;

@@ -25,9 +25,14 @@ export interface UnloadResult {
 
 /**
  * Runs `publish` alone among the publishes of one output prefix, across every unloader (a lock in the state
- * database), so two exports of one window or date never interleave their files.
+ * database), so two exports of one window or date never interleave their files. `publish` gets `stillHeld`, which
+ * throws once the lock was lost (its connection died): checked before each step that changes the folder.
  */
-export type SerializePublish = <T>(outputPrefix: string, publish: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
+export type SerializePublish = <T>(
+  outputPrefix: string,
+  publish: (stillHeld: () => Promise<void>) => Promise<T>,
+  signal?: AbortSignal,
+) => Promise<T>;
 
 export interface UnloadOptions {
   /** Aborting stops the query and the uploads; a `TimeoutError` reason becomes a TIMEOUT error. */

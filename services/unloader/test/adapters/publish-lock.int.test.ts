@@ -31,6 +31,26 @@ function recorder() {
 }
 
 describe("postgresPublishLock", () => {
+  it("tells the publish when its lock went with its connection, so it stops before the next change", async () => {
+    const namespace = `${randomUUID()}.`;
+    const lock = postgresPublishLock(replicaA, namespace, 20);
+    const other = postgresPublishLock(replicaB, namespace, 20);
+    let secondRan = false;
+    const outcome = lock("p/lost/", async (stillHeld) => {
+      await stillHeld();
+      // The lock's session is terminated (a failover, a network cut): the lock is released with it.
+      await replicaB.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
+           AND objid = (hashtextextended($1, 0) & 4294967295)::oid`,
+        [`${namespace}data-exporter.publish:p/lost/`],
+      );
+      await other("p/lost/", () => Promise.resolve(void (secondRan = true)));
+      await stillHeld();
+    });
+    await expect(outcome).rejects.toMatchObject({ name: "PublishLockLost", retryable: true });
+    expect(secondRan).toBe(true);
+  });
+
   it("runs publishes of one prefix from two replicas one after the other", async () => {
     const namespace = `${randomUUID()}.`;
     const [a, b] = [postgresPublishLock(replicaA, namespace, 20), postgresPublishLock(replicaB, namespace, 20)];

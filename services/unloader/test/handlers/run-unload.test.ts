@@ -391,7 +391,7 @@ describe("runUnload: durable attempts, leases and fencing", () => {
 describe("exportTable", () => {
   it("sends a command with snapshot rows to the snapshot exporter and every other one to the warehouse, with the deployment's publish lock", async () => {
     const seen: string[] = [];
-    const serialize: SerializePublish = (_prefix, publish) => publish();
+    const serialize: SerializePublish = (_prefix, publish) => publish(() => Promise.resolve());
     const exporter = (name: string) => ({
       unload: (c: UnloadTableCommand, options?: UnloadOptions) =>
         Promise.resolve(void seen.push(`${name}:${c.table}:${options?.serializePublish === serialize}`)).then(
