@@ -22,6 +22,11 @@ export function readModelStatuses(seedStatuses: readonly string[]): RequestStatu
   });
 }
 
+export function validateMode(mode: string): "ON_DEMAND" | "SCHEDULED" {
+  if (mode === "ON_DEMAND" || mode === "SCHEDULED") return mode;
+  throw invalidInput("INVALID_FILTER", `unknown mode ${JSON.stringify(mode)}; ON_DEMAND or SCHEDULED`);
+}
+
 export const MAX_PAGE_SIZE = 100;
 
 export function validatePageSize(first: number): number {

@@ -6,6 +6,7 @@ import {
   decodeCursor,
   encodeCursor,
   readModelStatuses,
+  validateMode,
   validatePageSize,
   type Cursor,
 } from "../domain/export-listing.js";
@@ -106,7 +107,7 @@ export function exportRequestResolvers(deps: ExportRequestDeps) {
       const states = await deps.listRequests({
         ...(requestedBy === undefined ? {} : { requestedBy }),
         ...(filter.status == null ? {} : { statuses: readModelStatuses(filter.status) }),
-        ...(filter.mode == null ? {} : { mode: filter.mode === "SCHEDULED" ? "SCHEDULED" : "ON_DEMAND" }),
+        ...(filter.mode == null ? {} : { mode: validateMode(filter.mode) }),
         ...(filter.requestedFrom == null ? {} : { requestedFrom: filter.requestedFrom }),
         ...(filter.requestedTo == null ? {} : { requestedTo: filter.requestedTo }),
         ...(after === undefined ? {} : { after }),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "@jest/globals";
-import { decodeCursor, encodeCursor, readModelStatuses, validatePageSize } from "../../src/domain/export-listing.js";
+import {
+  decodeCursor,
+  encodeCursor,
+  readModelStatuses,
+  validateMode,
+  validatePageSize,
+} from "../../src/domain/export-listing.js";
 
 describe("export listing", () => {
   it("maps the seed's status strings to the read model's, refusing others", () => {
@@ -16,6 +22,12 @@ describe("export listing", () => {
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
     for (const forged of ["", "xyz", Buffer.from('[1,"x\' OR 1=1"]').toString("base64url")])
       expect(() => decodeCursor(forged)).toThrow(/not a cursor/);
+  });
+
+  it("takes the two modes and refuses anything else", () => {
+    expect(validateMode("SCHEDULED")).toBe("SCHEDULED");
+    expect(validateMode("ON_DEMAND")).toBe("ON_DEMAND");
+    expect(() => validateMode("on_demand")).toThrow(/unknown mode "on_demand"/);
   });
 
   it("takes pages of 1 to 100", () => {
