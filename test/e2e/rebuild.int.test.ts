@@ -135,7 +135,7 @@ async function trigger(exportDate: keyof typeof DAYS, force: boolean, triggeredA
 async function redeliver(envelope: Envelope<Tracked>): Promise<void> {
   switch (envelope.topicKey) {
     case "exportRequested":
-      return void (await producer.publish("exportRequested", { type: envelope.type, value: envelope.value }));
+      return void (await producer.publish("exportRequested", envelope));
     case "dailyExportTriggered":
       return void (await producer.publish("dailyExportTriggered", { type: envelope.type, value: envelope.value }));
     case "exportLifecycle":
@@ -193,6 +193,7 @@ async function planBeforeRequest(mode: "ON_DEMAND" | "SCHEDULED", requestedAt: n
       configVersion: "not-planned",
       bucket: "",
       plannedAt: Date.now(),
+      run: 0,
     },
   });
   await waitFor(`the plan of ${requestId} in the live read model`, async () => {

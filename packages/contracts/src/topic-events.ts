@@ -3,7 +3,7 @@ import type { TopicKey } from "./topics.js";
 
 /** Which events each topic carries; the dead-letter topic carries raw bytes, not events, so it is not listed. */
 export const topicEvents = {
-  exportRequested: ["ExportRequested"],
+  exportRequested: ["ExportRequested", "ExportCancelRequested", "ExportRetryRequested"],
   dailyExportTriggered: ["DailyExportTriggered"],
   unloadCommands: ["UnloadTableCommand"],
   exportLifecycle: [

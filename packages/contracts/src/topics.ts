@@ -21,7 +21,8 @@ export const topics = {
     partitions: 3,
     retentionMs: FOREVER,
     cleanupPolicy: "delete",
-    description: "On-demand export requests accepted by request-api.",
+    description:
+      "What callers asked request-api for: on-demand exports, and cancellations and retries of any export (keyed by request id).",
   },
   dailyExportTriggered: {
     name: "data-exporter.daily-export-triggered.v1",

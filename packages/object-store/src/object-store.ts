@@ -51,6 +51,11 @@ export interface ObjectStore {
   /** Deletes the keys (in a versioned bucket: hides them behind a delete marker); missing keys are not an error. */
   deleteObjects(keys: readonly string[], options?: TransferOptions): Promise<void>;
   /**
+   * Deletes exactly these versions, for good (in a versioned bucket nothing else changes: a later version stays, and
+   * an object whose latest version goes falls back to the one before); missing versions are not an error.
+   */
+  deleteVersions(objects: readonly { key: string; versionId: string }[], options?: TransferOptions): Promise<void>;
+  /**
    * A URL that lets anyone holding it GET the object (that version of it, when given) until it expires:
    * `expiresInSeconds` after `signedAt` (default now), so the same grant signs the same URL whenever it is read.
    */

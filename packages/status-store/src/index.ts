@@ -5,7 +5,9 @@ export {
   type TableJobStatus,
   type ExportedFileView,
   progressOf,
+  finishedStatusOf,
   isFinished,
+  retryableTables,
   isTerminalJob,
   exportStatusOf,
 } from "./model.js";

@@ -1,9 +1,12 @@
 import type { ExportMode, ExportStatus } from "@data-exporter/contracts";
 
-/** Lifecycle of one export in the read model. REQUESTED: accepted, not yet planned. */
-export type RequestStatus = "REQUESTED" | "IN-PROGRESS" | "COMPLETED" | "FAILED" | "PARTIAL-SUCCESS";
-/** Status of one table's job, named as the seed's table_export_job_statuses. */
-export type TableJobStatus = "PENDING" | "IN-PROGRESS" | "COMPLETED" | "FAILED";
+/**
+ * Lifecycle of one export in the read model. REQUESTED: accepted, not yet planned. CANCELLED: finished with at least
+ * one table stopped by cancelExport (the others completed or failed before it reached them).
+ */
+export type RequestStatus = "REQUESTED" | "IN-PROGRESS" | "COMPLETED" | "FAILED" | "PARTIAL-SUCCESS" | "CANCELLED";
+/** Status of one table's job, named as the seed's table_export_job_statuses (CANCELLED: stopped by cancelExport). */
+export type TableJobStatus = "PENDING" | "IN-PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
 
 export interface ExportedFileView {
   readonly key: string;
@@ -26,6 +29,10 @@ export interface TableJob {
   readonly manifestVersionId: string | null;
   readonly errorKind: string | null;
   readonly lastError: string | null;
+  /** Who cancelled the export this table stopped for (status CANCELLED); null otherwise or when unknown. */
+  readonly cancelledBy: string | null;
+  /** The run that last planned the table: 0, or the retryExport run that planned it again. */
+  readonly run: number;
   readonly startedAt: number | null;
   /** The latest sign of life of the running attempt (its start or a heartbeat); null before it started. */
   readonly lastProgressAt: number | null;
@@ -39,6 +46,8 @@ export interface ExportRequestState {
   readonly windowStart: number;
   readonly windowEnd: number;
   readonly status: RequestStatus;
+  /** 0 until a retryExport plans some tables again (ExportPlanned.run). */
+  readonly run: number;
   /** null until ExportPlanned arrived. */
   readonly plannedTables: readonly string[] | null;
   readonly skippedTables: readonly { table: string; reason: string }[];
@@ -58,10 +67,15 @@ export interface ExportRequestState {
   readonly tables: readonly TableJob[];
 }
 
-export const isTerminalJob = (job: TableJob): boolean => job.status === "COMPLETED" || job.status === "FAILED";
+export const isTerminalJob = (job: TableJob): boolean =>
+  job.status === "COMPLETED" || job.status === "FAILED" || job.status === "CANCELLED";
 
 export const isFinished = (status: RequestStatus): boolean =>
-  status === "COMPLETED" || status === "FAILED" || status === "PARTIAL-SUCCESS";
+  status === "COMPLETED" || status === "FAILED" || status === "PARTIAL-SUCCESS" || status === "CANCELLED";
+
+/** Tables a retryExport runs again: those that failed or were cancelled. */
+export const retryableTables = (state: ExportRequestState): string[] =>
+  state.tables.filter((job) => job.status === "FAILED" || job.status === "CANCELLED").map((job) => job.table);
 
 /** progress = finished tables / planned tables × 100 (0 until planned; 100 for a finished export). */
 export function progressOf(state: ExportRequestState): number {
@@ -78,6 +92,11 @@ export function exportStatusOf(jobs: readonly TableJob[]): ExportStatus {
   const completed = jobs.filter((job) => job.status === "COMPLETED").length;
   if (completed === jobs.length) return "SUCCESS";
   return completed === 0 ? "FAILED" : "PARTIAL_SUCCESS";
+}
+
+/** The status of a finished export: CANCELLED when a table was stopped by cancelExport, else by its tables' outcomes. */
+export function finishedStatusOf(jobs: readonly TableJob[]): RequestStatus {
+  return jobs.some((job) => job.status === "CANCELLED") ? "CANCELLED" : requestStatusOf(exportStatusOf(jobs));
 }
 
 export function requestStatusOf(status: ExportStatus): RequestStatus {

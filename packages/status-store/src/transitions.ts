@@ -7,9 +7,9 @@ import type {
 } from "@data-exporter/contracts";
 import {
   exportStatusOf,
+  finishedStatusOf,
   isFinished,
   isTerminalJob,
-  requestStatusOf,
   type ExportRequestState,
   type TableJob,
 } from "./model.js";
@@ -38,6 +38,7 @@ export function requestedState(
     windowStart: event.windowStart,
     windowEnd: event.windowEnd,
     status: "REQUESTED",
+    run: 0,
     plannedTables: null,
     skippedTables: [],
     bucket: null,
@@ -79,7 +80,8 @@ export function applyRequested(current: ExportRequestState | undefined, requeste
  * Attempt numbers order the starts and heartbeats of one table, not its outcome: a Completed, or a final Failed,
  * finishes a table that is not finished yet whatever attempt it carries (after a crash, a redelivered command can
  * report under a number lower than one already seen), and nothing reopens a finished table (a late event of a
- * superseded run is ignored).
+ * superseded run is ignored). A retryExport re-plans failed and cancelled tables (applyPlanned with a later run): the
+ * events of their earlier runs are ignored from then on (every table event carries its run).
  */
 export function applyLifecycleEvent(current: ExportRequestState | undefined, event: LifecycleEvent): Transition {
   if (event.type === "ExportPlanned") return applyPlanned(current, event.value);
@@ -88,6 +90,8 @@ export function applyLifecycleEvent(current: ExportRequestState | undefined, eve
   const job = current.tables.find((candidate) => candidate.table === event.value.table);
   if (!job) return unchanged(current, `table ${event.value.table} is not part of the plan`);
   if (isTerminalJob(job)) return unchanged(current, `table ${job.table} already ${job.status}`);
+  if (event.value.run < job.run)
+    return unchanged(current, `${event.type} of run ${event.value.run}, before the table was retried (run ${job.run})`);
 
   const next = nextJob(job, event);
   if (next === undefined) return unchanged(current, `stale ${event.type} of attempt ${event.value.attempt}`);
@@ -134,6 +138,16 @@ function nextJob(job: TableJob, event: Exclude<LifecycleEvent, { type: "ExportPl
         finishedAt: event.value.completedAt,
       };
     case "TableUnloadFailed":
+      if (event.value.cancelled)
+        return {
+          ...job,
+          status: "CANCELLED",
+          attempts,
+          errorKind: "CANCELLED",
+          lastError: event.value.errorMessage,
+          cancelledBy: event.value.cancelledBy,
+          finishedAt: event.value.failedAt,
+        };
       if (event.value.finalAttempt)
         return {
           ...job,
@@ -176,7 +190,10 @@ function eventTime(event: LifecycleEvent): number {
 }
 
 function applyPlanned(current: ExportRequestState | undefined, plan: ExportPlanned): Transition {
-  if (current?.plannedTables) return unchanged(current, "already planned");
+  if (current?.plannedTables) {
+    if (plan.run <= current.run) return unchanged(current, `run ${plan.run} already planned`);
+    return applyRetryPlanned(current, plan);
+  }
   // Planned before its request was recorded: the plan's time stands in until the request arrives (applyRequested).
   const base = current ?? {
     ...requestedState({ ...plan, requestedAt: plan.plannedAt, requestedBy: null }, plan.mode),
@@ -192,22 +209,54 @@ function applyPlanned(current: ExportRequestState | undefined, plan: ExportPlann
     bucket: plan.bucket,
     configVersion: plan.configVersion,
     plannedAt: plan.plannedAt,
-    tables: plan.tables.map((table): TableJob => ({
-      table: table.table,
-      status: "PENDING",
-      attempts: 0,
-      rows: null,
-      bytes: null,
-      outputPrefix: table.outputPrefix,
-      files: [],
-      manifestKey: null,
-      manifestVersionId: null,
-      errorKind: null,
-      lastError: null,
-      startedAt: null,
-      lastProgressAt: null,
-      finishedAt: null,
-    })),
+    run: plan.run,
+    tables: plan.tables.map((table) => pendingJob(table.table, table.outputPrefix, plan.run)),
+  };
+  return finishIfDone(state, plan.plannedAt);
+}
+
+function pendingJob(table: string, outputPrefix: string, run: number, attempts = 0): TableJob {
+  return {
+    table,
+    status: "PENDING",
+    attempts,
+    rows: null,
+    bytes: null,
+    outputPrefix,
+    files: [],
+    manifestKey: null,
+    manifestVersionId: null,
+    errorKind: null,
+    lastError: null,
+    cancelledBy: null,
+    run,
+    startedAt: null,
+    lastProgressAt: null,
+    finishedAt: null,
+  };
+}
+
+/**
+ * A retryExport's plan: the tables it lists that failed or were cancelled start over (PENDING, their earlier
+ * runs' events ignored from now on); completed tables keep their files and links. The export is in progress
+ * again and completes again (a new ExportCompleted, for this run). Its configuration version stays the first plan's:
+ * an export retried under other rules mixes two versions, and must not be reused as if made under either.
+ */
+function applyRetryPlanned(current: ExportRequestState, plan: ExportPlanned): Transition {
+  const retried = new Map(plan.tables.map((table) => [table.table, table.outputPrefix]));
+  const tables = current.tables.map((job) => {
+    const outputPrefix = retried.get(job.table);
+    if (outputPrefix === undefined || (job.status !== "FAILED" && job.status !== "CANCELLED")) return job;
+    return pendingJob(job.table, outputPrefix, plan.run, job.attempts);
+  });
+  const state: ExportRequestState = {
+    ...current,
+    run: plan.run,
+    status: "IN-PROGRESS",
+    plannedAt: plan.plannedAt,
+    completedAt: null,
+    completionPublishedAt: null,
+    tables,
   };
   return finishIfDone(state, plan.plannedAt);
 }
@@ -216,7 +265,7 @@ function finishIfDone(state: ExportRequestState, now: number): Transition {
   if (!state.plannedTables || !state.tables.every(isTerminalJob)) return { state, changed: true };
   const finished: ExportRequestState = {
     ...state,
-    status: requestStatusOf(exportStatusOf(state.tables)),
+    status: finishedStatusOf(state.tables),
     completedAt: now,
   };
   return { state: finished, changed: true, completed: completionEventOf(finished) };
@@ -225,6 +274,7 @@ function finishIfDone(state: ExportRequestState, now: number): Transition {
 /** The ExportCompleted of a finished export, rebuilt from its state alone (also to re-send one after a crash). */
 export function completionEventOf(state: ExportRequestState): ExportCompleted {
   const bucket = state.bucket ?? "";
+  const cancelled = state.tables.filter((job) => job.status === "CANCELLED");
   return {
     requestId: state.requestId,
     mode: state.mode,
@@ -242,7 +292,11 @@ export function completionEventOf(state: ExportRequestState): ExportCompleted {
       s3Prefix: `s3://${bucket}/${job.outputPrefix}`,
       fileCount: job.files.length,
       error: job.lastError,
+      cancelled: job.status === "CANCELLED",
     })),
+    run: state.run,
+    cancelled: cancelled.length > 0,
+    cancelledBy: cancelled.find((job) => job.cancelledBy !== null)?.cancelledBy ?? null,
   };
 }
 
@@ -258,6 +312,7 @@ function emptyState(requestId: string): ExportRequestState {
     windowStart: 0,
     windowEnd: 0,
     status: "REQUESTED",
+    run: 0,
     plannedTables: null,
     skippedTables: [],
     bucket: null,

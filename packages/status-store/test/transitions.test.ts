@@ -25,11 +25,13 @@ const plan: ExportPlanned = {
   configVersion: "v1",
   bucket: "exports",
   plannedAt: 3_000,
+  run: 0,
 };
 const completed = (table: string, attempt = 1): TableUnloadCompleted => ({
   requestId,
   table,
   attempt,
+  run: 0,
   rows: 10,
   bytes: 100,
   files: [{ key: `k/${table}_000.parquet`, rows: 10, bytes: 100, sha256: "ab", versionId: "v1" }],
@@ -42,11 +44,14 @@ const failed = (table: string, attempt: number, finalAttempt: boolean): TableUnl
   requestId,
   table,
   attempt,
+  run: 0,
   errorKind: "WAREHOUSE_QUERY",
   errorMessage: `attempt ${attempt} failed`,
   retryable: !finalAttempt,
   finalAttempt,
   failedAt: 5_000,
+  cancelled: false,
+  cancelledBy: null,
 });
 
 function planned(): ExportRequestState {
@@ -122,7 +127,7 @@ describe("applyLifecycleEvent", () => {
     state = applyLifecycleEvent(state, { type: "TableUnloadFailed", value: failed("way", 2, false) }).state;
     const stale = applyLifecycleEvent(state, {
       type: "TableUnloadStarted",
-      value: { requestId, table: "way", attempt: 1, worker: "w", startedAt: 1 },
+      value: { requestId, table: "way", attempt: 1, run: 0, worker: "w", startedAt: 1 },
     });
     expect(stale.changed).toBe(false);
     const unknown = applyLifecycleEvent(state, { type: "TableUnloadCompleted", value: completed("nope") });
@@ -140,11 +145,11 @@ describe("applyLifecycleEvent: attempts and interleavings", () => {
   type TableEvent = Parameters<typeof applyLifecycleEvent>[1];
   const started = (attempt: number, at = 4_100): TableEvent => ({
     type: "TableUnloadStarted",
-    value: { requestId, table: "way", attempt, worker: "w", startedAt: at },
+    value: { requestId, table: "way", attempt, run: 0, worker: "w", startedAt: at },
   });
   const heartbeat = (attempt: number, at: number): TableEvent => ({
     type: "TableUnloadHeartbeat",
-    value: { requestId, table: "way", attempt, worker: "w", at },
+    value: { requestId, table: "way", attempt, run: 0, worker: "w", at },
   });
   const done = (attempt: number): TableEvent => ({ type: "TableUnloadCompleted", value: completed("way", attempt) });
   const fail = (attempt: number, final: boolean): TableEvent => ({

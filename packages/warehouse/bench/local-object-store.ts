@@ -64,6 +64,10 @@ export class LocalDirectoryObjectStore implements ObjectStore {
   async deleteObjects(keys: readonly string[]): Promise<void> {
     for (const key of keys) await rm(join(this.root, key), { force: true });
   }
+  /** No versions here: the key itself goes. */
+  async deleteVersions(objects: readonly { key: string }[]): Promise<void> {
+    await this.deleteObjects(objects.map((o) => o.key));
+  }
   presignGet(key: string): Promise<string> {
     return Promise.resolve(`file://${join(this.root, key)}`);
   }

@@ -43,6 +43,7 @@ const result = await warehouse.unload({
   fileBaseName: table,
   configVersion: "bench",
   attempt: 1,
+  run: 0,
   issuedAt: Date.now(),
   snapshot: null,
 });

@@ -1,5 +1,5 @@
 import type { UnloadTableCommand } from "@data-exporter/contracts";
-import { isObjectStoreError, type ObjectStore } from "@data-exporter/object-store";
+import { isObjectStoreError, type ObjectStore, type PutResult } from "@data-exporter/object-store";
 import { abortError, objectStoreFailure, WarehouseError } from "./errors.js";
 import { manifestKey, type UnloadManifest } from "./manifest.js";
 import type { SerializePublish, UnloadedFile, UnloadResult } from "./warehouse.js";
@@ -110,15 +110,22 @@ async function writeGeneration(
   if (old.length > 0) await store.deleteObjects(old, { signal });
 
   const files: UnloadedFile[] = [];
-  for (const { path, file } of params.files) {
+  let put: PutResult;
+  let document: UnloadManifest;
+  try {
+    for (const { path, file } of params.files) {
+      await owned();
+      const key = `${root}${file.key}`;
+      const uploaded = await store.putFile(key, path, PARQUET, { signal });
+      files.push({ ...file, key, versionId: uploaded.versionId });
+    }
+    document = params.manifest(files);
     await owned();
-    const key = `${root}${file.key}`;
-    const put = await store.putFile(key, path, PARQUET, { signal });
-    files.push({ ...file, key, versionId: put.versionId });
+    put = await store.putObject(manifest, JSON.stringify(document, null, 2), "application/json", { signal });
+  } catch (error) {
+    await removeUploaded(store, files);
+    throw error;
   }
-  const document = params.manifest(files);
-  await owned();
-  const put = await store.putObject(manifest, JSON.stringify(document, null, 2), "application/json", { signal });
   return {
     rows: document.totalRows,
     bytes: document.totalBytes,
@@ -126,6 +133,18 @@ async function writeGeneration(
     manifestKey: manifest,
     manifestVersionId: put.versionId,
   };
+}
+
+/**
+ * An export stopped before its manifest (cancelled, superseded, timed out, failed) takes back the data files it
+ * uploaded, so a reader listing the folder never sees them. Exactly their versions go: a newer attempt's files under
+ * the same keys stay. Best effort, without the stopped export's signal: what remains is only listed, never linked.
+ */
+async function removeUploaded(store: ObjectStore, files: readonly UnloadedFile[]): Promise<void> {
+  const versions = files.flatMap((file) =>
+    file.versionId === null ? [] : [{ key: file.key, versionId: file.versionId }],
+  );
+  if (versions.length > 0) await store.deleteVersions(versions).catch(() => undefined);
 }
 
 /** The generation a folder's manifest names; a manifest from before generations were recorded counts as oldest. */

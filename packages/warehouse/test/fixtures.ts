@@ -26,6 +26,7 @@ export function unloadCommand(overrides: Partial<UnloadTableCommand> = {}): Unlo
     fileBaseName: "traffic",
     configVersion: "v1",
     attempt: 1,
+    run: 0,
     issuedAt: Date.UTC(2026, 0, 2, 1),
     snapshot: null,
     ...overrides,

@@ -45,6 +45,7 @@ function recording(store: ObjectStore, writes: string[]): ObjectStore {
     getText: (key) => store.getText(key),
     list: (prefix, options) => store.list(prefix, options),
     deleteObjects: (keys, options) => store.deleteObjects(keys, options),
+    deleteVersions: (objects, options) => store.deleteVersions(objects, options),
     presignGet: (key, seconds, versionId) => store.presignGet(key, seconds, versionId),
   };
 }

@@ -22,9 +22,9 @@ await runService(
 
       const bus = await connectBus(config, log, resources, "notifier");
       const deps: NotifierDeps & { log: typeof log } = {
-        alreadyNotified: (requestId) => notifications.has(requestId),
+        alreadyNotified: (requestId, run) => notifications.has(requestId, run),
         publish: (notification) => publishToSns(sns, config.SNS_TOPIC_ARN, notification),
-        recordNotified: (requestId, messageId) => notifications.record(requestId, messageId),
+        recordNotified: (requestId, run, messageId) => notifications.record(requestId, run, messageId),
         log,
       };
       const consumer = await startConsumer(bus, service, {

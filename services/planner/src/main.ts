@@ -15,7 +15,7 @@ import { PlannerState } from "./adapters/planner-state.js";
 import { configSchema } from "./config.js";
 import {
   handleDailyExportTriggered,
-  handleExportRequested,
+  handleRequestTopicEvent,
   type PlannerEventDeps,
 } from "./handlers/handle-planner-events.js";
 
@@ -81,7 +81,7 @@ await runService(
         // Namespaced like the topics: deployments sharing a broker must not share a group (it would mix their topics).
         groupId: "data-exporter.planner",
         topics: ["exportRequested"],
-        handler: ({ value }) => handleExportRequested(value, deps),
+        handler: (event) => handleRequestTopicEvent(event, deps),
       });
       // A group of its own: a scheduled export never waits behind on-demand requests, nor they behind it.
       const scheduled = await startConsumer(bus, service, {

@@ -63,6 +63,7 @@ await runService(
         deps: {
           publishExportRequested: async (event) =>
             void (await bus.producer.publish("exportRequested", { type: "ExportRequested", value: event })),
+          publishCallerEvent: async (event) => void (await bus.producer.publish("exportRequested", event)),
           recordAccepted: (event) => accepted.record(event),
           newRequestId: randomUUID,
           now: Date.now,

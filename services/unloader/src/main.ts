@@ -16,6 +16,8 @@ import { PostgresUnloadJobs } from "./adapters/unload-jobs.js";
 import { configSchema } from "./config.js";
 import { exportTable } from "./handlers/export-table.js";
 import { handleUnloadCommand, type UnloadCommandDeps } from "./handlers/handle-unload-command.js";
+import { handleRequestTopicEvent } from "./handlers/handle-cancellation.js";
+import { RunningLeases } from "./handlers/running-leases.js";
 import { UnloadGauges } from "./handlers/unload-gauges.js";
 
 await runService(
@@ -93,6 +95,7 @@ await runService(
 
       const bus = await connectBus(config, log, resources, "unloader");
       const shutdown = new AbortController();
+      const running = new RunningLeases();
       const deps: UnloadCommandDeps = {
         acquireSlot: instrumentedSlots(slots, gauges, log, config.MAX_CONCURRENCY_LIMIT),
         unload: exportTable({ warehouse, snapshot: snapshots }, postgresPublishLock(slotPool, config.TOPIC_NAMESPACE)),
@@ -123,6 +126,8 @@ await runService(
             { err: error, requestId: command.requestId, table: command.table },
             "could not renew the unload's lease or send its heartbeat; retrying",
           ),
+        onLease: (requestId, lease) => running.add(requestId, lease),
+        onLeaseEnd: (requestId, lease) => running.remove(requestId, lease),
         gauges,
         log,
       };
@@ -138,10 +143,23 @@ await runService(
         // (HANDLER_MAX_ATTEMPTS) rather than dead-lettered quickly.
         handler: ({ value }, { signal }) => handleUnloadCommand(value, signal, deps),
       });
+      // One group for every replica: one of them records each cancellation, the fence every replica's leases read.
+      const cancellations = await startConsumer(bus, service, {
+        groupId: "data-exporter.unloader.cancellations",
+        topics: ["exportRequested"],
+        handler: (event) =>
+          handleRequestTopicEvent(event, {
+            cancel: (requestId, run, by, at) => jobs.cancel(requestId, run, by, at),
+            running,
+            log,
+          }),
+      });
       // Registered after the consumer, so it runs first on shutdown: abort the unload, then stop the consumer.
       resources.defer(() => shutdown.abort(new Error("unloader shutting down")));
       return {
-        readiness: { kafka: () => bus.producer.isConnected() && consumer.isConnected() },
+        readiness: {
+          kafka: () => bus.producer.isConnected() && consumer.isConnected() && cancellations.isConnected(),
+        },
         metrics: () => gauges.metrics(),
       };
     },

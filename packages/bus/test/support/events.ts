@@ -13,5 +13,5 @@ export function exportRequested(overrides: Partial<ExportRequested> = {}): Expor
 }
 
 export function tableUnloadStarted(requestId: string, attempt: number): TableUnloadStarted {
-  return { requestId, table: "traffic_observation", attempt, worker: "w1", startedAt: Date.now() };
+  return { requestId, table: "traffic_observation", attempt, run: 0, worker: "w1", startedAt: Date.now() };
 }

@@ -56,7 +56,19 @@ export interface DailyExportTriggered {
   readonly triggeredBy: string;
 }
 
-/** Public event: every table of an export has finished. Emitted exactly once per request; other services subscribe to it. */
+/** A caller asked request-api to cancel an export (GraphQL cancelExport). The unloaders stop its queued and running tables; each reports TableUnloadFailed with cancelled=true, and the export finishes as cancelled. */
+export interface ExportCancelRequested {
+  /** Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition. */
+  readonly requestId: string;
+  /** The run cancelled (ExportPlanned.run): it and any earlier run stop; a later retry runs again. */
+  readonly run: number;
+  /** The caller the gateway verified. */
+  readonly cancelledBy: string | null;
+  /** When request-api accepted the cancellation. */
+  readonly cancelledAt: number;
+}
+
+/** Public event: every table of an export has finished. Emitted once per run of a request (a retryExport runs it again); other services subscribe to it. */
 export interface ExportCompleted {
   /** Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition. */
   readonly requestId: string;
@@ -76,6 +88,12 @@ export interface ExportCompleted {
   readonly bucket: string;
   /** When the last table finished. */
   readonly completedAt: number;
+  /** Run of the export: 0 for its first plan; each retryExport plans the tables it re-runs again under the next run. A retried export completes again: one ExportCompleted per run. */
+  readonly run: number;
+  /** True when the export was cancelled (cancelExport) before every table finished; status then says what was exported before it stopped. */
+  readonly cancelled: boolean;
+  /** Who cancelled the export, when known. */
+  readonly cancelledBy: string | null;
 }
 
 /** One Parquet file written for a table. */
@@ -120,6 +138,8 @@ export interface ExportPlanned {
   readonly bucket: string;
   /** When the plan was made. */
   readonly plannedAt: number;
+  /** Run of the export: 0 for its first plan; each retryExport plans the tables it re-runs again under the next run. A retry's plan lists only the tables it re-runs; the others keep their outcome. */
+  readonly run: number;
 }
 
 /** An on-demand export was accepted by request-api (GraphQL requestData). Once this event is written the request is durable. */
@@ -134,6 +154,28 @@ export interface ExportRequested {
   readonly requestedAt: number;
   /** Caller identity if the gateway forwarded one. */
   readonly requestedBy: string | null;
+}
+
+/** A caller asked request-api to retry a finished export (GraphQL retryExport): the planner plans the listed tables again, under the current classification, as the next run of the same request; completed tables keep their files and links. */
+export interface ExportRetryRequested {
+  /** Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition. */
+  readonly requestId: string;
+  /** The run this retry starts (the export's current run + 1); the planner plans each run once. */
+  readonly run: number;
+  /** Export mode of the request. */
+  readonly mode: ExportMode;
+  /** Calendar date of a scheduled export; null on demand. */
+  readonly exportDate: string | null;
+  /** Inclusive start of the exported time window (UTC epoch milliseconds). */
+  readonly windowStart: number;
+  /** Exclusive end of the exported time window (UTC epoch milliseconds). */
+  readonly windowEnd: number;
+  /** Tables to run again: those that FAILED or were cancelled. */
+  readonly tables: readonly string[];
+  /** The caller the gateway verified. */
+  readonly retriedBy: string | null;
+  /** When request-api accepted the retry. */
+  readonly retriedAt: number;
 }
 
 /** SUCCESS: every table COMPLETED; FAILED: none; PARTIAL_SUCCESS: some (published as PARTIAL-SUCCESS in SNS). */
@@ -224,6 +266,8 @@ export interface TableOutcome {
   readonly fileCount: number;
   /** Last error of a failed table. */
   readonly error: string | null;
+  /** True when the table was cancelled (status FAILED for readers of the first version of this schema). */
+  readonly cancelled: boolean;
 }
 
 /** COMPLETED or FAILED. */
@@ -240,6 +284,8 @@ export interface TableUnloadCompleted {
   readonly table: string;
   /** Attempt that succeeded. */
   readonly attempt: number;
+  /** Run of the table (UnloadTableCommand.run): 0, or the retryExport run that planned it again. The status tracker ignores an event of an earlier run than the table's latest. */
+  readonly run: number;
   /** Rows exported (sum over files, equal to the source count). */
   readonly rows: number;
   /** Bytes of all data files. */
@@ -264,6 +310,8 @@ export interface TableUnloadFailed {
   readonly table: string;
   /** Attempt that failed. */
   readonly attempt: number;
+  /** Run of the table (UnloadTableCommand.run): 0, or the retryExport run that planned it again. The status tracker ignores an event of an earlier run than the table's latest. */
+  readonly run: number;
   /** Failure category. */
   readonly errorKind: UnloadErrorKind;
   /** What went wrong, safe to show an operator (no secrets). */
@@ -274,6 +322,10 @@ export interface TableUnloadFailed {
   readonly finalAttempt: boolean;
   /** When the attempt failed. */
   readonly failedAt: number;
+  /** True when the table stopped because its export was cancelled (cancelExport): its status is CANCELLED, not FAILED, and it published nothing. */
+  readonly cancelled: boolean;
+  /** Who cancelled the export, when cancelled and the caller is known. */
+  readonly cancelledBy: string | null;
 }
 
 /** A running attempt at one table is alive and holds its lease. Published every heartbeat interval while the unload runs; a table whose heartbeats stop for longer than the status tracker's STUCK_AFTER_MS is failed as stuck. */
@@ -284,6 +336,8 @@ export interface TableUnloadHeartbeat {
   readonly table: string;
   /** The running attempt. */
   readonly attempt: number;
+  /** Run of the table (UnloadTableCommand.run): 0, or the retryExport run that planned it again. The status tracker ignores an event of an earlier run than the table's latest. */
+  readonly run: number;
   /** Unloader instance id. */
   readonly worker: string;
   /** When the attempt last renewed its lease. */
@@ -298,6 +352,8 @@ export interface TableUnloadStarted {
   readonly table: string;
   /** 1-based attempt number. */
   readonly attempt: number;
+  /** Run of the table (UnloadTableCommand.run): 0, or the retryExport run that planned it again. The status tracker ignores an event of an earlier run than the table's latest. */
+  readonly run: number;
   /** Unloader instance id. */
   readonly worker: string;
   /** When the attempt started. */
@@ -342,6 +398,8 @@ export interface UnloadTableCommand {
   readonly configVersion: string;
   /** 1-based attempt number (a re-issued command increments it). */
   readonly attempt: number;
+  /** Run of the export: 0 for its first plan; each retryExport plans the tables it re-runs again under the next run. A command of an earlier run than the table's latest is not run. */
+  readonly run: number;
   /** When the planner issued the command. */
   readonly issuedAt: number;
   /** Set for a table whose rows travel in the command (the scheduled export's classifications snapshot); null for a warehouse table, which is read with the projection and row filter above. */
@@ -351,9 +409,11 @@ export interface UnloadTableCommand {
 /** Every event (top-level record of one schemas/avro file) by name. */
 export interface EventMap {
   DailyExportTriggered: DailyExportTriggered;
+  ExportCancelRequested: ExportCancelRequested;
   ExportCompleted: ExportCompleted;
   ExportPlanned: ExportPlanned;
   ExportRequested: ExportRequested;
+  ExportRetryRequested: ExportRetryRequested;
   TableUnloadCompleted: TableUnloadCompleted;
   TableUnloadFailed: TableUnloadFailed;
   TableUnloadHeartbeat: TableUnloadHeartbeat;
@@ -364,14 +424,16 @@ export interface EventMap {
 export type EventName = keyof EventMap;
 
 /** Event names in schema file order. */
-export const eventNames = ["DailyExportTriggered", "ExportCompleted", "ExportPlanned", "ExportRequested", "TableUnloadCompleted", "TableUnloadFailed", "TableUnloadHeartbeat", "TableUnloadStarted", "UnloadTableCommand"] as const;
+export const eventNames = ["DailyExportTriggered", "ExportCancelRequested", "ExportCompleted", "ExportPlanned", "ExportRequested", "ExportRetryRequested", "TableUnloadCompleted", "TableUnloadFailed", "TableUnloadHeartbeat", "TableUnloadStarted", "UnloadTableCommand"] as const;
 
 /** Full Avro name of each event (the `event-type` header). */
 export const eventFullNames = {
   DailyExportTriggered: "au.dataexporter.events.DailyExportTriggered",
+  ExportCancelRequested: "au.dataexporter.events.ExportCancelRequested",
   ExportCompleted: "au.dataexporter.events.ExportCompleted",
   ExportPlanned: "au.dataexporter.events.ExportPlanned",
   ExportRequested: "au.dataexporter.events.ExportRequested",
+  ExportRetryRequested: "au.dataexporter.events.ExportRetryRequested",
   TableUnloadCompleted: "au.dataexporter.events.TableUnloadCompleted",
   TableUnloadFailed: "au.dataexporter.events.TableUnloadFailed",
   TableUnloadHeartbeat: "au.dataexporter.events.TableUnloadHeartbeat",
@@ -382,14 +444,16 @@ export const eventFullNames = {
 /** Hex SHA-256 of each schema's Parsing Canonical Form (the `schema-fingerprint` header). */
 export const schemaFingerprints = {
   DailyExportTriggered: "25cc5de41027c3827a1e0a06b4e7cfe4ee7bafc4f50c4b962c1ba448581ad25e",
-  ExportCompleted: "b498675a3328e17e373156b5b4bee9621e50d14d4f9efc449317aab9020f5ca1",
-  ExportPlanned: "c293d8c1ee6e6d81c5a5c4f5de33da56f4cc03d39a0b5f337eea2d4867053604",
+  ExportCancelRequested: "2bcfa8835c0f21db63b47f576d107a3e33865597ece71578e29254e386e4a87c",
+  ExportCompleted: "05efd1414a8e19c0491453caadd5d523c9912d1e3380c1918322b1fc356b0201",
+  ExportPlanned: "88e15cb93c51a333b598893ec1bd339f6efdab1ca10749a020d4222596dd02f7",
   ExportRequested: "113acd695261b7cc7c001ed88ef237e1904f8010fe5a8b25253402571188e308",
-  TableUnloadCompleted: "021287807e6fd98816e52633fd83de72a22f7645c355a0f897e3ba2859aa97fd",
-  TableUnloadFailed: "1ba94fc4186015b8a5f2a9a47a5530a2c41efb135e7aa2cc14de2b180bbb15c1",
-  TableUnloadHeartbeat: "feee3bc8aa4fc1b0befeffd5a15c8bbc3ecf36d2cb7b78cfc5e82a8bfb80343f",
-  TableUnloadStarted: "48bd4ba33552667d9ffafa6b0465e8e19f31d0ef3e52fc3eb001885c20265c87",
-  UnloadTableCommand: "7d0503a2a531d6cd61f9289bdff21e4fefc7bd25659fc091b1c4f2fcf7b727e8",
+  ExportRetryRequested: "668120921706fa43ad22bcf7e170eaacd3bf7215bed602f1e305ca3ce02fd67a",
+  TableUnloadCompleted: "5fbb2f09c9bc0a59c6b307ea7a1e3b0dfee2c2edffdd326ab4324208c542411a",
+  TableUnloadFailed: "efc73d6636e8fe5d3b319e5a5f4dd9ebfbca691f4b9004f559ddddb27edf0c33",
+  TableUnloadHeartbeat: "3d832d00d79f7d38f3fab86130f873ba3d16298e272b4398756716edea1219e2",
+  TableUnloadStarted: "4e003c3f8ba2a8382c338403b43894e82816c2b9a898ac607121d3b392d05588",
+  UnloadTableCommand: "2a241b9ee19f5ff8959d5163d6056091e19d8171ac68dc6718d3749465bf61ee",
 } as const satisfies Record<EventName, string>;
 
 /** The Avro schema of each event, embedded so the package needs no file access at run time. */
@@ -455,11 +519,49 @@ export const schemas = {
       }
     ]
   },
+  ExportCancelRequested: {
+    "type": "record",
+    "name": "ExportCancelRequested",
+    "namespace": "au.dataexporter.events",
+    "doc": "A caller asked request-api to cancel an export (GraphQL cancelExport). The unloaders stop its queued and running tables; each reports TableUnloadFailed with cancelled=true, and the export finishes as cancelled.",
+    "fields": [
+      {
+        "name": "requestId",
+        "type": {
+          "type": "string",
+          "logicalType": "uuid"
+        },
+        "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+      },
+      {
+        "name": "run",
+        "type": "int",
+        "doc": "The run cancelled (ExportPlanned.run): it and any earlier run stop; a later retry runs again."
+      },
+      {
+        "name": "cancelledBy",
+        "type": [
+          "null",
+          "string"
+        ],
+        "doc": "The caller the gateway verified.",
+        "default": null
+      },
+      {
+        "name": "cancelledAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When request-api accepted the cancellation."
+      }
+    ]
+  },
   ExportCompleted: {
     "type": "record",
     "name": "ExportCompleted",
     "namespace": "au.dataexporter.events",
-    "doc": "Public event: every table of an export has finished. Emitted exactly once per request; other services subscribe to it.",
+    "doc": "Public event: every table of an export has finished. Emitted once per run of a request (a retryExport runs it again); other services subscribe to it.",
     "fields": [
       {
         "name": "requestId",
@@ -580,6 +682,12 @@ export const schemas = {
                 ],
                 "doc": "Last error of a failed table.",
                 "default": null
+              },
+              {
+                "name": "cancelled",
+                "type": "boolean",
+                "doc": "True when the table was cancelled (status FAILED for readers of the first version of this schema).",
+                "default": false
               }
             ]
           }
@@ -598,6 +706,27 @@ export const schemas = {
           "logicalType": "timestamp-millis"
         },
         "doc": "When the last table finished."
+      },
+      {
+        "name": "run",
+        "type": "int",
+        "doc": "Run of the export: 0 for its first plan; each retryExport plans the tables it re-runs again under the next run. A retried export completes again: one ExportCompleted per run.",
+        "default": 0
+      },
+      {
+        "name": "cancelled",
+        "type": "boolean",
+        "doc": "True when the export was cancelled (cancelExport) before every table finished; status then says what was exported before it stopped.",
+        "default": false
+      },
+      {
+        "name": "cancelledBy",
+        "type": [
+          "null",
+          "string"
+        ],
+        "doc": "Who cancelled the export, when known.",
+        "default": null
       }
     ]
   },
@@ -737,6 +866,12 @@ export const schemas = {
           "logicalType": "timestamp-millis"
         },
         "doc": "When the plan was made."
+      },
+      {
+        "name": "run",
+        "type": "int",
+        "doc": "Run of the export: 0 for its first plan; each retryExport plans the tables it re-runs again under the next run. A retry's plan lists only the tables it re-runs; the others keep their outcome.",
+        "default": 0
       }
     ]
   },
@@ -789,6 +924,91 @@ export const schemas = {
       }
     ]
   },
+  ExportRetryRequested: {
+    "type": "record",
+    "name": "ExportRetryRequested",
+    "namespace": "au.dataexporter.events",
+    "doc": "A caller asked request-api to retry a finished export (GraphQL retryExport): the planner plans the listed tables again, under the current classification, as the next run of the same request; completed tables keep their files and links.",
+    "fields": [
+      {
+        "name": "requestId",
+        "type": {
+          "type": "string",
+          "logicalType": "uuid"
+        },
+        "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+      },
+      {
+        "name": "run",
+        "type": "int",
+        "doc": "The run this retry starts (the export's current run + 1); the planner plans each run once."
+      },
+      {
+        "name": "mode",
+        "type": {
+          "type": "enum",
+          "name": "ExportMode",
+          "namespace": "au.dataexporter.events",
+          "doc": "ON_DEMAND: requested through GraphQL requestData. SCHEDULED: the daily config-driven export.",
+          "symbols": [
+            "ON_DEMAND",
+            "SCHEDULED"
+          ]
+        },
+        "doc": "Export mode of the request."
+      },
+      {
+        "name": "exportDate",
+        "type": [
+          "null",
+          "string"
+        ],
+        "doc": "Calendar date of a scheduled export; null on demand.",
+        "default": null
+      },
+      {
+        "name": "windowStart",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "Inclusive start of the exported time window (UTC epoch milliseconds)."
+      },
+      {
+        "name": "windowEnd",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "Exclusive end of the exported time window (UTC epoch milliseconds)."
+      },
+      {
+        "name": "tables",
+        "type": {
+          "type": "array",
+          "items": "string"
+        },
+        "doc": "Tables to run again: those that FAILED or were cancelled."
+      },
+      {
+        "name": "retriedBy",
+        "type": [
+          "null",
+          "string"
+        ],
+        "doc": "The caller the gateway verified.",
+        "default": null
+      },
+      {
+        "name": "retriedAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When request-api accepted the retry."
+      }
+    ]
+  },
   TableUnloadCompleted: {
     "type": "record",
     "name": "TableUnloadCompleted",
@@ -812,6 +1032,12 @@ export const schemas = {
         "name": "attempt",
         "type": "int",
         "doc": "Attempt that succeeded."
+      },
+      {
+        "name": "run",
+        "type": "int",
+        "doc": "Run of the table (UnloadTableCommand.run): 0, or the retryExport run that planned it again. The status tracker ignores an event of an earlier run than the table's latest.",
+        "default": 0
       },
       {
         "name": "rows",
@@ -921,6 +1147,12 @@ export const schemas = {
         "doc": "Attempt that failed."
       },
       {
+        "name": "run",
+        "type": "int",
+        "doc": "Run of the table (UnloadTableCommand.run): 0, or the retryExport run that planned it again. The status tracker ignores an event of an earlier run than the table's latest.",
+        "default": 0
+      },
+      {
         "name": "errorKind",
         "type": {
           "type": "enum",
@@ -960,6 +1192,21 @@ export const schemas = {
           "logicalType": "timestamp-millis"
         },
         "doc": "When the attempt failed."
+      },
+      {
+        "name": "cancelled",
+        "type": "boolean",
+        "doc": "True when the table stopped because its export was cancelled (cancelExport): its status is CANCELLED, not FAILED, and it published nothing.",
+        "default": false
+      },
+      {
+        "name": "cancelledBy",
+        "type": [
+          "null",
+          "string"
+        ],
+        "doc": "Who cancelled the export, when cancelled and the caller is known.",
+        "default": null
       }
     ]
   },
@@ -986,6 +1233,12 @@ export const schemas = {
         "name": "attempt",
         "type": "int",
         "doc": "The running attempt."
+      },
+      {
+        "name": "run",
+        "type": "int",
+        "doc": "Run of the table (UnloadTableCommand.run): 0, or the retryExport run that planned it again. The status tracker ignores an event of an earlier run than the table's latest.",
+        "default": 0
       },
       {
         "name": "worker",
@@ -1025,6 +1278,12 @@ export const schemas = {
         "name": "attempt",
         "type": "int",
         "doc": "1-based attempt number."
+      },
+      {
+        "name": "run",
+        "type": "int",
+        "doc": "Run of the table (UnloadTableCommand.run): 0, or the retryExport run that planned it again. The status tracker ignores an event of an earlier run than the table's latest.",
+        "default": 0
       },
       {
         "name": "worker",
@@ -1294,6 +1553,12 @@ export const schemas = {
         "doc": "1-based attempt number (a re-issued command increments it)."
       },
       {
+        "name": "run",
+        "type": "int",
+        "doc": "Run of the export: 0 for its first plan; each retryExport plans the tables it re-runs again under the next run. A command of an earlier run than the table's latest is not run.",
+        "default": 0
+      },
+      {
         "name": "issuedAt",
         "type": {
           "type": "long",
@@ -1408,9 +1673,304 @@ export const previousSchemas: Readonly<
   Record<EventName, readonly { readonly fingerprint: string; readonly schema: unknown }[]>
 > = {
   DailyExportTriggered: [],
-  ExportCompleted: [],
-  ExportPlanned: [],
+  ExportCancelRequested: [],
+  ExportCompleted: [
+    {
+      fingerprint: "b498675a3328e17e373156b5b4bee9621e50d14d4f9efc449317aab9020f5ca1",
+      schema: {
+        "type": "record",
+        "name": "ExportCompleted",
+        "namespace": "au.dataexporter.events",
+        "doc": "Public event: every table of an export has finished. Emitted exactly once per request; other services subscribe to it.",
+        "fields": [
+          {
+            "name": "requestId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+          },
+          {
+            "name": "mode",
+            "type": {
+              "type": "enum",
+              "name": "ExportMode",
+              "namespace": "au.dataexporter.events",
+              "doc": "ON_DEMAND: requested through GraphQL requestData. SCHEDULED: the daily config-driven export.",
+              "symbols": [
+                "ON_DEMAND",
+                "SCHEDULED"
+              ]
+            },
+            "doc": "Export mode."
+          },
+          {
+            "name": "exportDate",
+            "type": [
+              "null",
+              "string"
+            ],
+            "doc": "Calendar date (YYYY-MM-DD, Australia/Melbourne) of a scheduled export; null for on-demand exports.",
+            "default": null
+          },
+          {
+            "name": "windowStart",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "Inclusive start of the exported time window (UTC epoch milliseconds)."
+          },
+          {
+            "name": "windowEnd",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "Exclusive end of the exported time window (UTC epoch milliseconds)."
+          },
+          {
+            "name": "status",
+            "type": {
+              "type": "enum",
+              "name": "ExportStatus",
+              "namespace": "au.dataexporter.events",
+              "doc": "SUCCESS: every table COMPLETED; FAILED: none; PARTIAL_SUCCESS: some (published as PARTIAL-SUCCESS in SNS).",
+              "symbols": [
+                "SUCCESS",
+                "FAILED",
+                "PARTIAL_SUCCESS"
+              ]
+            },
+            "doc": "Overall outcome."
+          },
+          {
+            "name": "tables",
+            "type": {
+              "type": "array",
+              "items": {
+                "type": "record",
+                "name": "TableOutcome",
+                "namespace": "au.dataexporter.events",
+                "doc": "Final state of one table of an export.",
+                "fields": [
+                  {
+                    "name": "table",
+                    "type": "string",
+                    "doc": "Warehouse table name as configured in export_tables (e.g. traffic_observation)."
+                  },
+                  {
+                    "name": "status",
+                    "type": {
+                      "type": "enum",
+                      "name": "TableStatus",
+                      "namespace": "au.dataexporter.events",
+                      "doc": "COMPLETED or FAILED.",
+                      "symbols": [
+                        "COMPLETED",
+                        "FAILED"
+                      ]
+                    },
+                    "doc": "Final table status."
+                  },
+                  {
+                    "name": "rows",
+                    "type": "long",
+                    "doc": "Rows exported (0 when failed)."
+                  },
+                  {
+                    "name": "bytes",
+                    "type": "long",
+                    "doc": "Bytes exported."
+                  },
+                  {
+                    "name": "s3Prefix",
+                    "type": "string",
+                    "doc": "s3://bucket/prefix/ of the table's files."
+                  },
+                  {
+                    "name": "fileCount",
+                    "type": "int",
+                    "doc": "Number of data files."
+                  },
+                  {
+                    "name": "error",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "doc": "Last error of a failed table.",
+                    "default": null
+                  }
+                ]
+              }
+            },
+            "doc": "Every planned table with its outcome."
+          },
+          {
+            "name": "bucket",
+            "type": "string",
+            "doc": "Bucket holding the files."
+          },
+          {
+            "name": "completedAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the last table finished."
+          }
+        ]
+      },
+    },
+  ],
+  ExportPlanned: [
+    {
+      fingerprint: "c293d8c1ee6e6d81c5a5c4f5de33da56f4cc03d39a0b5f337eea2d4867053604",
+      schema: {
+        "type": "record",
+        "name": "ExportPlanned",
+        "namespace": "au.dataexporter.events",
+        "doc": "The planner accepted an export and decided which tables it produces. Published on the lifecycle topic before any table event of the request.",
+        "fields": [
+          {
+            "name": "requestId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+          },
+          {
+            "name": "mode",
+            "type": {
+              "type": "enum",
+              "name": "ExportMode",
+              "namespace": "au.dataexporter.events",
+              "doc": "ON_DEMAND: requested through GraphQL requestData. SCHEDULED: the daily config-driven export.",
+              "symbols": [
+                "ON_DEMAND",
+                "SCHEDULED"
+              ]
+            },
+            "doc": "Export mode."
+          },
+          {
+            "name": "exportDate",
+            "type": [
+              "null",
+              "string"
+            ],
+            "doc": "Calendar date (YYYY-MM-DD, Australia/Melbourne) of a scheduled export; null for on-demand exports.",
+            "default": null
+          },
+          {
+            "name": "windowStart",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "Inclusive start of the exported time window (UTC epoch milliseconds)."
+          },
+          {
+            "name": "windowEnd",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "Exclusive end of the exported time window (UTC epoch milliseconds)."
+          },
+          {
+            "name": "tables",
+            "type": {
+              "type": "array",
+              "items": {
+                "type": "record",
+                "name": "PlannedTable",
+                "namespace": "au.dataexporter.events",
+                "doc": "A table the export will produce.",
+                "fields": [
+                  {
+                    "name": "table",
+                    "type": "string",
+                    "doc": "Warehouse table name as configured in export_tables (e.g. traffic_observation)."
+                  },
+                  {
+                    "name": "outputPrefix",
+                    "type": "string",
+                    "doc": "Object key prefix of its files."
+                  },
+                  {
+                    "name": "exportedColumns",
+                    "type": {
+                      "type": "array",
+                      "items": "string"
+                    },
+                    "doc": "Columns that will be exported (masked ones included)."
+                  },
+                  {
+                    "name": "unclassifiedColumns",
+                    "type": {
+                      "type": "array",
+                      "items": "string"
+                    },
+                    "doc": "Columns removed because nobody classified them."
+                  }
+                ]
+              }
+            },
+            "doc": "Tables to export; progress is finished tables / len(tables)."
+          },
+          {
+            "name": "skippedTables",
+            "type": {
+              "type": "array",
+              "items": {
+                "type": "record",
+                "name": "SkippedTable",
+                "namespace": "au.dataexporter.events",
+                "doc": "A configured table the plan leaves out.",
+                "fields": [
+                  {
+                    "name": "table",
+                    "type": "string",
+                    "doc": "Warehouse table name as configured in export_tables (e.g. traffic_observation)."
+                  },
+                  {
+                    "name": "reason",
+                    "type": "string",
+                    "doc": "Why, e.g. disabled, not enabled on demand, no exportable column."
+                  }
+                ]
+              }
+            },
+            "doc": "Configured tables left out, with the reason."
+          },
+          {
+            "name": "configVersion",
+            "type": "string",
+            "doc": "Version of the export configuration used."
+          },
+          {
+            "name": "bucket",
+            "type": "string",
+            "doc": "Bucket the files are written to."
+          },
+          {
+            "name": "plannedAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the plan was made."
+          }
+        ]
+      },
+    },
+  ],
   ExportRequested: [],
+  ExportRetryRequested: [],
   TableUnloadCompleted: [
     {
       fingerprint: "27853c0e5ebf831c329c4a73e3e80d33997f7fa03b9227fc97344f105ce31822",
@@ -1504,10 +2064,277 @@ export const previousSchemas: Readonly<
         ]
       },
     },
+    {
+      fingerprint: "021287807e6fd98816e52633fd83de72a22f7645c355a0f897e3ba2859aa97fd",
+      schema: {
+        "type": "record",
+        "name": "TableUnloadCompleted",
+        "namespace": "au.dataexporter.events",
+        "doc": "A table was exported and verified: the files hold exactly the rows of the classified query (status COMPLETED).",
+        "fields": [
+          {
+            "name": "requestId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+          },
+          {
+            "name": "table",
+            "type": "string",
+            "doc": "Warehouse table name as configured in export_tables (e.g. traffic_observation)."
+          },
+          {
+            "name": "attempt",
+            "type": "int",
+            "doc": "Attempt that succeeded."
+          },
+          {
+            "name": "rows",
+            "type": "long",
+            "doc": "Rows exported (sum over files, equal to the source count)."
+          },
+          {
+            "name": "bytes",
+            "type": "long",
+            "doc": "Bytes of all data files."
+          },
+          {
+            "name": "files",
+            "type": {
+              "type": "array",
+              "items": {
+                "type": "record",
+                "name": "ExportedFile",
+                "namespace": "au.dataexporter.events",
+                "doc": "One Parquet file written for a table.",
+                "fields": [
+                  {
+                    "name": "key",
+                    "type": "string",
+                    "doc": "Object key inside the bucket."
+                  },
+                  {
+                    "name": "rows",
+                    "type": "long",
+                    "doc": "Rows in the file."
+                  },
+                  {
+                    "name": "bytes",
+                    "type": "long",
+                    "doc": "File size in bytes."
+                  },
+                  {
+                    "name": "sha256",
+                    "type": "string",
+                    "doc": "Hex SHA-256 of the file."
+                  },
+                  {
+                    "name": "versionId",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "default": null,
+                    "doc": "S3 version of the object this export wrote; download links are pinned to it, so a later export of the same folder never changes what they serve. Null in a bucket without versioning."
+                  }
+                ]
+              }
+            },
+            "doc": "Data files in order."
+          },
+          {
+            "name": "manifestKey",
+            "type": "string",
+            "doc": "Object key of the manifest (written last). Under _superseded/{requestId}/ when the folder already held a generation planned after this export."
+          },
+          {
+            "name": "manifestVersionId",
+            "type": [
+              "null",
+              "string"
+            ],
+            "default": null,
+            "doc": "S3 version of the manifest this export wrote (null in a bucket without versioning)."
+          },
+          {
+            "name": "durationMs",
+            "type": "long",
+            "doc": "Time the attempt took."
+          },
+          {
+            "name": "completedAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the table finished."
+          }
+        ]
+      },
+    },
   ],
-  TableUnloadFailed: [],
-  TableUnloadHeartbeat: [],
-  TableUnloadStarted: [],
+  TableUnloadFailed: [
+    {
+      fingerprint: "1ba94fc4186015b8a5f2a9a47a5530a2c41efb135e7aa2cc14de2b180bbb15c1",
+      schema: {
+        "type": "record",
+        "name": "TableUnloadFailed",
+        "namespace": "au.dataexporter.events",
+        "doc": "An attempt at one table failed. finalAttempt=true means no retry follows (status FAILED).",
+        "fields": [
+          {
+            "name": "requestId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+          },
+          {
+            "name": "table",
+            "type": "string",
+            "doc": "Warehouse table name as configured in export_tables (e.g. traffic_observation)."
+          },
+          {
+            "name": "attempt",
+            "type": "int",
+            "doc": "Attempt that failed."
+          },
+          {
+            "name": "errorKind",
+            "type": {
+              "type": "enum",
+              "name": "UnloadErrorKind",
+              "namespace": "au.dataexporter.events",
+              "doc": "Failure category.",
+              "symbols": [
+                "WAREHOUSE_QUERY",
+                "ROW_COUNT_MISMATCH",
+                "OBJECT_STORE",
+                "INVALID_COMMAND",
+                "TIMEOUT",
+                "UNKNOWN"
+              ]
+            },
+            "doc": "Failure category."
+          },
+          {
+            "name": "errorMessage",
+            "type": "string",
+            "doc": "What went wrong, safe to show an operator (no secrets)."
+          },
+          {
+            "name": "retryable",
+            "type": "boolean",
+            "doc": "Whether another attempt could succeed."
+          },
+          {
+            "name": "finalAttempt",
+            "type": "boolean",
+            "doc": "True when no further attempt will be made: the table is FAILED."
+          },
+          {
+            "name": "failedAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the attempt failed."
+          }
+        ]
+      },
+    },
+  ],
+  TableUnloadHeartbeat: [
+    {
+      fingerprint: "feee3bc8aa4fc1b0befeffd5a15c8bbc3ecf36d2cb7b78cfc5e82a8bfb80343f",
+      schema: {
+        "type": "record",
+        "name": "TableUnloadHeartbeat",
+        "namespace": "au.dataexporter.events",
+        "doc": "A running attempt at one table is alive and holds its lease. Published every heartbeat interval while the unload runs; a table whose heartbeats stop for longer than the status tracker's STUCK_AFTER_MS is failed as stuck.",
+        "fields": [
+          {
+            "name": "requestId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+          },
+          {
+            "name": "table",
+            "type": "string",
+            "doc": "Warehouse table name as configured in export_tables (e.g. traffic_observation)."
+          },
+          {
+            "name": "attempt",
+            "type": "int",
+            "doc": "The running attempt."
+          },
+          {
+            "name": "worker",
+            "type": "string",
+            "doc": "Unloader instance id."
+          },
+          {
+            "name": "at",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the attempt last renewed its lease."
+          }
+        ]
+      },
+    },
+  ],
+  TableUnloadStarted: [
+    {
+      fingerprint: "48bd4ba33552667d9ffafa6b0465e8e19f31d0ef3e52fc3eb001885c20265c87",
+      schema: {
+        "type": "record",
+        "name": "TableUnloadStarted",
+        "namespace": "au.dataexporter.events",
+        "doc": "An unloader began an attempt at one table (status IN-PROGRESS).",
+        "fields": [
+          {
+            "name": "requestId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+          },
+          {
+            "name": "table",
+            "type": "string",
+            "doc": "Warehouse table name as configured in export_tables (e.g. traffic_observation)."
+          },
+          {
+            "name": "attempt",
+            "type": "int",
+            "doc": "1-based attempt number."
+          },
+          {
+            "name": "worker",
+            "type": "string",
+            "doc": "Unloader instance id."
+          },
+          {
+            "name": "startedAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the attempt started."
+          }
+        ]
+      },
+    },
+  ],
   UnloadTableCommand: [
     {
       fingerprint: "f70618c6593b84e2433428b430fb1533261db22efed89d8849ca755ca6860b99",
@@ -1770,6 +2597,366 @@ export const previousSchemas: Readonly<
               "logicalType": "timestamp-millis"
             },
             "doc": "When the planner issued the command."
+          }
+        ]
+      },
+    },
+    {
+      fingerprint: "7d0503a2a531d6cd61f9289bdff21e4fefc7bd25659fc091b1c4f2fcf7b727e8",
+      schema: {
+        "type": "record",
+        "name": "UnloadTableCommand",
+        "namespace": "au.dataexporter.events",
+        "doc": "The planner asks an unloader to export one table for one request: the exact projection and row filter to apply. Keyed by requestId/table.",
+        "fields": [
+          {
+            "name": "requestId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Export request id (UUID). Every event of one export carries it and is keyed by it, so they stay ordered in one partition."
+          },
+          {
+            "name": "mode",
+            "type": {
+              "type": "enum",
+              "name": "ExportMode",
+              "namespace": "au.dataexporter.events",
+              "doc": "ON_DEMAND: requested through GraphQL requestData. SCHEDULED: the daily config-driven export.",
+              "symbols": [
+                "ON_DEMAND",
+                "SCHEDULED"
+              ]
+            },
+            "doc": "Export mode."
+          },
+          {
+            "name": "exportDate",
+            "type": [
+              "null",
+              "string"
+            ],
+            "doc": "Calendar date (YYYY-MM-DD, Australia/Melbourne) of a scheduled export; null for on-demand exports.",
+            "default": null
+          },
+          {
+            "name": "windowStart",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "Inclusive start of the exported time window (UTC epoch milliseconds)."
+          },
+          {
+            "name": "windowEnd",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "Exclusive end of the exported time window (UTC epoch milliseconds)."
+          },
+          {
+            "name": "table",
+            "type": "string",
+            "doc": "Warehouse table name as configured in export_tables (e.g. traffic_observation)."
+          },
+          {
+            "name": "schema",
+            "type": "string",
+            "doc": "Warehouse schema of the table (pm_internal)."
+          },
+          {
+            "name": "timeColumn",
+            "type": [
+              "null",
+              "string"
+            ],
+            "doc": "Column the window applies to (windowStart <= t < windowEnd); null exports the whole table (dimension tables).",
+            "default": null
+          },
+          {
+            "name": "columns",
+            "type": {
+              "type": "array",
+              "items": {
+                "type": "record",
+                "name": "ColumnProjection",
+                "namespace": "au.dataexporter.events",
+                "doc": "One exported column and the treatment applied to it.",
+                "fields": [
+                  {
+                    "name": "name",
+                    "type": "string",
+                    "doc": "Column name in the exported file (equals the source column)."
+                  },
+                  {
+                    "name": "treatment",
+                    "type": {
+                      "type": "enum",
+                      "name": "ColumnTreatment",
+                      "namespace": "au.dataexporter.events",
+                      "doc": "AS_IS; NULL_UNLESS_UNRESTRICTED_SOURCE (mx); KEYED_HASH (hex HMAC-style hash with the unloader's secret key); ROUND (to roundDigits decimals); TRUNCATE_TO_HOUR (timestamps); NULLIFY (always null, type kept).",
+                      "symbols": [
+                        "AS_IS",
+                        "NULL_UNLESS_UNRESTRICTED_SOURCE",
+                        "KEYED_HASH",
+                        "ROUND",
+                        "TRUNCATE_TO_HOUR",
+                        "NULLIFY"
+                      ]
+                    },
+                    "doc": "How the value is transformed."
+                  },
+                  {
+                    "name": "roundDigits",
+                    "type": [
+                      "null",
+                      "int"
+                    ],
+                    "doc": "Decimal places for ROUND.",
+                    "default": null
+                  }
+                ]
+              }
+            },
+            "doc": "Exported columns in output order."
+          },
+          {
+            "name": "rowFilter",
+            "type": {
+              "type": "record",
+              "name": "RowFilter",
+              "namespace": "au.dataexporter.events",
+              "doc": "Row-level classification filter. Rows not matching are not exported.",
+              "fields": [
+                {
+                  "name": "sourceColumn",
+                  "type": [
+                    "null",
+                    "string"
+                  ],
+                  "doc": "Column naming the row's data source; null if the table has none.",
+                  "default": null
+                },
+                {
+                  "name": "allowedSources",
+                  "type": {
+                    "type": "array",
+                    "items": "string"
+                  },
+                  "doc": "Sources whose rows may be exported (classified nr, mx or hwc). Empty with a sourceColumn means no row is exported."
+                },
+                {
+                  "name": "unrestrictedSources",
+                  "type": {
+                    "type": "array",
+                    "items": "string"
+                  },
+                  "doc": "Sources classified nr: only their rows keep the values of mx columns."
+                },
+                {
+                  "name": "metricColumn",
+                  "type": [
+                    "null",
+                    "string"
+                  ],
+                  "doc": "Column naming the metric in a long-format table; null otherwise.",
+                  "default": null
+                },
+                {
+                  "name": "allowedMetrics",
+                  "type": {
+                    "type": "array",
+                    "items": "string"
+                  },
+                  "doc": "Metric names whose rows may be exported."
+                }
+              ]
+            },
+            "doc": "Row filter from the source and metric classifications."
+          },
+          {
+            "name": "audit",
+            "type": {
+              "type": "array",
+              "items": {
+                "type": "record",
+                "name": "ColumnDecision",
+                "namespace": "au.dataexporter.events",
+                "doc": "Audit record: what classification decided for one source column.",
+                "fields": [
+                  {
+                    "name": "column",
+                    "type": "string",
+                    "doc": "Source column name."
+                  },
+                  {
+                    "name": "classification",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "doc": "Its classification (nr, mx, hwc, de) or null when the column is not classified.",
+                    "default": null
+                  },
+                  {
+                    "name": "action",
+                    "type": {
+                      "type": "enum",
+                      "name": "ColumnAction",
+                      "namespace": "au.dataexporter.events",
+                      "doc": "EXPORTED as is; MASKED by a treatment; NULLED_BY_SOURCE (mx: value kept only for nr sources); REMOVED (not exported).",
+                      "symbols": [
+                        "EXPORTED",
+                        "MASKED",
+                        "NULLED_BY_SOURCE",
+                        "REMOVED"
+                      ]
+                    },
+                    "doc": "What happens to the column."
+                  },
+                  {
+                    "name": "rule",
+                    "type": "string",
+                    "doc": "Machine-readable rule that decided it, e.g. classification:nr, classification:de, unclassified, deny-pattern:email, treatment:keyed_hash."
+                  },
+                  {
+                    "name": "detail",
+                    "type": [
+                      "null",
+                      "string"
+                    ],
+                    "doc": "Human-readable detail.",
+                    "default": null
+                  }
+                ]
+              }
+            },
+            "doc": "What classification decided for every source column; written to the manifest."
+          },
+          {
+            "name": "outputPrefix",
+            "type": "string",
+            "doc": "Object key prefix (inside the export bucket) the files and the manifest are written under, ending with '/'."
+          },
+          {
+            "name": "fileBaseName",
+            "type": "string",
+            "doc": "Base name of data files: {fileBaseName}_000.parquet, _001, ..."
+          },
+          {
+            "name": "configVersion",
+            "type": "string",
+            "doc": "Version of the export configuration the plan was made from."
+          },
+          {
+            "name": "attempt",
+            "type": "int",
+            "doc": "1-based attempt number (a re-issued command increments it)."
+          },
+          {
+            "name": "issuedAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the planner issued the command."
+          },
+          {
+            "name": "snapshot",
+            "type": [
+              "null",
+              {
+                "type": "record",
+                "name": "InlineSnapshot",
+                "namespace": "au.dataexporter.events",
+                "doc": "Rows the planner already holds (the export configuration a scheduled plan was made with), exported as they are instead of read from the warehouse: one Parquet file per table, named {table name}.parquet.",
+                "fields": [
+                  {
+                    "name": "loadedAt",
+                    "type": {
+                      "type": "long",
+                      "logicalType": "timestamp-millis"
+                    },
+                    "doc": "When the rows were read from their source (the configuration store)."
+                  },
+                  {
+                    "name": "tables",
+                    "type": {
+                      "type": "array",
+                      "items": {
+                        "type": "record",
+                        "name": "SnapshotTable",
+                        "namespace": "au.dataexporter.events",
+                        "doc": "One table of the snapshot: typed columns and rows in a stable order.",
+                        "fields": [
+                          {
+                            "name": "name",
+                            "type": "string",
+                            "doc": "Table name; also the file name ({name}.parquet)."
+                          },
+                          {
+                            "name": "columns",
+                            "type": {
+                              "type": "array",
+                              "items": {
+                                "type": "record",
+                                "name": "SnapshotColumn",
+                                "namespace": "au.dataexporter.events",
+                                "doc": "A column of a snapshot table.",
+                                "fields": [
+                                  {
+                                    "name": "name",
+                                    "type": "string",
+                                    "doc": "Column name (a plain lower-case identifier)."
+                                  },
+                                  {
+                                    "name": "type",
+                                    "type": {
+                                      "type": "enum",
+                                      "name": "SnapshotColumnType",
+                                      "namespace": "au.dataexporter.events",
+                                      "doc": "Parquet type of the column: VARCHAR (string), BOOLEAN, INTEGER (32-bit).",
+                                      "symbols": [
+                                        "VARCHAR",
+                                        "BOOLEAN",
+                                        "INTEGER"
+                                      ]
+                                    },
+                                    "doc": "Its type."
+                                  }
+                                ]
+                              }
+                            },
+                            "doc": "Columns in file order."
+                          },
+                          {
+                            "name": "rows",
+                            "type": {
+                              "type": "array",
+                              "items": {
+                                "type": "array",
+                                "items": [
+                                  "null",
+                                  "string",
+                                  "boolean",
+                                  "int"
+                                ]
+                              }
+                            },
+                            "doc": "Rows, each a value per column in column order."
+                          }
+                        ]
+                      }
+                    },
+                    "doc": "The tables, in file order."
+                  }
+                ]
+              }
+            ],
+            "doc": "Set for a table whose rows travel in the command (the scheduled export's classifications snapshot); null for a warehouse table, which is read with the projection and row filter above.",
+            "default": null
           }
         ]
       },

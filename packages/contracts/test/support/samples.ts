@@ -20,6 +20,7 @@ export const exportPlanned: ExportPlanned = {
   configVersion: "v7",
   bucket: "exports",
   plannedAt: Date.UTC(2025, 0, 2, 1),
+  run: 0,
 };
 
 export const unloadCommand: UnloadTableCommand = {
@@ -44,6 +45,7 @@ export const unloadCommand: UnloadTableCommand = {
   fileBaseName: "traffic_observation",
   configVersion: "v7",
   attempt: 1,
+  run: 0,
   issuedAt: Date.UTC(2025, 0, 2, 1),
   snapshot: null,
 };

@@ -265,14 +265,31 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async deleteObjects(keys: readonly string[], options: TransferOptions = {}): Promise<void> {
+    await this.#delete(
+      keys.map((Key) => ({ Key })),
+      options,
+    );
+  }
+
+  async deleteVersions(
+    objects: readonly { key: string; versionId: string }[],
+    options: TransferOptions = {},
+  ): Promise<void> {
+    await this.#delete(
+      objects.map((o) => ({ Key: o.key, VersionId: o.versionId })),
+      options,
+    );
+  }
+
+  async #delete(objects: readonly { Key: string; VersionId?: string }[], options: TransferOptions): Promise<void> {
     // DeleteObjects takes at most 1000 keys per request.
-    for (let i = 0; i < keys.length; i += 1000) {
-      const batch = keys.slice(i, i + 1000);
+    for (let i = 0; i < objects.length; i += 1000) {
+      const batch = objects.slice(i, i + 1000);
       try {
         const response = await this.#client.send(
           new DeleteObjectsCommand({
             Bucket: this.bucket,
-            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+            Delete: { Objects: [...batch], Quiet: true },
           }),
           sendOptions(options),
         );

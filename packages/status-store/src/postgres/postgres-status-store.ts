@@ -74,6 +74,9 @@ export class PostgresStatusStore {
         `ALTER TABLE ${this.jobs} ADD COLUMN IF NOT EXISTS manifest_version_id text`,
         `ALTER TABLE ${this.requests} ADD COLUMN IF NOT EXISTS requested_by text`,
         `CREATE INDEX IF NOT EXISTS request_table_requested_idx ON ${this.requests} (requested_at DESC, de_request_id DESC)`,
+        `ALTER TABLE ${this.requests} ADD COLUMN IF NOT EXISTS run int NOT NULL DEFAULT 0`,
+        `ALTER TABLE ${this.jobs} ADD COLUMN IF NOT EXISTS cancelled_by text`,
+        `ALTER TABLE ${this.jobs} ADD COLUMN IF NOT EXISTS run int NOT NULL DEFAULT 0`,
       ]);
     } catch (error) {
       throw toStatusStoreError(error, "migrating");
@@ -204,7 +207,7 @@ export class PostgresStatusStore {
   private async load(db: Pick<PgPool, "query">, requestId: string): Promise<ExportRequestState | undefined> {
     const { rows } = await db.query<RequestRow>(
       `SELECT de_request_id, mode, to_char(export_date, 'YYYY-MM-DD') AS export_date,
-              ${ms("window_start")}, ${ms("window_end")}, status, planned_tables, skipped_tables, bucket, config_version,
+              ${ms("window_start")}, ${ms("window_end")}, status, run, planned_tables, skipped_tables, bucket, config_version,
               ${ms("requested_at")}, requested_by, request_recorded, ${ms("planned_at")}, ${ms("completed_at")},
               ${ms("completion_published_at")}
        FROM ${this.requests} WHERE de_request_id = $1`,
@@ -214,7 +217,7 @@ export class PostgresStatusStore {
     if (!row) return undefined;
     const { rows: jobRows } = await db.query<JobRow>(
       `SELECT table_name, status, attempts, rows::float8 AS rows, bytes::float8 AS bytes, output_prefix, files, manifest_key,
-              manifest_version_id, error_kind, last_error, ${ms("started_at")}, ${ms("last_progress_at")}, ${ms("finished_at")}
+              manifest_version_id, error_kind, last_error, cancelled_by, run, ${ms("started_at")}, ${ms("last_progress_at")}, ${ms("finished_at")}
        FROM ${this.jobs} WHERE de_request_id = $1 ORDER BY table_name`,
       [requestId],
     );
@@ -225,6 +228,7 @@ export class PostgresStatusStore {
       windowStart: row.window_start,
       windowEnd: row.window_end,
       status: row.status,
+      run: row.run,
       plannedTables: row.planned_tables,
       skippedTables: row.skipped_tables,
       bucket: row.bucket,
@@ -247,6 +251,8 @@ export class PostgresStatusStore {
         manifestVersionId: job.manifest_version_id,
         errorKind: job.error_kind,
         lastError: job.last_error,
+        cancelledBy: job.cancelled_by,
+        run: job.run,
         startedAt: job.started_at,
         lastProgressAt: job.last_progress_at,
         finishedAt: job.finished_at,
@@ -258,13 +264,13 @@ export class PostgresStatusStore {
     await client.query(
       `INSERT INTO ${this.requests} (de_request_id, mode, export_date, window_start, window_end, status, planned_tables,
          skipped_tables, bucket, config_version, requested_at, planned_at, completed_at, completion_published_at,
-         request_recorded, requested_by, updated_at)
+         request_recorded, requested_by, run, updated_at)
        VALUES ($1, $2, $3, ${ts(4)}, ${ts(5)}, $6, $7, $8, $9, $10, ${ts(11)}, ${ts(12)}, ${ts(13)}, ${ts(14)}, $15, $16,
-         now())
+         $17, now())
        ON CONFLICT (de_request_id) DO UPDATE SET mode = EXCLUDED.mode, export_date = EXCLUDED.export_date,
          status = EXCLUDED.status, planned_tables = EXCLUDED.planned_tables, skipped_tables = EXCLUDED.skipped_tables,
          bucket = EXCLUDED.bucket, config_version = EXCLUDED.config_version, requested_at = EXCLUDED.requested_at,
-         request_recorded = EXCLUDED.request_recorded, requested_by = EXCLUDED.requested_by,
+         request_recorded = EXCLUDED.request_recorded, requested_by = EXCLUDED.requested_by, run = EXCLUDED.run,
          planned_at = EXCLUDED.planned_at,
          completed_at = EXCLUDED.completed_at, completion_published_at = EXCLUDED.completion_published_at, updated_at = now()`,
       [
@@ -284,18 +290,21 @@ export class PostgresStatusStore {
         state.completionPublishedAt,
         state.requestRecorded,
         state.requestedBy,
+        state.run,
       ],
     );
     for (const job of state.tables) {
       await client.query(
         `INSERT INTO ${this.jobs} (de_request_id, table_name, status, attempts, rows, bytes, output_prefix, files,
-           manifest_key, error_kind, last_error, started_at, finished_at, last_progress_at, manifest_version_id, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${ts(12)}, ${ts(13)}, ${ts(14)}, $15, now())
+           manifest_key, error_kind, last_error, started_at, finished_at, last_progress_at, manifest_version_id,
+           cancelled_by, run, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${ts(12)}, ${ts(13)}, ${ts(14)}, $15, $16, $17, now())
          ON CONFLICT (de_request_id, table_name) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
            rows = EXCLUDED.rows, bytes = EXCLUDED.bytes, output_prefix = EXCLUDED.output_prefix, files = EXCLUDED.files,
            manifest_key = EXCLUDED.manifest_key, error_kind = EXCLUDED.error_kind, last_error = EXCLUDED.last_error,
            started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
            last_progress_at = EXCLUDED.last_progress_at, manifest_version_id = EXCLUDED.manifest_version_id,
+           cancelled_by = EXCLUDED.cancelled_by, run = EXCLUDED.run,
            updated_at = now()`,
         [
           state.requestId,
@@ -313,6 +322,8 @@ export class PostgresStatusStore {
           job.finishedAt,
           job.lastProgressAt,
           job.manifestVersionId,
+          job.cancelledBy,
+          job.run,
         ],
       );
     }
@@ -329,6 +340,7 @@ interface RequestRow {
   window_start: number;
   window_end: number;
   status: RequestStatus;
+  run: number;
   planned_tables: string[] | null;
   skipped_tables: { table: string; reason: string }[];
   bucket: string | null;
@@ -368,6 +380,8 @@ interface JobRow {
   manifest_version_id: string | null;
   error_kind: string | null;
   last_error: string | null;
+  cancelled_by: string | null;
+  run: number;
   started_at: number | null;
   last_progress_at: number | null;
   finished_at: number | null;

@@ -42,12 +42,14 @@ function plannedEvent(requestId: string): ExportPlanned {
     configVersion: "cfg-1",
     bucket: "b",
     plannedAt: Date.UTC(2024, 3, 7, 15),
+    run: 0,
   };
 }
 const completed = (requestId: string, table: string): TableUnloadCompleted => ({
   requestId,
   table,
   attempt: 1,
+  run: 0,
   rows: 9_007_199_254, // beyond int32: stored as bigint
   bytes: 1234,
   files: [{ key: `test/${table}_000.parquet`, rows: 9_007_199_254, bytes: 1234, sha256: "ab", versionId: "v-data" }],

@@ -1,6 +1,6 @@
 import { isSchemaName, migrateSchema, type PgPool } from "@data-exporter/postgres";
 
-/** Which exports were announced, so a redelivered ExportCompleted does not publish twice. */
+/** Which exports (and runs of them) were announced, so a redelivered ExportCompleted does not publish twice. */
 export class NotificationLog {
   private readonly table: string;
   constructor(
@@ -15,18 +15,23 @@ export class NotificationLog {
     await migrateSchema(this.pool, this.schema, "notifier", [
       `CREATE TABLE IF NOT EXISTS ${this.table} (
          de_request_id uuid PRIMARY KEY, message_id text NOT NULL, published_at timestamptz NOT NULL DEFAULT now())`,
+      `ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS run int NOT NULL DEFAULT 0`,
+      `ALTER TABLE ${this.table} DROP CONSTRAINT IF EXISTS export_notifications_pkey, ADD PRIMARY KEY (de_request_id, run)`,
     ]);
   }
 
-  async has(requestId: string): Promise<boolean> {
-    const { rows } = await this.pool.query(`SELECT 1 FROM ${this.table} WHERE de_request_id = $1`, [requestId]);
+  async has(requestId: string, run: number): Promise<boolean> {
+    const { rows } = await this.pool.query(`SELECT 1 FROM ${this.table} WHERE de_request_id = $1 AND run = $2`, [
+      requestId,
+      run,
+    ]);
     return rows.length > 0;
   }
 
-  async record(requestId: string, messageId: string): Promise<void> {
+  async record(requestId: string, run: number, messageId: string): Promise<void> {
     await this.pool.query(
-      `INSERT INTO ${this.table} (de_request_id, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [requestId, messageId],
+      `INSERT INTO ${this.table} (de_request_id, run, message_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [requestId, run, messageId],
     );
   }
 }

@@ -11,6 +11,9 @@ const event: ExportCompleted = {
   status: "PARTIAL_SUCCESS",
   bucket: "exports",
   completedAt: Date.UTC(2026, 10, 25, 14),
+  run: 0,
+  cancelled: false,
+  cancelledBy: null,
   tables: [
     {
       table: "way",
@@ -20,6 +23,7 @@ const event: ExportCompleted = {
       s3Prefix: "s3://exports/dev/2026/11/25/way/",
       fileCount: 1,
       error: null,
+      cancelled: false,
     },
     {
       table: "traffic_observation",
@@ -29,6 +33,7 @@ const event: ExportCompleted = {
       s3Prefix: "s3://exports/dev/2026/11/25/traffic_observation/",
       fileCount: 0,
       error: "relation does not exist",
+      cancelled: false,
     },
   ],
 };
@@ -47,6 +52,23 @@ describe("formatNotification", () => {
       exportDate: "2026-11-25",
       requestId: event.requestId,
     });
+  });
+
+  it("says CANCELLED, who cancelled, and which tables stopped", () => {
+    const [completed, stopped] = event.tables;
+    const cancelled: ExportCompleted = {
+      ...event,
+      cancelled: true,
+      cancelledBy: "alice",
+      tables: [completed!, { ...stopped!, error: "cancelled by alice", cancelled: true }],
+    };
+    const notification = formatNotification(cancelled);
+    expect(notification.subject).toBe("data-exporter scheduled export 2026-11-25: CANCELLED (1 of 2 tables cancelled)");
+    expect(notification.message).toContain("Cancelled by: alice");
+    expect(notification.message).toContain("- traffic_observation: CANCELLED, 0 rows");
+    expect(notification.message).toContain("Cancelled tables: traffic_observation");
+    expect(notification.message).not.toContain("Failed tables");
+    expect(notification.attributes.status).toBe("CANCELLED");
   });
 
   it("keeps the subject within SNS's 100 characters", () => {

@@ -11,6 +11,9 @@ const event = {
   status: "SUCCESS",
   bucket: "b",
   completedAt: 2,
+  run: 0,
+  cancelled: false,
+  cancelledBy: null,
   tables: [],
 } satisfies ExportCompleted;
 
@@ -19,13 +22,32 @@ describe("notifyCompletion", () => {
     const recorded = new Map<string, string>();
     const published: string[] = [];
     const deps = {
-      alreadyNotified: (id: string) => Promise.resolve(recorded.has(id)),
+      alreadyNotified: (id: string, run: number) => Promise.resolve(recorded.has(`${id}#${run}`)),
       publish: (n: { subject: string }) => Promise.resolve(String(published.push(n.subject))),
-      recordNotified: (id: string, messageId: string) => Promise.resolve(void recorded.set(id, messageId)),
+      recordNotified: (id: string, run: number, messageId: string) =>
+        Promise.resolve(void recorded.set(`${id}#${run}`, messageId)),
     };
     expect(await notifyCompletion(event, deps)).toEqual({ sent: true, messageId: "1" });
     expect(await notifyCompletion(event, deps)).toEqual({ sent: false });
     expect(published).toHaveLength(1);
+  });
+
+  it("announces a retried export again, once per run", async () => {
+    const recorded = new Set<string>();
+    const published: string[] = [];
+    const deps = {
+      alreadyNotified: (id: string, run: number) => Promise.resolve(recorded.has(`${id}#${run}`)),
+      publish: (n: { subject: string }) => Promise.resolve(String(published.push(n.subject))),
+      recordNotified: (id: string, run: number) => Promise.resolve(void recorded.add(`${id}#${run}`)),
+    };
+    const retried = { ...event, run: 1 };
+    expect(await notifyCompletion(event, deps)).toMatchObject({ sent: true });
+    expect(await notifyCompletion(retried, deps)).toMatchObject({ sent: true });
+    expect(await notifyCompletion(retried, deps)).toEqual({ sent: false });
+    expect(published).toEqual([
+      "data-exporter on-demand export: SUCCESS (0 tables)",
+      "data-exporter on-demand export: SUCCESS (0 tables, retry 1)",
+    ]);
   });
 });
 
@@ -42,8 +64,8 @@ describe("handleExportCompleted", () => {
     await handleExportCompleted(event, deps as unknown as Parameters<typeof handleExportCompleted>[1]);
     await handleExportCompleted(event, deps as unknown as Parameters<typeof handleExportCompleted>[1]);
     expect(logs).toEqual([
-      [{ requestId: "r1", status: "SUCCESS", mode: "ON_DEMAND", messageId: "m-1" }, "notification published"],
-      [{ requestId: "r1", status: "SUCCESS", mode: "ON_DEMAND" }, "notification already published; skipped"],
+      [{ requestId: "r1", run: 0, status: "SUCCESS", mode: "ON_DEMAND", messageId: "m-1" }, "notification published"],
+      [{ requestId: "r1", run: 0, status: "SUCCESS", mode: "ON_DEMAND" }, "notification already published; skipped"],
     ]);
   });
 });
@@ -56,7 +78,7 @@ describe("notifyCompletion through a database outage", () => {
     const deps = {
       alreadyNotified: (id: string) => Promise.resolve(recorded.has(id)),
       publish: (n: { subject: string }) => Promise.resolve(String(published.push(n.subject))),
-      recordNotified: (id: string, messageId: string) =>
+      recordNotified: (id: string, _run: number, messageId: string) =>
         recordFailures-- > 0
           ? Promise.reject(Object.assign(new Error("connection terminated"), { retryable: true }))
           : Promise.resolve(void recorded.set(id, messageId)),

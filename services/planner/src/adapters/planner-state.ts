@@ -24,7 +24,8 @@ export type QueuedEvent = OutboxEvent & { readonly id: string };
  * The planner's own state in the exporter database, all written in one transaction per plan:
  * - `scheduled_export_dates`: one row per exported calendar date, the idempotency key of scheduled exports, claimed
  *   with INSERT ... ON CONFLICT so two triggers of one date racing each other cannot both win;
- * - `planned_requests`: requests whose plan was made, so a redelivered request is not planned twice;
+ * - `planned_requests`: requests whose plan was made, per run (0, then one per retryExport), so a redelivered request
+ *   or retry is not planned twice;
  * - `planner_outbox`: the events of each plan (ExportPlanned, then its commands), published by the relay in order.
  * Recording and queueing in one transaction is the transactional outbox: what the planner records and what it
  * publishes cannot diverge, whatever crashes when.
@@ -69,15 +70,20 @@ export class PlannerState implements PlanStore {
         created_at timestamptz NOT NULL DEFAULT now(),
         published_at timestamptz)`,
         `CREATE INDEX IF NOT EXISTS planner_outbox_unpublished_idx ON ${this.outbox} (id) WHERE published_at IS NULL`,
+        `ALTER TABLE ${this.planned} ADD COLUMN IF NOT EXISTS run int NOT NULL DEFAULT 0`,
+        `ALTER TABLE ${this.planned} DROP CONSTRAINT IF EXISTS planned_requests_pkey, ADD PRIMARY KEY (de_request_id, run)`,
       ]);
     } catch (error) {
       throw storeError(error, "migration");
     }
   }
 
-  async wasPlanned(requestId: string): Promise<boolean> {
+  async wasPlanned(requestId: string, run = 0): Promise<boolean> {
     try {
-      const { rows } = await this.pool.query(`SELECT 1 FROM ${this.planned} WHERE de_request_id = $1`, [requestId]);
+      const { rows } = await this.pool.query(`SELECT 1 FROM ${this.planned} WHERE de_request_id = $1 AND run = $2`, [
+        requestId,
+        run,
+      ]);
       return rows.length > 0;
     } catch (error) {
       throw storeError(error, "reading planned_requests");
@@ -111,9 +117,9 @@ export class PlannerState implements PlanStore {
       forcedCount = claim.forcedCount;
     }
     const { rows } = await client.query(
-      `INSERT INTO ${this.planned} (de_request_id, config_version, commands) VALUES ($1, $2, $3)
+      `INSERT INTO ${this.planned} (de_request_id, config_version, commands, run) VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING RETURNING 1`,
-      [plan.requestId, plan.configVersion, plan.events.length - 1],
+      [plan.requestId, plan.configVersion, plan.events.length - 1, plan.run ?? 0],
     );
     // Planned already (a racing delivery of the same request committed first): its events are queued.
     if (rows.length > 0)

@@ -111,6 +111,7 @@ export function planExport(intent: ExportIntent, inputs: PlanInputs): ExportPlan
       fileBaseName: table.table,
       configVersion: inputs.configVersion,
       attempt: 1,
+      run: 0,
       issuedAt: inputs.now,
       snapshot: null,
     });
@@ -132,8 +133,38 @@ export function planExport(intent: ExportIntent, inputs: PlanInputs): ExportPlan
     configVersion: inputs.configVersion,
     bucket: inputs.bucket,
     plannedAt: inputs.now,
+    run: 0,
   };
   return { planned, commands };
+}
+
+/**
+ * A retryExport's plan, from a fresh plan of the whole export under the current configuration: only the tables the
+ * retry names, as run `run`. A named table the configuration no longer exports is skipped with the reason, and keeps
+ * its earlier outcome.
+ */
+export function retryPlan(full: ExportPlan, tables: readonly string[], run: number): ExportPlan {
+  const named = new Set(tables);
+  const commands = full.commands.filter((command) => named.has(command.table)).map((c) => ({ ...c, run }));
+  const planned = new Set(commands.map((command) => command.table));
+  const skippedTables: SkippedTable[] = [...named]
+    .filter((table) => !planned.has(table))
+    .map(
+      (table) =>
+        full.planned.skippedTables.find((skipped) => skipped.table === table) ?? {
+          table,
+          reason: "no longer in the export configuration",
+        },
+    );
+  return {
+    planned: {
+      ...full.planned,
+      tables: full.planned.tables.filter((table) => planned.has(table.table)),
+      skippedTables,
+      run,
+    },
+    commands,
+  };
 }
 
 /**
@@ -163,6 +194,7 @@ function snapshotCommand(intent: ExportIntent, exportDate: string, inputs: PlanI
     fileBaseName: CLASSIFICATIONS_TABLE,
     configVersion: inputs.configVersion,
     attempt: 1,
+    run: 0,
     issuedAt: inputs.now,
     snapshot: {
       loadedAt: inputs.configLoadedAt,
@@ -178,7 +210,7 @@ function snapshotCommand(intent: ExportIntent, exportDate: string, inputs: PlanI
 export function unplannableExport(
   intent: ExportIntent,
   reason: string,
-  inputs: { bucket: string; now: number },
+  inputs: { bucket: string; now: number; run?: number },
 ): ExportPlanned {
   return {
     requestId: intent.requestId,
@@ -191,5 +223,6 @@ export function unplannableExport(
     configVersion: "unreadable",
     bucket: inputs.bucket,
     plannedAt: inputs.now,
+    run: inputs.run ?? 0,
   };
 }

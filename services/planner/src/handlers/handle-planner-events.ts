@@ -1,6 +1,6 @@
-import type { DailyExportTriggered, ExportRequested } from "@data-exporter/contracts";
+import type { DailyExportTriggered, ExportRequested, ExportRetryRequested, TopicEvent } from "@data-exporter/contracts";
 import type { Logger } from "@data-exporter/runtime";
-import { planRequestedExport, type PlannerDeps } from "./plan-requested-export.js";
+import { planRequestedExport, planRetriedExport, retryIntent, type PlannerDeps } from "./plan-requested-export.js";
 import { planScheduledExport } from "./plan-scheduled-export.js";
 import { planOrReportUnplannable } from "./report-unplannable.js";
 
@@ -31,6 +31,52 @@ async function relayNow(deps: PlannerEventDeps, context: Record<string, unknown>
 
 const windowOf = (event: { windowStart: number; windowEnd: number }): string =>
   `${new Date(event.windowStart).toISOString()}/${new Date(event.windowEnd).toISOString()}`;
+
+/**
+ * An event of the request topic. A cancellation is the unloaders' to carry out (they stop the request's tables, queued
+ * or running, whoever planned them), so the planner plans a cancelled request as usual: its commands end cancelled.
+ */
+export async function handleRequestTopicEvent(
+  event: TopicEvent<"exportRequested">,
+  deps: PlannerEventDeps,
+): Promise<void> {
+  switch (event.type) {
+    case "ExportRequested":
+      return handleExportRequested(event.value, deps);
+    case "ExportRetryRequested":
+      return handleExportRetryRequested(event.value, deps);
+    case "ExportCancelRequested":
+      return;
+  }
+}
+
+/** A retry of a finished export: its failed and cancelled tables planned again, once per run. */
+export async function handleExportRetryRequested(event: ExportRetryRequested, deps: PlannerEventDeps): Promise<void> {
+  const { requestId, run } = event;
+  const context = { requestId, run, retriedBy: event.retriedBy };
+  if (await deps.store.wasPlanned(requestId, run)) {
+    deps.log.info(context, "retry already planned; redelivery ignored");
+    return;
+  }
+  if (overdue(event.retriedAt, context, deps)) return;
+  const intent = retryIntent(event);
+  const result = await planOrReportUnplannable(intent, () => planRetriedExport(event, deps), deps, run);
+  await relayNow(deps, context);
+  if ("unplannable" in result) {
+    deps.log.error({ ...context, err: result.unplannable }, "retry cannot be planned: configuration unreadable");
+    return;
+  }
+  const { planned, commands } = result.planned;
+  deps.log.info(
+    {
+      ...context,
+      tables: commands.map((c) => c.table),
+      skipped: planned.skippedTables,
+      configVersion: planned.configVersion,
+    },
+    "export retry planned",
+  );
+}
 
 /** An on-demand request: planned and published once, however often it is delivered. */
 export async function handleExportRequested(event: ExportRequested, deps: PlannerEventDeps): Promise<void> {

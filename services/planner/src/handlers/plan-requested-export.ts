@@ -1,7 +1,14 @@
 import { computeConfigVersion, type ClassificationPolicy, type WarehouseColumn } from "@data-exporter/classification";
 import type { ExportConfigSnapshot } from "@data-exporter/config-store";
 import { isRetryable } from "@data-exporter/retry";
-import { planExport, type DescribedTable, type ExportIntent, type ExportPlan } from "../domain/plan-export.js";
+import type { ExportRetryRequested } from "@data-exporter/contracts";
+import {
+  planExport,
+  retryPlan,
+  type DescribedTable,
+  type ExportIntent,
+  type ExportPlan,
+} from "../domain/plan-export.js";
 import type { OutboxEvent, PlanStore } from "./plan-store.js";
 
 export interface PlannerDeps {
@@ -63,6 +70,30 @@ export async function planRequestedExport(intent: ExportIntent, deps: PlannerDep
   const plan = await preparePlan(intent, deps);
   await deps.store.commit({
     requestId: intent.requestId,
+    configVersion: plan.planned.configVersion,
+    events: planEvents(plan),
+  });
+  return plan;
+}
+
+/** The intent a retry re-plans: the request's own mode, date and window. */
+export const retryIntent = (event: ExportRetryRequested): ExportIntent => ({
+  requestId: event.requestId,
+  mode: event.mode,
+  exportDate: event.exportDate,
+  windowStart: event.windowStart,
+  windowEnd: event.windowEnd,
+});
+
+/**
+ * Plans a retryExport: the tables it names, under the current configuration (a command is always classified with
+ * the rules of its day), as the next run of the same request; recorded with its events like any plan.
+ */
+export async function planRetriedExport(event: ExportRetryRequested, deps: PlannerDeps): Promise<ExportPlan> {
+  const plan = retryPlan(await preparePlan(retryIntent(event), deps), event.tables, event.run);
+  await deps.store.commit({
+    requestId: event.requestId,
+    run: event.run,
     configVersion: plan.planned.configVersion,
     events: planEvents(plan),
   });

@@ -14,6 +14,8 @@ export type OutboxEvent = { [K in EventTopicKey]: { readonly topic: K } & TopicE
 /** A plan ready to record: its events in publishing order (ExportPlanned first), and the date it claims. */
 export interface PlanToCommit {
   readonly requestId: string;
+  /** The run this plan makes (ExportPlanned.run): 0 for a request's first plan, n for its n-th retry. */
+  readonly run?: number | undefined;
   readonly configVersion: string;
   readonly events: readonly OutboxEvent[];
   /** Scheduled exports: the date this request claims; the plan is recorded only if it wins the date. */
@@ -27,7 +29,7 @@ export type CommitResult =
 
 /** Where plans are recorded and queued for publishing, atomically (the transactional outbox). */
 export interface PlanStore {
-  /** Whether the request's plan was already recorded (a redelivery). */
-  wasPlanned(requestId: string): Promise<boolean>;
+  /** Whether the request's plan for `run` (0: its first) was already recorded (a redelivery). */
+  wasPlanned(requestId: string, run?: number): Promise<boolean>;
   commit(plan: PlanToCommit): Promise<CommitResult>;
 }

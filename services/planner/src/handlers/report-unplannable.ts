@@ -18,15 +18,17 @@ export async function planOrReportUnplannable<T>(
   intent: ExportIntent,
   plan: () => Promise<T>,
   deps: UnplannableDeps,
+  run = 0,
 ): Promise<{ planned: T } | { unplannable: ConfigStoreError }> {
   try {
     return { planned: await plan() };
   } catch (error) {
     if (!(error instanceof ConfigStoreError) || isRetryable(error)) throw error;
     const reason = `the export configuration cannot be read: ${error.message}`;
-    const planned = unplannableExport(intent, reason, { bucket: deps.bucket, now: deps.now() });
+    const planned = unplannableExport(intent, reason, { bucket: deps.bucket, now: deps.now(), run });
     await deps.store.commit({
       requestId: intent.requestId,
+      run,
       configVersion: planned.configVersion,
       events: [{ topic: "exportLifecycle", type: "ExportPlanned", value: planned }],
     });

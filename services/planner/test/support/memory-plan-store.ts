@@ -1,6 +1,9 @@
 import type { ExportPlanned, UnloadTableCommand } from "@data-exporter/contracts";
 import type { CommitResult, OutboxEvent, PlanStore, PlanToCommit } from "../../src/handlers/plan-store.js";
 
+/** A request's first plan is keyed by its id alone, a retry's by id and run. */
+const planKey = (requestId: string, run: number): string => (run === 0 ? requestId : `${requestId}#${run}`);
+
 /** The planner's tables in memory, with PlannerState's rules (its SQL is tested against PostgreSQL). */
 export class MemoryPlanStore implements PlanStore {
   readonly planned = new Map<string, PlanToCommit>();
@@ -13,8 +16,8 @@ export class MemoryPlanStore implements PlanStore {
   readonly plans: ExportPlanned[] = [];
   readonly commands: UnloadTableCommand[] = [];
 
-  wasPlanned(requestId: string): Promise<boolean> {
-    return Promise.resolve(this.planned.has(requestId));
+  wasPlanned(requestId: string, run = 0): Promise<boolean> {
+    return Promise.resolve(this.planned.has(planKey(requestId, run)));
   }
 
   commit(plan: PlanToCommit): Promise<CommitResult> {
@@ -26,9 +29,10 @@ export class MemoryPlanStore implements PlanStore {
       if (owner !== undefined && owner !== plan.requestId) forcedCount = 1;
       this.owners.set(plan.claim.exportDate, plan.requestId);
     }
-    if (!this.planned.has(plan.requestId)) {
-      this.planned.set(plan.requestId, plan);
-      this.records.set(plan.requestId, plan.events.length - 1);
+    const key = planKey(plan.requestId, plan.run ?? 0);
+    if (!this.planned.has(key)) {
+      this.planned.set(key, plan);
+      this.records.set(key, plan.events.length - 1);
       this.queued.push(...plan.events);
       for (const event of plan.events) {
         if (event.type === "ExportPlanned") this.plans.push(event.value);

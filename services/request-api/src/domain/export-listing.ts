@@ -8,6 +8,7 @@ const statusesOf: Readonly<Record<string, readonly RequestStatus[]>> = {
   [statusText.completed]: ["COMPLETED"],
   [statusText.failed]: ["FAILED"],
   [statusText.partial]: ["PARTIAL-SUCCESS"],
+  [statusText.cancelled]: ["CANCELLED"],
 };
 
 export function readModelStatuses(seedStatuses: readonly string[]): RequestStatus[] {

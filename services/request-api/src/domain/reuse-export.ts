@@ -49,6 +49,7 @@ export async function findReusableExport(
         break;
       case "FAILED":
       case "PARTIAL-SUCCESS":
+      case "CANCELLED":
         break;
     }
   }

@@ -1,12 +1,13 @@
 import { progressOf, type ExportRequestState, type RequestStatus } from "@data-exporter/status-store";
 
-/** The seed's status strings (existing callers compare them), plus the two outcomes the seed never had. */
+/** The seed's status strings (existing callers compare them), plus the outcomes the seed never had. */
 export const statusText = {
   unknown: "Request has not been requested",
   inProgress: "In Progress",
   completed: "Completed",
   failed: "Failed",
   partial: "Partially Completed",
+  cancelled: "Cancelled",
 } as const;
 
 export function statusTextOf(status: RequestStatus): string {
@@ -20,6 +21,8 @@ export function statusTextOf(status: RequestStatus): string {
       return statusText.failed;
     case "PARTIAL-SUCCESS":
       return statusText.partial;
+    case "CANCELLED":
+      return statusText.cancelled;
   }
 }
 

@@ -1,6 +1,8 @@
 import { GraphQLError } from "graphql";
+import type { TypedEvent } from "@data-exporter/contracts";
 import { progressOf, type ExportRequestState } from "@data-exporter/status-store";
 import { mayAccess, type Caller } from "../auth/caller.js";
+import { cancellationOf, retryOf, type Decision } from "../domain/cancel-retry.js";
 import { validateRequestId } from "../domain/export-window.js";
 import {
   decodeCursor,
@@ -23,6 +25,9 @@ export interface ExportRequestDeps {
   readonly ownerOf: (requestId: string) => Promise<string | null>;
   readonly listRequests: (query: RequestListQuery) => Promise<ExportRequestState[]>;
   readonly presign: Presign;
+  /** Appends a caller's cancellation or retry to the request topic; resolves once the broker acknowledged it. */
+  readonly publishCallerEvent: (event: TypedEvent<"ExportCancelRequested" | "ExportRetryRequested">) => Promise<void>;
+  readonly now: () => number;
 }
 
 /** An ExportRequest as resolved: its state, and its links presigned only if a field asks for them. */
@@ -45,6 +50,11 @@ function node(state: ExportRequestState, presign: Presign, grantedAt: () => Prom
 }
 
 const conflict = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: "CONFLICT" } });
+
+function decided<E>(decision: Decision<E>): E {
+  if ("conflict" in decision) throw conflict(decision.conflict);
+  return decision.event;
+}
 
 export interface ExportRequestFilterInput {
   readonly status?: readonly string[] | null;
@@ -82,6 +92,29 @@ export function exportRequestResolvers(deps: ExportRequestDeps) {
       const grantedAt = await deps.grantLinks(found.state.requestId, caller.id);
       deps.log.info({ requestId: found.state.requestId, by: caller.id, grantedAt }, "download links refreshed");
       return node(found.state, deps.presign, () => Promise.resolve(grantedAt));
+    },
+
+    /** Stops a running export (audited); it reads Cancelled once every table stopped. */
+    cancelExport: async (caller: Caller, id: string): Promise<ExportRequestNode> => {
+      const found = await visible(caller, validateRequestId(id));
+      if (found === undefined) throw notFound();
+      const event = decided(cancellationOf(found.state, caller.id, deps.now()));
+      await deps.publishCallerEvent({ type: "ExportCancelRequested", value: event });
+      deps.log.info({ requestId: event.requestId, run: event.run, by: caller.id }, "export cancellation requested");
+      return found;
+    },
+
+    /** Runs a finished export's failed and cancelled tables again (audited), as the same request. */
+    retryExport: async (caller: Caller, id: string): Promise<ExportRequestNode> => {
+      const found = await visible(caller, validateRequestId(id));
+      if (found === undefined) throw notFound();
+      const event = decided(retryOf(found.state, caller.id, deps.now()));
+      await deps.publishCallerEvent({ type: "ExportRetryRequested", value: event });
+      deps.log.info(
+        { requestId: event.requestId, run: event.run, tables: event.tables, by: caller.id },
+        "export retry requested",
+      );
+      return found;
     },
 
     entity: async (caller: Caller, representation: unknown): Promise<ExportRequestNode | null> => {
@@ -131,6 +164,7 @@ export const exportRequestFields = {
   id: (n: ExportRequestNode) => n.state.requestId,
   mode: (n: ExportRequestNode) => n.state.mode,
   status: (n: ExportRequestNode) => statusTextOf(n.state.status),
+  run: (n: ExportRequestNode) => n.state.run,
   progress: (n: ExportRequestNode) => progressOf(n.state),
   requestedBy: (n: ExportRequestNode) => n.state.requestedBy,
   requestedAt: (n: ExportRequestNode) => n.state.requestedAt,

@@ -4,23 +4,18 @@ import { mayAccess } from "../auth/caller.js";
 import { RequestApiError } from "../domain/errors.js";
 import { validateRequestId } from "../domain/export-window.js";
 import { requestExport, type RequestExportDeps } from "../domain/request-export.js";
-import { toStatusView, type Presign, type RequestStatusView } from "../domain/status-view.js";
+import { toStatusView, type RequestStatusView } from "../domain/status-view.js";
 import type { Logger } from "@data-exporter/runtime";
-import type { ExportRequestState, RequestListQuery } from "@data-exporter/status-store";
 import {
   exportRequestFields,
   exportRequestResolvers,
+  type ExportRequestDeps,
   type ExportRequestFilterInput,
 } from "./export-request-resolvers.js";
 
-export interface ResolverDeps extends RequestExportDeps {
-  readonly latestGrant: (requestId: string) => Promise<number | null>;
-  readonly grantLinks: (requestId: string, grantedBy: string) => Promise<number>;
-  readonly listRequests: (query: RequestListQuery) => Promise<ExportRequestState[]>;
-  readonly loadRequest: (requestId: string) => Promise<ExportRequestState | undefined>;
+export interface ResolverDeps extends RequestExportDeps, ExportRequestDeps {
   /** The caller recorded with an on-demand request; null for a scheduled export (or one this service never saw). */
   readonly ownerOf: (requestId: string) => Promise<string | null>;
-  readonly presign: Presign;
   /** Who calls, from the context the authentication plugins built; undefined when nobody was authenticated. */
   readonly callerOf: (context: Record<string, unknown>) => Caller | undefined;
   readonly log: RequestExportDeps["log"] & Pick<Logger, "error">;
@@ -116,6 +111,10 @@ export function createResolvers(deps: ResolverDeps) {
       requestStatus,
       refreshLinks: (_: unknown, args: { id: string }, context: Record<string, unknown>) =>
         boundary("refreshLinks", deps, () => exportRequests.refreshLinks(callerIn(context), args.id)),
+      cancelExport: (_: unknown, args: { id: string }, context: Record<string, unknown>) =>
+        boundary("cancelExport", deps, () => exportRequests.cancelExport(callerIn(context), args.id)),
+      retryExport: (_: unknown, args: { id: string }, context: Record<string, unknown>) =>
+        boundary("retryExport", deps, () => exportRequests.retryExport(callerIn(context), args.id)),
     },
   };
 }

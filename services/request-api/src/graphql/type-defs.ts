@@ -23,8 +23,10 @@ export const typeDefs = /* GraphQL */ `
     id: ID!
     "ON_DEMAND or SCHEDULED."
     mode: String!
-    "The seed's status: In Progress, Completed, Failed or Partially Completed."
+    "The seed's status: In Progress, Completed, Failed or Partially Completed; or Cancelled (cancelExport)."
     status: String!
+    "How often retryExport ran it again (0: never)."
+    run: Int!
     "Finished tables / planned tables x 100."
     progress: Float!
     "Who requested it (the token's subject); null for a scheduled export."
@@ -47,7 +49,7 @@ export const typeDefs = /* GraphQL */ `
 
   "Which exports exportRequests lists; every field is optional."
   input ExportRequestFilter {
-    "Seed statuses: In Progress, Completed, Failed, Partially Completed."
+    "Seed statuses: In Progress, Completed, Failed, Partially Completed; or Cancelled."
     status: [String!]
     "ON_DEMAND or SCHEDULED."
     mode: String
@@ -97,11 +99,25 @@ export const typeDefs = /* GraphQL */ `
     the caller may not see; CONFLICT when it has no completed table.
     """
     refreshLinks(id: ID!): ExportRequest!
+    """
+    Cancels a running export (its owner or an exporter-admin; audited): queued and running table unloads stop, their
+    warehouse statements cancelled, and publish no file; tables that completed before keep their links. The status
+    reads Cancelled once every table stopped, and one notification says so. Returns the export as it was when asked.
+    NOT_FOUND for an export the caller may not see; CONFLICT when it has already finished.
+    """
+    cancelExport(id: ID!): ExportRequest!
+    """
+    Runs the tables of a finished export that failed or were cancelled again, under the current classification rules,
+    as the same request (run + 1); completed tables keep their files and links. The status reads In Progress again once
+    the retry is planned, and the export completes (and notifies) again. Returns the export as it was when asked.
+    NOT_FOUND for an export the caller may not see; CONFLICT when it is not finished or has nothing to retry.
+    """
+    retryExport(id: ID!): ExportRequest!
   }
 
   type RequestStatus {
     requestId: String!
-    "In Progress, Completed, Failed, Partially Completed, or Request has not been requested."
+    "In Progress, Completed, Failed, Partially Completed, Cancelled, or Request has not been requested."
     status: String!
     "Finished tables / planned tables x 100."
     progress: Float!

@@ -20,6 +20,8 @@ const table = (name: string, status: TableJob["status"]): TableJob => ({
   manifestVersionId: status === "COMPLETED" ? `m-${name}` : null,
   errorKind: null,
   lastError: null,
+  cancelledBy: null,
+  run: 0,
   startedAt: null,
   lastProgressAt: null,
   finishedAt: null,

@@ -28,6 +28,7 @@ export async function startFakeServer(): Promise<FakeServer> {
       return Promise.resolve();
     },
     recordAccepted: () => Promise.resolve(),
+    publishCallerEvent: () => Promise.resolve(),
     newRequestId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}`,
     now: () => NOW_MS,
     maxWindowSeconds: 86_400,

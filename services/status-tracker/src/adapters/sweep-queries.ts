@@ -3,6 +3,8 @@ import { StatusStoreError } from "@data-exporter/status-store";
 import type { OverdueRequest, StuckJob } from "../handlers/sweep.js";
 
 const ms = (column: string): string => `(extract(epoch FROM ${column}) * 1000)::float8`;
+/** A retried export's deadline runs from its retry's plan (planned_at is the latest plan's time). */
+const deadlineFrom = "CASE WHEN r.run > 0 THEN r.planned_at ELSE r.requested_at END";
 
 /**
  * What the sweeper looks for. Stuck tables are judged by the unloader's own lease (`unload_jobs`, which it owns;
@@ -31,7 +33,7 @@ export class SweepQueries {
     ]);
     const leases = rows[0]?.exists === true;
     const { rows: stuck } = await this.pool.query<StuckJob>(
-      `SELECT j.de_request_id AS "requestId", j.table_name AS "table", j.attempts,
+      `SELECT j.de_request_id AS "requestId", j.table_name AS "table", j.attempts, j.run,
               ${leases ? "u.worker" : "NULL::text"} AS worker,
               ${ms("coalesce(j.last_progress_at, j.started_at)")} AS "lastProgressAt",
               ${leases ? ms("u.lease_until") : "NULL::float8"} AS "leaseUntil"
@@ -53,11 +55,12 @@ export class SweepQueries {
     const { rows } = await this.pool.query<OverdueRequest & { unfinished: string[] | null }>(
       `SELECT r.de_request_id AS "requestId", r.mode, to_char(r.export_date, 'YYYY-MM-DD') AS "exportDate",
               ${ms("r.window_start")} AS "windowStart", ${ms("r.window_end")} AS "windowEnd",
-              ${ms("r.requested_at")} AS "requestedAt", r.planned_tables IS NOT NULL AS planned,
+              ${ms("r.requested_at")} AS "requestedAt", r.run, ${ms(deadlineFrom)} AS "deadlineFrom",
+              r.planned_tables IS NOT NULL AS planned,
               array_agg(j.table_name ORDER BY j.table_name) FILTER (WHERE j.status IN ('PENDING', 'IN-PROGRESS'))
                 AS unfinished
        FROM ${this.requests} r LEFT JOIN ${this.jobs} j USING (de_request_id)
-       WHERE r.status IN ('REQUESTED', 'IN-PROGRESS') AND r.requested_at < now() - $1 * interval '1 millisecond'
+       WHERE r.status IN ('REQUESTED', 'IN-PROGRESS') AND ${deadlineFrom} < now() - $1 * interval '1 millisecond'
        GROUP BY r.de_request_id ORDER BY r.requested_at`,
       [deadlineMs],
     );

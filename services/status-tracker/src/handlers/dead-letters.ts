@@ -55,11 +55,14 @@ export async function handleDeadLetter(deadLetter: DeadLetter, deps: DeadLetterD
       requestId: ids.requestId,
       table: ids.table,
       attempt: job.attempts,
+      run: job.run,
       errorKind: "UNKNOWN",
       errorMessage: reason,
       retryable: false,
       finalAttempt: true,
       failedAt: deps.now(),
+      cancelled: false,
+      cancelledBy: null,
     });
     return { ended: "table", ...ids };
   }
@@ -87,6 +90,7 @@ export async function handleDeadLetter(deadLetter: DeadLetter, deps: DeadLetterD
       configVersion: "not-planned",
       bucket: "",
       plannedAt: deps.now(),
+      run: 0,
     });
     return { ended: "request", requestId };
   }

@@ -14,12 +14,17 @@ export interface TrackerEventDeps extends TrackerDeps, TriggerRecordDeps {
 
 /**
  * One event of any consumed topic: a request (on demand or scheduled) is recorded as REQUESTED as soon as it is
- * known; a lifecycle event moves the read model and, when it finishes the export, publishes ExportCompleted.
+ * known; a lifecycle event moves the read model and, when it finishes the export, publishes ExportCompleted. A
+ * cancellation or retry request changes nothing here: what follows from it reaches the lifecycle topic (each
+ * table's cancelled outcome from the unloaders, the retry's plan from the planner), so the read model depends on that
+ * topic's order alone.
  */
 export async function handleTrackerEvent(event: TrackedEvent, deps: TrackerEventDeps): Promise<void> {
   switch (event.topicKey) {
     case "exportRequested":
-      return deps.recordRequested(requestedState(event.value, "ON_DEMAND"));
+      if (event.type === "ExportRequested") return deps.recordRequested(requestedState(event.value, "ON_DEMAND"));
+      deps.log.info({ requestId: event.value.requestId, event: event.type }, "request of a caller noted");
+      return;
     case "dailyExportTriggered": {
       const { requestId, exportDate, force } = event.value;
       const record = await recordScheduledTrigger(event.value, deps);

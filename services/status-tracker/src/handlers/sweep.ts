@@ -6,6 +6,8 @@ export interface StuckJob {
   readonly requestId: string;
   readonly table: string;
   readonly attempts: number;
+  /** The table's run (0, or the retryExport run that planned it again). */
+  readonly run: number;
   readonly worker: string | null;
   readonly lastProgressAt: number | null;
   readonly leaseUntil: number | null;
@@ -19,6 +21,10 @@ export interface OverdueRequest {
   readonly windowStart: number;
   readonly windowEnd: number;
   readonly requestedAt: number;
+  /** 0, or the retryExport run in progress: its deadline runs from its plan, not from the request. */
+  readonly run: number;
+  /** When the deadline started: the request, or the retry's plan. */
+  readonly deadlineFrom: number;
   readonly planned: boolean;
   readonly unfinished: readonly string[];
 }
@@ -50,32 +56,41 @@ export async function sweep(deps: SweepDeps): Promise<{ stuck: number; overdue: 
       `stuck: attempt ${job.attempts}${job.worker ? ` (worker ${job.worker})` : ""} showed no sign of life since ` +
       `${iso(job.lastProgressAt)} and its lease lapsed at ${iso(job.leaseUntil)} (STUCK_AFTER_MS=${deps.stuckAfterMs}); ` +
       `that run can no longer publish; request the export again`;
-    await deps.publishFailed(failedEvent(job.requestId, job.table, job.attempts, message, deps.now()));
+    await deps.publishFailed(failedEvent(job, job.attempts, message, deps.now()));
     deps.log.warn({ requestId: job.requestId, table: job.table, worker: job.worker }, "failed a stuck table");
   }
   const overdue = await deps.overdueRequests();
   for (const request of overdue) {
     const reason =
-      `deadline: not finished within REQUEST_DEADLINE_MS=${deps.deadlineMs} of its request ` +
-      `(${iso(request.requestedAt)}); request the export again`;
+      `deadline: not finished within REQUEST_DEADLINE_MS=${deps.deadlineMs} of its ` +
+      `${request.run > 0 ? `retry's plan` : "request"} (${iso(request.deadlineFrom)}); request the export again`;
     if (!request.planned) await deps.publishPlanned(emptyPlan(request, reason, deps));
     for (const table of request.unfinished)
-      await deps.publishFailed(failedEvent(request.requestId, table, 0, reason, deps.now()));
+      await deps.publishFailed(failedEvent({ ...request, table }, 0, reason, deps.now()));
     deps.log.warn({ requestId: request.requestId, tables: request.unfinished }, "failed an overdue export");
   }
   return { stuck: stuck.length, overdue: overdue.length };
 }
 
-function failedEvent(requestId: string, table: string, attempt: number, message: string, at: number) {
+/** The tracker's own verdict on a table of the run in progress (`of`: its request, table and run). */
+function failedEvent(
+  of: { readonly requestId: string; readonly table: string; readonly run: number },
+  attempt: number,
+  message: string,
+  at: number,
+): TableUnloadFailed {
   return {
-    requestId,
-    table,
+    requestId: of.requestId,
+    table: of.table,
     attempt,
+    run: of.run,
     errorKind: "TIMEOUT" as const,
     errorMessage: message,
     retryable: false,
     finalAttempt: true,
     failedAt: at,
+    cancelled: false,
+    cancelledBy: null,
   };
 }
 
@@ -92,5 +107,6 @@ function emptyPlan(request: OverdueRequest, reason: string, deps: SweepDeps): Ex
     // Never planned: no bucket was chosen and no file written.
     bucket: "",
     plannedAt: deps.now(),
+    run: 0,
   };
 }

@@ -23,6 +23,7 @@ const planned: ExportRequestState = applyLifecycleEvent(requested, {
     configVersion: "c",
     bucket: "b",
     plannedAt: 3,
+    run: 0,
   },
 }).state;
 
@@ -127,11 +128,14 @@ describe("viewOf (what dlq list shows and redrive decides)", () => {
         requestId,
         table: "way",
         attempt: 0,
+        run: 0,
         errorKind: "UNKNOWN",
         errorMessage: "dead-lettered",
         retryable: false,
         finalAttempt: true,
         failedAt: 4,
+        cancelled: false,
+        cancelledBy: null,
       },
     }).state;
     const view = viewOf(deadLetter({}), undefined, failedTable, undefined);

@@ -27,6 +27,7 @@ const plan: ExportPlanned = {
   configVersion: "unreadable",
   bucket: "b",
   plannedAt: 4,
+  run: 0,
 };
 
 /** The read model in memory, applying the real transitions. */

@@ -132,6 +132,7 @@ function write(load: Workload): Topics {
         configVersion: "cfg",
         bucket: "b",
         plannedAt: (clock += 10),
+        run: 0,
       },
     });
     outcomes.forEach((result, i) => {
@@ -139,7 +140,7 @@ function write(load: Workload): Topics {
       const started = (attempt: number) =>
         topics.append("exportLifecycle", n, {
           type: "TableUnloadStarted",
-          value: { requestId, table, attempt, worker: "w", startedAt: (clock += 10) },
+          value: { requestId, table, attempt, run: 0, worker: "w", startedAt: (clock += 10) },
         });
       const failed = (attempt: number, finalAttempt: boolean) =>
         topics.append("exportLifecycle", n, {
@@ -148,17 +149,20 @@ function write(load: Workload): Topics {
             requestId,
             table,
             attempt,
+            run: 0,
             errorKind: "WAREHOUSE_QUERY",
             errorMessage: `attempt ${attempt}`,
             retryable: !finalAttempt,
             finalAttempt,
             failedAt: (clock += 10),
+            cancelled: false,
+            cancelledBy: null,
           },
         });
       started(1);
       topics.append("exportLifecycle", n, {
         type: "TableUnloadHeartbeat",
-        value: { requestId, table, attempt: 1, worker: "w", at: (clock += 10) },
+        value: { requestId, table, attempt: 1, run: 0, worker: "w", at: (clock += 10) },
       });
       if (result === "unfinished") return;
       if (result !== "ok") {
@@ -173,6 +177,7 @@ function write(load: Workload): Topics {
             requestId,
             table,
             attempt: result === "ok" ? 1 : 2,
+            run: 0,
             rows: 1,
             bytes: 2,
             files: [{ key: `p/${table}/0.parquet`, rows: 1, bytes: 2, sha256: "ab", versionId: null }],

@@ -6,6 +6,7 @@ const stuckJob: StuckJob = {
   requestId: "r1",
   table: "way",
   attempts: 2,
+  run: 0,
   worker: "unloader-7",
   lastProgressAt: Date.UTC(2026, 0, 1, 10),
   leaseUntil: Date.UTC(2026, 0, 1, 10, 5),
@@ -17,6 +18,8 @@ const overdue = (planned: boolean, unfinished: string[]): OverdueRequest => ({
   windowStart: 1,
   windowEnd: 2,
   requestedAt: Date.UTC(2026, 0, 1),
+  run: 0,
+  deadlineFrom: Date.UTC(2026, 0, 1),
   planned,
   unfinished,
 });
@@ -46,6 +49,7 @@ describe("sweep", () => {
         requestId: "r1",
         table: "way",
         attempt: 2,
+        run: 0,
         errorKind: "TIMEOUT",
         errorMessage: expect.stringMatching(
           /^stuck: attempt 2 \(worker unloader-7\) showed no sign of life since 2026-01-01T10:00:00.000Z and its lease lapsed at 2026-01-01T10:05:00.000Z \(STUCK_AFTER_MS=300000\)/,
@@ -53,6 +57,8 @@ describe("sweep", () => {
         retryable: false,
         finalAttempt: true,
         failedAt: 99,
+        cancelled: false,
+        cancelledBy: null,
       },
     ]);
   });

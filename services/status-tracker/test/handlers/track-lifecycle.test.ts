@@ -15,6 +15,7 @@ const plan: ExportPlanned = {
   configVersion: "cfg",
   bucket: "b",
   plannedAt: 3,
+  run: 0,
 };
 const completed = {
   type: "TableUnloadCompleted" as const,
@@ -22,6 +23,7 @@ const completed = {
     requestId,
     table: "way",
     attempt: 1,
+    run: 0,
     rows: 1,
     bytes: 1,
     files: [],

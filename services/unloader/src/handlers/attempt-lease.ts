@@ -1,4 +1,4 @@
-import type { JobKey, UnloadJobs } from "./unload-job-store.js";
+import type { JobKey, Renewal, UnloadJobs } from "./unload-job-store.js";
 
 /** The attempt no longer holds its table job: another attempt started, or its lease lapsed while it was stalled. */
 export class FencedError extends Error {
@@ -7,6 +7,20 @@ export class FencedError extends Error {
   constructor(key: JobKey, attempt: number) {
     super(`attempt ${attempt} of ${key.requestId}/${key.table} lost its lease; a later run owns the table`);
     this.name = "FencedError";
+  }
+}
+
+/** The attempt's export was cancelled (cancelExport): it stops, and reports its table CANCELLED. */
+export class ExportCancelledError extends Error {
+  readonly code = "EXPORT_CANCELLED";
+  readonly retryable = false;
+  constructor(
+    key: JobKey,
+    readonly attempt: number,
+    readonly cancelledBy: string | null,
+  ) {
+    super(`export ${key.requestId} was cancelled${cancelledBy === null ? "" : ` by ${cancelledBy}`}`);
+    this.name = "ExportCancelledError";
   }
 }
 
@@ -25,7 +39,8 @@ export interface LeaseDeps {
 /**
  * Keeps a table job's lease while one command works on it (attempts, backoffs between them), renewing it every
  * heartbeat. `fenced` aborts when a renewal finds the job taken over, or when no renewal succeeded for a whole lease
- * (the database was unreachable: the job can no longer be assumed held).
+ * (the database was unreachable: the job can no longer be assumed held), with a FencedError; or when the export
+ * was cancelled, with an ExportCancelledError.
  */
 export class AttemptLease {
   readonly #controller = new AbortController();
@@ -47,6 +62,16 @@ export class AttemptLease {
 
   get fenced(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /** The attempt the lease is held for now. */
+  get attempt(): number {
+    return this.#attempt;
+  }
+
+  /** Renews at once instead of at the next heartbeat (a cancellation arrived): a fence takes effect now. */
+  renewNow(): Promise<void> {
+    return this.renew().catch(() => undefined);
   }
 
   /** The command's next attempt began (its lease was granted by begin). */
@@ -78,9 +103,9 @@ export class AttemptLease {
   private async renew(): Promise<void> {
     if (this.fenced.aborted || this.#settled) return;
     const attempt = this.#attempt;
-    let held: boolean;
+    let renewal: Renewal;
     try {
-      held = await this.deps.jobs.renew(this.key, attempt, this.deps.leaseMs);
+      renewal = await this.deps.jobs.renew(this.key, attempt, this.deps.leaseMs);
     } catch (error) {
       this.deps.onRenewError(error);
       if (attempt === this.#attempt && this.deps.now() - this.#renewedAt >= this.deps.leaseMs) this.fence(attempt);
@@ -88,12 +113,18 @@ export class AttemptLease {
     }
     // The next attempt began while this renewal was in flight: its answer is about a lease no one holds any more.
     if (attempt !== this.#attempt) return;
-    if (!held) return this.fence(attempt);
+    if (renewal.kind === "cancelled")
+      return this.abort(new ExportCancelledError(this.key, attempt, renewal.cancelledBy));
+    if (renewal.kind === "lost") return this.fence(attempt);
     this.#renewedAt = this.deps.now();
     await this.deps.onRenewed(attempt).catch((error: unknown) => this.deps.onRenewError(error));
   }
 
   private fence(attempt: number): void {
-    if (!this.fenced.aborted && !this.#settled) this.#controller.abort(new FencedError(this.key, attempt));
+    this.abort(new FencedError(this.key, attempt));
+  }
+
+  private abort(reason: Error): void {
+    if (!this.fenced.aborted && !this.#settled) this.#controller.abort(reason);
   }
 }

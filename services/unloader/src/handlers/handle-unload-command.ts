@@ -35,10 +35,12 @@ export async function handleUnloadCommand(
         },
         "unload completed",
       );
+    } else if (outcome.status === "CANCELLED") {
+      deps.log.info({ ...context, attempts: outcome.attempts }, "unload cancelled: the export was cancelled");
     } else if (outcome.status === "SUPERSEDED") {
       deps.log.warn(
         { ...context, status: outcome.status },
-        "unload superseded: its lease lapsed or another run took the table over; it published nothing",
+        "unload superseded: its lease lapsed, another run took the table over, or a retry planned it again; it published nothing",
       );
     } else {
       deps.gauges.failed++;

@@ -1,7 +1,7 @@
 import type { TableUnloadEvent, UnloadErrorKind, UnloadTableCommand } from "@data-exporter/contracts";
 import { deadline, isRetryable, retryWithin } from "@data-exporter/retry";
 import type { UnloadResult } from "@data-exporter/warehouse";
-import { AttemptLease } from "./attempt-lease.js";
+import { AttemptLease, ExportCancelledError } from "./attempt-lease.js";
 import { readsWarehouse } from "./export-table.js";
 import type { JobKey, JobOutcome, UnloadJobs } from "./unload-job-store.js";
 
@@ -44,14 +44,18 @@ export interface UnloaderDeps {
   readonly onUnexpectedError: (error: unknown, command: UnloadTableCommand, attempt: number) => void;
   /** Told when a lease renewal or a heartbeat could not be sent (the attempt goes on while its lease holds). */
   readonly onHeartbeatError: (error: unknown, command: UnloadTableCommand) => void;
+  /** Told of the lease a command holds while it runs, and when it ends (so a cancellation can renew it at once). */
+  readonly onLease?: (requestId: string, lease: AttemptLease) => void;
+  readonly onLeaseEnd?: (requestId: string, lease: AttemptLease) => void;
 }
 
 export interface UnloadOutcome {
   /**
-   * COMPLETED / FAILED: the outcome was recorded and published. SUPERSEDED: the attempt lost its lease (another
-   * run took the table over, or it stalled past its lease), so it published nothing.
+   * COMPLETED / FAILED: the outcome was recorded and published. CANCELLED: the export was cancelled; the table
+   * stopped before its files became visible, and said so. SUPERSEDED: the attempt lost its lease (another run took
+   * the table over, or it stalled past its lease), or a retry planned the table again: it published nothing.
    */
-  readonly status: "COMPLETED" | "FAILED" | "SUPERSEDED";
+  readonly status: "COMPLETED" | "FAILED" | "CANCELLED" | "SUPERSEDED";
   readonly attempts: number;
   readonly result?: UnloadResult;
   readonly error?: { kind: UnloadErrorKind; message: string };
@@ -99,8 +103,15 @@ export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps)
   try {
     for (;;) {
       deps.shutdown.throwIfAborted();
-      const start = await deps.jobs.begin(key, deps.worker, deps.leaseMs);
+      const start = await deps.jobs.begin(key, deps.worker, deps.leaseMs, command.run);
       if (start.kind === "finished") return await republish(start.outcome, start.attempts, deps);
+      if (start.kind === "stale") return { status: "SUPERSEDED", attempts: 0 };
+      if (start.kind === "cancelled") {
+        // Never started: nothing to record or remove, only to report (a redelivery reports it again; the tracker
+        // takes the first).
+        await deps.publish(cancelledOutcome(command, start.attempts, start.cancelledBy, deps));
+        return { status: "CANCELLED", attempts: start.attempts };
+      }
       if (start.kind === "lapsed") {
         const stuck = lapsedFailure(command, start, deps);
         if (!(await deps.jobs.finishLapsed(command, stuck))) continue; // another delivery recorded an outcome
@@ -111,10 +122,15 @@ export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps)
           error: { kind: "TIMEOUT", message: stuck.value.errorMessage },
         };
       }
-      const { attempt, interrupted } = start;
+      const { attempt, runStartedAfter } = start;
+      // Attempts of earlier runs (before a retry) and attempts given back do not count against the budget.
+      const uncounted = start.interrupted + runStartedAfter;
       if (lease) lease.switchTo(attempt);
-      else lease = new AttemptLease(key, attempt, leaseDeps(command, deps));
-      const refusal = staleRefusal(command, attempt, deps) ?? exhausted(command, attempt, interrupted, deps);
+      else {
+        lease = new AttemptLease(key, attempt, leaseDeps(command, deps));
+        deps.onLease?.(command.requestId, lease);
+      }
+      const refusal = staleRefusal(command, attempt, deps) ?? exhausted(command, attempt, uncounted, deps);
       if (refusal) {
         const error = { kind: refusal.value.errorKind, message: refusal.value.errorMessage };
         return await conclude(command, attempt, refusal, lease, deps, { status: "FAILED", attempts: attempt, error });
@@ -122,7 +138,7 @@ export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps)
       const slot = await acquire(command, attempt, lease, deps);
       let outcome: UnloadOutcome | "retry";
       try {
-        outcome = await runAttempt(command, attempt, interrupted, slot, lease, deps);
+        outcome = await runAttempt(command, attempt, uncounted, slot, lease, deps);
       } finally {
         await slot.release();
       }
@@ -130,11 +146,54 @@ export async function runUnload(command: UnloadTableCommand, deps: UnloaderDeps)
       await deps.sleep(deps.backoffMs(attempt), AbortSignal.any([deps.shutdown, lease.fenced]));
     }
   } catch (error) {
-    if (lease?.fenced.aborted && !deps.shutdown.aborted) return { status: "SUPERSEDED", attempts: 0 };
+    if (lease?.fenced.aborted && !deps.shutdown.aborted) {
+      const reason: unknown = lease.fenced.reason;
+      if (reason instanceof ExportCancelledError) return await concludeCancelled(command, reason, deps);
+      return { status: "SUPERSEDED", attempts: 0 };
+    }
     throw error;
   } finally {
     lease?.stop();
+    if (lease) deps.onLeaseEnd?.(command.requestId, lease);
   }
+}
+
+/**
+ * The export was cancelled while this attempt held the table: the unload stopped (its warehouse statement
+ * cancelled) before the manifest, and the files it had uploaded were taken back (publishExport). Records the
+ * cancellation so a redelivered command reports it again rather than running, then reports it.
+ */
+async function concludeCancelled(
+  command: UnloadTableCommand,
+  cancelled: ExportCancelledError,
+  deps: UnloaderDeps,
+): Promise<UnloadOutcome> {
+  const outcome = cancelledOutcome(command, cancelled.attempt, cancelled.cancelledBy, deps);
+  const held = await retryWithin(deps.leaseMs / 2, () =>
+    deps.jobs.finishCancelled(command, cancelled.attempt, outcome),
+  );
+  if (!held) return { status: "SUPERSEDED", attempts: cancelled.attempt };
+  await deps.publish(outcome);
+  return { status: "CANCELLED", attempts: cancelled.attempt };
+}
+
+function cancelledOutcome(
+  command: UnloadTableCommand,
+  attempt: number,
+  cancelledBy: string | null,
+  deps: UnloaderDeps,
+): Failure {
+  const by = cancelledBy === null ? "" : ` by ${cancelledBy}`;
+  const outcome = failure(
+    command,
+    attempt,
+    "UNKNOWN",
+    `cancelled${by}: no file of this table was published`,
+    false,
+    true,
+    deps,
+  );
+  return { ...outcome, value: { ...outcome.value, cancelled: true, cancelledBy } };
 }
 
 /** The warehouse slot for an attempt; a shutdown while waiting gives the attempt back. */
@@ -164,7 +223,14 @@ function leaseDeps(command: UnloadTableCommand, deps: UnloaderDeps) {
     onRenewed: (attempt: number) =>
       deps.publish({
         type: "TableUnloadHeartbeat",
-        value: { requestId: command.requestId, table: command.table, attempt, worker: deps.worker, at: deps.now() },
+        value: {
+          requestId: command.requestId,
+          table: command.table,
+          attempt,
+          run: command.run,
+          worker: deps.worker,
+          at: deps.now(),
+        },
       }),
     onRenewError: (error: unknown) => deps.onHeartbeatError(error, command),
   };
@@ -235,13 +301,13 @@ function lapsedFailure(
 function exhausted(
   command: UnloadTableCommand,
   attempt: number,
-  interrupted: number,
+  uncounted: number,
   deps: UnloaderDeps,
 ): Failure | undefined {
-  if (attempt - interrupted <= deps.maxAttempts) return undefined;
+  if (attempt - uncounted <= deps.maxAttempts) return undefined;
   const message =
-    `gave up after ${attempt - 1} attempts (${interrupted} given back after a shutdown or rebalance): the earlier ` +
-    `ones ended without an outcome, e.g. the unloader running them was killed`;
+    `gave up after ${attempt - 1} attempts (${uncounted} given back after a shutdown or rebalance, or made before a ` +
+    `retry): the earlier ones ended without an outcome, e.g. the unloader running them was killed`;
   return failure(command, attempt, "UNKNOWN", message, false, true, deps);
 }
 
@@ -260,11 +326,14 @@ function failure(
       requestId: command.requestId,
       table: command.table,
       attempt,
+      run: command.run,
       errorKind,
       errorMessage,
       retryable,
       finalAttempt,
       failedAt: deps.now(),
+      cancelled: false,
+      cancelledBy: null,
     },
   };
 }
@@ -273,7 +342,7 @@ function failure(
 async function runAttempt(
   command: UnloadTableCommand,
   attempt: number,
-  interrupted: number,
+  uncounted: number,
   slot: UnloadSlot,
   lease: AttemptLease,
   deps: UnloaderDeps,
@@ -281,7 +350,14 @@ async function runAttempt(
   const startedAt = deps.now();
   await deps.publish({
     type: "TableUnloadStarted",
-    value: { requestId: command.requestId, table: command.table, attempt, worker: deps.worker, startedAt },
+    value: {
+      requestId: command.requestId,
+      table: command.table,
+      attempt,
+      run: command.run,
+      worker: deps.worker,
+      startedAt,
+    },
   });
   let result: UnloadResult;
   const timeout = deadline(deps.timeoutMs, "the unload");
@@ -298,7 +374,7 @@ async function runAttempt(
     if (lease.fenced.aborted) throw lease.fenced.reason;
     const described = describeFailure(error);
     if (described.unexpected) deps.onUnexpectedError(error, command, attempt);
-    const finalAttempt = !described.retryable || attempt - interrupted >= deps.maxAttempts;
+    const finalAttempt = !described.retryable || attempt - uncounted >= deps.maxAttempts;
     const failed = failure(
       command,
       attempt,
@@ -324,6 +400,7 @@ async function runAttempt(
       requestId: command.requestId,
       table: command.table,
       attempt,
+      run: command.run,
       rows: result.rows,
       bytes: result.bytes,
       files: result.files.map((file) => ({ ...file })),

@@ -26,6 +26,7 @@ const completed = (requestId: string, attempt: number): JobOutcome => ({
     requestId,
     table: "way",
     attempt,
+    run: 0,
     rows: 1,
     bytes: 2,
     files: [],
@@ -39,66 +40,84 @@ const completed = (requestId: string, attempt: number): JobOutcome => ({
 describe("PostgresUnloadJobs", () => {
   it("counts attempts across deliveries and fences every attempt but the latest", async () => {
     const k = key();
-    expect(await jobs.begin(k, "w1", 60_000)).toEqual({ kind: "started", attempt: 1, interrupted: 0 });
-    expect(await jobs.begin(k, "w2", 60_000)).toEqual({ kind: "started", attempt: 2, interrupted: 0 });
-    expect(await jobs.renew(k, 1, 60_000)).toBe(false);
+    expect(await jobs.begin(k, "w1", 60_000, 0)).toEqual({
+      kind: "started",
+      attempt: 1,
+      interrupted: 0,
+      runStartedAfter: 0,
+    });
+    expect(await jobs.begin(k, "w2", 60_000, 0)).toEqual({
+      kind: "started",
+      attempt: 2,
+      interrupted: 0,
+      runStartedAfter: 0,
+    });
+    expect(await jobs.renew(k, 1, 60_000)).toEqual({ kind: "lost" });
     expect(await jobs.finish(k, 1, completed(k.requestId, 1))).toBe(false);
-    expect(await jobs.renew(k, 2, 60_000)).toBe(true);
+    expect(await jobs.renew(k, 2, 60_000)).toEqual({ kind: "held" });
     expect(await jobs.finish(k, 2, completed(k.requestId, 2))).toBe(true);
   });
 
   it("returns the recorded outcome to a redelivered command instead of a new attempt", async () => {
     const k = key();
-    await jobs.begin(k, "w1", 60_000);
+    await jobs.begin(k, "w1", 60_000, 0);
     await jobs.finish(k, 1, completed(k.requestId, 1));
-    expect(await jobs.begin(k, "w2", 60_000)).toEqual({
+    expect(await jobs.begin(k, "w2", 60_000, 0)).toEqual({
       kind: "finished",
       attempts: 1,
       outcome: completed(k.requestId, 1),
     });
-    expect(await jobs.renew(k, 1, 60_000)).toBe(false);
+    expect(await jobs.renew(k, 1, 60_000)).toEqual({ kind: "lost" });
   });
 
   it("never renews a lapsed lease, and answers the next delivery that the job lapsed until it is recorded", async () => {
     const k = key();
-    await jobs.begin(k, "w1", 1);
+    await jobs.begin(k, "w1", 1, 0);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await jobs.renew(k, 1, 60_000)).toBe(false);
+    expect(await jobs.renew(k, 1, 60_000)).toEqual({ kind: "lost" });
     expect(await jobs.finish(k, 1, completed(k.requestId, 1))).toBe(false);
     await jobs.giveBack(k, 1); // a lapsed lease cannot be given back
-    expect(await jobs.begin(k, "w2", 60_000)).toMatchObject({ kind: "lapsed", attempts: 1, worker: "w1" });
+    expect(await jobs.begin(k, "w2", 60_000, 0)).toMatchObject({ kind: "lapsed", attempts: 1, worker: "w1" });
     const stuck: JobOutcome = {
       type: "TableUnloadFailed",
       value: {
         requestId: k.requestId,
         table: "way",
         attempt: 1,
+        run: 0,
         errorKind: "TIMEOUT",
         errorMessage: "stuck",
         retryable: false,
         finalAttempt: true,
         failedAt: 5,
+        cancelled: false,
+        cancelledBy: null,
       },
     };
     expect(await jobs.finishLapsed(k, stuck)).toBe(true);
     expect(await jobs.finishLapsed(k, stuck)).toBe(false);
-    expect(await jobs.begin(k, "w3", 60_000)).toEqual({ kind: "finished", attempts: 1, outcome: stuck });
+    expect(await jobs.begin(k, "w3", 60_000, 0)).toEqual({ kind: "finished", attempts: 1, outcome: stuck });
   });
 
   it("counts an attempt given back as interrupted, and lets the next one start at once", async () => {
     const k = key();
-    await jobs.begin(k, "w1", 60_000);
+    await jobs.begin(k, "w1", 60_000, 0);
     await jobs.giveBack(k, 1);
-    expect(await jobs.renew(k, 1, 60_000)).toBe(false);
-    expect(await jobs.begin(k, "w2", 60_000)).toEqual({ kind: "started", attempt: 2, interrupted: 1 });
+    expect(await jobs.renew(k, 1, 60_000)).toEqual({ kind: "lost" });
+    expect(await jobs.begin(k, "w2", 60_000, 0)).toEqual({
+      kind: "started",
+      attempt: 2,
+      interrupted: 1,
+      runStartedAfter: 0,
+    });
   });
 
   it("lets one of two racing deliveries hold the job", async () => {
     const k = key();
-    const [a, b] = await Promise.all([jobs.begin(k, "w1", 60_000), jobs.begin(k, "w2", 60_000)]);
+    const [a, b] = await Promise.all([jobs.begin(k, "w1", 60_000, 0), jobs.begin(k, "w2", 60_000, 0)]);
     const attempts = [a, b].map((s) => (s.kind === "started" ? s.attempt : 0)).sort();
     expect(attempts).toEqual([1, 2]);
-    expect(await jobs.renew(k, 1, 60_000)).toBe(false);
-    expect(await jobs.renew(k, 2, 60_000)).toBe(true);
+    expect(await jobs.renew(k, 1, 60_000)).toEqual({ kind: "lost" });
+    expect(await jobs.renew(k, 2, 60_000)).toEqual({ kind: "held" });
   });
 });

@@ -7,7 +7,7 @@ function deps(renew: (attempt: number) => Promise<boolean>, clock: { now: number
   const beats: number[] = [];
   const errors: unknown[] = [];
   const d: LeaseDeps = {
-    jobs: { renew: (_key, attempt) => renew(attempt) },
+    jobs: { renew: async (_key, attempt) => ((await renew(attempt)) ? { kind: "held" } : { kind: "lost" }) },
     leaseMs: 30_000,
     heartbeatMs: 10_000,
     now: () => clock.now,

@@ -28,6 +28,7 @@ const command: UnloadTableCommand = {
   fileBaseName: "way",
   configVersion: "cfg",
   attempt: 1,
+  run: 0,
   issuedAt: 0,
   snapshot: null,
 };
@@ -249,7 +250,7 @@ describe("runUnload: durable attempts, leases and fencing", () => {
   it("numbers attempts from the job's record: a redelivered command continues the count", async () => {
     const { deps, events } = harness([transient(), "ok"]);
     // A first delivery began attempt 1 and its unloader died (no outcome): the record says 1.
-    await deps.jobs.begin(command, "dead-worker", 60_000);
+    await deps.jobs.begin(command, "dead-worker", 60_000, 0);
     expect(await runUnload(command, deps)).toMatchObject({ status: "COMPLETED", attempts: 3 });
     expect(events.map((e) => [e.type, e.value.attempt])).toEqual([
       ["TableUnloadStarted", 2],
@@ -261,7 +262,7 @@ describe("runUnload: durable attempts, leases and fencing", () => {
 
   it("keeps the budget across crashes: a command whose unloaders keep dying ends FAILED, saying why", async () => {
     const { deps, events } = harness(["ok"], 3);
-    for (let i = 0; i < 3; i++) await deps.jobs.begin(command, "killed", 60_000);
+    for (let i = 0; i < 3; i++) await deps.jobs.begin(command, "killed", 60_000, 0);
     expect(await runUnload(command, deps)).toMatchObject({ status: "FAILED", attempts: 4 });
     expect(events.map((e) => e.type)).toEqual(["TableUnloadFailed"]);
     expect(events[0]?.value).toMatchObject({
@@ -273,7 +274,7 @@ describe("runUnload: durable attempts, leases and fencing", () => {
 
   it("does not count attempts given back after a shutdown or rebalance", async () => {
     const { deps } = harness(["ok"], 1);
-    const begun = await deps.jobs.begin(command, "stopping", 60_000);
+    const begun = await deps.jobs.begin(command, "stopping", 60_000, 0);
     await deps.jobs.giveBack(command, begun.kind === "started" ? begun.attempt : 0);
     expect(await runUnload(command, deps)).toMatchObject({ status: "COMPLETED", attempts: 2 });
   });
@@ -334,7 +335,7 @@ describe("runUnload: durable attempts, leases and fencing", () => {
       ...deps,
       unload: async (_c, { beforeCommit }) => {
         // Another unloader took the table over (the command was redelivered to it) while this one ran.
-        await deps.jobs.begin(command, "w2", 60_000);
+        await deps.jobs.begin(command, "w2", 60_000, 0);
         await beforeCommit();
         return result;
       },
@@ -347,7 +348,7 @@ describe("runUnload: durable attempts, leases and fencing", () => {
     let clock = 42;
     const { deps, events, trace } = harness(["ok"]);
     const jobs = new MemoryUnloadJobs(() => clock);
-    await jobs.begin(command, "frozen", 1_000);
+    await jobs.begin(command, "frozen", 1_000, 0);
     clock += 5_000;
     const later: UnloaderDeps = { ...deps, jobs, now: () => clock };
     expect(await runUnload(command, later)).toMatchObject({ status: "FAILED", error: { kind: "TIMEOUT" } });
