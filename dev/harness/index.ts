@@ -58,7 +58,13 @@ export {
   type RunningService,
   type ServiceName,
 } from "./services.js";
-export { exportOnlySlowViews, waitForViewQuery, type SlowViewsOptions } from "./slow-views.js";
+export {
+  defineView,
+  exportOnlySlowViews,
+  waitForViewQuery,
+  type SlowViewsOptions,
+  type ViewBehaviour,
+} from "./slow-views.js";
 export {
   committedOffsets,
   kafkaFromEnv,

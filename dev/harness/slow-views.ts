@@ -13,6 +13,38 @@ export interface SlowViewsOptions {
   readonly rows: number;
   /** How long each query of a view sleeps in PostgreSQL; an unload queries it twice (count, then COPY). */
   readonly sleepSeconds: number;
+  /** Views defined as `tables` are, without the sleep: they export at once. */
+  readonly quick?: readonly string[];
+  /** Views whose every query fails (division by zero, a permanent error): their table FAILED at its first attempt. */
+  readonly broken?: readonly string[];
+}
+
+/** How a view behaves: sleeps (seconds) before its rows, answers at once, or fails every query. */
+export type ViewBehaviour = { readonly sleepSeconds: number } | "quick" | "broken";
+
+/** (Re)defines a view of `rows` rows (columns `id`, `label`) that behaves as asked; its columns never change. */
+export async function defineView(
+  deployment: ProvisionedDeployment,
+  table: string,
+  rows: number,
+  behaviour: ViewBehaviour,
+): Promise<void> {
+  const schema = deployment.names.warehouseSchema;
+  const from =
+    behaviour === "quick"
+      ? `generate_series(1, ${Math.trunc(rows)}) AS g`
+      : behaviour === "broken"
+        ? `generate_series(1, ${Math.trunc(rows)}) AS g WHERE 1 / (g - g) = 1`
+        : // The sleep is a one-row function scan joined to the rows: it runs once per query of the view.
+          `generate_series(1, ${Math.trunc(rows)}) AS g CROSS JOIN pg_sleep(${Number(behaviour.sleepSeconds)}) AS s`;
+  const warehouse = new pg.Pool({ connectionString: stackFromEnv().endpoints.warehouseUrl, max: 1 });
+  try {
+    await warehouse.query(
+      `CREATE OR REPLACE VIEW "${schema}"."${table}" AS SELECT g AS id, md5(g::text) AS label FROM ${from}`,
+    );
+  } finally {
+    await warehouse.end();
+  }
 }
 
 /**
@@ -21,19 +53,13 @@ export interface SlowViewsOptions {
  */
 export async function exportOnlySlowViews(deployment: ProvisionedDeployment, options: SlowViewsOptions): Promise<void> {
   const schema = deployment.names.warehouseSchema;
-  const warehouse = new pg.Pool({ connectionString: stackFromEnv().endpoints.warehouseUrl, max: 1 });
-  try {
-    for (const table of options.tables) {
-      // The sleep is a one-row function scan joined to the rows: it runs once per query of the view.
-      await warehouse.query(
-        `CREATE VIEW "${schema}"."${table}" AS
-           SELECT g AS id, md5(g::text) AS label
-           FROM generate_series(1, ${Math.trunc(options.rows)}) AS g CROSS JOIN pg_sleep(${Number(options.sleepSeconds)}) AS s`,
-      );
-    }
-  } finally {
-    await warehouse.end();
-  }
+  const quick = options.quick ?? [];
+  const broken = options.broken ?? [];
+  for (const table of options.tables)
+    await defineView(deployment, table, options.rows, { sleepSeconds: options.sleepSeconds });
+  for (const table of quick) await defineView(deployment, table, options.rows, "quick");
+  for (const table of broken) await defineView(deployment, table, options.rows, "broken");
+  const views = [...options.tables, ...quick, ...broken];
 
   const dynamo = new DynamoDBClient(awsClientConfig());
   try {
@@ -41,7 +67,7 @@ export async function exportOnlySlowViews(deployment: ProvisionedDeployment, opt
     await writeConfig(dynamo, configTableNames({ prefix: deployment.names.configTablePrefix }), {
       tables: [
         ...demo.tables.map((t) => ({ ...t, enabled: false, onDemandEnabled: false })),
-        ...options.tables.map((table) => ({
+        ...views.map((table) => ({
           table,
           schema,
           enabled: true,
@@ -52,7 +78,7 @@ export async function exportOnlySlowViews(deployment: ProvisionedDeployment, opt
         })),
       ],
       rules: {
-        columns: options.tables.flatMap((table) =>
+        columns: views.flatMap((table) =>
           ["id", "label"].map((column) => ({ table, column, classification: "nr" as const })),
         ),
         sources: [],

@@ -11,6 +11,8 @@ import type {
 export interface GraphQLResponse<T> {
   data?: T;
   errors?: { message: string; extensions?: { code?: string } }[];
+  /** The HTTP status of the answer (not part of GraphQL's body): reported when neither data nor errors came. */
+  httpStatus?: number;
 }
 
 /** How the harness authenticates to an endpoint: a bearer token (the gateway), or as the gateway (a subgraph). */
@@ -59,7 +61,21 @@ export async function graphql<T>(
     body: JSON.stringify({ query, variables, ...extensions }),
     ...(signal === undefined ? {} : { signal }),
   });
-  return (await response.json()) as GraphQLResponse<T>;
+  const text = await response.text();
+  let body: GraphQLResponse<T>;
+  try {
+    body = JSON.parse(text) as GraphQLResponse<T>;
+  } catch {
+    throw new Error(`GraphQL answer of ${url} is not JSON (HTTP ${response.status}): ${text.slice(0, 500)}`);
+  }
+  return { ...body, httpStatus: response.status };
+}
+
+/** What a failed call says: the GraphQL errors, or the HTTP status when there were none. */
+export function failureOf(result: GraphQLResponse<unknown>): string {
+  return result.errors !== undefined
+    ? JSON.stringify(result.errors)
+    : `HTTP ${result.httpStatus ?? "?"}, no errors, data ${JSON.stringify(result.data)}`;
 }
 
 /** What requestStatus answers to the harness's operation (its type is generated from request-api's schema). */
@@ -79,7 +95,7 @@ export async function requestData(
 ): Promise<string> {
   const variables: RequestDataMutationVariables = { startTime, endTime, force: options.force ?? false };
   const result = await graphql<RequestDataMutation>(url, requestDataMutation, variables, options.signal);
-  if (!result.data?.requestData) throw new Error(`requestData failed: ${JSON.stringify(result.errors)}`);
+  if (!result.data?.requestData) throw new Error(`requestData failed: ${failureOf(result)}`);
   return result.data.requestData;
 }
 
@@ -90,11 +106,11 @@ export async function requestStatus(
 ): Promise<RequestStatusResult> {
   const variables: RequestStatusMutationVariables = { requestId };
   const result = await graphql<RequestStatusMutation>(url, requestStatusMutation, variables, signal);
-  if (!result.data?.requestStatus) throw new Error(`requestStatus failed: ${JSON.stringify(result.errors)}`);
+  if (!result.data?.requestStatus) throw new Error(`requestStatus failed: ${failureOf(result)}`);
   return result.data.requestStatus;
 }
 
-const finished = new Set(["Completed", "Failed", "Partially Completed"]);
+const finished = new Set(["Completed", "Failed", "Partially Completed", "Cancelled"]);
 
 /** Whether an export with this requestStatus status has finished (every table done, or nothing to do). */
 export function isFinished(status: string): boolean {

@@ -250,3 +250,104 @@ describe("applyRequested: a request and its plan in either order", () => {
     expect(again.state).toBe(recorded);
   });
 });
+
+describe("applyLifecycleEvent: cancelled tables and retried runs", () => {
+  type TableEvent = Parameters<typeof applyLifecycleEvent>[1];
+  const apply = (events: readonly TableEvent[], from?: ExportRequestState) =>
+    events.reduce<ExportRequestState | undefined>((state, event) => applyLifecycleEvent(state, event).state, from);
+  const first: TableEvent = { type: "ExportPlanned", value: plan };
+  const cancelledEvent = (table: string, attempt: number, run = 0): TableEvent => ({
+    type: "TableUnloadFailed",
+    value: {
+      ...failed(table, attempt, true),
+      run,
+      errorKind: "UNKNOWN",
+      errorMessage: "cancelled by alice: no file of this table was published",
+      cancelled: true,
+      cancelledBy: "alice",
+    },
+  });
+  const done = (table: string, attempt: number, run = 0): TableEvent => ({
+    type: "TableUnloadCompleted",
+    value: { ...completed(table, attempt), run },
+  });
+  const retryPlan = (run: number, tables: string[]): TableEvent => ({
+    type: "ExportPlanned",
+    value: { ...plan, run, plannedAt: 9_000 + run, tables: plan.tables.filter((t) => tables.includes(t.table)) },
+  });
+
+  it("finishes as CANCELLED once every table stopped, keeping what completed, and says so in ExportCompleted", () => {
+    const running = apply([first, done("way", 1)]);
+    expect(running?.status).toBe("IN-PROGRESS");
+    const transition = applyLifecycleEvent(running, cancelledEvent("cctv", 1));
+    expect(transition.state).toMatchObject({ status: "CANCELLED", completedAt: 5_000 });
+    expect(transition.state.tables.find((t) => t.table === "cctv")).toMatchObject({
+      status: "CANCELLED",
+      errorKind: "CANCELLED",
+      cancelledBy: "alice",
+    });
+    expect(transition.completed).toMatchObject({
+      status: "PARTIAL_SUCCESS",
+      cancelled: true,
+      cancelledBy: "alice",
+      run: 0,
+      tables: [
+        expect.objectContaining({ table: "way", status: "COMPLETED", cancelled: false }),
+        expect.objectContaining({ table: "cctv", status: "FAILED", cancelled: true }),
+      ],
+    });
+    expect(progressOf(transition.state)).toBe(100);
+  });
+
+  it("a retry's plan reopens only failed and cancelled tables, and the export completes again as that run", () => {
+    const cancelled = apply([first, done("way", 1), cancelledEvent("cctv", 2)]);
+    const retried = applyLifecycleEvent(cancelled, retryPlan(1, ["cctv"]));
+    expect(retried.state).toMatchObject({
+      status: "IN-PROGRESS",
+      run: 1,
+      completedAt: null,
+      completionPublishedAt: null,
+      plannedAt: 9_001,
+      configVersion: "v1",
+    });
+    expect(retried.state.tables.find((t) => t.table === "cctv")).toMatchObject({
+      status: "PENDING",
+      run: 1,
+      attempts: 2,
+      cancelledBy: null,
+      lastError: null,
+    });
+    const way = cancelled?.tables.find((t) => t.table === "way");
+    expect(retried.state.tables.find((t) => t.table === "way")).toEqual(way);
+    expect(progressOf(retried.state)).toBe(50);
+
+    const finished = applyLifecycleEvent(retried.state, done("cctv", 3, 1));
+    expect(finished.state.status).toBe("COMPLETED");
+    expect(finished.completed).toMatchObject({ status: "SUCCESS", run: 1, cancelled: false });
+  });
+
+  it("ignores events of an earlier run once the table was retried, and a retry's plan delivered twice", () => {
+    const failedRun = apply([first, done("way", 1), { type: "TableUnloadFailed", value: failed("cctv", 1, true) }]);
+    expect(failedRun?.status).toBe("PARTIAL-SUCCESS");
+    const retried = apply([retryPlan(1, ["cctv"])], failedRun);
+    // The first run's outcome republished late (a redelivered command) must not end the retried table.
+    const late = applyLifecycleEvent(retried, { type: "TableUnloadFailed", value: failed("cctv", 1, true) });
+    expect(late.changed).toBe(false);
+    expect(late.ignored).toMatch(/run 0, before the table was retried/);
+    expect(applyLifecycleEvent(retried, cancelledEvent("cctv", 0, 0)).changed).toBe(false);
+    expect(applyLifecycleEvent(retried, retryPlan(1, ["cctv"])).changed).toBe(false);
+    // The tracker's own verdicts on the retried run (attempt 0: nothing started) still apply.
+    const deadline = applyLifecycleEvent(retried, {
+      type: "TableUnloadFailed",
+      value: { ...failed("cctv", 0, true), run: 1, errorMessage: "deadline" },
+    });
+    expect(deadline.state).toMatchObject({ status: "PARTIAL-SUCCESS", run: 1 });
+  });
+
+  it("a retry that plans nothing (its tables left the configuration) completes again at once", () => {
+    const failedRun = apply([first, done("way", 1), { type: "TableUnloadFailed", value: failed("cctv", 1, true) }]);
+    const retried = applyLifecycleEvent(failedRun, retryPlan(1, []));
+    expect(retried.state).toMatchObject({ status: "PARTIAL-SUCCESS", run: 1 });
+    expect(retried.completed).toMatchObject({ run: 1, status: "PARTIAL_SUCCESS" });
+  });
+});

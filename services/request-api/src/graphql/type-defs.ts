@@ -141,7 +141,7 @@ export const typeDefs = /* GraphQL */ `
 
   type TableExport {
     tableName: String!
-    "PENDING, IN-PROGRESS, COMPLETED or FAILED."
+    "PENDING, IN-PROGRESS, COMPLETED, FAILED or CANCELLED (cancelExport stopped it)."
     status: String!
     attempts: Int!
     rows: Float

@@ -406,3 +406,74 @@ describe("exportTable", () => {
     expect(seen).toEqual(["warehouse:way:true", "snapshot:classifications:true"]);
   });
 });
+
+describe("runUnload: cancelled exports and retried runs", () => {
+  const permanent = () =>
+    new WarehouseError("WAREHOUSE_QUERY", "WAREHOUSE_QUERY", "no such column", { retryable: false });
+
+  it("stops a running unload when its export is cancelled: the unload's signal aborts, the table reports CANCELLED", async () => {
+    const { deps, events } = harness([]);
+    const jobs = deps.jobs as MemoryUnloadJobs;
+    let lease: { renewNow: () => Promise<void> } | undefined;
+    let signalled = false;
+    const running = runUnload(command, {
+      ...deps,
+      onLease: (_requestId, held) => void (lease = held),
+      unload: (_command, options) =>
+        new Promise((_resolve, reject) =>
+          options.signal.addEventListener("abort", () => {
+            signalled = true;
+            reject(new Error("query cancelled"));
+          }),
+        ),
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    jobs.cancel("r1", 0, "alice");
+    await lease?.renewNow();
+    expect(await running).toEqual({ status: "CANCELLED", attempts: 1 });
+    expect(signalled).toBe(true);
+    expect(events.map((e) => e.type)).toEqual(["TableUnloadStarted", "TableUnloadFailed"]);
+    expect(events[1]?.value).toMatchObject({
+      attempt: 1,
+      run: 0,
+      cancelled: true,
+      cancelledBy: "alice",
+      finalAttempt: true,
+      errorMessage: "cancelled by alice: no file of this table was published",
+    });
+    expect(jobs.row(command)?.state).toBe("CANCELLED");
+  });
+
+  it("never starts a command of a cancelled run; a redelivery reports the cancellation again", async () => {
+    const { deps, events } = harness(["ok"]);
+    (deps.jobs as MemoryUnloadJobs).cancel("r1", 0, null);
+    expect(await runUnload(command, deps)).toEqual({ status: "CANCELLED", attempts: 0 });
+    expect(await runUnload(command, deps)).toEqual({ status: "CANCELLED", attempts: 0 });
+    expect(events.map((e) => [e.type, e.value.attempt, (e.value as { cancelled?: boolean }).cancelled])).toEqual([
+      ["TableUnloadFailed", 0, true],
+      ["TableUnloadFailed", 0, true],
+    ]);
+  });
+
+  it("a retry's command reopens the failed job with a fresh budget; commands of the earlier run are refused", async () => {
+    const { deps, events } = harness([permanent(), "ok"], 1);
+    expect(await runUnload(command, deps)).toMatchObject({ status: "FAILED", attempts: 1 });
+    const retry = { ...command, run: 1 };
+    expect(await runUnload(retry, deps)).toMatchObject({ status: "COMPLETED", attempts: 2 });
+    expect(events.slice(2).map((e) => [e.type, e.value.attempt, e.value.run])).toEqual([
+      ["TableUnloadStarted", 2, 1],
+      ["TableUnloadCompleted", 2, 1],
+    ]);
+    // The first run's command redelivered now: not run, nothing published.
+    expect(await runUnload(command, deps)).toEqual({ status: "SUPERSEDED", attempts: 0 });
+    expect(events).toHaveLength(4);
+  });
+
+  it("a cancellation of the earlier run does not stop the retry", async () => {
+    const { deps } = harness([permanent(), "ok"], 1);
+    const jobs = deps.jobs as MemoryUnloadJobs;
+    await runUnload(command, deps);
+    jobs.cancel("r1", 0, "alice");
+    expect(await runUnload({ ...command, run: 1 }, deps)).toMatchObject({ status: "COMPLETED" });
+  });
+});
