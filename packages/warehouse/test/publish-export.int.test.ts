@@ -3,6 +3,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { ListObjectVersionsCommand } from "@aws-sdk/client-s3";
 import { createS3Client, S3ObjectStore } from "@data-exporter/object-store";
 import { buildManifest, type UnloadManifest, type UnloadResult } from "../src/index.js";
 import { publishExport, supersededRoot } from "../src/publish-export.js";
@@ -28,7 +29,13 @@ afterAll(() => rm(tempDir, { recursive: true, force: true }));
 const sha256 = (bytes: Uint8Array | string): string => createHash("sha256").update(bytes).digest("hex");
 
 /** Publishes `contents` (one data file each) as request `requestId` planned at `plannedAt`. */
-async function publish(prefix: string, requestId: string, plannedAt: number, contents: string[]) {
+async function publish(
+  prefix: string,
+  requestId: string,
+  plannedAt: number,
+  contents: string[],
+  beforeCommit?: () => Promise<void>,
+) {
   const command = unloadCommand({ outputPrefix: prefix, requestId, issuedAt: plannedAt, fileBaseName: "way" });
   const files = await Promise.all(
     contents.map(async (content, index) => {
@@ -43,6 +50,7 @@ async function publish(prefix: string, requestId: string, plannedAt: number, con
     files,
     manifest: (published) => buildManifest(command, published, [], new Date(plannedAt)),
     isOwnDataFile: (name) => /^way_\d{3}\.parquet$/.test(name),
+    beforeCommit,
   });
 }
 
@@ -61,6 +69,29 @@ async function expectServes(result: UnloadResult, contents: string[]): Promise<v
 }
 
 describe("publishExport", () => {
+  it("takes back the data files it uploaded when stopped before its manifest (a cancelled export): none is listed", async () => {
+    const prefix = `dev/data_exporter_service/way/${randomUUID()}/`;
+    const first = await publish(prefix, "11111111-1111-4111-8111-111111111111", 1_000, ["a0"]);
+    let checks = 0;
+    // The fifth check comes after both data files went up, right before the manifest.
+    const cancelledBeforeManifest = () =>
+      ++checks === 5 ? Promise.reject(new Error("export cancelled")) : Promise.resolve();
+    await expect(
+      publish(prefix, "22222222-2222-4222-8222-222222222222", 2_000, ["b0", "b1"], cancelledBeforeManifest),
+    ).rejects.toThrow("export cancelled");
+    expect(checks).toBe(5);
+    // The stopped export's files are gone (their versions deleted), and the older generation stays hidden, not
+    // lost: its request's pinned links still serve its bytes.
+    expect(await listed(prefix)).toEqual([]);
+    await expectServes(first, ["a0"]);
+    const { Versions = [] } = await client.send(
+      new ListObjectVersionsCommand({ Bucket: store.bucket, Prefix: prefix }),
+    );
+    expect(Versions.map((v) => v.VersionId).sort()).toEqual(
+      [first.manifestVersionId, ...first.files.map((f) => f.versionId)].sort(),
+    );
+  });
+
   it("replaces an older generation: the folder lists only the new one, and the old request's links still serve its bytes", async () => {
     const prefix = `dev/data_exporter_service/way/${randomUUID()}/`;
     const first = await publish(prefix, "11111111-1111-4111-8111-111111111111", 1_000, ["a0", "a1", "a2"]);

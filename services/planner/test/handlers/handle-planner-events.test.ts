@@ -1,11 +1,12 @@
 import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy } from "@data-exporter/classification";
 import { ConfigStoreError } from "@data-exporter/config-store";
-import type { DailyExportTriggered, ExportRequested } from "@data-exporter/contracts";
+import type { DailyExportTriggered, ExportRequested, ExportRetryRequested } from "@data-exporter/contracts";
 import { exportWindowOf } from "../../src/domain/export-date.js";
 import {
   handleDailyExportTriggered,
   handleExportRequested,
+  handleRequestTopicEvent,
   type PlannerEventDeps,
 } from "../../src/handlers/handle-planner-events.js";
 import { MemoryPlanStore } from "../support/memory-plan-store.js";
@@ -141,5 +142,60 @@ describe("requests past REQUEST_DEADLINE_MS", () => {
     await handleDailyExportTriggered({ ...trigger("r1"), triggeredAt: requested.requestedAt }, late);
     expect([planned, commands, [...records]]).toEqual([[], [], []]);
     expect(logs).toEqual(["request past its deadline; not planned", "request past its deadline; not planned"]);
+  });
+});
+
+describe("handleRequestTopicEvent: retries and cancellations", () => {
+  const retry = (run: number, tables: string[]): ExportRetryRequested => ({
+    requestId: requested.requestId,
+    run,
+    mode: "ON_DEMAND",
+    exportDate: null,
+    windowStart: requested.windowStart,
+    windowEnd: requested.windowEnd,
+    tables,
+    retriedBy: "alice",
+    retriedAt: 2,
+  });
+
+  it("plans a retry's tables once per run, as that run, under the current configuration", async () => {
+    const { deps, planned, commands, logs } = fake();
+    await handleRequestTopicEvent({ type: "ExportRequested", value: requested }, deps);
+    await handleRequestTopicEvent({ type: "ExportRetryRequested", value: retry(1, ["way"]) }, deps);
+    await handleRequestTopicEvent({ type: "ExportRetryRequested", value: retry(1, ["way"]) }, deps);
+    expect(planned.map((p) => [p.run, p.tables.map((t) => t.table)])).toEqual([
+      [0, ["way"]],
+      [1, ["way"]],
+    ]);
+    expect(commands.map((c) => [c.table, c.run])).toEqual([
+      ["way", 0],
+      ["way", 1],
+    ]);
+    expect(logs).toEqual(["export planned", "export retry planned", "retry already planned; redelivery ignored"]);
+  });
+
+  it("skips a retried table the configuration no longer exports, saying why", async () => {
+    const { deps, planned, commands } = fake();
+    await handleRequestTopicEvent({ type: "ExportRetryRequested", value: retry(2, ["gone"]) }, deps);
+    expect(commands).toEqual([]);
+    expect(planned).toEqual([
+      expect.objectContaining({
+        run: 2,
+        tables: [],
+        skippedTables: [{ table: "gone", reason: "no longer in the export configuration" }],
+      }),
+    ]);
+  });
+
+  it("plans nothing for a cancellation: the unloaders stop the export", async () => {
+    const { deps, planned, logs } = fake();
+    await handleRequestTopicEvent(
+      {
+        type: "ExportCancelRequested",
+        value: { requestId: requested.requestId, run: 0, cancelledBy: "a", cancelledAt: 1 },
+      },
+      deps,
+    );
+    expect([planned, logs]).toEqual([[], []]);
   });
 });

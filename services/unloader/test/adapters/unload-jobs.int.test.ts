@@ -120,4 +120,56 @@ describe("PostgresUnloadJobs", () => {
     expect(await jobs.renew(k, 1, 60_000)).toEqual({ kind: "lost" });
     expect(await jobs.renew(k, 2, 60_000)).toEqual({ kind: "held" });
   });
+
+  it("fences a cancelled run: a running attempt's renewal says cancelled, and no new attempt of that run starts", async () => {
+    const k = key();
+    expect(await jobs.begin(k, "w1", 60_000, 0)).toMatchObject({ kind: "started", attempt: 1 });
+    await jobs.cancel(k.requestId, 0, "alice", Date.now());
+    expect(await jobs.renew(k, 1, 60_000)).toEqual({ kind: "cancelled", cancelledBy: "alice" });
+    expect(await jobs.begin(k, "w2", 60_000, 0)).toEqual({ kind: "cancelled", attempts: 1, cancelledBy: "alice" });
+    const other = { requestId: k.requestId, table: "cctv" };
+    expect(await jobs.begin(other, "w2", 60_000, 0)).toEqual({ kind: "cancelled", attempts: 0, cancelledBy: "alice" });
+    const stopped = { ...completed(k.requestId, 1) };
+    expect(await jobs.finishCancelled(k, 1, stopped)).toBe(true);
+    expect(await jobs.finishCancelled(k, 1, stopped)).toBe(false);
+    // A second cancellation of the same run changes nothing; an earlier run's cannot move the fence back.
+    await jobs.cancel(k.requestId, 0, "bob", Date.now());
+    expect(await jobs.begin(other, "w2", 60_000, 0)).toMatchObject({ cancelledBy: "alice" });
+  });
+
+  it("a retry's run reopens a failed or cancelled job with a fresh budget; the earlier run's commands are stale", async () => {
+    const k = key();
+    await jobs.begin(k, "w1", 60_000, 0);
+    await jobs.giveBack(k, 1);
+    await jobs.begin(k, "w1", 60_000, 0);
+    const failed: JobOutcome = {
+      type: "TableUnloadFailed",
+      value: {
+        requestId: k.requestId,
+        table: "way",
+        attempt: 2,
+        run: 0,
+        errorKind: "WAREHOUSE_QUERY",
+        errorMessage: "no such column",
+        retryable: false,
+        finalAttempt: true,
+        failedAt: 5,
+        cancelled: false,
+        cancelledBy: null,
+      },
+    };
+    expect(await jobs.finish(k, 2, failed)).toBe(true);
+    await jobs.cancel(k.requestId, 0, "alice", Date.now()); // a cancellation of the finished run does not fence run 1
+    expect(await jobs.begin(k, "w2", 60_000, 1)).toEqual({
+      kind: "started",
+      attempt: 3,
+      interrupted: 0,
+      runStartedAfter: 2,
+    });
+    expect(await jobs.renew(k, 3, 60_000)).toEqual({ kind: "held" });
+    expect(await jobs.begin(k, "w3", 60_000, 0)).toEqual({ kind: "stale", run: 1 });
+    expect(await jobs.finish(k, 3, completed(k.requestId, 3))).toBe(true);
+    // A completed job is never reopened, whatever run asks.
+    expect(await jobs.begin(k, "w3", 60_000, 2)).toMatchObject({ kind: "finished", attempts: 3 });
+  });
 });
