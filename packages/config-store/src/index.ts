@@ -21,6 +21,7 @@ export {
   type DynamoDbConfigStoreOptions,
   type DynamoDbSender,
 } from "./dynamodb/dynamodb-config-store.js";
+export { openDynamoDbConfigStore, type OpenConfigStoreOptions } from "./dynamodb/open-config-store.js";
 export { createConfigTables, type CreateConfigTablesOptions } from "./dynamodb/create-config-tables.js";
 export { writeConfig, type WriteConfigOptions } from "./dynamodb/write-config.js";
 export { isRetryableDynamoDbError } from "./dynamodb/dynamodb-errors.js";

@@ -1,6 +1,5 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { deploymentPolicy } from "@data-exporter/classification";
-import { DynamoDbConfigStore, configTableNames } from "@data-exporter/config-store";
+import { openDynamoDbConfigStore } from "@data-exporter/config-store";
 import { connectBus, openPgPool, runService, startConsumer, startPeriodic } from "@data-exporter/runtime";
 import {
   createDataApiClient,
@@ -45,14 +44,12 @@ await runService(
       });
       const state = new PlannerState(statePool, config.STATUS_SCHEMA);
       await state.migrate();
-      const dynamo = new DynamoDBClient({
+      const { store: configStore, close: closeConfigStore } = openDynamoDbConfigStore({
         region: config.AWS_REGION,
-        ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+        endpoint: config.AWS_ENDPOINT_URL,
+        tablePrefix: config.CONFIG_TABLE_PREFIX,
       });
-      resources.defer(() => dynamo.destroy());
-      const configStore = new DynamoDbConfigStore(dynamo, {
-        tableNames: configTableNames({ prefix: config.CONFIG_TABLE_PREFIX }),
-      });
+      resources.defer(closeConfigStore);
 
       const bus = await connectBus(config, log, resources, "planner");
       const relay = new OutboxRelay({

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { deploymentPolicy } from "@data-exporter/classification";
-import { configTableNames, DynamoDbConfigStore } from "@data-exporter/config-store";
+import { openDynamoDbConfigStore } from "@data-exporter/config-store";
 import { connectBus, openPgPool, runService, serviceMetrics, withProcessMetrics } from "@data-exporter/runtime";
 import { PostgresStatusStore } from "@data-exporter/status-store";
 import { AcceptedRequests } from "./adapters/accepted-requests.js";
@@ -11,7 +10,7 @@ import { LinkGrants } from "./adapters/link-grants.js";
 import { configSchema } from "./config.js";
 import { loadRequest } from "./domain/load-request.js";
 import { quotaRefusal } from "./domain/quota.js";
-import { findReusableExport, recordedObjects } from "./domain/reuse-export.js";
+import { findReusableExport, recordedObjectsExist } from "./domain/reuse-export.js";
 import { forwardedCaller, gatewayOnlyPlugins } from "./auth/gateway-only.js";
 import { startGraphQLServer } from "./graphql/server.js";
 
@@ -35,15 +34,13 @@ await runService(
       const grants = new LinkGrants(pool, config.STATUS_SCHEMA);
       await grants.migrate();
 
-      const dynamo = new DynamoDBClient({
+      const configStore = openDynamoDbConfigStore({
         region: config.AWS_REGION,
-        ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+        endpoint: config.AWS_ENDPOINT_URL,
+        tablePrefix: config.CONFIG_TABLE_PREFIX,
       });
-      resources.defer(() => dynamo.destroy());
-      const configVersion = currentConfigVersion(
-        new DynamoDbConfigStore(dynamo, { tableNames: configTableNames({ prefix: config.CONFIG_TABLE_PREFIX }) }),
-        deploymentPolicy(config.PII_DENY_PATTERNS),
-      );
+      resources.defer(configStore.close);
+      const configVersion = currentConfigVersion(configStore.store, deploymentPolicy(config.PII_DENY_PATTERNS));
       const buckets = new ExportBuckets({
         region: config.AWS_REGION,
         endpoint: config.AWS_ENDPOINT_URL,
@@ -81,14 +78,7 @@ await runService(
               candidates: (w, by) => accepted.candidates(w, by),
               loadRequest: load,
               currentConfigVersion: configVersion,
-              filesExist: async (state) => {
-                const bucket = state.bucket;
-                if (bucket === null) return false;
-                const found = await Promise.all(
-                  recordedObjects(state).map((o) => buckets.exists(bucket, o.key, o.versionId)),
-                );
-                return found.every(Boolean);
-              },
+              filesExist: recordedObjectsExist((bucket, key, versionId) => buckets.exists(bucket, key, versionId)),
               unplannedForMs: config.REQUEST_DEADLINE_MS,
               now: Date.now,
             }),

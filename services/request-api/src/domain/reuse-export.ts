@@ -65,3 +65,18 @@ export function recordedObjects(state: ExportRequestState): { key: string; versi
       ...(table.manifestKey === null ? [] : [{ key: table.manifestKey, versionId: table.manifestVersionId }]),
     ]);
 }
+
+/**
+ * Whether every object a completed export's links point to is still stored at its recorded version (a lifecycle
+ * rule may have expired it), checked with `exists` (a HEAD of that version).
+ */
+export function recordedObjectsExist(
+  exists: (bucket: string, key: string, versionId: string | null) => Promise<boolean>,
+): (state: ExportRequestState) => Promise<boolean> {
+  return async (state) => {
+    const bucket = state.bucket;
+    if (bucket === null) return false;
+    const found = await Promise.all(recordedObjects(state).map((o) => exists(bucket, o.key, o.versionId)));
+    return found.every(Boolean);
+  };
+}

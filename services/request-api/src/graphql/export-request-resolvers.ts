@@ -22,6 +22,7 @@ export interface ExportRequestDeps {
   /** Records (audits) a grant by the caller now; returns its time. */
   readonly grantLinks: (requestId: string, grantedBy: string) => Promise<number>;
   readonly log: { info: (fields: object, message: string) => void };
+  /** The caller recorded with an on-demand request; null for a scheduled export (or one this service never saw). */
   readonly ownerOf: (requestId: string) => Promise<string | null>;
   readonly listRequests: (query: RequestListQuery) => Promise<ExportRequestState[]>;
   readonly presign: Presign;
@@ -65,7 +66,10 @@ export interface ExportRequestFilterInput {
 }
 
 export function exportRequestResolvers(deps: ExportRequestDeps) {
-  /** The export if the caller may see it; one the caller may not see is, to them, not there. */
+  /**
+   * The export if the caller may see it; one the caller may not see is, to them, not there. Every operation decides
+   * visibility here, requestStatus included: the owner recorded with the request (or with the request's state).
+   */
   const visible = async (caller: Caller, id: string): Promise<ExportRequestNode | undefined> => {
     const state = await deps.loadRequest(id);
     if (state === undefined) return undefined;
@@ -74,6 +78,8 @@ export function exportRequestResolvers(deps: ExportRequestDeps) {
   };
 
   return {
+    visible,
+
     exportRequest: async (caller: Caller, id: string): Promise<ExportRequestNode> => {
       const found = await visible(caller, validateRequestId(id));
       if (found === undefined) throw notFound();

@@ -1,6 +1,5 @@
 import { GraphQLError } from "graphql";
 import type { Caller } from "../auth/caller.js";
-import { mayAccess } from "../auth/caller.js";
 import { RequestApiError } from "../domain/errors.js";
 import { validateRequestId } from "../domain/export-window.js";
 import { requestExport, type RequestExportDeps } from "../domain/request-export.js";
@@ -14,8 +13,6 @@ import {
 } from "./export-request-resolvers.js";
 
 export interface ResolverDeps extends RequestExportDeps, ExportRequestDeps {
-  /** The caller recorded with an on-demand request; null for a scheduled export (or one this service never saw). */
-  readonly ownerOf: (requestId: string) => Promise<string | null>;
   /** Who calls, from the context the authentication plugins built; undefined when nobody was authenticated. */
   readonly callerOf: (context: Record<string, unknown>) => Caller | undefined;
   readonly log: RequestExportDeps["log"] & Pick<Logger, "error">;
@@ -50,6 +47,7 @@ export function createResolvers(deps: ResolverDeps) {
     if (caller === undefined) throw codedError("a valid token is required", "UNAUTHENTICATED", 401);
     return caller;
   };
+  const exportRequests = exportRequestResolvers(deps);
   /**
    * Someone else's export reads exactly like one never requested: the seed's "not requested" answer, so an id
    * (which SNS and the public topic carry) reveals nothing to a caller who does not own it.
@@ -60,18 +58,11 @@ export function createResolvers(deps: ResolverDeps) {
     context: Record<string, unknown>,
   ): Promise<RequestStatusView> =>
     boundary("requestStatus", deps, async () => {
-      const caller = callerIn(context);
       const requestId = validateRequestId(args.requestId);
-      const visible = mayAccess(caller, await deps.ownerOf(requestId));
-      if (!visible) return toStatusView(requestId, undefined, deps.presign);
-      return toStatusView(
-        requestId,
-        await deps.loadRequest(requestId),
-        deps.presign,
-        await deps.latestGrant(requestId),
-      );
+      const found = await exportRequests.visible(callerIn(context), requestId);
+      if (found === undefined) return toStatusView(requestId, undefined, deps.presign);
+      return found.view();
     });
-  const exportRequests = exportRequestResolvers(deps);
   return {
     Query: {
       requestStatus,

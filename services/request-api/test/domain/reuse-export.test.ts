@@ -1,6 +1,11 @@
 import { describe, expect, it } from "@jest/globals";
 import { requestedState, type ExportRequestState, type TableJob } from "@data-exporter/status-store";
-import { findReusableExport, recordedObjects, type ReuseDeps } from "../../src/domain/reuse-export.js";
+import {
+  findReusableExport,
+  recordedObjects,
+  recordedObjectsExist,
+  type ReuseDeps,
+} from "../../src/domain/reuse-export.js";
 
 const window = { windowStart: 1_712_322_000_000, windowEnd: 1_712_408_400_000 };
 const NOW = 1_712_500_000_000;
@@ -93,5 +98,22 @@ describe("recordedObjects", () => {
       { key: "p/way/way_000.parquet", versionId: "v-way" },
       { key: "p/way/manifest", versionId: "m-way" },
     ]);
+  });
+});
+
+describe("recordedObjectsExist", () => {
+  it("asks for every recorded object at its version in the export's bucket, and needs all of them", async () => {
+    const asked: string[] = [];
+    const stored = new Set(["exports/p/way/way_000.parquet@v-way", "exports/p/way/manifest@m-way"]);
+    const exists = (bucket: string, key: string, versionId: string | null) => {
+      asked.push(`${bucket}/${key}@${versionId}`);
+      return Promise.resolve(stored.has(`${bucket}/${key}@${versionId}`));
+    };
+    const s = state("r", "COMPLETED", "cfg-now", [table("way", "COMPLETED")]);
+    expect(await recordedObjectsExist(exists)(s)).toBe(true);
+    expect(asked).toEqual(["exports/p/way/way_000.parquet@v-way", "exports/p/way/manifest@m-way"]);
+    stored.delete("exports/p/way/manifest@m-way");
+    expect(await recordedObjectsExist(exists)(s)).toBe(false);
+    expect(await recordedObjectsExist(exists)({ ...s, bucket: null })).toBe(false);
   });
 });
