@@ -362,4 +362,27 @@ describe("refusals", () => {
     );
     expect(answer.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
+
+  it("answers a failure of its own with INTERNAL and a message that names no table, schema or SQL", async () => {
+    const schema = deployment.names.statusSchema;
+    const db = new pg.Pool({ connectionString: deployment.serviceEnv.DATABASE_URL, max: 1 });
+    try {
+      // request-api's own table gone for a moment: every requestData fails inside the service.
+      await db.query(`ALTER TABLE "${schema}".accepted_requests RENAME TO accepted_requests_away`);
+      const answer = await graphql(
+        gateway.url,
+        `mutation { requestData(startTime: ${window[0]}, endTime: ${window[0] + 60}) }`,
+        {},
+        undefined,
+        as("alice"),
+      );
+      expect(answer.errors?.[0]?.extensions?.code).toBe("INTERNAL");
+      const said = JSON.stringify(answer.errors);
+      for (const secret of ["accepted_requests", schema, "relation", "SELECT", "stack"])
+        expect(said).not.toContain(secret);
+    } finally {
+      await db.query(`ALTER TABLE "${schema}".accepted_requests_away RENAME TO accepted_requests`);
+      await db.end();
+    }
+  });
 });
