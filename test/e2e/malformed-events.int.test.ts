@@ -52,7 +52,7 @@ import {
 
 /** Which consumer groups (without the namespace) read each topic: each dead-letters a poison message once. */
 const consumers: Record<EventTopicKey, readonly string[]> = {
-  exportRequested: ["data-exporter.planner", "data-exporter.status-tracker"],
+  exportRequested: ["data-exporter.planner", "data-exporter.status-tracker", "data-exporter.unloader.cancellations"],
   dailyExportTriggered: ["data-exporter.planner.scheduled", "data-exporter.status-tracker"],
   unloadCommands: ["data-exporter.unloader"],
   exportLifecycle: ["data-exporter.status-tracker"],

@@ -17,6 +17,7 @@ export const consumerGroups: readonly { readonly group: string; readonly topic: 
   { group: "data-exporter.planner", topic: "exportRequested" },
   { group: "data-exporter.planner.scheduled", topic: "dailyExportTriggered" },
   { group: "data-exporter.unloader", topic: "unloadCommands" },
+  { group: "data-exporter.unloader.cancellations", topic: "exportRequested" },
   { group: "data-exporter.status-tracker", topic: "exportRequested" },
   { group: "data-exporter.status-tracker", topic: "dailyExportTriggered" },
   { group: "data-exporter.status-tracker", topic: "exportLifecycle" },
