@@ -50,7 +50,9 @@ export const env = {
 
 /** Kafka connection: every process that publishes or consumes (the trigger too). */
 export const kafkaEnv = {
+  /** Kafka bootstrap brokers, comma-separated (host:port,host:port). */
   KAFKA_BROKERS: env.list(),
+  /** Client id the broker sees (its logs and quotas). */
   KAFKA_CLIENT_ID: z.string().default("data-exporter"),
   /** Prefix for every topic and group name; lets tests and parallel stacks share one broker. */
   TOPIC_NAMESPACE: z.string().default(""),
@@ -63,6 +65,7 @@ export const consumerEnv = {
    * dead-letter topic; with the backoff capped at HANDLER_RETRY_MAX_MS the default rides out about 13 minutes.
    */
   HANDLER_MAX_ATTEMPTS: env.positiveInt().default(30),
+  /** Cap of the doubling backoff between a handler's retries. */
   HANDLER_RETRY_MAX_MS: env.positiveInt().default(30000),
   /** How soon the group notices a consumer that died without leaving (kafkajs's default; the broker's minimum is 6 s). */
   KAFKA_SESSION_TIMEOUT_MS: env.positiveInt().min(6000).default(30000),
@@ -72,12 +75,15 @@ export const consumerEnv = {
 
 /** The exporter's own PostgreSQL database (state and read model) and the schema its tables live in. */
 export const stateDatabaseEnv = {
+  /** libpq URL of the exporter's own PostgreSQL database (state and read model; not the warehouse). */
   DATABASE_URL: env.url(),
+  /** Schema of the exporter's tables in that database. */
   STATUS_SCHEMA: env.schemaName().default("de_internal"),
 };
 
 /** AWS SDK clients (S3, DynamoDB, SNS); credentials come from the SDK's default chain. */
 export const awsEnv = {
+  /** Region of the bucket, the configuration tables and the SNS topic. */
   AWS_REGION: z.string().default("ap-southeast-2"),
   /** An emulator's endpoint (moto locally); unset in AWS. */
   AWS_ENDPOINT_URL: env.url().optional(),
@@ -85,6 +91,7 @@ export const awsEnv = {
 
 /** The export bucket. */
 export const exportBucketEnv = {
+  /** The export bucket (versioned: each request's links are pinned to the versions it wrote). */
   EXPORT_BUCKET: env.string(),
   /** Path-style URLs (required by emulators such as moto). */
   S3_FORCE_PATH_STYLE: env.bool().default(false),
@@ -95,6 +102,10 @@ export const exportBucketEnv = {
  * length and the status tracker's sweep threshold, so both sides judge a stall by the same number.
  */
 export const stuckAfterEnv = {
+  /**
+   * A running table job that has not renewed its lease for this long is stuck: the unloader's lease length and the
+   * status tracker's sweep threshold.
+   */
   STUCK_AFTER_MS: env.positiveInt().min(1000).default(300_000),
 };
 
@@ -104,6 +115,10 @@ export const stuckAfterEnv = {
  * command still queued or running at the deadline is one the unloader would refuse or time out anyway.
  */
 export const deadlineEnv = {
+  /**
+   * Every export's deadline from its request (a retry's from its plan): the status tracker fails what is unfinished
+   * by then; keep it above MAX_COMMAND_AGE_MS + UNLOAD_TIMEOUT_MS.
+   */
   REQUEST_DEADLINE_MS: env
     .positiveInt()
     .min(1000)
@@ -147,20 +162,27 @@ export const classificationEnv = {
  * a Serverless workgroup (REDSHIFT_WORKGROUP). `warehouseProblems` says what a choice is missing.
  */
 export const warehouseEnv = {
+  /** Which warehouse the exports read: postgres (WAREHOUSE_URL) or redshift (the Data API). */
   WAREHOUSE: z.enum(["postgres", "redshift"]).default("postgres"),
   /** PostgreSQL: libpq URL of the warehouse. */
   WAREHOUSE_URL: env.url().optional(),
   /** Redshift: the Data API endpoint (the local emulator); unset in AWS. */
   REDSHIFT_DATA_ENDPOINT: env.url().optional(),
+  /** Redshift: the database the tables are in. */
   REDSHIFT_DATABASE: z.string().optional(),
+  /** Redshift: a provisioned cluster (with REDSHIFT_SECRET_ARN or REDSHIFT_DB_USER); or set REDSHIFT_WORKGROUP. */
   REDSHIFT_CLUSTER_ID: z.string().optional(),
+  /** Redshift Serverless: the workgroup (instead of REDSHIFT_CLUSTER_ID). */
   REDSHIFT_WORKGROUP: z.string().optional(),
+  /** Redshift: Secrets Manager secret with the database credentials (a cluster). */
   REDSHIFT_SECRET_ARN: z.string().startsWith("arn:", "must be a Secrets Manager ARN").optional(),
+  /** Redshift: database user for temporary credentials (a cluster, instead of a secret). */
   REDSHIFT_DB_USER: z.string().optional(),
 };
 
 /** What the chosen warehouse's variables lack, for a schema's superRefine (one message per variable). */
 export function warehouseProblems(config: {
+  /** Which warehouse the exports read: postgres (WAREHOUSE_URL) or redshift (the Data API). */
   WAREHOUSE: "postgres" | "redshift";
   WAREHOUSE_URL?: string | undefined;
   REDSHIFT_DATABASE?: string | undefined;
@@ -186,9 +208,12 @@ export function warehouseProblems(config: {
 
 /** Variables every long-running service shares. */
 export const commonEnvSchema = z.object({
+  /** Least severe level logged (JSON lines on stdout). */
   LOG_LEVEL: env.logLevel(),
   ...kafkaEnv,
+  /** Port of /healthz, /readyz and /metrics. */
   HEALTH_PORT: env.port(),
+  /** How long a stopping service waits for in-flight work before it exits anyway. */
   SHUTDOWN_TIMEOUT_MS: env.positiveInt().default(15000),
   ...consumerEnv,
 });

@@ -13,10 +13,15 @@ export const gatewayEnvSchema = z
     GATEWAY_HMAC_SECRET: z.string().min(32, "at least 32 characters (e.g. openssl rand -hex 32)"),
     /** Where the token-signing keys come from: a PEM public key (inline or a file), or the issuer's JWKS URL. */
     JWT_PUBLIC_KEY: z.string().optional(),
+    /** A file holding the PEM public key (instead of JWT_PUBLIC_KEY or JWT_JWKS_URL). */
     JWT_PUBLIC_KEY_FILE: z.string().optional(),
+    /** The issuer's JWKS URL (instead of a PEM key); keys are fetched and cached. */
     JWT_JWKS_URL: z.url().optional(),
+    /** When set, a token's `iss` must equal it. */
     JWT_ISSUER: z.string().optional(),
+    /** When set, a token's `aud` must include it. */
     JWT_AUDIENCE: z.string().optional(),
+    /** Signature algorithms accepted, comma-separated. */
     JWT_ALGORITHMS: z
       .string()
       .default("RS256,ES256")

@@ -5,6 +5,7 @@ export const configSchema = commonEnvSchema.extend({
   HEALTH_PORT: env.port().default(4005),
   /** Exporter state database: remembers which exports were announced (export_notifications). */
   ...stateDatabaseEnv,
+  /** Topic the export summaries are published to (SUCCESS / FAILED / PARTIAL-SUCCESS / CANCELLED). */
   SNS_TOPIC_ARN: z.string().startsWith("arn:", "must be an SNS topic ARN"),
   ...awsEnv,
 });

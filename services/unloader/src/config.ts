@@ -35,9 +35,13 @@ export const configSchema = commonEnvSchema
     HASH_KEY: z.string().min(16, "must be at least 16 characters"),
     /** postgres_scanner.duckdb_extension matching DuckDB 1.5.5 (provisioned by dev/stack or baked into the image). */
     DUCKDB_POSTGRES_EXTENSION: env.string().optional(),
+    /** A table's Parquet output is split into files of about this size (`{table}_000.parquet`, `_001`, …). */
     MAX_FILE_BYTES: env.positiveInt().default(256 * 1024 * 1024),
+    /** Rows per Parquet row group (DuckDB's default). */
     ROW_GROUP_SIZE: env.positiveInt().default(122_880),
+    /** Memory DuckDB may use while writing Parquet; beyond it, it spills to UNLOAD_TEMP_DIR. */
     DUCKDB_MEMORY_LIMIT: z.string().default("512MB"),
+    /** Local scratch space for Parquet files before upload (removed after each unload). */
     UNLOAD_TEMP_DIR: z.string().default(join(tmpdir(), "data-exporter-unloader")),
     /**
      * Retries after the first attempt of a table before it is FAILED. With the backoff below (doubling from
@@ -45,16 +49,20 @@ export const configSchema = commonEnvSchema
      * minutes, so a warehouse or S3 outage of a minute or two does not fail a table for good.
      */
     MAX_RETRY_COUNT: env.nonNegativeInt().default(5),
+    /** First delay between attempts of a table; it doubles, capped at RETRY_BACKOFF_MAX_MS. */
     RETRY_BACKOFF_MS: env.positiveInt().default(5000),
+    /** Cap of the delay between attempts of a table. */
     RETRY_BACKOFF_MAX_MS: env.positiveInt().default(120_000),
     /**
      * How long an unload goes on after its slot's database connection dropped (the exporter database restarting),
      * trying to get a slot back, before it is stopped and retried.
      */
     SLOT_REACQUIRE_MS: env.positiveInt().default(60_000),
+    /** An attempt still running after this long is cancelled (its warehouse statement too) and retried. */
     UNLOAD_TIMEOUT_MS: env.positiveInt().default(60 * 60 * 1000),
     /** Commands planned longer ago are refused rather than run under classification rules that may have changed. */
     MAX_COMMAND_AGE_MS: env.positiveInt().default(24 * 60 * 60 * 1000),
+    /** This unloader's name in leases, heartbeats and logs. */
     WORKER_ID: z.string().default(`${hostname()}-${process.pid}`),
     /** Exporter state database: unload slots (advisory locks) and the unloader's own unload_jobs. */
     ...stateDatabaseEnv,

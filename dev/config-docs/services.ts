@@ -1,0 +1,31 @@
+import { gatewayEnvSchema } from "../../services/gateway/src/gateway-env.js";
+import { configSchema as notifier } from "../../services/notifier/src/config.js";
+import { configSchema as planner } from "../../services/planner/src/config.js";
+import { configSchema as requestApi } from "../../services/request-api/src/config.js";
+import { configSchema as statusTracker } from "../../services/status-tracker/src/config.js";
+import { configSchema as unloader } from "../../services/unloader/src/config.js";
+import { join } from "node:path";
+import { fieldSources } from "./field-docs.js";
+import { schemaFields } from "./schema-fields.js";
+import type { ServiceSettings } from "./render.js";
+
+/** Where the settings every service shares are declared and documented. */
+const sharedSettingsFile = "packages/runtime/src/config.ts";
+
+/** The services and their schemas, in the order the docs list them (`root`: the repository). */
+export function serviceSettings(root: string): ServiceSettings[] {
+  const of = (service: string, schemaFile: string, schema: Parameters<typeof schemaFields>[0]): ServiceSettings => ({
+    service,
+    schemaFile,
+    fields: schemaFields(schema),
+    sources: fieldSources([join(root, schemaFile), join(root, sharedSettingsFile)]),
+  });
+  return [
+    of("gateway", "services/gateway/src/gateway-env.ts", gatewayEnvSchema),
+    of("request-api", "services/request-api/src/config.ts", requestApi),
+    of("planner", "services/planner/src/config.ts", planner),
+    of("unloader", "services/unloader/src/config.ts", unloader),
+    of("status-tracker", "services/status-tracker/src/config.ts", statusTracker),
+    of("notifier", "services/notifier/src/config.ts", notifier),
+  ];
+}
