@@ -51,6 +51,10 @@ describe("the status page through the gateway", () => {
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("console", (message) => void (message.type() === "error" && pageErrors.push(message.text())));
+    page.on(
+      "response",
+      (response) => void (response.status() >= 400 && pageErrors.push(`${response.status()} ${response.url()}`)),
+    );
 
     await page.goto(`${gateway.statusPageUrl}#token=${token}`);
     // The token leaves the address bar at once; the tab keeps it in sessionStorage.
@@ -101,7 +105,9 @@ describe("the status page through the gateway", () => {
     if (file === undefined) throw new Error("no file");
     for (const t of exported?.tables ?? [])
       expect(
-        await page.getByRole("progressbar", { name: `Progress of table ${t.tableName}` }).getAttribute("value"),
+        await page
+          .getByRole("progressbar", { name: `Progress of table ${t.tableName}`, exact: true })
+          .getAttribute("value"),
       ).toBe("100");
     const row = page
       .getByRole("row")

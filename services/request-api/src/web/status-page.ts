@@ -7,6 +7,8 @@ const assets = {
   "/exports/exports.js": { file: "exports.js", type: "text/javascript; charset=utf-8" },
   "/exports/exports-view.js": { file: "exports-view.js", type: "text/javascript; charset=utf-8" },
   "/exports/exports.css": { file: "exports.css", type: "text/css; charset=utf-8" },
+  // Without it the browser asks for /favicon.ico, which nothing here serves.
+  "/exports/favicon.svg": { file: "favicon.svg", type: "image/svg+xml" },
 } as const;
 
 /**
