@@ -158,6 +158,8 @@ async function main(): Promise<void> {
     services.push(gateway);
     if (stopping) await gateway.stop();
     const graphqlUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+    // request-api's page, served through the gateway so it shares the GraphQL endpoint's origin.
+    const statusPageUrl = `http://127.0.0.1:${gatewayPort}/exports`;
     const token = issuer.mint(operatorIdentity, 30 * 86_400);
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     useBearerToken(graphqlUrl, token);
@@ -179,6 +181,7 @@ data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a 
 
   GraphQL (Hive gateway) ${graphqlUrl}
   operator token         ${tokenFile} (role exporter-admin, valid 30 days; send it as a Bearer token)
+  status page            ${statusPageUrl} (asks for the token; or open the link below, which carries it)
   GraphQL (subgraph)     ${subgraphUrl} (answers only requests the gateway signed)
   Experiment Manager     ${experiments.url} (a stand-in subgraph, composed by the gateway)
   health                 http://127.0.0.1:{${Object.values(healthPorts).join(",")}}/healthz and /readyz
@@ -187,6 +190,10 @@ data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a 
   warehouse adapter      ${warehouse === "redshift" ? `redshift (UNLOAD through the Data API emulator ${stack.endpoints.redshiftDataEndpoint ?? ""})` : "postgres (DuckDB postgres extension)"}
   AWS emulator (moto)    ${stack.endpoints.awsEndpointUrl}  bucket ${defaultDeployment.bucket}, SNS ${deployment.snsTopicArn}
   service logs           ${logDir}
+
+Open the status page as the operator (the token rides in the URL fragment, which the browser never sends):
+  ${statusPageUrl}#token=${token}
+  ${statusPageUrl}#token=${token}&id=${requestId}   (the demo export)
 
 Try it:
   curl -s ${graphqlUrl} -H 'content-type: application/json' -H "authorization: Bearer $(cat ${tokenFile})" \\

@@ -70,12 +70,15 @@ export async function startGateway(options: {
   restart?: Omit<SupervisorOptions<RunningService>, "name">;
 }): Promise<RunningService> {
   await writeFile(options.supergraphFile, await composeSupergraph(options.subgraphs, options.auth.hmacSecret));
+  // request-api serves the /exports status page; the gateway forwards it from its own origin.
+  const dataExporter = options.subgraphs.find((subgraph) => subgraph.name === "data-exporter");
   const env = {
     ...process.env,
     NO_COLOR: "1",
     JWT_PUBLIC_KEY_FILE: options.auth.publicKeyFile,
     GATEWAY_HMAC_SECRET: options.auth.hmacSecret,
     GATEWAY_DEV_TOOLS: String(options.auth.devTools ?? false),
+    ...(dataExporter === undefined ? {} : { STATUS_PAGE_URL: new URL(dataExporter.url).origin }),
   };
   const healthUrl = `http://127.0.0.1:${options.port}`;
   const spawnGateway = (): RunningService => {
@@ -112,6 +115,8 @@ export async function startGateway(options: {
 /** A gateway in front of a test deployment's request-api and the Experiment Manager stand-in, with a token issuer. */
 export interface DeploymentGateway {
   readonly url: string;
+  /** The /exports status page, served through the gateway (same origin as url). */
+  readonly statusPageUrl: string;
   readonly issuer: DevIssuer;
   stop(): Promise<void>;
 }
@@ -137,6 +142,7 @@ export async function startDeploymentGateway(
   });
   return {
     url: `http://127.0.0.1:${port}/graphql`,
+    statusPageUrl: `http://127.0.0.1:${port}/exports`,
     issuer,
     stop: async () => {
       await gateway.stop();

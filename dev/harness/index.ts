@@ -7,6 +7,7 @@ export { type CampaignResult, type CampaignSetup, prepareWarehouse, runCampaign 
 export { allFaults, defaultReplicas, defaultTiming, defaultTunables, processFaults } from "./chaos/settings.js";
 export { describePlan, planCampaign, planRun, type PlanOptions, type RunPlan } from "./chaos/plan.js";
 export { formatRun, formatTotals, type RunResult } from "./chaos/report.js";
+export { launchChromium } from "./browser.js";
 export {
   canonicalValue,
   classifiedColumns,

@@ -5,6 +5,8 @@ import { run } from "./processes.js";
 
 /** Where Debian's postgresql-15 package puts the server binaries (not on PATH by default). */
 export const postgresBin = "/usr/lib/postgresql/15/bin";
+/** Where Debian's chromium package puts the browser playwright-core drives. */
+export const chromiumBin = "/usr/bin/chromium";
 /** Debian's python3: its venv module comes from the python3-venv package (pyenv shims are not used). */
 export const systemPython = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
@@ -46,6 +48,11 @@ export const requirements = {
     aptPackage: "python3-venv",
     what: "python3 with venv/ensurepip (moto, DuckDB extension download)",
     present: async () => (await succeeds(systemPython, ["-c", "import venv, ensurepip"])).ok,
+  },
+  chromium: {
+    aptPackage: "chromium",
+    what: "Chromium (the status page's browser test)",
+    present: () => Promise.resolve(existsSync(chromiumBin)),
   },
 } satisfies Record<string, SystemRequirement>;
 

@@ -28,6 +28,8 @@ export const gatewayEnvSchema = z
       .transform((text) => text.split(",").map((a) => a.trim())),
     /** GraphiQL and introspection: for a developer's machine, never production. */
     GATEWAY_DEV_TOOLS: flag,
+    /** request-api's base URL (http://host:port): the gateway serves its /exports status page. Unset: no page. */
+    STATUS_PAGE_URL: z.url().optional(),
     /** Origins a browser may call from (comma-separated); empty: CORS off. */
     GATEWAY_CORS_ORIGINS: z
       .string()

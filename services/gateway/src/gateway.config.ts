@@ -18,6 +18,7 @@ import { signedContent } from "@data-exporter/gateway-auth";
 import { useBodyLimit } from "./body-limit.js";
 import { useStableErrorCodes } from "./error-codes.js";
 import { loadGatewayEnv, publicKeyOf } from "./gateway-env.js";
+import { useStatusPage } from "./status-page.js";
 
 const env = loadGatewayEnv(process.env);
 const publicKey = publicKeyOf(env);
@@ -48,6 +49,8 @@ export const gatewayConfig = defineConfig({
     }) as unknown as GatewayPlugin,
     useStableErrorCodes(),
     useBodyLimit(),
+    // Before the JWT check reaches GraphQL: the page itself is public, what it shows needs the caller's token.
+    useStatusPage(env.STATUS_PAGE_URL),
   ],
   graphiql: env.GATEWAY_DEV_TOOLS,
   disableIntrospection: { disableIf: () => !env.GATEWAY_DEV_TOOLS },

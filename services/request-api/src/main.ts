@@ -13,6 +13,7 @@ import { quotaRefusal } from "./domain/quota.js";
 import { findReusableExport, recordedObjectsExist } from "./domain/reuse-export.js";
 import { forwardedCaller, gatewayOnlyPlugins } from "./auth/gateway-only.js";
 import { startGraphQLServer } from "./graphql/server.js";
+import { loadStatusPage } from "./web/status-page.js";
 
 await runService(
   {
@@ -57,6 +58,7 @@ await runService(
         host: config.HOST,
         health,
         authentication: gatewayOnlyPlugins(config.GATEWAY_HMAC_SECRET),
+        statusPage: await loadStatusPage(),
         deps: {
           publishExportRequested: async (event) =>
             void (await bus.producer.publish("exportRequested", { type: "ExportRequested", value: event })),

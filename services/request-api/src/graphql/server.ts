@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createSchema, createYoga, type Plugin } from "graphql-yoga";
 import { handleHealthRequest, type HealthRoutes } from "@data-exporter/runtime";
+import type { StatusPage } from "../web/status-page.js";
 import { hardeningPlugins, maxRequestBodySize } from "./hardening.js";
 import { DateTimeScalar } from "./date-time-scalar.js";
 import { JSONScalar } from "./json-scalar.js";
@@ -14,7 +15,7 @@ export interface GraphQLServer {
 }
 
 /**
- * GraphQL at /graphql plus /healthz and /readyz on the same port. `authentication` are the plugins that establish
+ * GraphQL at /graphql plus /healthz, /readyz and the /exports status page on the same port. `authentication` are the plugins that establish
  * who calls (the gateway's signature and forwarded JWT in production; tests bring their own); resolvers read the
  * caller from the context they leave (ResolverDeps.callerOf).
  */
@@ -24,6 +25,8 @@ export async function startGraphQLServer(options: {
   deps: ResolverDeps;
   health: HealthRoutes;
   authentication: Plugin[];
+  /** The /exports page (static files, no data: what it shows it asks /graphql for, through the gateway). */
+  statusPage?: StatusPage;
 }): Promise<GraphQLServer> {
   const yoga = createYoga({
     schema: createSchema({
@@ -44,6 +47,7 @@ export async function startGraphQLServer(options: {
   });
   const server: Server = createServer((req, res) => {
     if (handleHealthRequest(req, res, options.health)) return;
+    if (options.statusPage?.handle(req, res) === true) return;
     void yoga(req, res);
   });
   await new Promise<void>((resolve, reject) => {
