@@ -46,6 +46,7 @@ export {
 } from "./tracing-config.js";
 export { startTracing, type Tracing } from "./tracing.js";
 export {
+  activeSpan,
   currentTraceparent,
   withSpan,
   withTraceparent,

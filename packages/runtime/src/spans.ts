@@ -1,4 +1,4 @@
-import { context, SpanKind, type Attributes } from "@opentelemetry/api";
+import { context, SpanKind, trace, type Attributes } from "@opentelemetry/api";
 import { contextOf, inSpan, traceparentOf } from "@data-exporter/bus";
 
 export type { Attributes as SpanAttributes } from "@opentelemetry/api";
@@ -49,4 +49,9 @@ export function currentTraceparent(): string | undefined {
 /** Runs `run` with a stored traceparent as the active context, so what it publishes continues that trace. */
 export function withTraceparent<T>(traceparent: string | null | undefined, run: () => T): T {
   return context.with(contextOf(traceparent ?? undefined), run);
+}
+
+/** The active span, to name it once more is known (a GraphQL operation after parsing); undefined outside one. */
+export function activeSpan(): SpanHandle | undefined {
+  return trace.getActiveSpan();
 }

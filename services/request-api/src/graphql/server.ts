@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createSchema, createYoga, type Plugin } from "graphql-yoga";
 import { handleHealthRequest, type HealthRoutes } from "@data-exporter/runtime";
 import { hardeningPlugins, maxRequestBodySize } from "./hardening.js";
+import { tracingPlugin } from "./tracing-plugin.js";
 import { DateTimeScalar } from "./date-time-scalar.js";
 import { JSONScalar } from "./json-scalar.js";
 import { createResolvers, type ResolverDeps } from "./resolvers.js";
@@ -39,7 +40,8 @@ export async function startGraphQLServer(options: {
     maskedErrors: true,
     logging: false,
     // Bounded documents and bodies, a code on every error (hardening.ts).
-    plugins: [...options.authentication, ...hardeningPlugins()],
+    // Tracing first, so the operation's span covers authentication too.
+    plugins: [tracingPlugin(), ...options.authentication, ...hardeningPlugins()],
     maxRequestBodySize,
   });
   const server: Server = createServer((req, res) => {
