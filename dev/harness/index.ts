@@ -39,6 +39,7 @@ export {
   type RequestStatusResult,
 } from "./graphql/client.js";
 export { NotificationInbox, type ReceivedNotification } from "./notifications.js";
+export { startOtlpReceiver, type ReceivedSpan } from "./otlp-receiver.js";
 export { readParquet, type ParquetFile } from "./parquet.js";
 export {
   defaultDeployment,

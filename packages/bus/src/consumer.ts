@@ -7,6 +7,7 @@ import type { DeadLetterKind } from "./headers.js";
 import { deadLetterHeaders, eventHeaders, readHeaders } from "./headers.js";
 import { checkNamespace, namespacedTopic } from "./namespace.js";
 import { EventProducer } from "./producer.js";
+import { inProcessSpan } from "./trace.js";
 
 /** Where a consumed event came from, next to the event itself. */
 export interface EnvelopeMeta<K extends EventTopicKey> {
@@ -275,7 +276,20 @@ export class EventConsumer<K extends EventTopicKey> {
       const membership = new AbortController();
       const signal = AbortSignal.any([this.#stopping.signal, membership.signal]);
       try {
-        await this.#withHeartbeats(payload, membership, () => this.#options.handler(opened.envelope, { signal }));
+        await inProcessSpan(
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: opened.envelope.key,
+            groupId: this.#options.groupId,
+            eventType,
+            correlationId: opened.envelope.correlationId,
+            traceparent: opened.envelope.traceparent,
+            attempt,
+          },
+          () => this.#withHeartbeats(payload, membership, () => this.#options.handler(opened.envelope, { signal })),
+        );
         return true;
       } catch (error) {
         // Aborted because the partition is being taken away or we stop: not a failure of the message.

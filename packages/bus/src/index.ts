@@ -23,4 +23,16 @@ export type { EnsureTopicsOptions, EnsureTopicsResult, TopicAdmin } from "./topi
 export { ensureTopics } from "./topic-admin.js";
 export type { PartitionExtent, ReplayedEvent, ReplayOptions, ReplayResult, SkippedRecord } from "./topic-replay.js";
 export { replayTopic, topicExtents } from "./topic-replay.js";
-export { isTraceparent, newTraceparent } from "./trace.js";
+export {
+  contextOf,
+  inProcessSpan,
+  inSendSpan,
+  inSpan,
+  isTraceparent,
+  newTraceparent,
+  parentSpanIdOf,
+  traceIdOf,
+  traceparentOf,
+  type ProcessSpan,
+  type SendSpan,
+} from "./trace.js";

@@ -5,7 +5,7 @@ import { encodeEvent, messageKey, topics } from "@data-exporter/contracts";
 import { BusError } from "./errors.js";
 import { eventHeaders } from "./headers.js";
 import { checkNamespace, namespacedTopic } from "./namespace.js";
-import { isTraceparent, newTraceparent } from "./trace.js";
+import { inSendSpan, isTraceparent } from "./trace.js";
 
 export interface EventProducerOptions {
   /** Prefix of every topic name, e.g. `t-3f9a.` (default none). */
@@ -17,7 +17,10 @@ export interface PublishOptions {
   readonly key?: string | undefined;
   /** Defaults to the event's requestId. */
   readonly correlationId?: string | undefined;
-  /** W3C traceparent to continue; a new trace is started when absent. */
+  /**
+   * W3C traceparent to write as it is; when absent, the publish's producer span (a child of the active trace
+   * context, or a new trace) gives it.
+   */
   readonly traceparent?: string | undefined;
 }
 
@@ -92,18 +95,24 @@ export class EventProducer {
     }
     const key = options.key ?? messageKey(topic, event);
     const correlationId = options.correlationId ?? event.value.requestId;
-    const traceparent = options.traceparent ?? newTraceparent();
     const name = this.topicName(topic);
-    const [metadata] = await this.#send(name, {
-      key,
-      value: Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.byteLength),
-      headers: {
-        [eventHeaders.eventType]: encoded.eventType,
-        [eventHeaders.schemaFingerprint]: encoded.fingerprint,
-        [eventHeaders.correlationId]: correlationId,
-        [eventHeaders.traceparent]: traceparent,
-      },
-    });
+    const send = async (traceparent: string) => {
+      const [metadata] = await this.#send(name, {
+        key,
+        value: Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.byteLength),
+        headers: {
+          [eventHeaders.eventType]: encoded.eventType,
+          [eventHeaders.schemaFingerprint]: encoded.fingerprint,
+          [eventHeaders.correlationId]: correlationId,
+          [eventHeaders.traceparent]: traceparent,
+        },
+      });
+      return { metadata, traceparent };
+    };
+    const { metadata, traceparent } =
+      options.traceparent === undefined
+        ? await inSendSpan({ topic: name, key, eventType: encoded.eventType, correlationId }, send)
+        : await send(options.traceparent);
     return {
       topic: name,
       partition: metadata?.partition ?? -1,

@@ -37,3 +37,23 @@ export {
 } from "./bus-wiring.js";
 export { openPgPool, type PgPoolOptions } from "./pg-pool.js";
 export { startPeriodic } from "./periodic.js";
+export {
+  loadTracingConfig,
+  traceExportOf,
+  tracingEnvSchema,
+  type TraceExport,
+  type TracingConfig,
+} from "./tracing-config.js";
+export { startTracing, type Tracing } from "./tracing.js";
+export {
+  activeSpan,
+  currentTraceparent,
+  withSpan,
+  withTraceparent,
+  type SpanAttributes,
+  type SpanHandle,
+  type SpanKindName,
+  type SpanOptions,
+} from "./spans.js";
+export { traceCalls, type CallSpan, type DescribeCall } from "./traced-calls.js";
+export { configStoreSpans, objectStoreSpans, snsPublishSpan, warehouseSpans } from "./port-spans.js";

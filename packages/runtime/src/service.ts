@@ -5,6 +5,8 @@ import { ConfigError } from "./errors.js";
 import { startHealthServer, type HealthRoutes } from "./health-server.js";
 import { createLogger, type Logger } from "./logger.js";
 import { livenessChecks, serviceMetrics } from "./metrics.js";
+import { startTracing } from "./tracing.js";
+import { tracingEnvSchema, type TracingConfig } from "./tracing-config.js";
 
 export interface ServiceContext<C> {
   readonly config: C;
@@ -34,8 +36,12 @@ interface BaseConfig {
  */
 export async function runService<S extends z.ZodObject>(definition: ServiceDefinition<S>, env: Env): Promise<void> {
   let config: Readonly<z.infer<S>> & BaseConfig;
+  let tracingConfig: TracingConfig;
   try {
-    config = loadConfig(definition.configSchema, env) as Readonly<z.infer<S>> & BaseConfig;
+    // One parse, so one message lists every bad variable, the OTEL_* ones included.
+    const parsed = loadConfig(definition.configSchema.safeExtend(tracingEnvSchema.shape), env);
+    config = parsed as unknown as Readonly<z.infer<S>> & BaseConfig;
+    tracingConfig = parsed as unknown as TracingConfig;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${definition.name}: ${error.message}\n`);
@@ -45,6 +51,10 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
   }
   const log = createLogger({ service: definition.name, level: config.LOG_LEVEL });
   const resources = new AsyncResourceStack();
+  // First on the stack, so spans of the shutdown itself are still flushed when it closes last.
+  const tracing = startTracing(definition.name, tracingConfig);
+  resources.defer(() => tracing.shutdown());
+  log.info({ traces: tracing.export }, "tracing");
   let stopping = false;
 
   const shutdown = async (reason: string, exitCode: number): Promise<void> => {

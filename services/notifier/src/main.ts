@@ -1,5 +1,5 @@
 import { SNSClient } from "@aws-sdk/client-sns";
-import { connectBus, openPgPool, runService, startConsumer } from "@data-exporter/runtime";
+import { connectBus, openPgPool, runService, snsPublishSpan, startConsumer, withSpan } from "@data-exporter/runtime";
 import { NotificationLog } from "./adapters/notification-log.js";
 import { publishToSns } from "./adapters/sns-publisher.js";
 import { configSchema } from "./config.js";
@@ -23,7 +23,10 @@ await runService(
       const bus = await connectBus(config, log, resources, "notifier");
       const deps: NotifierDeps & { log: typeof log } = {
         alreadyNotified: (requestId, run) => notifications.has(requestId, run),
-        publish: (notification) => publishToSns(sns, config.SNS_TOPIC_ARN, notification),
+        publish: (notification) => {
+          const span = snsPublishSpan(config.SNS_TOPIC_ARN, config.AWS_REGION);
+          return withSpan(span.name, span, () => publishToSns(sns, config.SNS_TOPIC_ARN, notification));
+        },
         recordNotified: (requestId, run, messageId) => notifications.record(requestId, run, messageId),
         log,
       };

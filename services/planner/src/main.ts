@@ -1,6 +1,17 @@
 import { deploymentPolicy } from "@data-exporter/classification";
-import { openDynamoDbConfigStore } from "@data-exporter/config-store";
-import { connectBus, openPgPool, runService, startConsumer, startPeriodic } from "@data-exporter/runtime";
+import { configTableNames, openDynamoDbConfigStore } from "@data-exporter/config-store";
+import {
+  configStoreSpans,
+  connectBus,
+  currentTraceparent,
+  openPgPool,
+  runService,
+  startConsumer,
+  startPeriodic,
+  traceCalls,
+  warehouseSpans,
+  withTraceparent,
+} from "@data-exporter/runtime";
 import {
   createDataApiClient,
   DataApiRunner,
@@ -28,21 +39,24 @@ await runService(
       if (config.WAREHOUSE === "redshift") {
         const client = createDataApiClient(config);
         resources.defer(() => client.destroy());
-        catalog = new RedshiftCatalog(new DataApiRunner(client, redshiftTargetOf(config)));
+        catalog = traceCalls(
+          new RedshiftCatalog(new DataApiRunner(client, redshiftTargetOf(config))),
+          warehouseSpans("redshift"),
+        );
       } else {
         const warehousePool = openPgPool(service, {
           connectionString: config.WAREHOUSE_URL ?? "",
           max: 2,
           applicationName: "planner.catalog",
         });
-        catalog = new PostgresCatalog(warehousePool);
+        catalog = traceCalls(new PostgresCatalog(warehousePool), warehouseSpans("postgresql"));
       }
       const statePool = openPgPool(service, {
         connectionString: config.DATABASE_URL,
         max: 2,
         applicationName: "planner",
       });
-      const state = new PlannerState(statePool, config.STATUS_SCHEMA);
+      const state = new PlannerState(statePool, config.STATUS_SCHEMA, { traceparent: currentTraceparent });
       await state.migrate();
       const { store: configStore, close: closeConfigStore } = openDynamoDbConfigStore({
         region: config.AWS_REGION,
@@ -50,19 +64,24 @@ await runService(
         tablePrefix: config.CONFIG_TABLE_PREFIX,
       });
       resources.defer(closeConfigStore);
+      const tracedConfigStore = traceCalls(
+        configStore,
+        configStoreSpans(config.AWS_REGION, Object.values(configTableNames({ prefix: config.CONFIG_TABLE_PREFIX }))),
+      );
 
       const bus = await connectBus(config, log, resources, "planner");
       const relay = new OutboxRelay({
         unpublished: (limit) => state.unpublished(limit),
         markPublished: (ids) => state.markPublished(ids),
-        publish: async (topic, event) => void (await bus.producer.publish(topic, event)),
+        publish: (topic, event, traceparent) =>
+          withTraceparent(traceparent, async () => void (await bus.producer.publish(topic, event))),
         exclusively: (run) => state.exclusively(run),
       });
       // Catches what a crash left queued, and what another replica queued while this one held the relay lock.
       await relay.kick();
       startPeriodic(service, { name: "outbox relay", intervalMs: 1_000, run: () => relay.kick() });
       const deps: PlannerEventDeps = {
-        loadConfig: () => configStore.load(),
+        loadConfig: () => tracedConfigStore.load(),
         describeTable: (schema, table) => catalog.describeTable(schema, table),
         store: state,
         relay: () => relay.kick(),

@@ -11,6 +11,7 @@ import {
   connectBus,
   createLogger,
   loadConfig,
+  startTracing,
   type Env,
 } from "@data-exporter/runtime";
 import {
@@ -43,6 +44,8 @@ async function runTrigger(argv: readonly string[], env: Env): Promise<number> {
 
   const log = createLogger({ service: "trigger", level: config.LOG_LEVEL, toStderr: request.json });
   const resources = new AsyncResourceStack();
+  const tracing = startTracing("trigger", config);
+  resources.defer(() => tracing.shutdown());
   const triggered: TriggeredExport[] = [];
   try {
     const bus = await connectBus(config, log, resources, "trigger");

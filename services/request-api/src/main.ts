@@ -1,7 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { deploymentPolicy } from "@data-exporter/classification";
-import { openDynamoDbConfigStore } from "@data-exporter/config-store";
-import { connectBus, openPgPool, runService, serviceMetrics, withProcessMetrics } from "@data-exporter/runtime";
+import { configTableNames, openDynamoDbConfigStore } from "@data-exporter/config-store";
+import {
+  configStoreSpans,
+  connectBus,
+  objectStoreSpans,
+  openPgPool,
+  runService,
+  serviceMetrics,
+  traceCalls,
+  withProcessMetrics,
+} from "@data-exporter/runtime";
 import { PostgresStatusStore } from "@data-exporter/status-store";
 import { AcceptedRequests } from "./adapters/accepted-requests.js";
 import { currentConfigVersion } from "./adapters/current-config-version.js";
@@ -41,13 +50,24 @@ await runService(
         tablePrefix: config.CONFIG_TABLE_PREFIX,
       });
       resources.defer(configStore.close);
-      const configVersion = currentConfigVersion(configStore.store, deploymentPolicy(config.PII_DENY_PATTERNS));
-      const buckets = new ExportBuckets({
-        region: config.AWS_REGION,
-        endpoint: config.AWS_ENDPOINT_URL,
-        forcePathStyle: config.S3_FORCE_PATH_STYLE,
-        ttlSeconds: config.LINK_TTL_SECONDS,
-      });
+      const configVersion = currentConfigVersion(
+        traceCalls(
+          configStore.store,
+          configStoreSpans(config.AWS_REGION, Object.values(configTableNames({ prefix: config.CONFIG_TABLE_PREFIX }))),
+        ),
+        deploymentPolicy(config.PII_DENY_PATTERNS),
+      );
+      // Presigning is local; whether a recorded object is still there asks S3.
+      const buckets = traceCalls(
+        new ExportBuckets({
+          region: config.AWS_REGION,
+          endpoint: config.AWS_ENDPOINT_URL,
+          forcePathStyle: config.S3_FORCE_PATH_STYLE,
+          ttlSeconds: config.LINK_TTL_SECONDS,
+        }),
+        (method, [bucket, ...rest]) =>
+          method === "exists" ? objectStoreSpans(String(bucket), config.AWS_REGION)(method, rest) : undefined,
+      );
       const load = (requestId: string) =>
         loadRequest(requestId, { tracked: (id) => tracked.get(id), accepted: (id) => accepted.get(id) });
 

@@ -1,7 +1,15 @@
 import { PostgresSemaphore, ReacquiringSemaphore } from "@data-exporter/concurrency";
 import { S3ObjectStore } from "@data-exporter/object-store";
 import { backoffDelay, sleep } from "@data-exporter/retry";
-import { connectBus, openPgPool, runService, startConsumer } from "@data-exporter/runtime";
+import {
+  connectBus,
+  objectStoreSpans,
+  openPgPool,
+  runService,
+  startConsumer,
+  traceCalls,
+  warehouseSpans,
+} from "@data-exporter/runtime";
 import {
   createDataApiClient,
   PostgresWarehouse,
@@ -26,12 +34,15 @@ await runService(
     configSchema,
     start: async (service) => {
       const { config, log, resources } = service;
-      const objectStore = S3ObjectStore.fromConfig({
-        bucket: config.EXPORT_BUCKET,
-        region: config.AWS_REGION,
-        endpoint: config.AWS_ENDPOINT_URL,
-        forcePathStyle: config.S3_FORCE_PATH_STYLE,
-      });
+      const objectStore = traceCalls(
+        S3ObjectStore.fromConfig({
+          bucket: config.EXPORT_BUCKET,
+          region: config.AWS_REGION,
+          endpoint: config.AWS_ENDPOINT_URL,
+          forcePathStyle: config.S3_FORCE_PATH_STYLE,
+        }),
+        objectStoreSpans(config.EXPORT_BUCKET, config.AWS_REGION),
+      );
       await objectStore.ensureBucket();
       // Links are pinned to object versions, and a new generation hides the old one rather than erasing it: without
       // versioning an earlier request's links would serve a later export's bytes, or nothing.
@@ -49,7 +60,7 @@ await runService(
         memoryLimit: config.DUCKDB_MEMORY_LIMIT,
         tempDir: config.UNLOAD_TEMP_DIR,
       };
-      const warehouse: Warehouse =
+      const warehouse: Warehouse = traceCalls<Warehouse>(
         config.WAREHOUSE === "redshift"
           ? new RedshiftWarehouse({
               ...parquet,
@@ -63,7 +74,9 @@ await runService(
               ...parquet,
               warehouseUrl: config.WAREHOUSE_URL ?? "",
               duckdbPostgresExtension: config.DUCKDB_POSTGRES_EXTENSION ?? "",
-            });
+            }),
+        warehouseSpans(config.WAREHOUSE === "redshift" ? "redshift" : "postgresql"),
+      );
       resources.defer(() => warehouse.close());
       const snapshots = new SnapshotExporter({ objectStore, tempDir: config.UNLOAD_TEMP_DIR });
 

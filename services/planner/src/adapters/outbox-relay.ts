@@ -4,7 +4,12 @@ import type { QueuedEvent } from "./planner-state.js";
 export interface RelayDeps {
   readonly unpublished: (limit: number) => Promise<readonly QueuedEvent[]>;
   readonly markPublished: (ids: readonly string[]) => Promise<void>;
-  readonly publish: <K extends EventTopicKey>(topic: K, event: TopicEvent<K>) => Promise<void>;
+  /** Publishes in the trace of the handling that queued the event (its stored traceparent, when it has one). */
+  readonly publish: <K extends EventTopicKey>(
+    topic: K,
+    event: TopicEvent<K>,
+    traceparent: string | null,
+  ) => Promise<void>;
   /**
    * Runs `relay` while holding the deployment-wide relay lock, or not at all if another replica holds it, so
    * events are published by one relay at a time, in the order they were queued.
@@ -50,7 +55,7 @@ export class OutboxRelay {
       const batch = await this.deps.unpublished(BATCH);
       if (batch.length === 0) return;
       for (const event of batch) {
-        await this.deps.publish(event.topic, event);
+        await this.deps.publish(event.topic, event, event.traceparent);
         await this.deps.markPublished([event.id]);
       }
     }

@@ -17,8 +17,16 @@ function storeError(error: unknown, what: string): PlannerError {
   });
 }
 
-/** A queued event, as the relay reads it back. */
-export type QueuedEvent = OutboxEvent & { readonly id: string };
+/** A queued event, as the relay reads it back, with the trace context of the handling that queued it. */
+export type QueuedEvent = OutboxEvent & { readonly id: string; readonly traceparent: string | null };
+
+export interface PlannerStateOptions {
+  /**
+   * The W3C traceparent of the work that records a plan (the handled event's span), stored with each queued event so
+   * the relay publishes it in that trace, however much later and on whichever replica.
+   */
+  readonly traceparent?: (() => string | undefined) | undefined;
+}
 
 /**
  * The planner's own state in the exporter database, all written in one transaction per plan:
@@ -38,6 +46,7 @@ export class PlannerState implements PlanStore {
   constructor(
     private readonly pool: PgPool,
     private readonly schema: string,
+    private readonly options: PlannerStateOptions = {},
   ) {
     if (!isSchemaName(schema))
       throw new PlannerError("SCHEDULE_STORE", `invalid schema name ${JSON.stringify(schema)}`);
@@ -72,6 +81,7 @@ export class PlannerState implements PlanStore {
         `CREATE INDEX IF NOT EXISTS planner_outbox_unpublished_idx ON ${this.outbox} (id) WHERE published_at IS NULL`,
         `ALTER TABLE ${this.planned} ADD COLUMN IF NOT EXISTS run int NOT NULL DEFAULT 0`,
         `ALTER TABLE ${this.planned} DROP CONSTRAINT IF EXISTS planned_requests_pkey, ADD PRIMARY KEY (de_request_id, run)`,
+        `ALTER TABLE ${this.outbox} ADD COLUMN IF NOT EXISTS traceparent text`,
       ]);
     } catch (error) {
       throw storeError(error, "migration");
@@ -122,11 +132,13 @@ export class PlannerState implements PlanStore {
       [plan.requestId, plan.configVersion, plan.events.length - 1, plan.run ?? 0],
     );
     // Planned already (a racing delivery of the same request committed first): its events are queued.
+    const traceparent = this.options.traceparent?.() ?? null;
     if (rows.length > 0)
       for (const event of plan.events)
         await client.query(
-          `INSERT INTO ${this.outbox} (de_request_id, topic, event_type, payload) VALUES ($1, $2, $3, $4)`,
-          [plan.requestId, event.topic, event.type, JSON.stringify(event.value)],
+          `INSERT INTO ${this.outbox} (de_request_id, topic, event_type, payload, traceparent)
+           VALUES ($1, $2, $3, $4, $5)`,
+          [plan.requestId, event.topic, event.type, JSON.stringify(event.value), traceparent],
         );
     await client.query("COMMIT");
     return { committed: true, forcedCount };
@@ -135,13 +147,26 @@ export class PlannerState implements PlanStore {
   /** The oldest events not published yet, in the order they were queued. */
   async unpublished(limit: number): Promise<QueuedEvent[]> {
     try {
-      const { rows } = await this.pool.query<{ id: string; topic: string; event_type: string; payload: unknown }>(
-        `SELECT id::text AS id, topic, event_type, payload FROM ${this.outbox}
+      const { rows } = await this.pool.query<{
+        id: string;
+        topic: string;
+        event_type: string;
+        payload: unknown;
+        traceparent: string | null;
+      }>(
+        `SELECT id::text AS id, topic, event_type, payload, traceparent FROM ${this.outbox}
          WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [limit],
       );
       return rows.map(
-        (row) => ({ id: row.id, topic: row.topic, type: row.event_type, value: row.payload }) as QueuedEvent,
+        (row) =>
+          ({
+            id: row.id,
+            topic: row.topic,
+            type: row.event_type,
+            value: row.payload,
+            traceparent: row.traceparent,
+          }) as QueuedEvent,
       );
     } catch (error) {
       throw storeError(error, "reading planner_outbox");

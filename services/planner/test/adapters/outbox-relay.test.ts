@@ -49,16 +49,28 @@ describe("OutboxRelay", () => {
     const { deps, published } = outbox(queued);
     const relay = new OutboxRelay({
       ...deps,
-      publish: async (topic, e) => {
+      publish: async (topic, e, traceparent) => {
         if (queued.length === 1) {
           queued.push(event(2));
           void relay.kick();
         }
-        await deps.publish(topic, e);
+        await deps.publish(topic, e, traceparent);
       },
     });
     await relay.kick();
     expect(published).toEqual(["r1", "r2"]);
+  });
+
+  it("publishes each event with the traceparent stored beside it (none for rows queued before tracing)", async () => {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const queued = [
+      { ...event(1), traceparent },
+      { ...event(2), traceparent: null },
+    ];
+    const seen: (string | null)[] = [];
+    const { deps } = outbox(queued);
+    await new OutboxRelay({ ...deps, publish: (_topic, _e, stored) => Promise.resolve(void seen.push(stored)) }).kick();
+    expect(seen).toEqual([traceparent, null]);
   });
 
   it("publishes nothing when another replica holds the relay lock", async () => {

@@ -53,6 +53,17 @@ describe("PlannerState", () => {
     expect(await queuedFor(id)).toHaveLength(3);
   });
 
+  it("stores the trace context of the plan's handling with each queued event", async () => {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const traced = new PlannerState(pool, schema, { traceparent: () => traceparent });
+    const id = randomUUID();
+    await traced.commit({ requestId: id, configVersion: "c", events: [planned(id), command(id, "a")] });
+    expect((await queuedFor(id)).map((e) => e.traceparent)).toEqual([traceparent, traceparent]);
+    const untraced = randomUUID();
+    await state.commit({ requestId: untraced, configVersion: "c", events: [planned(untraced)] });
+    expect((await queuedFor(untraced)).map((e) => e.traceparent)).toEqual([null]);
+  });
+
   it("records nothing for a trigger that loses its date, and hands the date over with force", async () => {
     const date = `2030-01-${String(10 + (randomBytes(1)[0]! % 18)).padStart(2, "0")}`;
     const [first, second, forced] = [randomUUID(), randomUUID(), randomUUID()];

@@ -4,6 +4,7 @@ import { createSchema, createYoga, type Plugin } from "graphql-yoga";
 import { handleHealthRequest, type HealthRoutes } from "@data-exporter/runtime";
 import type { StatusPage } from "../web/status-page.js";
 import { hardeningPlugins, maxRequestBodySize } from "./hardening.js";
+import { tracingPlugin } from "./tracing-plugin.js";
 import { DateTimeScalar } from "./date-time-scalar.js";
 import { JSONScalar } from "./json-scalar.js";
 import { createResolvers, type ResolverDeps } from "./resolvers.js";
@@ -42,7 +43,8 @@ export async function startGraphQLServer(options: {
     maskedErrors: true,
     logging: false,
     // Bounded documents and bodies, a code on every error (hardening.ts).
-    plugins: [...options.authentication, ...hardeningPlugins()],
+    // Tracing first, so the operation's span covers authentication too.
+    plugins: [tracingPlugin(), ...options.authentication, ...hardeningPlugins()],
     maxRequestBodySize,
   });
   const server: Server = createServer((req, res) => {
