@@ -40,6 +40,15 @@ export {
 export { NotificationInbox, type ReceivedNotification } from "./notifications.js";
 export { readParquet, type ParquetFile } from "./parquet.js";
 export {
+  ExpositionError,
+  MetricsScrape,
+  parsePrometheusText,
+  scrapeMetrics,
+  type MetricFamily,
+  type MetricType,
+  type Sample,
+} from "./prometheus-text.js";
+export {
   defaultDeployment,
   firstDemoDay,
   provisionDeployment,

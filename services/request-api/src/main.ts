@@ -1,12 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { deploymentPolicy } from "@data-exporter/classification";
 import { openDynamoDbConfigStore } from "@data-exporter/config-store";
-import { connectBus, openPgPool, runService, serviceMetrics, withProcessMetrics } from "@data-exporter/runtime";
+import {
+  connectBus,
+  createMetrics,
+  openPgPool,
+  requestApiMetricDefinitions,
+  runService,
+  withProcessMetrics,
+} from "@data-exporter/runtime";
 import { PostgresStatusStore } from "@data-exporter/status-store";
 import { AcceptedRequests } from "./adapters/accepted-requests.js";
 import { currentConfigVersion } from "./adapters/current-config-version.js";
 import { ExportBuckets } from "./adapters/export-buckets.js";
 import { LinkGrants } from "./adapters/link-grants.js";
+import { prometheusRequestMeter } from "./adapters/prometheus-request-meter.js";
 import { configSchema } from "./config.js";
 import { loadRequest } from "./domain/load-request.js";
 import { quotaRefusal } from "./domain/quota.js";
@@ -92,7 +100,7 @@ await runService(
               now: Date.now,
             }),
           log,
-          metrics: serviceMetrics,
+          metrics: prometheusRequestMeter(createMetrics(requestApiMetricDefinitions)),
         },
       });
       resources.defer(() => server.close());
