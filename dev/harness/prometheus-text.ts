@@ -157,10 +157,13 @@ function parseSample(raw: string, line: number): Sample {
   return { name, labels, value, timestampMs: Number(fields[1]) };
 }
 
+/** As Prometheus reads it (Go's ParseFloat): special values in any case, so prom-client's `Nan` too. */
 function parseValue(text: string, line: number): number {
-  if (text === "NaN") return Number.NaN;
-  if (text === "+Inf" || text === "Inf") return Number.POSITIVE_INFINITY;
-  if (text === "-Inf") return Number.NEGATIVE_INFINITY;
+  const special = /^([+-]?)(nan|inf|infinity)$/i.exec(text);
+  if (special !== null) {
+    if (special[2]?.toLowerCase() === "nan") return Number.NaN;
+    return special[1] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  }
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
     throw new ExpositionError(line, `invalid value ${JSON.stringify(text)}`);
   }

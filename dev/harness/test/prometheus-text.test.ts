@@ -18,6 +18,7 @@ describe("parsePrometheusText", () => {
         "took_seconds_count 2",
         "temperature NaN",
         "limit -Inf",
+        "lag Nan",
         "",
       ].join("\n"),
     );
@@ -26,6 +27,7 @@ describe("parsePrometheusText", () => {
       ["took_seconds", "histogram", 4],
       ["temperature", "untyped", 1],
       ["limit", "untyped", 1],
+      ["lag", "untyped", 1],
     ]);
     expect(families[0]?.help).toBe("Jobs done.\nSecond line with a \\ backslash.");
     expect(families[0]?.samples[0]?.labels).toEqual({ status: "ok", path: 'a"b\\c\nd' });
@@ -38,10 +40,13 @@ describe("parsePrometheusText", () => {
     expect(families[1]?.samples[1]).toEqual({ name: "took_seconds_bucket", labels: { le: "+Inf" }, value: 2 });
     expect(families[2]?.samples[0]?.value).toBeNaN();
     expect(families[3]?.samples[0]?.value).toBe(Number.NEGATIVE_INFINITY);
+    // prom-client writes NaN as "Nan"; Prometheus reads special values in any case.
+    expect(families[4]?.samples[0]?.value).toBeNaN();
   });
 
   it.each([
     ["a value that is not a number", "x 1O"],
+    ["a misspelt special value", "x Infinit"],
     ["no value", "x"],
     ["trailing text", "x 1 2 3"],
     ["an invalid metric name", "1x 1"],
