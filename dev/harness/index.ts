@@ -42,6 +42,15 @@ export { NotificationInbox, type ReceivedNotification } from "./notifications.js
 export { startOtlpReceiver, type ReceivedSpan } from "./otlp-receiver.js";
 export { readParquet, type ParquetFile } from "./parquet.js";
 export {
+  ExpositionError,
+  MetricsScrape,
+  parsePrometheusText,
+  scrapeMetrics,
+  type MetricFamily,
+  type MetricType,
+  type Sample,
+} from "./prometheus-text.js";
+export {
   defaultDeployment,
   firstDemoDay,
   provisionDeployment,

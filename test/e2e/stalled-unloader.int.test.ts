@@ -15,6 +15,7 @@ import {
   type TestDeployment,
   waitForExport,
   waitForViewQuery,
+  scrapeMetrics,
 } from "../../dev/harness/index.js";
 import { S3ObjectStore } from "@data-exporter/object-store";
 
@@ -95,8 +96,8 @@ function idle(unloader: RunningService): Promise<true> {
   return waitFor(
     `${unloader.name} to end the frozen run`,
     async () => {
-      const metrics = (await (await fetch(`${unloader.healthUrl}/metrics`)).json()) as Record<string, number>;
-      return metrics["unloads_in_flight"] === 0 ? true : undefined;
+      const metrics = await scrapeMetrics(unloader.healthUrl);
+      return metrics.value("data_exporter_unloads_in_flight") === 0 ? true : undefined;
     },
     { timeoutMs: 30_000, intervalMs: 200 },
   );

@@ -18,6 +18,7 @@ import {
   unloadSlotHolders,
   waitForExport,
   waitUntilReady,
+  scrapeMetrics,
 } from "../../dev/harness/index.js";
 
 /**
@@ -102,12 +103,10 @@ async function exportWith(limit: number): Promise<Run> {
     })();
     const metricsSampler = (async () => {
       while (sampling) {
-        const all = await Promise.all(
-          unloaders.map(async (u) => (await fetch(`${u.healthUrl}/metrics`)).json() as Promise<Record<string, number>>),
-        );
-        const sum = (key: string): number => all.reduce((total, metrics) => total + (metrics[key] ?? 0), 0);
-        peakMetrics.held = Math.max(peakMetrics.held, sum("unload_slots_held"));
-        peakMetrics.waiting = Math.max(peakMetrics.waiting, sum("unloads_waiting_for_slot"));
+        const all = await Promise.all(unloaders.map((u) => scrapeMetrics(u.healthUrl)));
+        const sum = (name: string): number => all.reduce((total, metrics) => total + metrics.value(name), 0);
+        peakMetrics.held = Math.max(peakMetrics.held, sum("data_exporter_unload_slots_held"));
+        peakMetrics.waiting = Math.max(peakMetrics.waiting, sum("data_exporter_unloads_waiting_for_slot"));
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();

@@ -9,6 +9,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { waitFor } from "@data-exporter/runtime";
 import { freePort } from "../free-port.js";
+import { scrapeMetrics } from "../prometheus-text.js";
 import { kubernetesProbes, probeLiveness, type ProbePolicy } from "../liveness.js";
 import { describeExit, type RestartPolicy } from "../restart-policy.js";
 import { serviceNames, spawnService, type RunningService, type ServiceName } from "../services.js";
@@ -144,9 +145,9 @@ export class Fleet {
         const current = slot.supervisor.current;
         if (current.process.exitCode !== null || current.process.signalCode !== null) return `${slot.label} down`;
         try {
-          const response = await fetch(`${current.healthUrl}/metrics`, { signal: AbortSignal.timeout(3_000) });
-          const metrics = (await response.json()) as Record<string, number>;
-          const working = (metrics["handlers_in_flight"] ?? 0) + (metrics["unloads_in_flight"] ?? 0);
+          const metrics = await scrapeMetrics(current.healthUrl, 3_000);
+          const working =
+            metrics.value("data_exporter_handlers_in_flight") + metrics.value("data_exporter_unloads_in_flight");
           return working > 0 ? `${slot.label} busy (${working} in flight)` : undefined;
         } catch {
           return `${slot.label} not answering /metrics`;

@@ -5,7 +5,13 @@
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { createS3Client, S3ObjectStore, type ObjectStore } from "@data-exporter/object-store";
-import { runService, startPeriodic } from "@data-exporter/runtime";
+import {
+  collectProcessMetrics,
+  createMetrics,
+  processRegistry,
+  runService,
+  startPeriodic,
+} from "@data-exporter/runtime";
 import pg from "pg";
 import { configSchema } from "./config.js";
 import { Engine } from "./engine.js";
@@ -85,11 +91,24 @@ await runService(
       void probePostgres().catch(() => undefined);
       startPeriodic(service, { name: "postgres probe", intervalMs: 5000, run: probePostgres });
 
+      // A dev tool, not a service: its one metric is not in the services' catalog.
+      createMetrics(
+        {
+          statementsActive: {
+            type: "gauge",
+            name: "redshift_emulator_statements_active",
+            help: "Statements the emulator is running.",
+            labelNames: [],
+          },
+        },
+        { collect: { statementsActive: (gauge) => gauge.set(store.activeCount()) } },
+      );
+      collectProcessMetrics();
       const server = createDataApiServer({
         operations,
         health: {
           readiness: { postgres: () => postgresReachable },
-          metrics: () => ({ statements_active: store.activeCount() }),
+          metrics: processRegistry,
         },
         log: (fields, message) => log.error(fields, message),
       });

@@ -64,6 +64,20 @@ export interface EventConsumerOptions<K extends EventTopicKey> {
   readonly maxRevivals?: number | undefined;
   /** Delay before each revival (default 1 s doubling to 30 s). */
   readonly reviveBackoff?: BackoffOptions | undefined;
+  /** Told of retries and dead letters, e.g. to count them; the consumer itself neither logs nor measures. */
+  readonly observer?: ConsumerObserver | undefined;
+}
+
+/** What a consumer reports about the messages it could not handle at once. */
+export interface ConsumerObserver {
+  /** A handler attempt failed with a retryable error; the message is tried again after a backoff. */
+  onRetry?(retry: { readonly topic: string; readonly eventType: string; readonly attempt: number }): void;
+  /** A message went to the dead-letter topic. */
+  onDeadLetter?(deadLetter: {
+    readonly topic: string;
+    readonly eventType: string;
+    readonly kind: DeadLetterKind;
+  }): void;
 }
 
 interface Failure {
@@ -306,6 +320,7 @@ export class EventConsumer<K extends EventTopicKey> {
         // Heartbeat through the backoff too: a long sleep must not get the member evicted (and the attempt count
         // reset by the redelivery that follows).
         const delay = backoffDelay(attempt, this.#options.backoff);
+        this.#options.observer?.onRetry?.({ topic: batch.topic, eventType, attempt });
         const slept = await this.#withHeartbeats(payload, membership, () => sleep(delay, signal));
         if (!slept || signal.aborted || !payload.isRunning() || payload.isStale()) return false;
       }
@@ -374,6 +389,7 @@ export class EventConsumer<K extends EventTopicKey> {
         },
       );
     }
+    this.#options.observer?.onDeadLetter?.({ topic: batch.topic, eventType: failure.eventType, kind: failure.kind });
   }
 }
 

@@ -1,4 +1,11 @@
-export type { Envelope, EnvelopeMeta, EventConsumerOptions, EventHandler, HandlerContext } from "./consumer.js";
+export type {
+  ConsumerObserver,
+  Envelope,
+  EnvelopeMeta,
+  EventConsumerOptions,
+  EventHandler,
+  HandlerContext,
+} from "./consumer.js";
 export { EventConsumer } from "./consumer.js";
 export type { BusErrorCode, BusErrorOptions, TopicDrift } from "./errors.js";
 export { BusError, TopicDriftError, busErrorCodes } from "./errors.js";

@@ -4,7 +4,8 @@ import type { Kafka } from "kafkajs";
 import { retryWithin } from "@data-exporter/retry";
 import type { AsyncResourceStack } from "./disposable-stack.js";
 import type { Logger } from "./logger.js";
-import { livenessChecks, serviceMetrics } from "./metrics.js";
+import { livenessChecks } from "./liveness.js";
+import { runtimeMetrics } from "./runtime-metrics.js";
 
 /** The Kafka variables (`kafkaEnv`), as parsed. */
 export interface BusConfig {
@@ -105,6 +106,9 @@ export async function startConsumer<K extends EventTopicKey>(
   options: Omit<EventConsumerOptions<K>, "namespace">,
 ): Promise<EventConsumer<K>> {
   const { resources, config } = service;
+  const namespace = bus.config.TOPIC_NAMESPACE;
+  // Metric labels name topics without the deployment's namespace, like the lag's.
+  const plainTopic = (topic: string): string => (topic.startsWith(namespace) ? topic.slice(namespace.length) : topic);
   const consumer = await startRetrying(
     bus.log,
     `consumer ${options.groupId}`,
@@ -115,18 +119,25 @@ export async function startConsumer<K extends EventTopicKey>(
         ...sessionOptions(config.KAFKA_SESSION_TIMEOUT_MS),
         ...options,
         handler: async (envelope, context) => {
-          const started = performance.now();
-          serviceMetrics.add("handlers_in_flight");
+          const labels = { group: options.groupId, event_type: envelope.type };
+          const stopTimer = runtimeMetrics.handlerDuration.startTimer(labels);
+          runtimeMetrics.handlersInFlight.inc();
           try {
             await options.handler(envelope, context);
-            serviceMetrics.add(`events_handled_total.${envelope.type}`);
+            runtimeMetrics.eventsHandled.inc(labels);
           } catch (error) {
-            serviceMetrics.add(`handler_failures_total.${envelope.type}`);
+            runtimeMetrics.handlerFailures.inc(labels);
             throw error;
           } finally {
-            serviceMetrics.add("handlers_in_flight", -1);
-            serviceMetrics.add("handler_seconds_total", (performance.now() - started) / 1000);
+            runtimeMetrics.handlersInFlight.dec();
+            stopTimer();
           }
+        },
+        observer: {
+          onRetry: ({ topic }) =>
+            runtimeMetrics.handlerRetries.inc({ group: options.groupId, topic: plainTopic(topic) }),
+          onDeadLetter: ({ topic, kind }) =>
+            runtimeMetrics.deadLetters.inc({ group: options.groupId, topic: plainTopic(topic), kind }),
         },
         // Groups are namespaced like topics: deployments sharing a broker must never share a group.
         groupId: `${bus.config.TOPIC_NAMESPACE}${options.groupId}`,
@@ -136,7 +147,7 @@ export async function startConsumer<K extends EventTopicKey>(
   resources.defer(() => consumer.stop());
   livenessChecks.set(`consumer:${options.groupId}`, () => consumer.isAlive());
   const lagTimer = setInterval(
-    () => void measureLag(bus, `${bus.config.TOPIC_NAMESPACE}${options.groupId}`, options.topics),
+    () => void measureLag(bus, options.groupId, options.topics),
     config.CONSUMER_LAG_INTERVAL_MS,
   );
   lagTimer.unref();
@@ -145,23 +156,26 @@ export async function startConsumer<K extends EventTopicKey>(
 }
 
 /**
- * Records `consumer_lag.<topic>`: messages on the topic the group has not committed yet, the number an operator
- * watches to see work queue up. Measured in the background so /metrics never waits on Kafka.
+ * Records the consumer lag of each partition: messages the group has not committed yet, the number an operator
+ * watches to see work queue up. Measured in the background so /metrics never waits on Kafka. Labels carry the
+ * group and topic without the deployment's namespace, so dashboards read the same in every deployment.
  */
-async function measureLag(bus: Bus, groupId: string, topicKeys: readonly EventTopicKey[]): Promise<void> {
+async function measureLag(bus: Bus, group: string, topicKeys: readonly EventTopicKey[]): Promise<void> {
   const admin = bus.kafka.admin();
   try {
     await admin.connect();
     for (const key of topicKeys) {
       const topic = `${bus.config.TOPIC_NAMESPACE}${topics[key].name}`;
       const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const [committed] = await admin.fetchOffsets({
+        groupId: `${bus.config.TOPIC_NAMESPACE}${group}`,
+        topics: [topic],
+      });
       const position = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
-      const lag = ends.reduce(
-        (sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, position.get(p.partition) ?? 0)),
-        0,
-      );
-      serviceMetrics.set(`consumer_lag.${topics[key].name}`, lag);
+      for (const p of ends) {
+        const lag = Math.max(0, Number(p.high) - Math.max(0, position.get(p.partition) ?? 0));
+        runtimeMetrics.consumerLag.set({ group, topic: topics[key].name, partition: String(p.partition) }, lag);
+      }
     }
   } catch {
     // A missed measurement keeps the previous value; the consumer's own errors are reported elsewhere.

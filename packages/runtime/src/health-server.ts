@@ -13,8 +13,14 @@ export interface HealthRoutes {
   readiness: Record<string, ReadinessCheck>;
   /** Checks whose failure means the process is broken for good (e.g. a consumer kafkajs will not restart). */
   liveness?: Record<string, ReadinessCheck>;
-  /** Counters and gauges an operator reads at /metrics (JSON). */
-  metrics?: () => Record<string, number>;
+  /** What /metrics serves: a prom-client registry (the Prometheus text exposition format). */
+  metrics?: MetricsSource;
+}
+
+/** The part of a prom-client `Registry` /metrics needs. */
+export interface MetricsSource {
+  readonly contentType: string;
+  metrics(): Promise<string>;
 }
 
 export function handleHealthRequest(req: IncomingMessage, res: ServerResponse, routes: HealthRoutes): boolean {
@@ -33,7 +39,7 @@ export function handleHealthRequest(req: IncomingMessage, res: ServerResponse, r
     return true;
   }
   if (path === "/metrics" && routes.metrics) {
-    send(res, 200, routes.metrics());
+    void sendMetrics(res, routes.metrics);
     return true;
   }
   return false;
@@ -58,6 +64,16 @@ function safe(check: ReadinessCheck): boolean {
     return check();
   } catch {
     return false;
+  }
+}
+
+async function sendMetrics(res: ServerResponse, source: MetricsSource): Promise<void> {
+  try {
+    const body = await source.metrics();
+    res.writeHead(200, { "content-type": source.contentType });
+    res.end(body);
+  } catch (error) {
+    send(res, 500, { error: `metrics unavailable: ${error instanceof Error ? error.message : String(error)}` });
   }
 }
 

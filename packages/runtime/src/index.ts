@@ -22,10 +22,31 @@ export {
   handleHealthRequest,
   type HealthServer,
   type HealthRoutes,
+  type MetricsSource,
   type ReadinessCheck,
 } from "./health-server.js";
 export { runService, withProcessMetrics, type ServiceContext, type ServiceDefinition } from "./service.js";
-export { Metrics, serviceMetrics } from "./metrics.js";
+export {
+  metricCatalog,
+  catalogDefinitions,
+  runtimeMetricDefinitions,
+  requestApiMetricDefinitions,
+  unloaderMetricDefinitions,
+  statusTrackerMetricDefinitions,
+  seriesNames,
+  type MetricDefinition,
+  type CounterDefinition,
+  type GaugeDefinition,
+  type HistogramDefinition,
+} from "./metric-catalog.js";
+export {
+  processRegistry,
+  createMetrics,
+  collectProcessMetrics,
+  type CreateMetricsOptions,
+  type MetricOf,
+  type MetricsOf,
+} from "./metric-registry.js";
 export { waitFor } from "./wait-for.js";
 export {
   connectBus,

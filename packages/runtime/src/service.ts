@@ -4,7 +4,8 @@ import { AsyncResourceStack } from "./disposable-stack.js";
 import { ConfigError } from "./errors.js";
 import { startHealthServer, type HealthRoutes } from "./health-server.js";
 import { createLogger, type Logger } from "./logger.js";
-import { livenessChecks, serviceMetrics } from "./metrics.js";
+import { livenessChecks } from "./liveness.js";
+import { collectProcessMetrics, processRegistry } from "./metric-registry.js";
 import { startTracing } from "./tracing.js";
 import { tracingEnvSchema, type TracingConfig } from "./tracing-config.js";
 
@@ -94,14 +95,15 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
 }
 
 /**
- * Adds what the runtime tracks for the whole process: counters (events handled, failures, handler time, lag) to
- * /metrics, and the liveness of every consumer to /healthz, so a consumer kafkajs gave up on gets the pod restarted.
+ * Adds what the runtime tracks for the whole process: the process registry (the runtime's consumer metrics, the
+ * service's own, Node's) at /metrics, and the liveness of every consumer to /healthz, so a consumer kafkajs gave up
+ * on gets the pod restarted.
  */
 export function withProcessMetrics(routes: HealthRoutes): HealthRoutes {
-  const own = routes.metrics;
+  collectProcessMetrics();
   return {
     ...routes,
     liveness: { ...Object.fromEntries(livenessChecks), ...routes.liveness },
-    metrics: () => ({ ...serviceMetrics.snapshot(), ...own?.() }),
+    metrics: processRegistry,
   };
 }

@@ -15,12 +15,22 @@ async function get(path: string): Promise<{ status: number; body: unknown }> {
 describe("health server", () => {
   it("answers /healthz while alive, /readyz from the readiness checks and /metrics", async () => {
     let connected = false;
-    server = await startHealthServer(0, { readiness: { kafka: () => connected }, metrics: () => ({ handled: 3 }) });
+    const metrics = { contentType: "text/plain; version=0.0.4", metrics: () => Promise.resolve("handled_total 3\n") };
+    server = await startHealthServer(0, { readiness: { kafka: () => connected }, metrics });
     expect(await get("/healthz")).toEqual({ status: 200, body: { status: "ok" } });
     expect(await get("/readyz")).toEqual({ status: 503, body: { status: "not ready", checks: { kafka: false } } });
     connected = true;
     expect((await get("/readyz")).status).toBe(200);
-    expect(await get("/metrics")).toEqual({ status: 200, body: { handled: 3 } });
+    const scraped = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+    expect(scraped.status).toBe(200);
+    expect(scraped.headers.get("content-type")).toBe("text/plain; version=0.0.4");
+    expect(await scraped.text()).toBe("handled_total 3\n");
+  });
+
+  it("answers 500 when the metrics cannot be collected", async () => {
+    const metrics = { contentType: "text/plain", metrics: () => Promise.reject(new Error("collector broke")) };
+    server = await startHealthServer(0, { readiness: {}, metrics });
+    expect(await get("/metrics")).toEqual({ status: 500, body: { error: "metrics unavailable: collector broke" } });
   });
 
   it("fails /healthz when a liveness check fails (or throws), so the process gets restarted", async () => {

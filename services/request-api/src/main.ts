@@ -4,10 +4,11 @@ import { configTableNames, openDynamoDbConfigStore } from "@data-exporter/config
 import {
   configStoreSpans,
   connectBus,
+  createMetrics,
   objectStoreSpans,
   openPgPool,
+  requestApiMetricDefinitions,
   runService,
-  serviceMetrics,
   traceCalls,
   withProcessMetrics,
 } from "@data-exporter/runtime";
@@ -16,6 +17,7 @@ import { AcceptedRequests } from "./adapters/accepted-requests.js";
 import { currentConfigVersion } from "./adapters/current-config-version.js";
 import { ExportBuckets } from "./adapters/export-buckets.js";
 import { LinkGrants } from "./adapters/link-grants.js";
+import { prometheusRequestMeter } from "./adapters/prometheus-request-meter.js";
 import { configSchema } from "./config.js";
 import { loadRequest } from "./domain/load-request.js";
 import { quotaRefusal } from "./domain/quota.js";
@@ -114,7 +116,7 @@ await runService(
               now: Date.now,
             }),
           log,
-          metrics: serviceMetrics,
+          metrics: prometheusRequestMeter(createMetrics(requestApiMetricDefinitions)),
         },
       });
       resources.defer(() => server.close());

@@ -1,15 +1,18 @@
 import { DeadLetterConsumer, originalEvent } from "@data-exporter/bus";
 import {
   connectBus,
+  createMetrics,
   openPgPool,
   runService,
   startConsumer,
   startPeriodic,
   startRetrying,
+  statusTrackerMetricDefinitions,
 } from "@data-exporter/runtime";
 import { PostgresStatusStore } from "@data-exporter/status-store";
 import { SweepQueries } from "./adapters/sweep-queries.js";
 import { configSchema } from "./config.js";
+import { exportOutcomeLabels } from "./domain/export-outcome.js";
 import { handleTrackerEvent, type TrackerEventDeps } from "./handlers/handle-tracker-event.js";
 import { handleDeadLetter } from "./handlers/dead-letters.js";
 import { sweep } from "./handlers/sweep.js";
@@ -29,10 +32,15 @@ await runService(
       const store = new PostgresStatusStore(pool, config.STATUS_SCHEMA);
       await store.migrate();
       const bus = await connectBus(config, log, service.resources, "status-tracker");
+      const metrics = createMetrics(statusTrackerMetricDefinitions);
       const deps: TrackerEventDeps = {
         transact: (requestId, decide) => store.transact(requestId, decide),
-        publishCompleted: async (event) =>
-          void (await bus.producer.publish("exportCompleted", { type: "ExportCompleted", value: event })),
+        // Counted here, where an export finishes: once per completion published (again only if the publish was
+        // not confirmed and is repeated).
+        publishCompleted: async (event) => {
+          await bus.producer.publish("exportCompleted", { type: "ExportCompleted", value: event });
+          metrics.exports.inc(exportOutcomeLabels(event));
+        },
         markCompletionPublished: (requestId, at) => store.markCompletionPublished(requestId, at),
         findScheduled: (date) => store.findScheduled(date),
         recordRequested: (state) => store.recordRequested(state),
@@ -79,8 +87,8 @@ await runService(
       startPeriodic(service, {
         name: "sweep",
         intervalMs: config.SWEEP_INTERVAL_MS,
-        run: async () =>
-          void (await sweep({
+        run: async () => {
+          const swept = await sweep({
             stuckJobs: () => sweeps.stuckJobs(config.STUCK_AFTER_MS),
             overdueRequests: () => sweeps.overdueRequests(config.REQUEST_DEADLINE_MS),
             publishFailed: async (value) =>
@@ -91,7 +99,10 @@ await runService(
             deadlineMs: config.REQUEST_DEADLINE_MS,
             now: Date.now,
             log,
-          })),
+          });
+          metrics.stuckTables.inc(swept.stuck);
+          metrics.requestsPastDeadline.inc(swept.overdue);
+        },
       });
       return {
         readiness: {

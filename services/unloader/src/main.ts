@@ -27,6 +27,7 @@ import { handleUnloadCommand, type UnloadCommandDeps } from "./handlers/handle-u
 import { handleRequestTopicEvent } from "./handlers/handle-cancellation.js";
 import { RunningLeases } from "./handlers/running-leases.js";
 import { UnloadGauges } from "./handlers/unload-gauges.js";
+import { registerUnloadMetrics } from "./adapters/unload-metrics.js";
 
 await runService(
   {
@@ -142,6 +143,7 @@ await runService(
         onLease: (requestId, lease) => running.add(requestId, lease),
         onLeaseEnd: (requestId, lease) => running.remove(requestId, lease),
         gauges,
+        unloadFinished: registerUnloadMetrics(gauges),
         log,
       };
 
@@ -173,7 +175,6 @@ await runService(
         readiness: {
           kafka: () => bus.producer.isConnected() && consumer.isConnected() && cancellations.isConnected(),
         },
-        metrics: () => gauges.metrics(),
       };
     },
   },

@@ -22,6 +22,8 @@ import {
   type WarehouseKind,
   waitForExport,
   waitForGroupToCatchUp,
+  scrapeMetrics,
+  type MetricsScrape,
 } from "../../../dev/harness/index.js";
 import { gunzipSync } from "node:zlib";
 import { EventProducer } from "@data-exporter/bus";
@@ -188,23 +190,28 @@ export function onDemandExportSuite(warehouse: WarehouseKind): void {
 
   describe("observability", () => {
     it("each service reports at /metrics what it handled", async () => {
-      const metrics = async (name: string): Promise<Record<string, number>> => {
-        const service = deployment.services.find((s) => s.name === name);
-        const response = await fetch(`${service?.healthUrl ?? ""}/metrics`);
-        expect(response.status).toBe(200);
-        return (await response.json()) as Record<string, number>;
-      };
-      expect((await metrics("request-api"))["export_requests_total"]).toBeGreaterThanOrEqual(1);
-      expect((await metrics("planner"))["events_handled_total.ExportRequested"]).toBeGreaterThanOrEqual(1);
+      const metrics = (name: string): Promise<MetricsScrape> =>
+        scrapeMetrics(deployment.services.find((s) => s.name === name)?.healthUrl ?? "");
+      const handled = "data_exporter_events_handled_total";
+      expect((await metrics("request-api")).value("data_exporter_export_requests_total")).toBeGreaterThanOrEqual(1);
+      expect((await metrics("planner")).value(handled, { event_type: "ExportRequested" })).toBeGreaterThanOrEqual(1);
       const unloader = await metrics("unloader");
-      expect(unloader["events_handled_total.UnloadTableCommand"]).toBeGreaterThanOrEqual(status.tables.length);
-      expect(unloader["handlers_in_flight"]).toBe(0);
-      expect((await metrics("status-tracker"))["events_handled_total.ExportPlanned"]).toBeGreaterThanOrEqual(1);
-      expect((await metrics("notifier"))["events_handled_total.ExportCompleted"]).toBeGreaterThanOrEqual(1);
-      // Lag is measured in the background: every command handled and committed means none is waiting.
-      await waitFor("the unloader to report no lag", async () =>
-        (await metrics("unloader"))["consumer_lag.data-exporter.unload-commands.v1"] === 0 ? true : undefined,
+      expect(unloader.value(handled, { event_type: "UnloadTableCommand" })).toBeGreaterThanOrEqual(
+        status.tables.length,
       );
+      expect(unloader.value("data_exporter_handlers_in_flight")).toBe(0);
+      expect((await metrics("status-tracker")).value(handled, { event_type: "ExportPlanned" })).toBeGreaterThanOrEqual(
+        1,
+      );
+      expect((await metrics("notifier")).value(handled, { event_type: "ExportCompleted" })).toBeGreaterThanOrEqual(1);
+      // Lag is measured in the background: every command handled and committed means none is waiting.
+      await waitFor("the unloader to report no lag", async () => {
+        const lag = (await metrics("unloader")).samples("data_exporter_consumer_lag_messages", {
+          group: "data-exporter.unloader",
+          topic: "data-exporter.unload-commands.v1",
+        });
+        return lag.length > 0 && lag.every((partition) => partition.value === 0) ? true : undefined;
+      });
     });
   });
 

@@ -1,7 +1,8 @@
 import type { ExportRequested } from "@data-exporter/contracts";
-import type { Logger, Metrics } from "@data-exporter/runtime";
+import type { Logger } from "@data-exporter/runtime";
 import { RequestApiError } from "./errors.js";
 import { validateExportWindow, type ExportWindow } from "./export-window.js";
+import type { RequestMeter } from "./request-meter.js";
 
 export interface RequestExportDeps {
   /** Appends ExportRequested to Kafka; resolves once the broker acknowledged it (acks=all). */
@@ -9,7 +10,7 @@ export interface RequestExportDeps {
   /** Makes the request visible to requestStatus at once; the status tracker records it a moment later anyway. */
   readonly recordAccepted: (event: ExportRequested) => Promise<void>;
   readonly log: Pick<Logger, "info" | "warn">;
-  readonly metrics: Pick<Metrics, "add">;
+  readonly metrics: Pick<RequestMeter, "exportRequest">;
   readonly newRequestId: () => string;
   readonly now: () => number;
   readonly maxWindowSeconds: number;
@@ -47,7 +48,7 @@ export async function requestExport(input: RequestExportInput, deps: RequestExpo
     if (!input.force) {
       const reused = await deps.findReusable(window, input.requestedBy);
       if (reused !== undefined) {
-        deps.metrics.add("export_requests_reused_total");
+        deps.metrics.exportRequest("reused");
         deps.log.info({ requestId: reused, ...window }, "export request reused: the same window was exported already");
         return reused;
       }
@@ -55,7 +56,7 @@ export async function requestExport(input: RequestExportInput, deps: RequestExpo
     if (input.requestedBy !== null) {
       const refusal = await deps.quotaRefusal(input.requestedBy);
       if (refusal !== undefined) {
-        deps.metrics.add("export_requests_rate_limited_total");
+        deps.metrics.exportRequest("rate_limited");
         deps.log.info({ requestedBy: input.requestedBy, refusal }, "export request refused: quota");
         throw new RequestApiError("QUOTA_EXCEEDED", refusal, { userError: true });
       }
@@ -79,7 +80,7 @@ async function newExport(window: ExportWindow, requestedBy: string | null, deps:
       cause: error,
     });
   }
-  deps.metrics.add("export_requests_total");
+  deps.metrics.exportRequest("accepted");
   deps.log.info(
     { requestId: event.requestId, windowStart: event.windowStart, windowEnd: event.windowEnd },
     "export requested",

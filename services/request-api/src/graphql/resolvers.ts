@@ -3,6 +3,7 @@ import type { Caller } from "../auth/caller.js";
 import { RequestApiError } from "../domain/errors.js";
 import { validateRequestId } from "../domain/export-window.js";
 import { requestExport, type RequestExportDeps } from "../domain/request-export.js";
+import type { RequestMeter } from "../domain/request-meter.js";
 import { toStatusView, type RequestStatusView } from "../domain/status-view.js";
 import type { Logger } from "@data-exporter/runtime";
 import {
@@ -16,6 +17,7 @@ export interface ResolverDeps extends RequestExportDeps, ExportRequestDeps {
   /** Who calls, from the context the authentication plugins built; undefined when nobody was authenticated. */
   readonly callerOf: (context: Record<string, unknown>) => Caller | undefined;
   readonly log: RequestExportDeps["log"] & Pick<Logger, "error">;
+  readonly metrics: RequestExportDeps["metrics"] & Pick<RequestMeter, "operation">;
 }
 
 const codedError = (message: string, code: string, status: number): GraphQLError =>
@@ -27,14 +29,20 @@ const codedError = (message: string, code: string, status: number): GraphQLError
  */
 async function boundary<T>(operation: string, deps: ResolverDeps, run: () => Promise<T>): Promise<T> {
   try {
-    return await run();
+    const result = await run();
+    deps.metrics.operation(operation, "ok");
+    return result;
   } catch (error) {
-    if (error instanceof GraphQLError) throw error;
+    if (error instanceof GraphQLError) {
+      deps.metrics.operation(operation, "user_error");
+      throw error;
+    }
     if (error instanceof RequestApiError && error.userError) {
+      deps.metrics.operation(operation, "user_error");
       const code = error.code === "QUOTA_EXCEEDED" ? "RATE_LIMITED" : "BAD_USER_INPUT";
       throw new GraphQLError(error.message, { extensions: { code, reason: error.code } });
     }
-    deps.metrics.add(`internal_errors_total.${operation}`);
+    deps.metrics.operation(operation, "internal_error");
     deps.log.error({ err: error, operation }, "request failed");
     const message = error instanceof RequestApiError ? error.message : "internal error; please retry later";
     throw new GraphQLError(message, { extensions: { code: "INTERNAL" } });

@@ -11,7 +11,7 @@ function harness(reusable: string | undefined) {
     publishExportRequested: (event) => Promise.resolve(void published.push(event)),
     recordAccepted: () => Promise.resolve(),
     log: { info: () => undefined, warn: () => undefined },
-    metrics: { add: () => undefined },
+    metrics: { exportRequest: () => undefined },
     newRequestId: () => "new-id",
     now: () => (DAY + 2 * 86_400) * 1000,
     maxWindowSeconds: 86_400,

@@ -47,8 +47,9 @@ export async function startFakeServer(): Promise<FakeServer> {
     quotaRefusal: () => Promise.resolve(undefined),
     log: { info: () => undefined, warn: () => undefined, error: () => void internal.errorLogs++ },
     metrics: {
-      add: (name: string) => {
-        if (name.startsWith("internal_errors_total")) internal.internalErrors++;
+      exportRequest: () => undefined,
+      operation: (_operation, result) => {
+        if (result === "internal_error") internal.internalErrors++;
       },
     },
   };

@@ -1,10 +1,12 @@
 import type { UnloadTableCommand } from "@data-exporter/contracts";
 import type { Logger } from "@data-exporter/runtime";
 import { runUnload, type UnloaderDeps } from "./run-unload.js";
-import type { UnloadGauges } from "./unload-gauges.js";
+import type { UnloadFinished, UnloadGauges } from "./unload-gauges.js";
 
 export interface UnloadCommandDeps extends UnloaderDeps {
   readonly gauges: UnloadGauges;
+  /** Told once per command that ran to an outcome (not when it threw: the command is redelivered and redone). */
+  readonly unloadFinished: (finished: UnloadFinished) => void;
   readonly log: Pick<Logger, "info" | "warn">;
 }
 
@@ -21,8 +23,15 @@ export async function handleUnloadCommand(
   const context = { requestId: command.requestId, table: command.table };
   deps.log.info({ ...context, attempt: command.attempt, prefix: command.outputPrefix }, "unload started");
   deps.gauges.inFlight++;
+  const started = deps.now();
   try {
     const outcome = await runUnload(command, { ...deps, shutdown: AbortSignal.any([deps.shutdown, signal]) });
+    deps.unloadFinished({
+      outcome: outcome.status.toLowerCase() as UnloadFinished["outcome"],
+      seconds: Math.max(0, deps.now() - started) / 1000,
+      rows: outcome.status === "COMPLETED" ? (outcome.result?.rows ?? 0) : 0,
+      bytes: outcome.status === "COMPLETED" ? (outcome.result?.bytes ?? 0) : 0,
+    });
     if (outcome.status === "COMPLETED") {
       deps.gauges.completed++;
       deps.log.info(

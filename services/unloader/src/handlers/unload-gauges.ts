@@ -1,4 +1,4 @@
-/** What one unloader replica is doing, for /metrics (names as operators and the concurrency test read them). */
+/** What one unloader replica is doing now; read at each scrape of /metrics (adapters/unload-metrics.ts). */
 export class UnloadGauges {
   inFlight = 0;
   waitingForSlot = 0;
@@ -6,16 +6,14 @@ export class UnloadGauges {
   completed = 0;
   failed = 0;
 
-  constructor(private readonly slotLimit: number) {}
+  constructor(readonly slotLimit: number) {}
+}
 
-  metrics(): Record<string, number> {
-    return {
-      unloads_in_flight: this.inFlight,
-      unloads_waiting_for_slot: this.waitingForSlot,
-      unload_slots_held: this.slotsHeld,
-      unload_slot_limit: this.slotLimit,
-      unloads_completed: this.completed,
-      unloads_failed: this.failed,
-    };
-  }
+/** How one unload command ended, for the duration histogram and the rows and bytes exported. */
+export interface UnloadFinished {
+  readonly outcome: "completed" | "failed" | "cancelled" | "superseded";
+  readonly seconds: number;
+  /** Rows and bytes the table's files carry; 0 unless completed. */
+  readonly rows: number;
+  readonly bytes: number;
 }

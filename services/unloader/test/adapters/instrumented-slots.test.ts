@@ -36,15 +36,15 @@ describe("instrumentedSlots", () => {
       warn: (_c: unknown, m?: string) => void logs.push(m ?? ""),
     } as Parameters<typeof instrumentedSlots>[2];
     const acquiring = instrumentedSlots(semaphore, gauges, log, 1)(new AbortController().signal, command);
-    expect(gauges.metrics()).toMatchObject({ unloads_waiting_for_slot: 1, unload_slots_held: 0 });
+    expect(gauges).toMatchObject({ waitingForSlot: 1, slotsHeld: 0 });
     grant();
     const slot = await acquiring;
-    expect(gauges.metrics()).toMatchObject({ unloads_waiting_for_slot: 0, unload_slots_held: 1 });
+    expect(gauges).toMatchObject({ waitingForSlot: 0, slotsHeld: 1 });
     lose();
     expect(slot.lost.aborted).toBe(true);
     await slot.release();
     expect(released()).toBe(1);
-    expect(gauges.metrics()).toMatchObject({ unload_slots_held: 0 });
+    expect(gauges).toMatchObject({ slotsHeld: 0 });
     expect(logs).toEqual([
       "waiting for an unload slot",
       "got an unload slot",

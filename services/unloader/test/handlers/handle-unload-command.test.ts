@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import type { TableUnloadEvent, UnloadTableCommand } from "@data-exporter/contracts";
 import { WarehouseError } from "@data-exporter/warehouse";
 import { handleUnloadCommand, type UnloadCommandDeps } from "../../src/handlers/handle-unload-command.js";
-import { UnloadGauges } from "../../src/handlers/unload-gauges.js";
+import { UnloadGauges, type UnloadFinished } from "../../src/handlers/unload-gauges.js";
 import { MemoryUnloadJobs } from "../support/memory-jobs.js";
 
 const command = {
@@ -19,6 +19,7 @@ function deps(outcome: "ok" | Error, shutdown = new AbortController().signal) {
   const events: TableUnloadEvent[] = [];
   const logs: string[] = [];
   const gauges = new UnloadGauges(4);
+  const finished: UnloadFinished[] = [];
   let inFlightDuringUnload = -1;
   let signalSeen: AbortSignal | undefined;
   const d: UnloadCommandDeps = {
@@ -43,27 +44,32 @@ function deps(outcome: "ok" | Error, shutdown = new AbortController().signal) {
     shutdown,
     onUnexpectedError: () => undefined,
     gauges,
+    unloadFinished: (f) => void finished.push(f),
     log: {
       info: (_c: unknown, m?: string) => void logs.push(m ?? ""),
       warn: (_c: unknown, m?: string) => void logs.push(m ?? ""),
     } as UnloadCommandDeps["log"],
   };
-  return { d, events, logs, gauges, inFlight: () => inFlightDuringUnload, signal: () => signalSeen };
+  return { d, events, logs, gauges, finished, inFlight: () => inFlightDuringUnload, signal: () => signalSeen };
 }
 
 describe("handleUnloadCommand", () => {
   it("counts a completed unload and its time in flight", async () => {
-    const { d, logs, gauges, inFlight } = deps("ok");
+    const { d, logs, gauges, finished, inFlight } = deps("ok");
     await handleUnloadCommand(command, new AbortController().signal, d);
     expect(inFlight()).toBe(1);
-    expect(gauges.metrics()).toMatchObject({ unloads_in_flight: 0, unloads_completed: 1, unloads_failed: 0 });
+    expect(gauges).toMatchObject({ inFlight: 0, completed: 1, failed: 0 });
+    expect(finished).toEqual([{ outcome: "completed", seconds: 0, rows: 3, bytes: 30 }]);
     expect(logs).toEqual(["unload started", "unload completed"]);
   });
 
   it("counts a table that failed for good as an outcome, not an exception", async () => {
-    const { d, logs, gauges, events } = deps(new WarehouseError("TABLE_NOT_FOUND", "WAREHOUSE_QUERY", "gone"));
+    const { d, logs, gauges, finished, events } = deps(
+      new WarehouseError("TABLE_NOT_FOUND", "WAREHOUSE_QUERY", "gone"),
+    );
     await handleUnloadCommand(command, new AbortController().signal, d);
-    expect(gauges.metrics()).toMatchObject({ unloads_in_flight: 0, unloads_completed: 0, unloads_failed: 1 });
+    expect(gauges).toMatchObject({ inFlight: 0, completed: 0, failed: 1 });
+    expect(finished).toEqual([{ outcome: "failed", seconds: 0, rows: 0, bytes: 0 }]);
     expect(events.at(-1)?.type).toBe("TableUnloadFailed");
     expect(logs.at(-1)).toBe("unload failed");
   });
@@ -74,18 +80,5 @@ describe("handleUnloadCommand", () => {
     await handleUnloadCommand(command, partition.signal, d);
     partition.abort(new Error("rebalance"));
     expect(signal()?.aborted).toBe(true);
-  });
-});
-
-describe("UnloadGauges", () => {
-  it("reports the names /metrics has always had", () => {
-    expect(Object.keys(new UnloadGauges(2).metrics()).sort()).toEqual([
-      "unload_slot_limit",
-      "unload_slots_held",
-      "unloads_completed",
-      "unloads_failed",
-      "unloads_in_flight",
-      "unloads_waiting_for_slot",
-    ]);
   });
 });
