@@ -1,5 +1,7 @@
+import { tracingEnvSchema } from "../../packages/runtime/src/tracing-config.js";
 import { gatewayEnvSchema } from "../../services/gateway/src/gateway-env.js";
 import { configSchema as notifier } from "../../services/notifier/src/config.js";
+import { triggerConfigSchema } from "../../services/planner/src/cli/trigger-config.js";
 import { configSchema as planner } from "../../services/planner/src/config.js";
 import { configSchema as requestApi } from "../../services/request-api/src/config.js";
 import { configSchema as statusTracker } from "../../services/status-tracker/src/config.js";
@@ -10,7 +12,7 @@ import { schemaFields } from "./schema-fields.js";
 import type { ServiceSettings } from "./render.js";
 
 /** Where the settings every service shares are declared and documented. */
-const sharedSettingsFile = "packages/runtime/src/config.ts";
+const sharedSettingsFiles = ["packages/runtime/src/config.ts", "packages/runtime/src/tracing-config.ts"];
 
 /** The services and their schemas, in the order the docs list them (`root`: the repository). */
 export function serviceSettings(root: string): ServiceSettings[] {
@@ -18,7 +20,7 @@ export function serviceSettings(root: string): ServiceSettings[] {
     service,
     schemaFile,
     fields: schemaFields(schema),
-    sources: fieldSources([join(root, schemaFile), join(root, sharedSettingsFile)]),
+    sources: fieldSources([schemaFile, ...sharedSettingsFiles].map((file) => join(root, file))),
   });
   return [
     of("gateway", "services/gateway/src/gateway-env.ts", gatewayEnvSchema),
@@ -27,5 +29,11 @@ export function serviceSettings(root: string): ServiceSettings[] {
     of("unloader", "services/unloader/src/config.ts", unloader),
     of("status-tracker", "services/status-tracker/src/config.ts", statusTracker),
     of("notifier", "services/notifier/src/config.ts", notifier),
+    of(
+      "trigger (the CronJob's, and `data-exporter trigger`)",
+      "services/planner/src/cli/trigger-config.ts",
+      triggerConfigSchema,
+    ),
+    of("tracing (every service and the trigger)", "packages/runtime/src/tracing-config.ts", tracingEnvSchema),
   ];
 }

@@ -6,8 +6,11 @@ import { env, loadConfig, type Env } from "./config.js";
  * Tracing exports nothing unless asked: OTEL_TRACES_EXPORTER=otlp, or an OTLP endpoint with no exporter named.
  */
 export const tracingEnvSchema = z.object({
+  /** true: no span is recorded or exported (the trace context is still passed on with each event). */
   OTEL_SDK_DISABLED: env.bool().default(false),
+  /** The service's name on its spans; default: the service's own name (request-api, planner, …). */
   OTEL_SERVICE_NAME: env.string().optional(),
+  /** otlp: export spans over OTLP/HTTP; none: do not; unset: export only when an OTLP endpoint is set. */
   OTEL_TRACES_EXPORTER: z.enum(["otlp", "none"], { message: "must be otlp or none" }).optional(),
   /** Base URL of an OTLP/HTTP collector; traces go to `<it>/v1/traces`. */
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url().optional(),
