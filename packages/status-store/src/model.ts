@@ -73,9 +73,12 @@ export const isTerminalJob = (job: TableJob): boolean =>
 export const isFinished = (status: RequestStatus): boolean =>
   status === "COMPLETED" || status === "FAILED" || status === "PARTIAL-SUCCESS" || status === "CANCELLED";
 
-/** Tables a retryExport runs again: those that failed or were cancelled. */
+/** Whether a retryExport runs the table again: it failed or was cancelled. */
+export const isRetryableJob = (job: TableJob): boolean => job.status === "FAILED" || job.status === "CANCELLED";
+
+/** Tables a retryExport runs again. */
 export const retryableTables = (state: ExportRequestState): string[] =>
-  state.tables.filter((job) => job.status === "FAILED" || job.status === "CANCELLED").map((job) => job.table);
+  state.tables.filter(isRetryableJob).map((job) => job.table);
 
 /** progress = finished tables / planned tables × 100 (0 until planned; 100 for a finished export). */
 export function progressOf(state: ExportRequestState): number {

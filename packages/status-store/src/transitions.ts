@@ -9,6 +9,7 @@ import {
   exportStatusOf,
   finishedStatusOf,
   isFinished,
+  isRetryableJob,
   isTerminalJob,
   type ExportRequestState,
   type TableJob,
@@ -246,7 +247,7 @@ function applyRetryPlanned(current: ExportRequestState, plan: ExportPlanned): Tr
   const retried = new Map(plan.tables.map((table) => [table.table, table.outputPrefix]));
   const tables = current.tables.map((job) => {
     const outputPrefix = retried.get(job.table);
-    if (outputPrefix === undefined || (job.status !== "FAILED" && job.status !== "CANCELLED")) return job;
+    if (outputPrefix === undefined || !isRetryableJob(job)) return job;
     return pendingJob(job.table, outputPrefix, plan.run, job.attempts);
   });
   const state: ExportRequestState = {

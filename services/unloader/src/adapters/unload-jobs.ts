@@ -81,15 +81,20 @@ export class PostgresUnloadJobs implements UnloadJobs {
   }
 
   async begin(key: JobKey, worker: string, leaseMs: number, run: number): Promise<JobStart> {
-    const { rows: current } = await this.run("reading a job", () =>
-      this.pool.query<{ run: number; attempts: number }>(
-        `SELECT run, attempts FROM ${this.table} WHERE de_request_id = $1 AND table_name = $2`,
-        [key.requestId, key.table],
+    // One round trip before starting: the job's run (a later one makes this command stale) and this run's fence.
+    const { rows: checks } = await this.run("reading a job and its cancellation", () =>
+      this.pool.query<{ run: number | null; attempts: number | null; fenced: boolean; cancelled_by: string | null }>(
+        `SELECT j.run, j.attempts, c.de_request_id IS NOT NULL AS fenced, c.cancelled_by
+         FROM (SELECT $1::uuid AS de_request_id) k
+         LEFT JOIN ${this.table} j ON j.de_request_id = k.de_request_id AND j.table_name = $2
+         LEFT JOIN ${this.cancellations} c ON c.de_request_id = k.de_request_id AND c.run >= $3`,
+        [key.requestId, key.table, run],
       ),
     );
-    if (current[0] && current[0].run > run) return { kind: "stale", run: current[0].run };
-    const fence = await this.fenceOf(key.requestId, run);
-    if (fence) return { kind: "cancelled", attempts: current[0]?.attempts ?? 0, cancelledBy: fence.cancelledBy };
+    const current = checks[0];
+    if (current?.run != null && current.run > run) return { kind: "stale", run: current.run };
+    if (current?.fenced === true)
+      return { kind: "cancelled", attempts: current.attempts ?? 0, cancelledBy: current.cancelled_by };
     // Same run: a new attempt, unless the job has its outcome or its lease lapsed. A later run (a retry) reopens a
     // job that failed or was cancelled; its earlier attempts stop counting against the budget.
     const { rows } = await this.run("starting an attempt", () =>
@@ -161,16 +166,6 @@ export class PostgresUnloadJobs implements UnloadJobs {
       ),
     );
     return rows.length > 0;
-  }
-
-  private async fenceOf(requestId: string, run: number): Promise<{ cancelledBy: string | null } | undefined> {
-    const { rows } = await this.run("reading a cancellation", () =>
-      this.pool.query<{ cancelled_by: string | null }>(
-        `SELECT cancelled_by FROM ${this.cancellations} WHERE de_request_id = $1 AND run >= $2`,
-        [requestId, run],
-      ),
-    );
-    return rows[0] ? { cancelledBy: rows[0].cancelled_by } : undefined;
   }
 
   async finish(key: JobKey, attempt: number, outcome: Outcome): Promise<boolean> {
