@@ -1,8 +1,9 @@
 /** `npm run stack -- up|down|status|env [--profile dev|test]`: manage the local stack by hand. */
 import { parseArgs } from "node:util";
+import { formatFailure, wantsStackTraces } from "../stack/failure-message.js";
 import { ensureStack, stackEndpoints, stackEnv, stackStatus, stopStack, useStack } from "../stack/stack.js";
 
-const usage = "usage: npm run stack -- up|down|status|env|lease [--profile dev|test] [--lease <pid>]";
+const usage = "usage: npm run stack -- up|down|status|env|lease [--profile dev|test] [--lease <pid>] [--verbose]";
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -11,6 +12,8 @@ async function main(): Promise<number> {
       profile: { type: "string", short: "p", default: "dev" },
       // Registers that pid (e.g. a jest run) as a user of the stack until it exits.
       lease: { type: "string" },
+      // Stack traces with failures (as DEBUG=1 does).
+      verbose: { type: "boolean", short: "v" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -65,7 +68,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    const command = process.argv.slice(2).find((a) => !a.startsWith("-")) ?? "";
+    console.error(
+      formatFailure(`stack ${command}`.trim(), err, { verbose: wantsStackTraces(process.argv, process.env) }),
+    );
     process.exitCode = 1;
   },
 );

@@ -7,6 +7,7 @@
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultSeedParams, demoScales } from "@data-exporter/demo-data";
+import { formatFailure, wantsStackTraces } from "../stack/failure-message.js";
 import { ensureStack, stackEnv, stopStack, type EnsureResult } from "../stack/stack.js";
 import { profileDirs } from "../stack/paths.js";
 import { isAlive } from "../stack/processes.js";
@@ -204,9 +205,13 @@ Try it:
   } catch (error) {
     // While stopping, a failure (a service stopped before it was ready) is the stop's doing, not news.
     if (stopping) return;
-    say(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    say(formatFailure("failed", error, { verbose: wantsStackTraces(process.argv, process.env) }));
     await stopAll(1);
   }
 }
 
-await main();
+// A bad DEMO_SCALE or WAREHOUSE fails before provisioning: the same one message, no stack trace.
+await main().catch((error: unknown) => {
+  say(formatFailure("failed", error, { verbose: wantsStackTraces(process.argv, process.env) }));
+  process.exitCode = 1;
+});

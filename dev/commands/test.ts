@@ -8,7 +8,8 @@ import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../stack/paths.js";
-import { ensureStack, StackError, stackEnv, stopStack, useStack } from "../stack/stack.js";
+import { formatFailure, wantsStackTraces } from "../stack/failure-message.js";
+import { ensureStack, stackEnv, stopStack, useStack } from "../stack/stack.js";
 
 const log = (msg: string): void => {
   process.stderr.write(`[test] ${msg}\n`);
@@ -88,8 +89,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
-    // A stack error says what failed; its stack trace would only bury that.
-    log(err instanceof StackError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err));
+    // The message says what failed; a stack trace would only bury it (DEBUG=1 shows it; --verbose is jest's here).
+    log(formatFailure("npm test", err, { verbose: wantsStackTraces([], process.env) }));
     process.exitCode = 1;
   },
 );

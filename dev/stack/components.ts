@@ -84,9 +84,11 @@ export async function ensureComponents<N extends string>(
       }),
   );
   // Stack errors already start with their component's name.
-  const lines = failures.map(({ step, error }): string =>
-    message(error).startsWith(step) ? message(error) : `${step}: ${message(error)}`,
-  );
+  const lines = failures.map(({ step, error }): string => {
+    const text = message(error).startsWith(step) ? message(error) : `${step}: ${message(error)}`;
+    const log = error instanceof StackError ? error.logFile : undefined;
+    return log === undefined || text.includes(log) ? text : `${text}\n  (log: ${log})`;
+  });
   if (stopped.length > 0) lines.push(`stopped ${order(stopped).join(", ")}, which this run had started`);
   if (notStopped.length > 0) lines.push(`could not stop ${notStopped.join(", ")}`);
   const failed = failures.map((f) => f.step).join(", ");

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensureSystemPackages, requirements, succeeds, systemPython } from "./apt.js";
+import { ensureTools, succeeds, systemPython } from "./apt.js";
 import { StackError } from "./errors.js";
 import { cacheDir, downloadCacheDir } from "./paths.js";
 import { run } from "./processes.js";
@@ -20,7 +20,7 @@ export const duckdbPostgresExtensionPath = join(cacheDir, "duckdb", `v${duckdbVe
 /** `INSTALL postgres` needs the internet; PyPI's duckdb-extension-postgres-scanner wheel ships the same file. */
 async function pipForDownloads(log: (msg: string) => void): Promise<string[]> {
   if ((await succeeds(systemPython, ["-m", "pip", "--version"])).ok) return [systemPython, "-m", "pip"];
-  await ensureSystemPackages([requirements.pythonVenv], log);
+  await ensureTools(["python"], log);
   const venv = await ensureMotoVenv(log);
   return [join(venv, "bin", "python"), "-m", "pip"];
 }

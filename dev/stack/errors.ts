@@ -17,15 +17,18 @@ export class StackError extends Error {
   readonly code: StackErrorCode;
   readonly retryable: boolean;
   readonly component: string | undefined;
+  /** The log file that says more (a failed command's output, a server that did not come up). */
+  readonly logFile: string | undefined;
 
   constructor(
     code: StackErrorCode,
     message: string,
-    opts: { cause?: unknown; component?: string; retryable?: boolean } = {},
+    opts: { cause?: unknown; component?: string; retryable?: boolean; logFile?: string | undefined } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
     this.retryable = opts.retryable ?? false;
     this.component = opts.component;
+    this.logFile = opts.logFile;
   }
 }

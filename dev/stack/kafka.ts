@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import kafkajs from "kafkajs";
-import { ensureSystemPackages, requirements } from "./apt.js";
+import { ensureTools } from "./apt.js";
 import type { EnsureOutcome, StackContext } from "./context.js";
 import { StackError } from "./errors.js";
 import { cacheDir, downloadCacheDir, stackDir } from "./paths.js";
@@ -33,11 +33,17 @@ const paths = (ctx: StackContext) => {
 // The absolute config path is unique per checkout and profile: it tells our broker apart from any other java.
 const markers = (ctx: StackContext): string[] => ["kafka.Kafka", paths(ctx).config];
 
+/** Whether the jars of the pinned pom are downloaded (then Maven is not needed). */
+export function kafkaLibsReady(): boolean {
+  const pomHash = createHash("sha256").update(readFileSync(pomPath)).digest("hex");
+  return existsSync(libsStamp) && readFileSync(libsStamp, "utf8") === pomHash;
+}
+
 /** Downloads the pinned jars with Maven into .cache unless the pom is unchanged since the last download. */
 async function ensureKafkaLibs(log: (msg: string) => void): Promise<void> {
+  if (kafkaLibsReady()) return;
   const pomHash = createHash("sha256").update(readFileSync(pomPath)).digest("hex");
-  if (existsSync(libsStamp) && readFileSync(libsStamp, "utf8") === pomHash) return;
-  await ensureSystemPackages([requirements.maven], log);
+  await ensureTools(["maven"], log);
   log(`kafka: fetching kafka_2.13 ${kafkaVersion} jars with Maven`);
   const tmp = `${libsDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -156,7 +162,7 @@ export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
       );
     }
   }
-  await ensureSystemPackages([requirements.java], ctx.log);
+  await ensureTools(["java"], ctx.log);
   await ensureKafkaLibs(ctx.log);
   mkdirSync(p.data, { recursive: true });
   writeFileSync(p.config, serverProperties(ctx, p.data));

@@ -8,8 +8,11 @@ export type Profile = "dev" | "test";
 
 /** Repository root: this file lives in dev/stack. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-/** Git-ignored downloads shared by all profiles (Maven jars, pip wheels, venv). */
-export const cacheDir = join(repoRoot, ".cache");
+/**
+ * Git-ignored downloads shared by all profiles (Maven jars, pip wheels, venv). STACK_CACHE_DIR moves it (a fresh
+ * cache, as on a new machine: the preflight test uses one).
+ */
+export const cacheDir = process.env["STACK_CACHE_DIR"] || join(repoRoot, ".cache");
 /**
  * Raw downloads (Maven's local repository, pip's wheel cache) live outside the checkout, where the machine keeps them
  * between fresh clones (CI clones anew every run): `DATA_EXPORTER_DOWNLOAD_CACHE`, else `$XDG_CACHE_HOME` or
@@ -28,9 +31,12 @@ export interface ProfileDirs {
   leases: string;
 }
 
-/** Git-ignored runtime state of one profile: data dirs, logs, pid files. */
+/**
+ * Git-ignored runtime state of one profile: data dirs, logs, pid files. STACK_STATE_DIR moves `.local` (a second,
+ * independent stack of the same checkout: the preflight test uses one).
+ */
 export function profileDirs(profile: Profile): ProfileDirs {
-  const root = join(repoRoot, ".local", profile);
+  const root = join(process.env["STACK_STATE_DIR"] || join(repoRoot, ".local"), profile);
   const dirs = { root, logs: join(root, "logs"), pids: join(root, "pids"), leases: join(root, "leases") };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o755 });
   return dirs;

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import pg from "pg";
-import { ensureSystemPackages, postgresBin, requirements } from "./apt.js";
+import { postgresInstallation } from "./apt.js";
 import type { EnsureOutcome, StackContext } from "./context.js";
 import { StackError } from "./errors.js";
 import { repoRoot } from "./paths.js";
@@ -46,7 +46,7 @@ function serverUser(): OsUser | undefined {
   if (!Number.isInteger(uid) || uid <= 0) {
     throw new StackError(
       "MISSING_SYSTEM_PACKAGE",
-      "the postgres OS user does not exist (it comes with the postgresql-15 package)",
+      "the postgres OS user does not exist (it comes with the PostgreSQL server package)",
     );
   }
   return { uid, gid };
@@ -105,7 +105,7 @@ export function prepareDataParents(dir: string): void {
   chmodSync(profileDir, 0o755);
 }
 
-async function initDataDir(ctx: StackContext, dir: string, user: OsUser | undefined): Promise<void> {
+async function initDataDir(ctx: StackContext, bindir: string, dir: string, user: OsUser | undefined): Promise<void> {
   if (existsSync(join(dir, "PG_VERSION"))) return;
   if (existsSync(join(legacyDataDir(ctx), "PG_VERSION")))
     ctx.log(`postgres: data now lives in ${dir}; ${legacyDataDir(ctx)} is no longer used and can be removed`);
@@ -119,7 +119,7 @@ async function initDataDir(ctx: StackContext, dir: string, user: OsUser | undefi
   }
   chmodSync(dir, 0o700);
   ctx.log(`postgres: initdb ${dir}`);
-  await run(`${postgresBin}/initdb`, ["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-D", dir], {
+  await run(join(bindir, "initdb"), ["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-D", dir], {
     cwd: dir,
     logFile: logFile(ctx.dirs, "postgres-initdb"),
     ...(user ?? {}),
@@ -171,17 +171,27 @@ export async function ensurePostgres(ctx: StackContext): Promise<EnsureOutcome> 
       { component: "postgres" },
     );
   }
-  await ensureSystemPackages([requirements.postgres], ctx.log);
+  const dataMajor = existsSync(join(dir, "PG_VERSION"))
+    ? Number(readFileSync(join(dir, "PG_VERSION"), "utf8"))
+    : undefined;
+  const server = await postgresInstallation(dataMajor);
+  if (dataMajor !== undefined && server.major !== dataMajor) {
+    throw new StackError(
+      "MISSING_SYSTEM_PACKAGE",
+      `postgres: ${dir} was created by PostgreSQL ${dataMajor}, which this machine no longer has (found ${server.version} in ${server.bindir}): install ${dataMajor} again, point STACK_PG_BINDIR at it, or remove ${dir} (local data only) to start afresh on ${server.major}`,
+      { component: "postgres" },
+    );
+  }
   const user = serverUser();
-  await initDataDir(ctx, dir, user);
+  await initDataDir(ctx, server.bindir, dir, user);
   removeStalePostmasterPid(dir);
   // Durability off only where losing data is fine: the test profile.
   const testOnly =
     ctx.profile === "test" ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : [];
-  ctx.log(`postgres: starting on 127.0.0.1:${ctx.ports.postgres}`);
+  ctx.log(`postgres: starting ${server.version} (${server.bindir}) on 127.0.0.1:${ctx.ports.postgres}`);
   const pid = spawnDetached(ctx.dirs, {
     name: "postgres",
-    command: `${postgresBin}/postgres`,
+    command: join(server.bindir, "postgres"),
     args: [
       "-D",
       dir,

@@ -32,7 +32,9 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
     });
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("error", (cause) =>
-      reject(new StackError("COMMAND_FAILED", `cannot run ${command}: ${cause.message}`, { cause })),
+      reject(
+        new StackError("COMMAND_FAILED", `cannot run ${command}: ${cause.message}`, { cause, logFile: opts.logFile }),
+      ),
     );
     child.once("close", (code, signal) => {
       if (opts.logFile !== undefined)
@@ -44,6 +46,7 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
           new StackError(
             "COMMAND_FAILED",
             `${command} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${tail}`,
+            { logFile: opts.logFile },
           ),
         );
       }

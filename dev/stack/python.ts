@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureSystemPackages, requirements, systemPython } from "./apt.js";
+import { ensureTools, systemPython } from "./apt.js";
 import { cacheDir, downloadCacheDir } from "./paths.js";
 import { run } from "./processes.js";
 
@@ -18,6 +18,15 @@ export const pipEnv = (): NodeJS.ProcessEnv => ({
   PIP_NO_INPUT: "1",
 });
 
+/** Whether the venv in `dir` has exactly `packages` installed (so no Python tooling is needed to use it). */
+export function venvReady(dir: string, packages: readonly string[]): boolean {
+  const stamp = join(dir, ".installed");
+  return existsSync(stamp) && readFileSync(stamp, "utf8") === packages.join(" ");
+}
+
+/** Whether the moto venv is ready; ensureMotoVenv builds it otherwise. */
+export const motoVenvReady = (): boolean => venvReady(venvDir, motoRequirements);
+
 /**
  * A project-local venv in `dir` with `packages` installed (pip specifiers); recreated when they change. `what`
  * names it in the log.
@@ -30,8 +39,8 @@ export async function ensureVenv(
 ): Promise<string> {
   const stamp = join(dir, ".installed");
   const wanted = packages.join(" ");
-  if (existsSync(stamp) && readFileSync(stamp, "utf8") === wanted) return dir;
-  await ensureSystemPackages([requirements.pythonVenv], log);
+  if (venvReady(dir, packages)) return dir;
+  await ensureTools(["python"], log);
   log(`${what}: creating venv and installing ${wanted}`);
   rmSync(dir, { recursive: true, force: true });
   await run(systemPython, ["-m", "venv", dir]);

@@ -46,6 +46,7 @@ export async function waitUntilReady(probe: () => Promise<boolean>, opts: WaitOp
     if (opts.stillRunning !== undefined && !opts.stillRunning()) {
       throw new StackError("NOT_READY", `${opts.component} exited during start-up${reason}${logTail(opts.logFile)}`, {
         component: opts.component,
+        logFile: opts.logFile,
       });
     }
     if (Date.now() > deadline) {
@@ -54,6 +55,7 @@ export async function waitUntilReady(probe: () => Promise<boolean>, opts: WaitOp
         `${opts.component} not ready after ${opts.timeoutMs} ms${reason}${logTail(opts.logFile)}`,
         {
           component: opts.component,
+          logFile: opts.logFile,
           retryable: true,
         },
       );

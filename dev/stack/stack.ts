@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
+import { ensureTools } from "./apt.js";
 import { ensureComponents, type Component } from "./components.js";
 import type { EnsureOutcome, StackContext } from "./context.js";
 import { duckdbPostgresExtensionPath, ensureDuckdbPostgresExtension } from "./duckdb-extension.js";
-import { ensureKafka, kafkaRunning, stopKafka } from "./kafka.js";
+import { ensureKafka, kafkaLibsReady, kafkaRunning, stopKafka } from "./kafka.js";
 import { otherStackUsers, registerStackUser, withStackLock } from "./lock.js";
 import { ensureMoto, motoRunning, stopMoto } from "./moto.js";
 import { postgresDataDir, profileDirs, type Profile } from "./paths.js";
@@ -16,7 +18,9 @@ import {
   stopPostgres,
   warehouseDatabase,
 } from "./postgres.js";
+import { toolsNeeded } from "./preflight.js";
 import { readPid } from "./processes.js";
+import { motoVenvReady } from "./python.js";
 import { ensureRedshift, redshiftRunning, stopRedshift } from "./redshift.js";
 
 export type { Profile } from "./paths.js";
@@ -165,25 +169,37 @@ export async function ensureStack(profile: Profile, opts: StackOptions = {}): Pr
   const ctx = context(profile, opts);
   const { endpoints, external } = stackEndpoints(profile, env);
   const managed = componentNames.filter((c) => !external.includes(c));
+  const downloadExtension = nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) === undefined;
+  const toStart = (name: ComponentName): boolean => managed.includes(name) && !drivers[name].running(ctx);
   // Cold starts download jars and wheels: allow minutes while another process holds the lock.
   const { started, reused } = await withStackLock(
     ctx.dirs,
     10 * 60_000,
-    () =>
-      ensureComponents(
+    async () => {
+      // Every tool this run will invoke, checked at once: one report of all that is missing, before anything starts.
+      await ensureTools(
+        toolsNeeded({
+          kafka: toStart("kafka") ? { libsReady: kafkaLibsReady() } : undefined,
+          postgres: toStart("postgres"),
+          moto: toStart("moto") ? { venvReady: motoVenvReady() } : undefined,
+          duckdbExtension: downloadExtension && !existsSync(duckdbPostgresExtensionPath),
+        }),
+        ctx.log,
+      );
+      return ensureComponents(
         managed.map((name) => component(name, ctx, endpoints)),
         {
           log: ctx.log,
           ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-          alongside:
-            nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) === undefined
-              ? [{ name: "duckdb extension", run: () => ensureDuckdbPostgresExtension({ log: ctx.log }) }]
-              : [],
+          alongside: downloadExtension
+            ? [{ name: "duckdb extension", run: () => ensureDuckdbPostgresExtension({ log: ctx.log }) }]
+            : [],
           then: managed.includes("postgres")
             ? [{ name: "databases", run: () => ensureDatabases(endpoints.postgresAdminUrl, endpoints.warehouseUrl) }]
             : [],
         },
-      ),
+      );
+    },
     opts.signal,
   );
   return { endpoints, started, reused, external };
