@@ -5,6 +5,8 @@ import pg from "pg";
 import { configTableNames } from "@data-exporter/config-store";
 import { seedDemoConfig, seedWarehouse, type SeedParams, type SeedResult } from "@data-exporter/demo-data";
 import { S3ObjectStore } from "@data-exporter/object-store";
+import { serviceRoleNames, type ServiceWithRole } from "@data-exporter/postgres";
+import { serviceUrlVariable } from "../stack/postgres-roles.js";
 import { stackEnv, type StackEndpoints } from "../stack/stack.js";
 
 /**
@@ -31,6 +33,15 @@ export function stackFromEnv(source: NodeJS.ProcessEnv = process.env): {
     duckdbPostgresExtension: source.DUCKDB_POSTGRES_EXTENSION ?? "",
     redshiftDataEndpoint: source.REDSHIFT_DATA_ENDPOINT || undefined,
     redshiftIamRole: source.REDSHIFT_IAM_ROLE_ARN || undefined,
+    // The per-service logins, when the stack has them (all or none).
+    ...(Object.keys(serviceRoleNames).every((s) => source[serviceUrlVariable(s as ServiceWithRole)])
+      ? {
+          serviceDatabaseUrls: Object.fromEntries(
+            Object.keys(serviceRoleNames).map((s) => [s, source[serviceUrlVariable(s as ServiceWithRole)] ?? ""]),
+          ) as Record<ServiceWithRole, string>,
+          warehouseReaderUrl: source.WAREHOUSE_READER_URL || undefined,
+        }
+      : {}),
   };
   return { endpoints, env: stackEnv(endpoints) };
 }

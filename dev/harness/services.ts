@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { waitFor } from "@data-exporter/runtime";
 import { repoRoot } from "../stack/paths.js";
+import { serviceDatabaseEnv } from "./service-database-env.js";
 import { describeExit, type ProcessExit } from "./restart-policy.js";
 
 export const serviceNames = ["request-api", "planner", "unloader", "status-tracker", "notifier"] as const;
@@ -38,10 +39,12 @@ export function spawnEntryPoint(
   entryPoint: string,
   args: readonly string[],
   env: Readonly<Record<string, string>>,
+  /** false: `env` is the whole environment (nothing of this process's, such as other roles' credentials). */
+  inherit = true,
 ): ChildProcessByStdio<null, Readable, Readable> {
   return spawn(process.execPath, ["--import", "tsx", join(repoRoot, entryPoint), ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: inherit ? { ...process.env, ...env } : env,
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
@@ -115,7 +118,11 @@ export function runningService(
 /** Starts one service's real main.ts as a child process (as in production: its own process, its own config). */
 export function spawnService(name: ServiceName, options: SpawnOptions): RunningService {
   const label = options.instance ? `${name}#${options.instance}` : name;
-  const child = spawnEntryPoint(`services/${name}/src/main.ts`, [], options.env);
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const env = serviceDatabaseEnv(name, { ...inherited, ...options.env });
+  const child = spawnEntryPoint(`services/${name}/src/main.ts`, [], env, false);
   forEachLine([child.stdout, child.stderr], (line) => options.onLine?.(label, line));
   const healthUrl = `http://127.0.0.1:${options.healthPort}`;
   return runningService(child, { name: label, healthUrl, readyUrl: `${healthUrl}/readyz` }, 20_000);

@@ -21,6 +21,8 @@ import {
 import { toolsNeeded } from "./preflight.js";
 import { readPid } from "./processes.js";
 import { motoVenvReady } from "./python.js";
+import { serviceRoleNames, warehouseReaderRole, type ServiceWithRole } from "@data-exporter/postgres";
+import { ensureLocalRoles, localRolePasswords, roleUrl, serviceUrlVariable } from "./postgres-roles.js";
 import { ensureRedshift, redshiftRunning, stopRedshift } from "./redshift.js";
 
 export type { Profile } from "./paths.js";
@@ -45,6 +47,13 @@ export interface StackEndpoints {
   redshiftDataEndpoint?: string | undefined;
   /** The IAM role the emulated cluster has associated, for UNLOAD ... IAM_ROLE. */
   redshiftIamRole?: string | undefined;
+  /**
+   * Each service's own login to the exporter's database (its role, see postgres-roles.ts). Absent when PostgreSQL is
+   * not the stack's own (DATABASE_URL set): every service then uses databaseUrl.
+   */
+  serviceDatabaseUrls?: Readonly<Record<ServiceWithRole, string>> | undefined;
+  /** The read-only warehouse role's login (the planner's catalog and the unloader read through it). */
+  warehouseReaderUrl?: string | undefined;
 }
 
 export type ComponentName = "kafka" | "postgres" | "moto" | "redshift";
@@ -135,6 +144,9 @@ export function stackEndpoints(
   const redshiftDataEndpoint = nonEmpty(env.REDSHIFT_DATA_ENDPOINT);
   if (redshiftDataEndpoint !== undefined) external.push("redshift");
   const localAdmin = postgresUrl(ports.postgres, "postgres");
+  const passwords = databaseUrl === undefined ? localRolePasswords(profileDirs(profile)) : undefined;
+  const login = (role: string, database: string): string =>
+    roleUrl(localAdmin, role, passwords?.[role] ?? "", database);
   return {
     external,
     endpoints: {
@@ -153,6 +165,14 @@ export function stackEndpoints(
       duckdbPostgresExtension: nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) ?? duckdbPostgresExtensionPath,
       redshiftDataEndpoint: redshiftDataEndpoint ?? `http://127.0.0.1:${ports.redshift}`,
       redshiftIamRole: nonEmpty(env.REDSHIFT_IAM_ROLE_ARN) ?? defaultRedshiftIamRole,
+      ...(passwords === undefined
+        ? {}
+        : {
+            serviceDatabaseUrls: Object.fromEntries(
+              Object.entries(serviceRoleNames).map(([service, role]) => [service, login(role, exporterDatabase)]),
+            ) as Record<ServiceWithRole, string>,
+            warehouseReaderUrl: login(warehouseReaderRole, warehouseDatabase),
+          }),
     },
   };
 }
@@ -195,7 +215,17 @@ export async function ensureStack(profile: Profile, opts: StackOptions = {}): Pr
             ? [{ name: "duckdb extension", run: () => ensureDuckdbPostgresExtension({ log: ctx.log }) }]
             : [],
           then: managed.includes("postgres")
-            ? [{ name: "databases", run: () => ensureDatabases(endpoints.postgresAdminUrl, endpoints.warehouseUrl) }]
+            ? [
+                { name: "databases", run: () => ensureDatabases(endpoints.postgresAdminUrl, endpoints.warehouseUrl) },
+                {
+                  name: "database roles",
+                  run: () =>
+                    ensureLocalRoles(endpoints.postgresAdminUrl, localRolePasswords(ctx.dirs), {
+                      exporter: exporterDatabase,
+                      warehouse: warehouseDatabase,
+                    }),
+                },
+              ]
             : [],
         },
       );
@@ -269,5 +299,24 @@ export function stackEnv(e: StackEndpoints): Record<string, string> {
     DUCKDB_POSTGRES_EXTENSION: e.duckdbPostgresExtension,
     ...(e.redshiftDataEndpoint === undefined ? {} : { REDSHIFT_DATA_ENDPOINT: e.redshiftDataEndpoint }),
     ...(e.redshiftIamRole === undefined ? {} : { REDSHIFT_IAM_ROLE_ARN: e.redshiftIamRole }),
+    ...databaseRoleEnv(e),
+  };
+}
+
+/**
+ * The per-service logins (PLANNER_DATABASE_URL, ..., WAREHOUSE_READER_URL) and the migrations' owner
+ * (MIGRATION_DATABASE_URL): the harness gives each service its own as DATABASE_URL (see harness/services.ts).
+ */
+function databaseRoleEnv(e: StackEndpoints): Record<string, string> {
+  if (e.serviceDatabaseUrls === undefined) return {};
+  return {
+    MIGRATION_DATABASE_URL: e.databaseUrl,
+    ...Object.fromEntries(
+      Object.entries(e.serviceDatabaseUrls).map(([service, url]) => [
+        serviceUrlVariable(service as ServiceWithRole),
+        url,
+      ]),
+    ),
+    ...(e.warehouseReaderUrl === undefined ? {} : { WAREHOUSE_READER_URL: e.warehouseReaderUrl }),
   };
 }

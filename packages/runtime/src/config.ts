@@ -77,6 +77,12 @@ export const consumerEnv = {
 export const stateDatabaseEnv = {
   /** libpq URL of the exporter's own PostgreSQL database (state and read model; not the warehouse). */
   DATABASE_URL: env.url(),
+  /**
+   * The same database as the role that owns the exporter's schema: when set, the service runs its migrations (DDL,
+   * grants to the per-service roles) through it and everything else through DATABASE_URL, which can then be a role
+   * with only its service's grants (docs/operations.md, "Database roles"). Unset: DATABASE_URL migrates too.
+   */
+  MIGRATION_DATABASE_URL: env.url().optional(),
   /** Schema of the exporter's tables in that database. */
   STATUS_SCHEMA: env.schemaName().default("de_internal"),
 };

@@ -56,7 +56,7 @@ export {
   type BusConfig,
   type ConsumerConfig,
 } from "./bus-wiring.js";
-export { openPgPool, type PgPoolOptions } from "./pg-pool.js";
+export { migrateWith, openPgPool, type PgPoolOptions } from "./pg-pool.js";
 export { startPeriodic } from "./periodic.js";
 export {
   loadTracingConfig,

@@ -23,6 +23,7 @@ export function createLogger(options: { service: string; level: string; toStderr
           "*.accessKeyId",
           "*.secretAccessKey",
           "*.DATABASE_URL",
+          "*.MIGRATION_DATABASE_URL",
           "*.WAREHOUSE_URL",
         ],
         censor: "[redacted]",

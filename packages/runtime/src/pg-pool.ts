@@ -37,3 +37,27 @@ export function openPgPool(
   service.resources.defer(() => pool.end());
   return pool;
 }
+
+/**
+ * Runs `migrate` on a short-lived pool of MIGRATION_DATABASE_URL when it is set (the schema owner, which may create
+ * tables and grant on them), else on the service's own pool: the service's role then needs no DDL privilege.
+ */
+export async function migrateWith(
+  service: { readonly log: Logger },
+  config: { readonly MIGRATION_DATABASE_URL?: string | undefined },
+  runtimePool: pg.Pool,
+  migrate: (pool: pg.Pool) => Promise<void>,
+): Promise<void> {
+  if (config.MIGRATION_DATABASE_URL === undefined) return migrate(runtimePool);
+  const pool = new pg.Pool({
+    connectionString: config.MIGRATION_DATABASE_URL,
+    max: 1,
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on("error", (error) => service.log.warn({ error: error.message }, "migration database connection failed"));
+  try {
+    await migrate(pool);
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,5 +1,13 @@
 import { SNSClient } from "@aws-sdk/client-sns";
-import { connectBus, openPgPool, runService, snsPublishSpan, startConsumer, withSpan } from "@data-exporter/runtime";
+import {
+  connectBus,
+  migrateWith,
+  openPgPool,
+  runService,
+  snsPublishSpan,
+  startConsumer,
+  withSpan,
+} from "@data-exporter/runtime";
 import { NotificationLog } from "./adapters/notification-log.js";
 import { publishToSns } from "./adapters/sns-publisher.js";
 import { configSchema } from "./config.js";
@@ -13,7 +21,7 @@ await runService(
       const { config, log, resources } = service;
       const pool = openPgPool(service, { connectionString: config.DATABASE_URL, max: 2, applicationName: "notifier" });
       const notifications = new NotificationLog(pool, config.STATUS_SCHEMA);
-      await notifications.migrate();
+      await migrateWith(service, config, pool, (owner) => new NotificationLog(owner, config.STATUS_SCHEMA).migrate());
       const sns = new SNSClient({
         region: config.AWS_REGION,
         ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),

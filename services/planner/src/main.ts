@@ -4,6 +4,7 @@ import {
   configStoreSpans,
   connectBus,
   currentTraceparent,
+  migrateWith,
   openPgPool,
   runService,
   startConsumer,
@@ -57,7 +58,9 @@ await runService(
         applicationName: "planner",
       });
       const state = new PlannerState(statePool, config.STATUS_SCHEMA, { traceparent: currentTraceparent });
-      await state.migrate();
+      await migrateWith(service, config, statePool, (owner) =>
+        new PlannerState(owner, config.STATUS_SCHEMA, { traceparent: currentTraceparent }).migrate(),
+      );
       const { store: configStore, close: closeConfigStore } = openDynamoDbConfigStore({
         region: config.AWS_REGION,
         endpoint: config.AWS_ENDPOINT_URL,

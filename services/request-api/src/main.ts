@@ -6,6 +6,7 @@ import {
   connectBus,
   createMetrics,
   objectStoreSpans,
+  migrateWith,
   openPgPool,
   requestApiMetricDefinitions,
   runService,
@@ -42,9 +43,11 @@ await runService(
       // The read model is the status tracker's (it migrates it); request-api only reads it.
       const tracked = new PostgresStatusStore(pool, config.STATUS_SCHEMA);
       const accepted = new AcceptedRequests(pool, config.STATUS_SCHEMA);
-      await accepted.migrate();
       const grants = new LinkGrants(pool, config.STATUS_SCHEMA);
-      await grants.migrate();
+      await migrateWith(service, config, pool, async (owner) => {
+        await new AcceptedRequests(owner, config.STATUS_SCHEMA).migrate();
+        await new LinkGrants(owner, config.STATUS_SCHEMA).migrate();
+      });
 
       const configStore = openDynamoDbConfigStore({
         region: config.AWS_REGION,

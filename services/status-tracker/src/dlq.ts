@@ -17,6 +17,7 @@ import {
   ConfigError,
   createLogger,
   loadConfig,
+  migrateWith,
   openPgPool,
   stateDatabaseEnv,
   type Env,
@@ -63,7 +64,7 @@ async function run(command: Exclude<DlqCommand, { command: "help" }>, env: Env):
     );
     const store = new PostgresStatusStore(pool, config.STATUS_SCHEMA);
     const redrives = new RedriveLog(pool, config.STATUS_SCHEMA);
-    await redrives.migrate();
+    await migrateWith({ log }, config, pool, (owner) => new RedriveLog(owner, config.STATUS_SCHEMA).migrate());
     const dlqTopic = namespacedTopic(config.TOPIC_NAMESPACE, topics.deadLetter.name);
     const deadLetters = (await readTopicToEnd(kafka, dlqTopic)).map((record) =>
       parseDeadLetter(record, config.TOPIC_NAMESPACE),

@@ -2,6 +2,7 @@ import { DeadLetterConsumer, originalEvent } from "@data-exporter/bus";
 import {
   connectBus,
   createMetrics,
+  migrateWith,
   openPgPool,
   runService,
   startConsumer,
@@ -30,7 +31,9 @@ await runService(
         applicationName: "status-tracker",
       });
       const store = new PostgresStatusStore(pool, config.STATUS_SCHEMA);
-      await store.migrate();
+      await migrateWith(service, config, pool, (owner) =>
+        new PostgresStatusStore(owner, config.STATUS_SCHEMA).migrate(),
+      );
       const bus = await connectBus(config, log, service.resources, "status-tracker");
       const metrics = createMetrics(statusTrackerMetricDefinitions);
       const deps: TrackerEventDeps = {

@@ -12,6 +12,7 @@ import {
   ConfigError,
   createLogger,
   loadConfig,
+  migrateWith,
   openPgPool,
   type Env,
 } from "@data-exporter/runtime";
@@ -83,7 +84,7 @@ async function runRebuild(argv: readonly string[], env: Env): Promise<number> {
       extentsOf: (topic) => topicExtents(admin, topic, namespace),
       createModel: async () => {
         created = true;
-        await store.migrate();
+        await migrateWith({ log }, config, pool, (owner) => new PostgresStatusStore(owner, schema).migrate());
       },
       replay: (topic, extents, onEvent) =>
         replayTopic(kafka, {

@@ -4,6 +4,7 @@ import { backoffDelay, sleep } from "@data-exporter/retry";
 import {
   connectBus,
   objectStoreSpans,
+  migrateWith,
   openPgPool,
   runService,
   startConsumer,
@@ -105,7 +106,9 @@ await runService(
       );
       const gauges = new UnloadGauges(config.MAX_CONCURRENCY_LIMIT);
       const jobs = new PostgresUnloadJobs(slotPool, config.STATUS_SCHEMA);
-      await jobs.migrate();
+      await migrateWith(service, config, slotPool, (owner) =>
+        new PostgresUnloadJobs(owner, config.STATUS_SCHEMA).migrate(),
+      );
 
       const bus = await connectBus(config, log, resources, "unloader");
       const shutdown = new AbortController();
