@@ -123,7 +123,7 @@ const services: Record<string, { schema: z.ZodObject; port: number }> = {
 };
 
 /** Variables that must come from the Secret, never from a ConfigMap or a literal. */
-const secretNames = ["DATABASE_URL", "WAREHOUSE_URL", "HASH_KEY"];
+const secretNames = ["DATABASE_URL", "MIGRATION_DATABASE_URL", "WAREHOUSE_URL", "HASH_KEY"];
 
 /** ENV lines of the image (e.g. DUCKDB_POSTGRES_EXTENSION), which every container inherits. */
 function imageEnv(): Record<string, string> {
