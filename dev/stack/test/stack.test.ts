@@ -82,8 +82,30 @@ describe("stackEndpoints", () => {
         "REDSHIFT_DATA_ENDPOINT",
         "REDSHIFT_IAM_ROLE_ARN",
         "WAREHOUSE_URL",
+        // The per-service logins (postgres-roles.ts) and the migrations' owner.
+        "MIGRATION_DATABASE_URL",
+        "PLANNER_DATABASE_URL",
+        "UNLOADER_DATABASE_URL",
+        "STATUS_TRACKER_DATABASE_URL",
+        "NOTIFIER_DATABASE_URL",
+        "REQUEST_API_DATABASE_URL",
+        "WAREHOUSE_READER_URL",
       ].sort(),
     );
+  });
+
+  it("gives each service its own role's login on the local server, and none for an external one", () => {
+    const { endpoints } = stackEndpoints("test", {});
+    const planner = new URL(endpoints.serviceDatabaseUrls?.planner ?? "");
+    expect(planner.username).toBe("data_exporter_planner");
+    expect(planner.password).toMatch(/^[0-9a-f]{36}$/);
+    expect(`${planner.host}${planner.pathname}`).toBe("127.0.0.1:15432/exporter");
+    expect(new URL(endpoints.warehouseReaderUrl ?? "").username).toBe("data_exporter_warehouse_reader");
+    // Stable: the same passwords on every call (the file in the profile's state folder).
+    expect(stackEndpoints("test", {}).endpoints.serviceDatabaseUrls).toEqual(endpoints.serviceDatabaseUrls);
+    const external = stackEndpoints("dev", { DATABASE_URL: "postgres://u:p@db:5433/state" }).endpoints;
+    expect(external.serviceDatabaseUrls).toBeUndefined();
+    expect(Object.keys(stackEnv(external))).not.toContain("PLANNER_DATABASE_URL");
   });
 
   it("leaves the emulator's variables out when the endpoints have none (a stack read back from docker compose)", () => {
