@@ -22,9 +22,13 @@ function stackCli(rootDir: string, args: string[]): Promise<string> {
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.once("error", reject);
-    child.once("close", (code) =>
-      code === 0 ? resolvePromise(stdout) : reject(new Error(`stack CLI ${args.join(" ")} exited with ${code}`)),
-    );
+    child.once("close", (code) => {
+      if (code === 0) return resolvePromise(stdout);
+      // The CLI has printed what failed and what to do (stderr is inherited): a trace of this line adds nothing.
+      const error = new Error(`the local stack is not up (stack CLI ${args.join(" ")} exited with ${code}): see above`);
+      error.stack = error.message;
+      reject(error);
+    });
   });
 }
 
