@@ -57,9 +57,14 @@ const gateway = await startGateway({
   onLine: (line) => void process.stdout.write(`${line}\n`),
 });
 say(`gateway ready on port ${port}`);
-const stop = (): void => void gateway.stop().then(() => experiments.close());
+let stopping = false;
+const stop = (): void => {
+  stopping = true;
+  void gateway.stop();
+};
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);
 const exit = await gateway.exit;
 await experiments.close().catch(() => undefined);
-process.exit(exit.code ?? 1);
+// `docker stop` is a clean stop; the gateway dying by itself is not (compose restarts the container).
+process.exit(stopping ? 0 : (exit.code ?? 1));
