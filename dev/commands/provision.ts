@@ -5,6 +5,7 @@
  */
 import { demoScales } from "@data-exporter/demo-data";
 import { defaultDeployment, provisionDeployment, stackFromEnv } from "../harness/provision.js";
+import { ensureDatabases } from "../stack/postgres.js";
 
 function fail(message: string): never {
   process.stderr.write(`provision: ${message}\n`);
@@ -20,6 +21,8 @@ const endpoints = (() => {
     return fail((error as Error).message);
   }
 })();
+// The databases as the local stack creates them (dev/stack/postgres.ts), so compose stays in step with it.
+await ensureDatabases(endpoints.postgresAdminUrl, endpoints.warehouseUrl);
 const deployment = await provisionDeployment(endpoints, defaultDeployment, demoScales[scale], {});
 process.stdout.write(
   `provisioned bucket ${defaultDeployment.bucket}, SNS ${deployment.snsTopicArn}, demo data ` +
