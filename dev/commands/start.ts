@@ -20,7 +20,7 @@ import { requestData, useBearerToken, waitForExport } from "../harness/graphql/c
 import { formatLogLine } from "../harness/log-format.js";
 import { defaultDeployment, firstDemoDay, provisionDeployment, warehouseKindOf } from "../harness/provision.js";
 import { serviceNames, spawnService, waitUntilReady, type RunningService } from "../harness/services.js";
-import { startHealthPorts, startServiceEnv } from "../harness/service-env.js";
+import { startGatewayAuth, startHealthPorts, startServiceEnv } from "../harness/service-env.js";
 import { restartingService, type SupervisorOptions } from "../harness/supervisor.js";
 
 const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
@@ -139,11 +139,7 @@ async function main(): Promise<void> {
       ],
       supergraphFile: join(stateDir, "supergraph.graphql"),
       port: gatewayPort,
-      auth: {
-        publicKeyFile: issuer.publicKeyFile,
-        hmacSecret: deployment.serviceEnv.GATEWAY_HMAC_SECRET ?? "",
-        devTools: true,
-      },
+      auth: startGatewayAuth(issuer.publicKeyFile, deployment.serviceEnv),
       onLine: (line) => gatewayLog.write(`${line}\n`),
       restart,
     });

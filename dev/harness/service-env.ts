@@ -73,6 +73,14 @@ export interface GatewayEnvInputs {
   readonly statusPageUrl?: string | undefined;
 }
 
+/** How npm start sets up its gateway: its dev issuer's key, the deployment's secret, GraphiQL on. */
+export function startGatewayAuth(
+  publicKeyFile: string,
+  serviceEnv: Readonly<Record<string, string>>,
+): Omit<GatewayEnvInputs, "statusPageUrl"> {
+  return { publicKeyFile, hmacSecret: serviceEnv.GATEWAY_HMAC_SECRET ?? "", devTools: true };
+}
+
 /** The gateway process's own variables (on top of the caller's environment). */
 export function gatewayEnv(inputs: GatewayEnvInputs): Record<string, string> {
   return {

@@ -18,7 +18,7 @@ import { defaultDeployment, warehouseServiceEnv, type WarehouseKind } from "../.
 import {
   deploymentServiceEnv,
   gatewayEnv,
-  localSecrets,
+  startGatewayAuth,
   startHealthPorts,
   startServiceEnv,
 } from "../../../dev/harness/service-env.js";
@@ -211,11 +211,12 @@ describe("docker-compose.yml", () => {
   });
 
   it("runs the gateway with npm start's variables, in front of request-api", () => {
-    // As dev/commands/start.ts calls startGateway: its dev issuer's key, the deployment's secret, dev tools on.
+    // As dev/commands/start.ts starts it: its dev issuer's key in .local/dev/auth, request-api on apiPort.
     const npmStart = gatewayEnv({
-      publicKeyFile: join(profileDirs("dev").root, "auth", "jwt-public.pem"),
-      hmacSecret: localSecrets.GATEWAY_HMAC_SECRET,
-      devTools: true,
+      ...startGatewayAuth(
+        join(profileDirs("dev").root, "auth", "jwt-public.pem"),
+        npmStartService("request-api", "postgres"),
+      ),
       statusPageUrl: `http://127.0.0.1:${apiPort}`,
     });
     const container = composeEnv("gateway");
