@@ -20,13 +20,8 @@ import { devIssuer, operatorIdentity } from "../harness/auth.js";
 import { requestData, useBearerToken, waitForExport } from "../harness/graphql/client.js";
 import { formatLogLine } from "../harness/log-format.js";
 import { defaultDeployment, firstDemoDay, provisionDeployment, warehouseKindOf } from "../harness/provision.js";
-import {
-  serviceNames,
-  spawnService,
-  waitUntilReady,
-  type RunningService,
-  type ServiceName,
-} from "../harness/services.js";
+import { serviceNames, spawnService, waitUntilReady, type RunningService } from "../harness/services.js";
+import { startGatewayAuth, startHealthPorts, startServiceEnv } from "../harness/service-env.js";
 import { restartingService, type SupervisorOptions } from "../harness/supervisor.js";
 
 const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
@@ -35,10 +30,7 @@ const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
 const experimentManagerPort = Number(process.env.EXPERIMENT_MANAGER_PORT ?? 4006);
 // request-api serves health on its API port; the others follow it (4002-4005 by default), so moving
 // REQUEST_API_PORT moves all five, e.g. for a second checkout on the same machine.
-const healthPorts = Object.fromEntries(serviceNames.map((name, i) => [name, apiPort + i])) as Record<
-  ServiceName,
-  number
->;
+const healthPorts = startHealthPorts(apiPort);
 const scale = (process.env.DEMO_SCALE ?? "default") as keyof typeof demoScales;
 
 const stateDir = profileDirs("dev").root;
@@ -124,7 +116,7 @@ async function main(): Promise<void> {
       const spawn = (): RunningService =>
         spawnService(name, {
           healthPort: healthPorts[name],
-          env: { ...deployment.serviceEnv, HEALTH_PORT: String(healthPorts[name]), PORT: String(apiPort) },
+          env: startServiceEnv(name, deployment.serviceEnv, apiPort),
           onLine: (service, line) => {
             logFile.write(`${line}\n`);
             process.stdout.write(`${formatLogLine(service, line)}\n`);
@@ -148,11 +140,7 @@ async function main(): Promise<void> {
       ],
       supergraphFile: join(stateDir, "supergraph.graphql"),
       port: gatewayPort,
-      auth: {
-        publicKeyFile: issuer.publicKeyFile,
-        hmacSecret: deployment.serviceEnv.GATEWAY_HMAC_SECRET ?? "",
-        devTools: true,
-      },
+      auth: startGatewayAuth(issuer.publicKeyFile, deployment.serviceEnv),
       onLine: (line) => gatewayLog.write(`${line}\n`),
       restart,
     });

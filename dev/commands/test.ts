@@ -2,13 +2,16 @@
  * `npm test`: makes the real local test stack run, runs jest (unit + integration projects) against it, then
  * stops what this run started unless KEEP_STACK=1 or another run is still using the stack. If provisioning fails
  * (or is interrupted), what it had started is stopped before the error is printed.
- * Extra arguments go to jest (`npm test -- dev/stack`).
+ * Extra arguments go to jest (`npm test -- dev/stack`). TEST_STACK=testcontainers starts Kafka, PostgreSQL and moto
+ * from images instead (a Docker engine needed; without one it stops at once, saying so).
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../stack/paths.js";
 import { formatFailure, wantsStackTraces } from "../stack/failure-message.js";
+import { startContainerStack } from "../stack/containers/containers.js";
+import { testStackKindOf } from "../stack/containers/docker-engine.js";
 import { ensureStack, stackEnv, stopStack, useStack } from "../stack/stack.js";
 
 const log = (msg: string): void => {
@@ -43,6 +46,23 @@ function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 async function main(): Promise<number> {
   const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === "--"));
   const t0 = Date.now();
+  // TEST_STACK=testcontainers: Kafka, PostgreSQL and moto from images; the rest of the stack as usual beside them.
+  const containers =
+    testStackKindOf(process.env.TEST_STACK) === "testcontainers"
+      ? await startContainerStack("test", { log: (m) => log(`testcontainers: ${m}`) })
+      : undefined;
+  try {
+    return await runOnStack(args, t0, containers?.env ?? {});
+  } finally {
+    if (containers !== undefined) {
+      await containers.stop();
+      log("testcontainers: stopped kafka, postgres, moto");
+    }
+  }
+}
+
+/** The local stack's components whose endpoint `containers` does not name are provisioned as processes. */
+async function runOnStack(args: string[], t0: number, containers: Readonly<Record<string, string>>): Promise<number> {
   const users = useStack("test");
   // Ctrl-C while provisioning: ensureStack gives up and stops what it had started (a failure does the same).
   const interrupted = new AbortController();
@@ -51,6 +71,7 @@ async function main(): Promise<number> {
   process.once("SIGTERM", abort);
   try {
     const { endpoints, started, reused, external } = await ensureStack("test", {
+      env: { ...process.env, ...containers },
       log: (m) => log(`stack: ${m}`),
       signal: interrupted.signal,
     }).finally(() => {

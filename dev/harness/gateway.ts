@@ -8,6 +8,7 @@ import { repoRoot } from "../stack/paths.js";
 import { devIssuer, gatewayExtensions, operatorIdentity, type DevIssuer } from "./auth.js";
 import { startExperimentManager } from "./experiment-manager.js";
 import { freePort } from "./free-port.js";
+import { gatewayEnv } from "./service-env.js";
 import { forEachLine, runningService, waitUntilReady, type RunningService } from "./services.js";
 import { restartingService, type SupervisorOptions } from "./supervisor.js";
 
@@ -65,6 +66,8 @@ export async function startGateway(options: {
   subgraphs: readonly Subgraph[];
   supergraphFile: string;
   port: number;
+  /** The address it listens on (default 127.0.0.1; docker compose's container: 0.0.0.0). */
+  host?: string;
   auth: GatewayAuth;
   onLine?: (line: string) => void;
   restart?: Omit<SupervisorOptions<RunningService>, "name">;
@@ -74,11 +77,12 @@ export async function startGateway(options: {
   const dataExporter = options.subgraphs.find((subgraph) => subgraph.name === "data-exporter");
   const env = {
     ...process.env,
-    NO_COLOR: "1",
-    JWT_PUBLIC_KEY_FILE: options.auth.publicKeyFile,
-    GATEWAY_HMAC_SECRET: options.auth.hmacSecret,
-    GATEWAY_DEV_TOOLS: String(options.auth.devTools ?? false),
-    ...(dataExporter === undefined ? {} : { STATUS_PAGE_URL: new URL(dataExporter.url).origin }),
+    ...gatewayEnv({
+      publicKeyFile: options.auth.publicKeyFile,
+      hmacSecret: options.auth.hmacSecret,
+      devTools: options.auth.devTools ?? false,
+      statusPageUrl: dataExporter === undefined ? undefined : new URL(dataExporter.url).origin,
+    }),
   };
   const healthUrl = `http://127.0.0.1:${options.port}`;
   const spawnGateway = (): RunningService => {
@@ -90,7 +94,7 @@ export async function startGateway(options: {
         "--config-path",
         join(repoRoot, "services", "gateway", "src", "gateway.config.ts"),
         "--host",
-        "127.0.0.1",
+        options.host ?? "127.0.0.1",
         "--port",
         String(options.port),
       ],

@@ -42,6 +42,11 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
     writeFileSync(join(leases, String(process.pid)), String(Date.now()));
     return;
   }
+  // Only npm test starts the containers; provisioning the local processes instead would be a silent substitution.
+  if (process.env.TEST_STACK === "testcontainers")
+    throw new Error(
+      "TEST_STACK=testcontainers is started by npm test: run `TEST_STACK=testcontainers npm test -- <paths>`",
+    );
   const stdout = await stackCli(projectConfig.rootDir, ["up", "--profile", "test", "--lease", String(process.pid)]);
   for (const line of stdout.split("\n")) {
     const eq = line.indexOf("=");

@@ -8,6 +8,7 @@ import { S3ObjectStore } from "@data-exporter/object-store";
 import { serviceRoleNames, type ServiceWithRole } from "@data-exporter/postgres";
 import { serviceUrlVariable } from "../stack/postgres-roles.js";
 import { stackEnv, type StackEndpoints } from "../stack/stack.js";
+import { deploymentServiceEnv } from "./service-env.js";
 
 /**
  * The stack's endpoints read back from the environment, where jest's global setup (npm test) or docker compose put
@@ -167,24 +168,7 @@ export async function provisionDeployment(
       snsTopicArn: TopicArn,
       notificationQueueUrl: QueueUrl,
       seed,
-      serviceEnv: {
-        ...stackEnv,
-        ...warehouseEnv,
-        TOPIC_NAMESPACE: names.topicNamespace,
-        EXPORT_BUCKET: names.bucket,
-        EXPORT_ENV: names.exportEnv,
-        CONFIG_TABLE_PREFIX: names.configTablePrefix,
-        STATUS_SCHEMA: names.statusSchema,
-        SNS_TOPIC_ARN: TopicArn,
-        S3_FORCE_PATH_STYLE: "true",
-        // A fixed key for the local demo only; deployments take it from a secret store.
-        HASH_KEY: "local-demo-hash-key-not-a-secret",
-        // Likewise: the secret the local gateway signs subgraph requests with, and request-api checks.
-        GATEWAY_HMAC_SECRET: "local-gateway-hmac-secret-not-a-secret-0123456789",
-        LOG_LEVEL: "info",
-        // This machine has Node 20; the SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      },
+      serviceEnv: deploymentServiceEnv({ stackEnv, warehouseEnv, names, snsTopicArn: TopicArn }),
     };
   } finally {
     sns.destroy();

@@ -9,6 +9,8 @@ export const codes = [
   "FOREIGN_DATA_DIR",
   "PROVISION_FAILED",
   "INTERRUPTED",
+  // TEST_STACK=testcontainers on a machine without a Docker engine.
+  "NO_CONTAINER_ENGINE",
 ] as const;
 export type StackErrorCode = (typeof codes)[number];
 

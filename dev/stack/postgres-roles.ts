@@ -57,6 +57,7 @@ export async function ensureLocalRoles(
   adminUrl: string,
   passwords: Readonly<Record<string, string>>,
   databases: { exporter: string; warehouse: string },
+  options: { readonly installHba?: boolean } = {},
 ): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -74,7 +75,8 @@ export async function ensureLocalRoles(
     await admin.query(`GRANT CONNECT ON DATABASE ${databases.warehouse} TO ${warehouseReaderRole}`);
     const { rows } = await admin.query<{ hba_file: string }>("SHOW hba_file");
     const hbaFile = rows[0]?.hba_file;
-    if (hbaFile !== undefined && readFileSync(hbaFile, "utf8") !== localHba) {
+    // A server this process does not run (compose's) keeps its own pg_hba.conf: there every login needs a password.
+    if (options.installHba !== false && hbaFile !== undefined && readFileSync(hbaFile, "utf8") !== localHba) {
       // Writing keeps the file's owner (the postgres OS user when we run as root).
       writeFileSync(hbaFile, localHba);
       await admin.query("SELECT pg_reload_conf()");
@@ -82,7 +84,9 @@ export async function ensureLocalRoles(
   } finally {
     await admin.end();
   }
-  const warehouse = new pg.Client({ connectionString: roleUrl(adminUrl, "postgres", "", databases.warehouse) });
+  const warehouseUrl = new URL(adminUrl);
+  warehouseUrl.pathname = `/${databases.warehouse}`;
+  const warehouse = new pg.Client({ connectionString: warehouseUrl.toString() });
   await warehouse.connect();
   try {
     // Demo and test data are created by the admin (seedWarehouse): whatever it creates is readable, read only.
@@ -98,4 +102,22 @@ export async function ensureLocalRoles(
   } finally {
     await warehouse.end();
   }
+}
+
+/**
+ * Role name -> password from the per-service URLs of an environment (compose's init container gets the logins it
+ * must create that way); roles without a URL are left out.
+ */
+export function rolePasswordsFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const urls = [
+    ...(Object.keys(serviceRoleNames) as ServiceWithRole[]).map((s) => env[serviceUrlVariable(s)]),
+    env.WAREHOUSE_READER_URL,
+  ];
+  const passwords: Record<string, string> = {};
+  for (const url of urls) {
+    if (url === undefined || url === "") continue;
+    const u = new URL(url);
+    passwords[decodeURIComponent(u.username)] = decodeURIComponent(u.password);
+  }
+  return passwords;
 }

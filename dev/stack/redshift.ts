@@ -21,6 +21,23 @@ export interface RedshiftEmulatorDeps {
   readonly iamRole: string;
 }
 
+/** The emulator's environment (docker-compose.yml's `redshift` container gets the same; its test checks it). */
+export function redshiftEmulatorEnv(deps: RedshiftEmulatorDeps): Record<string, string> {
+  return {
+    REDSHIFT_EMULATOR_POSTGRES_URL: deps.warehouseUrl,
+    REDSHIFT_EMULATOR_DEFAULT_DATABASE: decodeURIComponent(new URL(deps.warehouseUrl).pathname.slice(1)),
+    REDSHIFT_EMULATOR_IAM_ROLES: deps.iamRole,
+    DUCKDB_POSTGRES_EXTENSION: deps.duckdbPostgresExtension,
+    AWS_ENDPOINT_URL: deps.awsEndpointUrl,
+    AWS_REGION: deps.awsRegion,
+    // moto accepts any credentials; the SDK refuses to sign without some.
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    S3_FORCE_PATH_STYLE: "true",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+}
+
 /** True once the emulator answers its liveness route. */
 export async function redshiftAnswers(endpoint: string): Promise<boolean> {
   const res = await fetch(`${endpoint}/healthz`, { signal: AbortSignal.timeout(2000) });
@@ -58,20 +75,7 @@ export async function ensureRedshift(ctx: StackContext, deps: RedshiftEmulatorDe
     command: process.execPath,
     args: ["--import", "tsx", emulatorMain, "--port", String(ctx.ports.redshift)],
     cwd: repoRoot,
-    env: {
-      ...process.env,
-      REDSHIFT_EMULATOR_POSTGRES_URL: deps.warehouseUrl,
-      REDSHIFT_EMULATOR_DEFAULT_DATABASE: decodeURIComponent(new URL(deps.warehouseUrl).pathname.slice(1)),
-      REDSHIFT_EMULATOR_IAM_ROLES: deps.iamRole,
-      DUCKDB_POSTGRES_EXTENSION: deps.duckdbPostgresExtension,
-      AWS_ENDPOINT_URL: deps.awsEndpointUrl,
-      AWS_REGION: deps.awsRegion,
-      // moto accepts any credentials; the SDK refuses to sign without some.
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      S3_FORCE_PATH_STYLE: "true",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    },
+    env: { ...process.env, ...redshiftEmulatorEnv(deps) },
   });
   await waitUntilReady(() => redshiftAnswers(endpoint), {
     ...waitOpts,

@@ -128,6 +128,18 @@ function context(profile: Profile, opts: StackOptions): StackContext {
   };
 }
 
+/** An external PostgreSQL's per-service logins, when the environment names every one (the testcontainers stack). */
+function externalRoleUrls(env: NodeJS.ProcessEnv): Pick<StackEndpoints, "serviceDatabaseUrls" | "warehouseReaderUrl"> {
+  const services = Object.keys(serviceRoleNames) as ServiceWithRole[];
+  const urls = services.map((service) => [service, nonEmpty(env[serviceUrlVariable(service)])] as const);
+  const reader = nonEmpty(env.WAREHOUSE_READER_URL);
+  if (reader === undefined || urls.some(([, url]) => url === undefined)) return {};
+  return {
+    serviceDatabaseUrls: Object.fromEntries(urls) as Record<ServiceWithRole, string>,
+    warehouseReaderUrl: reader,
+  };
+}
+
 /** Endpoints of the profile, taking each component's from the environment when set there. */
 export function stackEndpoints(
   profile: Profile,
@@ -166,7 +178,7 @@ export function stackEndpoints(
       redshiftDataEndpoint: redshiftDataEndpoint ?? `http://127.0.0.1:${ports.redshift}`,
       redshiftIamRole: nonEmpty(env.REDSHIFT_IAM_ROLE_ARN) ?? defaultRedshiftIamRole,
       ...(passwords === undefined
-        ? {}
+        ? externalRoleUrls(env)
         : {
             serviceDatabaseUrls: Object.fromEntries(
               Object.entries(serviceRoleNames).map(([service, role]) => [service, login(role, exporterDatabase)]),
