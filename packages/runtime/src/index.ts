@@ -8,6 +8,7 @@ export {
   awsEnv,
   classificationEnv,
   exportBucketEnv,
+  commandSigningEnv,
   stuckAfterEnv,
   deadlineEnv,
   warehouseEnv,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   awsEnv,
   classificationEnv,
+  commandSigningEnv,
   commonEnvSchema,
   deadlineEnv,
   env,
@@ -30,6 +31,8 @@ export const configSchema = commonEnvSchema
     /** A request older than this is not planned: the status tracker has failed it (or is about to). */
     ...deadlineEnv,
     ...classificationEnv,
+    /** Every UnloadTableCommand is signed with the AWSCURRENT version of this secret. */
+    ...commandSigningEnv,
   })
   .superRefine((config, ctx) => {
     for (const problem of warehouseProblems(config))
