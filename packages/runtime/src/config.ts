@@ -103,6 +103,15 @@ export const commandSigningEnv = {
   COMMAND_SIGNING_KEY_REFRESH_MS: env.positiveInt().min(100).default(300_000),
 };
 
+/** The deployment's key prefix in the export bucket: the planner writes under it, request-api links only inside it. */
+export const exportEnvEnv = {
+  /** First segment of every object key: dev, staging, prod. */
+  EXPORT_ENV: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-' only")
+    .default("dev"),
+};
+
 /** The export bucket. */
 export const exportBucketEnv = {
   /** The export bucket (versioned: each request's links are pinned to the versions it wrote). */

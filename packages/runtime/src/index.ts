@@ -9,6 +9,7 @@ export {
   classificationEnv,
   exportBucketEnv,
   commandSigningEnv,
+  exportEnvEnv,
   stuckAfterEnv,
   deadlineEnv,
   warehouseEnv,

@@ -7,6 +7,7 @@ import {
   deadlineEnv,
   env,
   exportBucketEnv,
+  exportEnvEnv,
   stateDatabaseEnv,
   warehouseEnv,
   warehouseProblems,
@@ -21,11 +22,7 @@ export const configSchema = commonEnvSchema
     ...stateDatabaseEnv,
     /** Named in ExportPlanned; the planner itself writes no object. */
     EXPORT_BUCKET: exportBucketEnv.EXPORT_BUCKET,
-    /** First segment of every object key: dev, staging, prod. */
-    EXPORT_ENV: z
-      .string()
-      .regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-' only")
-      .default("dev"),
+    ...exportEnvEnv,
     /** DynamoDB, where the export configuration lives. */
     ...awsEnv,
     /** A request older than this is not planned: the status tracker has failed it (or is about to). */
