@@ -102,6 +102,13 @@ await runService(
           ),
         exclusively: (run) => state.exclusively(run),
       });
+      // Re-read on a timer, not only when publishing: a rotation shows in the log (and commands never wait for the
+      // secret store) even when nothing is being planned.
+      startPeriodic(service, {
+        name: "signing key refresh",
+        intervalMs: config.COMMAND_SIGNING_KEY_REFRESH_MS,
+        run: async () => void (await signingKeys.current()),
+      });
       // Catches what a crash left queued, and what another replica queued while this one held the relay lock.
       await relay.kick();
       startPeriodic(service, { name: "outbox relay", intervalMs: 1_000, run: () => relay.kick() });
