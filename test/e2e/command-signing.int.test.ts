@@ -170,10 +170,12 @@ describe("a forged unload command for a real request", () => {
     // so whatever it does below is their doing.
     const admin = kafkaFromEnv("e2e-signing-admin").admin();
     await admin.connect();
-    await admin.resetOffsets({
+    // Explicit offsets: kafkajs's resetOffsets commits "latest" as -1, which its consumer reads as "none".
+    const ends = await admin.fetchTopicOffsets(commandTopic());
+    await admin.setOffsets({
       groupId: `${namespace()}data-exporter.unloader`,
       topic: commandTopic(),
-      earliest: false,
+      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
     });
     await admin.disconnect();
 
