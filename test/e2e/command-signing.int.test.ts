@@ -340,3 +340,37 @@ describe("rotating the signing secret while the services run", () => {
     expect((await requestStatus(url(), after)).status).toBe("Completed");
   }, 240_000);
 });
+
+describe("a tampered read-model row", () => {
+  it("gets no link for an object outside the export bucket's prefix; the other tables keep theirs", async () => {
+    const [start, end] = firstDemoDay(deployment);
+    const requestId = await requestData(url(), start, end, { force: true });
+    const done = await withLogs(waitForExport(url(), requestId, 90_000));
+    expect(done.status).toBe("Completed");
+    const [tampered, ...untouched] = done.tables.filter((t) => t.files.length > 0);
+    if (!tampered || untouched.length === 0) throw new Error("needs two tables with files");
+    // Someone with write access to the read model points a table's file and manifest at other objects.
+    await state.query(
+      `UPDATE "${deployment.names.statusSchema}".table_export_job_statuses
+          SET files = jsonb_set(files, '{0,key}', to_jsonb($3::text)), manifest_key = $4
+        WHERE de_request_id = $1 AND table_name = $2`,
+      [requestId, tampered.tableName, "hr/payroll/2024.parquet", `${deployment.names.exportEnv}/../hr/manifest.json`],
+    );
+    const status = await requestStatus(url(), requestId);
+    const table = status.tables.find((t) => t.tableName === tampered.tableName);
+    expect(table?.files.map((f) => f.key)).not.toContain("hr/payroll/2024.parquet");
+    expect(JSON.stringify(status)).not.toContain("payroll");
+    expect(table?.manifestUrl).toBeNull();
+    for (const other of untouched) {
+      const now = status.tables.find((t) => t.tableName === other.tableName);
+      expect(now?.files.map((f) => f.url)).toEqual(other.files.map((f) => f.url));
+      expect(now?.manifestUrl).toBe(other.manifestUrl);
+    }
+    await waitFor("the refusals in request-api's log", () =>
+      deployment.logs.filter((l) => l.startsWith("request-api") && l.includes('"security":"presign-refused"')).length >=
+      2
+        ? true
+        : undefined,
+    );
+  }, 120_000);
+});
