@@ -31,6 +31,7 @@ export function uniqueNames(label: string): DeploymentNames {
     warehouseSchema: `pm_${id}`,
     snsTopicName: `de-${label}-${id}`,
     notificationQueueName: `de-${label}-${id}-inbox`,
+    signingSecretName: `de-${label}-${id}/command-signing`,
   };
 }
 

@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import pg from "pg";
+import { createSecretsManagerClient, ensureSigningSecret } from "@data-exporter/command-signing";
 import { configTableNames } from "@data-exporter/config-store";
 import { seedDemoConfig, seedWarehouse, type SeedParams, type SeedResult } from "@data-exporter/demo-data";
 import { S3ObjectStore } from "@data-exporter/object-store";
@@ -63,6 +65,8 @@ export interface DeploymentNames {
   readonly snsTopicName: string;
   /** An SQS queue subscribed to the SNS topic, so people and tests can read the notifications. */
   readonly notificationQueueName: string;
+  /** Secrets Manager secret the planner signs unload commands with (COMMAND_SIGNING_SECRET_ID). */
+  readonly signingSecretName: string;
 }
 
 export const defaultDeployment: DeploymentNames = {
@@ -74,6 +78,7 @@ export const defaultDeployment: DeploymentNames = {
   warehouseSchema: "pm_internal",
   snsTopicName: "data-exporter-notifications",
   notificationQueueName: "data-exporter-notifications-inbox",
+  signingSecretName: "data-exporter/command-signing",
 };
 
 /** The warehouse adapter the services run on: PostgreSQL directly, or Redshift's UNLOAD through the Data API. */
@@ -144,7 +149,10 @@ export async function provisionDeployment(
   const sns = new SNSClient(aws);
   const sqs = new SQSClient(aws);
   const dynamo = new DynamoDBClient(aws);
+  const secrets = createSecretsManagerClient(aws);
   try {
+    // A random key per deployment (kept across runs: an existing secret is reused).
+    await ensureSigningSecret(secrets, names.signingSecretName, () => randomBytes(32).toString("hex"));
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: names.snsTopicName }));
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: names.notificationQueueName }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
@@ -174,5 +182,6 @@ export async function provisionDeployment(
     sns.destroy();
     sqs.destroy();
     dynamo.destroy();
+    secrets.destroy();
   }
 }

@@ -38,6 +38,7 @@ export function deploymentServiceEnv(inputs: DeploymentEnvInputs): Record<string
     STATUS_SCHEMA: names.statusSchema,
     SNS_TOPIC_ARN: inputs.snsTopicArn,
     S3_FORCE_PATH_STYLE: "true",
+    COMMAND_SIGNING_SECRET_ID: names.signingSecretName,
     ...localSecrets,
     LOG_LEVEL: "info",
     // This machine has Node 20; the SDK's "Node 22 from 2027" notice is known (README) and only noise locally.

@@ -17,6 +17,8 @@ export interface EnvelopeMeta<K extends EventTopicKey> {
   readonly partition: number;
   readonly offset: string;
   readonly key: string | null;
+  /** The value's bytes as received (what a signature covers). */
+  readonly payload: Buffer;
   /** Every header as a string. */
   readonly headers: Readonly<Record<string, string>>;
   /** Full Avro name of the writer schema. */
@@ -425,6 +427,7 @@ export function openMessage<K extends EventTopicKey>(
     partition,
     offset: message.offset,
     key: message.key?.toString() ?? null,
+    payload: message.value,
     headers,
     eventType: decoded.eventType,
     correlationId: headers[eventHeaders.correlationId],

@@ -24,7 +24,14 @@ export type { KafkaConnectionOptions } from "./kafka.js";
 export { createKafka } from "./kafka.js";
 export type { BusLogger, BusLogLevel } from "./logger.js";
 export { namespacedTopic } from "./namespace.js";
-export type { EventProducerOptions, PublishOptions, PublishReceipt, RawMessage } from "./producer.js";
+export type {
+  EventProducerOptions,
+  MessageSigner,
+  OutgoingMessage,
+  PublishOptions,
+  PublishReceipt,
+  RawMessage,
+} from "./producer.js";
 export { EventProducer } from "./producer.js";
 export type { EnsureTopicsOptions, EnsureTopicsResult, TopicAdmin } from "./topic-admin.js";
 export { ensureTopics } from "./topic-admin.js";

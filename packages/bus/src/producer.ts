@@ -22,7 +22,21 @@ export interface PublishOptions {
    * context, or a new trace) gives it.
    */
   readonly traceparent?: string | undefined;
+  /** Adds headers computed from the message as written (a signature over its exact bytes). */
+  readonly sign?: MessageSigner | undefined;
 }
+
+/** A message as it goes to the broker: the namespaced topic, key, event headers and encoded bytes. */
+export interface OutgoingMessage {
+  readonly topic: string;
+  readonly key: string;
+  readonly eventType: string;
+  readonly schemaFingerprint: string;
+  readonly payload: Uint8Array;
+}
+
+/** Returns the headers to add to a message (e.g. its signature). */
+export type MessageSigner = (message: OutgoingMessage) => Promise<Readonly<Record<string, string>>>;
 
 /** Where the broker stored a published event. */
 export interface PublishReceipt {
@@ -96,6 +110,16 @@ export class EventProducer {
     const key = options.key ?? messageKey(topic, event);
     const correlationId = options.correlationId ?? event.value.requestId;
     const name = this.topicName(topic);
+    const signature =
+      options.sign === undefined
+        ? {}
+        : await options.sign({
+            topic: name,
+            key,
+            eventType: encoded.eventType,
+            schemaFingerprint: encoded.fingerprint,
+            payload: encoded.bytes,
+          });
     const send = async (traceparent: string) => {
       const [metadata] = await this.#send(name, {
         key,
@@ -105,6 +129,7 @@ export class EventProducer {
           [eventHeaders.schemaFingerprint]: encoded.fingerprint,
           [eventHeaders.correlationId]: correlationId,
           [eventHeaders.traceparent]: traceparent,
+          ...signature,
         },
       });
       return { metadata, traceparent };

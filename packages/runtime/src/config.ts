@@ -95,6 +95,29 @@ export const awsEnv = {
   AWS_ENDPOINT_URL: env.url().optional(),
 };
 
+/**
+ * The secret unload commands are signed with (planner) and verified against (unloader): a forged command, even one
+ * written straight to the topic, is refused.
+ */
+export const commandSigningEnv = {
+  /**
+   * Secrets Manager secret (name or ARN) whose string value is the HMAC key of unload commands: the planner signs with
+   * its AWSCURRENT version, the unloader accepts AWSCURRENT and AWSPREVIOUS (rotation: docs/operations.md).
+   */
+  COMMAND_SIGNING_SECRET_ID: env.string(),
+  /** How often the signing secret is read again, so a rotation reaches every process within it. */
+  COMMAND_SIGNING_KEY_REFRESH_MS: env.positiveInt().min(100).default(300_000),
+};
+
+/** The deployment's key prefix in the export bucket: the planner writes under it, request-api links only inside it. */
+export const exportEnvEnv = {
+  /** First segment of every object key: dev, staging, prod. */
+  EXPORT_ENV: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-' only")
+    .default("dev"),
+};
+
 /** The export bucket. */
 export const exportBucketEnv = {
   /** The export bucket (versioned: each request's links are pinned to the versions it wrote). */

@@ -8,6 +8,8 @@ export {
   awsEnv,
   classificationEnv,
   exportBucketEnv,
+  commandSigningEnv,
+  exportEnvEnv,
   stuckAfterEnv,
   deadlineEnv,
   warehouseEnv,

@@ -141,6 +141,12 @@ export const unloaderMetricDefinitions = {
     help: "Deployment-wide unload slots (MAX_CONCURRENCY_LIMIT).",
     labelNames: [],
   },
+  commandsRefused: {
+    type: "counter",
+    name: "data_exporter_unload_commands_refused_total",
+    help: "Unload commands refused because the planner did not sign them (problem: unsigned, unknown-key-version, mismatch): a security event.",
+    labelNames: ["problem"],
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 /** status-tracker: how exports finish. */

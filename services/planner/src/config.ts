@@ -1,11 +1,13 @@
-import { z } from "zod";
+import type { z } from "zod";
 import {
   awsEnv,
   classificationEnv,
+  commandSigningEnv,
   commonEnvSchema,
   deadlineEnv,
   env,
   exportBucketEnv,
+  exportEnvEnv,
   stateDatabaseEnv,
   warehouseEnv,
   warehouseProblems,
@@ -20,16 +22,14 @@ export const configSchema = commonEnvSchema
     ...stateDatabaseEnv,
     /** Named in ExportPlanned; the planner itself writes no object. */
     EXPORT_BUCKET: exportBucketEnv.EXPORT_BUCKET,
-    /** First segment of every object key: dev, staging, prod. */
-    EXPORT_ENV: z
-      .string()
-      .regex(/^[a-z0-9-]+$/, "lower-case letters, digits and '-' only")
-      .default("dev"),
+    ...exportEnvEnv,
     /** DynamoDB, where the export configuration lives. */
     ...awsEnv,
     /** A request older than this is not planned: the status tracker has failed it (or is about to). */
     ...deadlineEnv,
     ...classificationEnv,
+    /** Every UnloadTableCommand is signed with the AWSCURRENT version of this secret. */
+    ...commandSigningEnv,
   })
   .superRefine((config, ctx) => {
     for (const problem of warehouseProblems(config))

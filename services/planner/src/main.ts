@@ -1,4 +1,10 @@
 import { deploymentPolicy } from "@data-exporter/classification";
+import {
+  createSecretsManagerClient,
+  messageSigner,
+  secretsManagerKeys,
+  SigningKeyring,
+} from "@data-exporter/command-signing";
 import { configTableNames, openDynamoDbConfigStore } from "@data-exporter/config-store";
 import {
   configStoreSpans,
@@ -72,13 +78,39 @@ await runService(
         configStoreSpans(config.AWS_REGION, Object.values(configTableNames({ prefix: config.CONFIG_TABLE_PREFIX }))),
       );
 
+      // Unload commands are signed: the unloader refuses any other (a forged command cannot export a restricted column).
+      const secrets = createSecretsManagerClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
+      resources.defer(() => secrets.destroy());
+      const signingKeys = new SigningKeyring({
+        load: secretsManagerKeys(secrets, config.COMMAND_SIGNING_SECRET_ID),
+        refreshMs: config.COMMAND_SIGNING_KEY_REFRESH_MS,
+        minReloadIntervalMs: 1_000,
+        onRotated: (keys) =>
+          log.info({ keyVersion: keys.current.versionId }, "unload commands are signed with this key version"),
+        onReloadError: (error) => log.warn({ err: error }, "cannot read the signing secret; signing with the held key"),
+      });
+      // A missing or unusable secret stops start-up with its reason, rather than the first plan.
+      await signingKeys.current();
+      const signCommand = messageSigner(signingKeys);
+
       const bus = await connectBus(config, log, resources, "planner");
       const relay = new OutboxRelay({
         unpublished: (limit) => state.unpublished(limit),
         markPublished: (ids) => state.markPublished(ids),
         publish: (topic, event, traceparent) =>
-          withTraceparent(traceparent, async () => void (await bus.producer.publish(topic, event))),
+          withTraceparent(
+            traceparent,
+            async () =>
+              void (await bus.producer.publish(topic, event, topic === "unloadCommands" ? { sign: signCommand } : {})),
+          ),
         exclusively: (run) => state.exclusively(run),
+      });
+      // Re-read on a timer, not only when publishing: a rotation shows in the log (and commands never wait for the
+      // secret store) even when nothing is being planned.
+      startPeriodic(service, {
+        name: "signing key refresh",
+        intervalMs: config.COMMAND_SIGNING_KEY_REFRESH_MS,
+        run: async () => void (await signingKeys.current()),
       });
       // Catches what a crash left queued, and what another replica queued while this one held the relay lock.
       await relay.kick();

@@ -7,6 +7,7 @@ const base = {
   WAREHOUSE_URL: "postgres://u@h/w",
   DATABASE_URL: "postgres://u@h/e",
   EXPORT_BUCKET: "b",
+  COMMAND_SIGNING_SECRET_ID: "data-exporter/command-signing",
 };
 
 describe("planner config: PII_DENY_PATTERNS", () => {
@@ -21,6 +22,18 @@ describe("planner config: PII_DENY_PATTERNS", () => {
     expect(() => loadConfig(configSchema, { ...base, PII_DENY_PATTERNS: "ssn,tfn" })).toThrow(ConfigError);
     expect(() => loadConfig(configSchema, { ...base, PII_DENY_PATTERNS: "[1]" })).toThrow(
       /PII_DENY_PATTERNS: must be a JSON array/,
+    );
+  });
+});
+
+describe("planner config: command signing", () => {
+  it("requires the signing secret, and refreshes it every five minutes unless told otherwise", () => {
+    expect(() => loadConfig(configSchema, { ...base, COMMAND_SIGNING_SECRET_ID: undefined })).toThrow(
+      /COMMAND_SIGNING_SECRET_ID: is required but not set/,
+    );
+    expect(loadConfig(configSchema, base).COMMAND_SIGNING_KEY_REFRESH_MS).toBe(300_000);
+    expect(() => loadConfig(configSchema, { ...base, COMMAND_SIGNING_KEY_REFRESH_MS: "10" })).toThrow(
+      /COMMAND_SIGNING_KEY_REFRESH_MS/,
     );
   });
 });

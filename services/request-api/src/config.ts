@@ -6,6 +6,7 @@ import {
   deadlineEnv,
   env,
   exportBucketEnv,
+  exportEnvEnv,
   stateDatabaseEnv,
 } from "@data-exporter/runtime";
 
@@ -17,7 +18,9 @@ export const configSchema = commonEnvSchema.extend({
   HOST: z.string().default("127.0.0.1"),
   /** Exporter state database: reads the read model, owns accepted_requests. */
   ...stateDatabaseEnv,
+  /** Links are made only for objects of EXPORT_BUCKET under `${EXPORT_ENV}/`. */
   ...exportBucketEnv,
+  ...exportEnvEnv,
   ...awsEnv,
   /** The export configuration (DynamoDB) and policy, to tell whether an earlier export was made under current rules. */
   ...classificationEnv,

@@ -21,6 +21,7 @@ import { LinkGrants } from "./adapters/link-grants.js";
 import { prometheusRequestMeter } from "./adapters/prometheus-request-meter.js";
 import { configSchema } from "./config.js";
 import { loadRequest } from "./domain/load-request.js";
+import { confinedPresign } from "./domain/presign-scope.js";
 import { quotaRefusal } from "./domain/quota.js";
 import { findReusableExport, recordedObjectsExist } from "./domain/reuse-export.js";
 import { forwardedCaller, gatewayOnlyPlugins } from "./auth/gateway-only.js";
@@ -97,7 +98,12 @@ await runService(
           ownerOf: async (requestId) => (await accepted.get(requestId))?.requestedBy ?? null,
           callerOf: (context) =>
             forwardedCaller(context, { rolesClaim: config.JWT_ROLES_CLAIM, adminRole: config.ADMIN_ROLE }),
-          presign: (bucket, key, versionId, signedAt) => buckets.presign(bucket, key, versionId, signedAt),
+          presign: confinedPresign(
+            (bucket, key, versionId, signedAt) => buckets.presign(bucket, key, versionId, signedAt),
+            { bucket: config.EXPORT_BUCKET, prefix: `${config.EXPORT_ENV}/` },
+            (refused) =>
+              log.error({ security: "presign-refused", ...refused }, "no link made: object outside the exports"),
+          ),
           latestGrant: (requestId) => grants.latest(requestId),
           grantLinks: (requestId, caller) => grants.grant(requestId, caller, Date.now()),
           findReusable: (window, requestedBy) =>

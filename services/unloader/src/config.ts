@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import {
   awsEnv,
+  commandSigningEnv,
   commonEnvSchema,
   env,
   exportBucketEnv,
@@ -81,6 +82,8 @@ export const configSchema = commonEnvSchema
      */
     UNLOAD_PARALLELISM: env.positiveInt().default(2),
     ...awsEnv,
+    /** A command is run only when signed with this secret's AWSCURRENT or AWSPREVIOUS version. */
+    ...commandSigningEnv,
   })
   .superRefine((config, ctx) => {
     const problem = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });

@@ -1,3 +1,9 @@
+import {
+  createSecretsManagerClient,
+  secretsManagerKeys,
+  SigningKeyring,
+  verifyMessage,
+} from "@data-exporter/command-signing";
 import { PostgresSemaphore, ReacquiringSemaphore } from "@data-exporter/concurrency";
 import { S3ObjectStore } from "@data-exporter/object-store";
 import { backoffDelay, sleep } from "@data-exporter/retry";
@@ -26,6 +32,7 @@ import { configSchema } from "./config.js";
 import { exportTable } from "./handlers/export-table.js";
 import { handleUnloadCommand, type UnloadCommandDeps } from "./handlers/handle-unload-command.js";
 import { handleRequestTopicEvent } from "./handlers/handle-cancellation.js";
+import { refuseUnsigned, type SignatureCheckDeps } from "./handlers/refuse-unsigned.js";
 import { RunningLeases } from "./handlers/running-leases.js";
 import { UnloadGauges } from "./handlers/unload-gauges.js";
 import { registerUnloadMetrics } from "./adapters/unload-metrics.js";
@@ -105,12 +112,33 @@ await runService(
         "unload slots",
       );
       const gauges = new UnloadGauges(config.MAX_CONCURRENCY_LIMIT);
+      const recorders = registerUnloadMetrics(gauges);
       const jobs = new PostgresUnloadJobs(slotPool, config.STATUS_SCHEMA);
       await migrateWith(service, config, slotPool, (owner) =>
         new PostgresUnloadJobs(owner, config.STATUS_SCHEMA).migrate(),
       );
 
+      // Only commands the planner signed run: AWSCURRENT or AWSPREVIOUS of the signing secret, so rotating it needs
+      // no downtime; a version not held is looked up at once (a rotation the planner saw first).
+      const secrets = createSecretsManagerClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
+      resources.defer(() => secrets.destroy());
+      const signingKeys = new SigningKeyring({
+        load: secretsManagerKeys(secrets, config.COMMAND_SIGNING_SECRET_ID),
+        refreshMs: config.COMMAND_SIGNING_KEY_REFRESH_MS,
+        minReloadIntervalMs: 1_000,
+        onRotated: () => log.info(signingKeys.versions(), "unload command signing keys loaded"),
+        onReloadError: (error) => log.warn({ err: error }, "cannot read the signing secret; verifying with held keys"),
+      });
+      await signingKeys.current();
+
       const bus = await connectBus(config, log, resources, "unloader");
+      const signatures: SignatureCheckDeps = {
+        verify: (message, headers) => verifyMessage(message, headers, (version) => signingKeys.accepted(version)),
+        publish: async (event) => void (await bus.producer.publish("exportLifecycle", event)),
+        refused: recorders.commandRefused,
+        now: Date.now,
+        log,
+      };
       const shutdown = new AbortController();
       const running = new RunningLeases();
       const deps: UnloadCommandDeps = {
@@ -146,7 +174,7 @@ await runService(
         onLease: (requestId, lease) => running.add(requestId, lease),
         onLeaseEnd: (requestId, lease) => running.remove(requestId, lease),
         gauges,
-        unloadFinished: registerUnloadMetrics(gauges),
+        unloadFinished: recorders.unloadFinished,
         log,
       };
 
@@ -159,7 +187,10 @@ await runService(
         partitionsConsumedConcurrently: config.UNLOAD_PARALLELISM,
         // What throws (a publish while Kafka is away) is retried with the service-wide capped backoff
         // (HANDLER_MAX_ATTEMPTS) rather than dead-lettered quickly.
-        handler: ({ value }, { signal }) => handleUnloadCommand(value, signal, deps),
+        handler: async (envelope, { signal }) => {
+          await refuseUnsigned(envelope, signatures);
+          await handleUnloadCommand(envelope.value, signal, deps);
+        },
       });
       // One group for every replica: one of them records each cancellation, the fence every replica's leases read.
       const cancellations = await startConsumer(bus, service, {

@@ -29,14 +29,15 @@ export function statusTextOf(status: RequestStatus): string {
 /**
  * Makes a time-limited download URL for an object of the export bucket, pinned to the version the export wrote (so a
  * later export of the same folder never changes what it serves; unpinned when the version is unknown, null), signed
- * as at `signedAt`: the same grant gives the same link on every read. Says when the link really expires.
+ * as at `signedAt`: the same grant gives the same link on every read. Says when the link really expires; undefined
+ * when the object is outside the export bucket and prefix (no link is made: presign-scope.ts).
  */
 export type Presign = (
   bucket: string,
   key: string,
   versionId: string | null,
   signedAt: number,
-) => Promise<{ url: string; expiresAt: number }>;
+) => Promise<{ url: string; expiresAt: number } | undefined>;
 
 export interface FileView {
   key: string;
@@ -118,16 +119,18 @@ export async function toStatusView(
       const downloadable = job.status === "COMPLETED" && bucket !== null;
       const signedAt = grantedAt ?? job.finishedAt ?? now();
       const files = downloadable
-        ? await Promise.all(
-            job.files.map(async (file) => {
-              const link = await presign(bucket, file.key, file.versionId, signedAt);
-              return { ...file, url: link.url, expiresAt: new Date(link.expiresAt).toISOString() };
-            }),
-          )
+        ? (
+            await Promise.all(
+              job.files.map(async (file) => {
+                const link = await presign(bucket, file.key, file.versionId, signedAt);
+                return link && { ...file, url: link.url, expiresAt: new Date(link.expiresAt).toISOString() };
+              }),
+            )
+          ).filter((file) => file !== undefined)
         : [];
       const manifest =
         downloadable && job.manifestKey
-          ? await presign(bucket, job.manifestKey, job.manifestVersionId, signedAt)
+          ? ((await presign(bucket, job.manifestKey, job.manifestVersionId, signedAt)) ?? null)
           : null;
       return {
         tableName: job.table,
