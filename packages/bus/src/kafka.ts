@@ -2,6 +2,7 @@ import { Kafka } from "kafkajs";
 import type { BusLogger, BusLogLevel } from "./logger.js";
 import { kafkaLogCreator, kafkaLogLevel } from "./logger.js";
 import { BusError } from "./errors.js";
+import { kafkaSecurityConfig, type KafkaSecurity } from "./kafka-security.js";
 
 export interface KafkaConnectionOptions {
   /** `host:port` of one or more brokers. */
@@ -14,6 +15,8 @@ export interface KafkaConnectionOptions {
   readonly logLevel?: BusLogLevel | undefined;
   readonly connectionTimeoutMs?: number | undefined;
   readonly requestTimeoutMs?: number | undefined;
+  /** TLS and SASL (PLAIN, SCRAM, MSK IAM); none means PLAINTEXT, which only the local stack offers. */
+  readonly security?: KafkaSecurity | undefined;
 }
 
 /** A kafkajs client wired to the bus logger; share one per process between admin, producer and consumers. */
@@ -26,5 +29,6 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
     logCreator: kafkaLogCreator(options.logger),
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 30000,
+    ...kafkaSecurityConfig(options.security),
   });
 }
