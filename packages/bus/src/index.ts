@@ -1,3 +1,4 @@
+export { aclEntries, grantAcls } from "./acls.js";
 export type {
   ConsumerObserver,
   Envelope,
