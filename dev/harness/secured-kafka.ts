@@ -46,13 +46,18 @@ export function securityOf(user: string, password = localPassword(user)): KafkaS
 
 /**
  * A kafkajs client of the secured listener with the bus's security mapping and no retries: a refusal surfaces at
- * once as the error the broker or TLS gave.
+ * once as the error the broker or TLS gave. `brokerErrors` collects the Kafka error codes kafkajs logs, for the
+ * refusals it wraps in an error of its own (a group it may not use becomes "Failed to find group coordinator").
  */
-export function securedKafka(clientId: string, security: KafkaSecurity | undefined): Kafka {
+export function securedKafka(clientId: string, security: KafkaSecurity | undefined, brokerErrors?: string[]): Kafka {
   return new KafkaClient({
     clientId,
     brokers: securedListener().brokers.split(","),
-    logLevel: logLevel.NOTHING,
+    logLevel: brokerErrors === undefined ? logLevel.NOTHING : logLevel.DEBUG,
+    logCreator: () => (entry) => {
+      const type = (entry.log as { error?: { type?: unknown } }).error?.type;
+      if (typeof type === "string") brokerErrors?.push(type);
+    },
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     retry: { retries: 0 },
