@@ -15,7 +15,6 @@ import {
   topicEventCount,
   waitForExport,
   type RequestStatusResult,
-  type ServiceName,
   type TestDeployment,
 } from "../../dev/harness/index.js";
 import { waitFor } from "@data-exporter/runtime";
@@ -36,10 +35,7 @@ beforeAll(async () => {
     // Lag is measured through a fresh admin connection each time: at the harness's 500 ms, eight consumers would
     // open a TLS + SCRAM connection several times a second on a shared, loaded test broker.
     env: { CONSUMER_LAG_INTERVAL_MS: "15000" },
-    serviceEnv: Object.fromEntries(serviceNames.map((name) => [name, securedClientEnv(name)])) as Record<
-      ServiceName,
-      Record<string, string>
-    >,
+    serviceEnv: Object.fromEntries(serviceNames.map((name) => [name, securedClientEnv(name)])),
     beforeServices: (provisioned) => prepareSecuredTopics(provisioned.names.topicNamespace),
   });
   const [start, end] = firstDemoDay(deployment);
