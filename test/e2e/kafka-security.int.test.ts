@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { BusError, ensureTopics } from "@data-exporter/bus";
 import { topics } from "@data-exporter/contracts";
 import {
   awsClientConfig,
@@ -86,6 +87,19 @@ describe("services on the secured listener (TLS + SCRAM-SHA-512, per-service ACL
       expect(inbox.about(requestId)[0]?.attributes.status).toBe("SUCCESS");
     } finally {
       inbox.close();
+    }
+  });
+
+  it("stops a service at once, saying why, when its topics are missing and it may not create them", async () => {
+    const admin = securedKafka("e2e-no-topics", securityOf("notifier")).admin();
+    await admin.connect();
+    try {
+      const error = await refusal(ensureTopics(admin, Object.values(topics), { namespace: `t-absent-${Date.now()}.` }));
+      expect(error).toBeInstanceOf(BusError);
+      expect(error).toMatchObject({ code: "TOPIC_SETUP_FAILED", retryable: false });
+      expect(error.message).toMatch(/create the topics first and grant its ACLs/);
+    } finally {
+      await admin.disconnect();
     }
   });
 
