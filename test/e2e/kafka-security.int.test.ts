@@ -8,6 +8,7 @@ import {
   NotificationInbox,
   prepareSecuredTopics,
   requestData,
+  runTrigger,
   securedClientEnv,
   securedKafka,
   securityOf,
@@ -19,6 +20,7 @@ import {
   type TestDeployment,
 } from "../../dev/harness/index.js";
 import { waitFor } from "@data-exporter/runtime";
+import { runEntryPoint } from "../../dev/harness/services.js";
 
 /**
  * The production-like path: every service connects through the test stack's SASL_SSL listener with its own
@@ -88,6 +90,26 @@ describe("services on the secured listener (TLS + SCRAM-SHA-512, per-service ACL
     } finally {
       inbox.close();
     }
+  });
+
+  it("runs the trigger as its own user, and the dlq tool as the administrator, through the secured listener", async () => {
+    const namespace = deployment.names.topicNamespace;
+    const before = await topicEventCount(namespace, "dailyExportTriggered");
+    const trigger = await runTrigger(["--date", "2024-04-07"], {
+      ...deployment.serviceEnv,
+      ...securedClientEnv("trigger"),
+      LOG_LEVEL: "info",
+    });
+    expect(trigger.code).toBe(0);
+    expect(trigger.stderr).toContain("TLS + SASL SCRAM-SHA-512 as trigger");
+    expect(await topicEventCount(namespace, "dailyExportTriggered")).toBe(before + 1);
+
+    const dlq = await runEntryPoint("services/status-tracker/src/dlq.ts", ["list", "--json"], {
+      ...deployment.serviceEnv,
+      ...securedClientEnv("admin"),
+    });
+    expect(dlq.code).toBe(0);
+    expect(JSON.parse(dlq.stdout)).toEqual({ deadLetters: [] });
   });
 
   it("stops a service at once, saying why, when its topics are missing and it may not create them", async () => {
