@@ -54,6 +54,10 @@ export async function startDeployment(options: {
   env?: Record<string, string>;
   /** The warehouse adapter the planner and unloader use (default postgres). */
   warehouse?: WarehouseKind;
+  /** Variables of one service only, over `env` (e.g. each service's own Kafka credentials). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Runs once the deployment is provisioned, before its services start (e.g. create its topics and ACLs). */
+  beforeServices?: (deployment: ProvisionedDeployment) => Promise<void>;
 }): Promise<TestDeployment> {
   const { endpoints, env } = stackFromEnv();
   const base = await provisionDeployment(
@@ -75,6 +79,7 @@ export async function startDeployment(options: {
       ...harnessQuotas,
     },
   };
+  await options.beforeServices?.(provisioned);
   const logs: string[] = [];
   const services: RunningService[] = [];
   const apiPort = await freePort();
@@ -89,6 +94,7 @@ export async function startDeployment(options: {
           HEALTH_PORT: String(healthPort),
           PORT: String(apiPort),
           ...options.env,
+          ...options.serviceEnv?.[name],
         },
         onLine: (service, line) => void logs.push(`${service} ${line}`),
       }),

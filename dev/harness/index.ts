@@ -89,3 +89,11 @@ export {
 export { runRebuild, type RebuildOutput, type RebuildRun } from "./rebuild.js";
 export { runTrigger, type TriggeredExport, type TriggerOptions, type TriggerRun } from "./trigger.js";
 export { backendAlive, unloadSlotHolders } from "./unload-slots.js";
+export {
+  localPassword,
+  prepareSecuredTopics,
+  securedClientEnv,
+  securedKafka,
+  securedListener,
+  securityOf,
+} from "./secured-kafka.js";

@@ -27,6 +27,9 @@ export function stackFromEnv(source: NodeJS.ProcessEnv = process.env): {
   };
   const endpoints: StackEndpoints = {
     kafkaBrokers: need("KAFKA_BROKERS"),
+    kafkaSecure: source.KAFKA_SECURE_BROKERS
+      ? { brokers: source.KAFKA_SECURE_BROKERS, dir: source.KAFKA_SECURE_DIR ?? "" }
+      : undefined,
     postgresAdminUrl: source.POSTGRES_ADMIN_URL || need("DATABASE_URL"),
     databaseUrl: need("DATABASE_URL"),
     warehouseUrl: need("WAREHOUSE_URL"),

@@ -5,6 +5,12 @@ import kafkajs from "kafkajs";
 import { ensureTools } from "./apt.js";
 import type { EnsureOutcome, StackContext } from "./context.js";
 import { StackError } from "./errors.js";
+import {
+  ensureKafkaSecurityFiles,
+  ensureScramUsers,
+  securedListenerProperties,
+  type KafkaSecurityFiles,
+} from "./kafka-security.js";
 import { cacheDir, downloadCacheDir, stackDir } from "./paths.js";
 import { isPortOpen } from "./ports.js";
 import { logFile, run, runningPid, spawnDetached, stopRecorded } from "./processes.js";
@@ -28,8 +34,12 @@ const paths = (ctx: StackContext) => {
     data: join(root, "data"),
     config: join(root, "server.properties"),
     clusterId: join(root, "cluster-id"),
+    security: join(root, "security"),
   };
 };
+
+/** The secured listener's folder of a profile (CA, passwords), which clients of KAFKA_SECURE_BROKERS read. */
+export const kafkaSecurityDir = (profileRoot: string): string => join(profileRoot, "kafka", "security");
 // The absolute config path is unique per checkout and profile: it tells our broker apart from any other java.
 const markers = (ctx: StackContext): string[] => ["kafka.Kafka", paths(ctx).config];
 
@@ -72,14 +82,15 @@ function clusterId(file: string): string {
   return id;
 }
 
-function serverProperties(ctx: StackContext, dataDir: string): string {
-  const { kafka, kafkaController } = ctx.ports;
+function serverProperties(ctx: StackContext, dataDir: string, security: KafkaSecurityFiles | undefined): string {
+  const { kafka, kafkaController, kafkaSecure } = ctx.ports;
+  const secured = security === undefined ? "" : `,SASL_SSL://127.0.0.1:${kafkaSecure}`;
   return [
     "process.roles=broker,controller",
     "node.id=1",
-    `listeners=PLAINTEXT://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${kafka}`,
-    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    `listeners=PLAINTEXT://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}${secured}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${kafka}${secured}`,
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${security === undefined ? "" : ",SASL_SSL:SASL_SSL"}`,
     "inter.broker.listener.name=PLAINTEXT",
     "controller.listener.names=CONTROLLER",
     `controller.quorum.bootstrap.servers=127.0.0.1:${kafkaController}`,
@@ -96,6 +107,7 @@ function serverProperties(ctx: StackContext, dataDir: string): string {
     "share.coordinator.state.topic.replication.factor=1",
     "share.coordinator.state.topic.min.isr=1",
     "group.initial.rebalance.delay.ms=0",
+    ...(security === undefined ? [] : securedListenerProperties(security)),
     "",
   ].join("\n");
 }
@@ -135,10 +147,32 @@ export async function kafkaAnswers(brokers: string): Promise<boolean> {
   }
 }
 
+/** Adds the SCRAM users once the broker runs, when it serves the secured listener. */
+async function ensureSecuredListener(ctx: StackContext, security: KafkaSecurityFiles | undefined): Promise<void> {
+  if (security === undefined) return;
+  await ensureScramUsers({
+    plaintextBrokers: `127.0.0.1:${ctx.ports.kafka}`,
+    securedBrokers: `127.0.0.1:${ctx.ports.kafkaSecure}`,
+    files: security,
+    javaArgs: (...rest) => javaArgs(true, ...rest),
+    program: join(stackDir, "kafka", "ScramUsers.java"),
+    logFile: logFile(ctx.dirs, "kafka-scram"),
+    log: ctx.log,
+  });
+}
+
+const portVariables = (ctx: StackContext): Map<number, string> =>
+  new Map([
+    [ctx.ports.kafka, "STACK_KAFKA_PORT"],
+    [ctx.ports.kafkaController, "STACK_KAFKA_CONTROLLER_PORT"],
+    ...(ctx.kafkaSecurity === "sasl_ssl" ? [[ctx.ports.kafkaSecure, "STACK_KAFKA_SECURE_PORT"] as const] : []),
+  ]);
+
 export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
   const brokers = `127.0.0.1:${ctx.ports.kafka}`;
   const p = paths(ctx);
   const waitOpts = { component: "kafka", logFile: logFile(ctx.dirs, "kafka"), signal: ctx.signal };
+  const security = ctx.kafkaSecurity === "sasl_ssl" ? await ensureKafkaSecurityFiles(p.security, ctx.log) : undefined;
   const existing = runningPid(ctx.dirs, "kafka", markers(ctx));
   if (existing !== undefined) {
     await waitUntilReady(() => kafkaAnswers(brokers), {
@@ -147,15 +181,21 @@ export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
       timeoutMs: 60_000,
       stillRunning: () => runningPid(ctx.dirs, "kafka", markers(ctx)) !== undefined,
     });
+    // A broker started before KAFKA_SECURITY was asked for keeps its listeners until it is restarted.
+    const running = existsSync(p.config) ? readFileSync(p.config, "utf8") : "";
+    if (security !== undefined && !running.includes("SASL_SSL://"))
+      ctx.log(
+        `kafka: the running broker has no secured listener (started without KAFKA_SECURITY=sasl_ssl); ` +
+          `stop the stack (npm run stack -- down --profile ${ctx.profile}) to add it`,
+      );
+    else await ensureSecuredListener(ctx, security);
     return "reused";
   }
-  for (const port of [ctx.ports.kafka, ctx.ports.kafkaController]) {
+  for (const [port, variable] of portVariables(ctx)) {
     if (await isPortOpen(port)) {
       throw new StackError(
         "PORT_IN_USE",
-        `kafka: port ${port} is used by a process this stack did not start (set KAFKA_BROKERS, or ${
-          port === ctx.ports.kafka ? "STACK_KAFKA_PORT" : "STACK_KAFKA_CONTROLLER_PORT"
-        } to another port)`,
+        `kafka: port ${port} is used by a process this stack did not start (set KAFKA_BROKERS, or ${variable} to another port)`,
         {
           component: "kafka",
         },
@@ -165,7 +205,7 @@ export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
   await ensureTools(["java"], ctx.log);
   await ensureKafkaLibs(ctx.log);
   mkdirSync(p.data, { recursive: true });
-  writeFileSync(p.config, serverProperties(ctx, p.data));
+  writeFileSync(p.config, serverProperties(ctx, p.data, security));
   if (!existsSync(join(p.data, "meta.properties"))) {
     await run(
       "java",
@@ -197,6 +237,7 @@ export async function ensureKafka(ctx: StackContext): Promise<EnsureOutcome> {
     timeoutMs: 90_000,
     stillRunning: () => runningPid(ctx.dirs, "kafka", markers(ctx)) !== undefined,
   });
+  await ensureSecuredListener(ctx, security);
   return "started";
 }
 

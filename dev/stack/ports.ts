@@ -5,6 +5,8 @@ import type { Profile } from "./paths.js";
 export interface StackPorts {
   kafka: number;
   kafkaController: number;
+  /** The broker's SASL_SSL listener, served when KAFKA_SECURITY=sasl_ssl (always in the test profile). */
+  kafkaSecure: number;
   postgres: number;
   moto: number;
   /** The Redshift Data API emulator. */
@@ -12,8 +14,8 @@ export interface StackPorts {
 }
 
 const defaults: Record<Profile, StackPorts> = {
-  dev: { kafka: 9092, kafkaController: 9093, postgres: 5432, moto: 5000, redshift: 4010 },
-  test: { kafka: 19092, kafkaController: 19093, postgres: 15432, moto: 15000, redshift: 14010 },
+  dev: { kafka: 9092, kafkaController: 9093, kafkaSecure: 9094, postgres: 5432, moto: 5000, redshift: 4010 },
+  test: { kafka: 19092, kafkaController: 19093, kafkaSecure: 19094, postgres: 15432, moto: 15000, redshift: 14010 },
 };
 
 function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -30,6 +32,7 @@ export function stackPorts(profile: Profile, env: NodeJS.ProcessEnv = process.en
   return {
     kafka: portFromEnv(env, "STACK_KAFKA_PORT", d.kafka),
     kafkaController: portFromEnv(env, "STACK_KAFKA_CONTROLLER_PORT", d.kafkaController),
+    kafkaSecure: portFromEnv(env, "STACK_KAFKA_SECURE_PORT", d.kafkaSecure),
     postgres: portFromEnv(env, "STACK_POSTGRES_PORT", d.postgres),
     moto: portFromEnv(env, "STACK_MOTO_PORT", d.moto),
     redshift: portFromEnv(env, "STACK_REDSHIFT_PORT", d.redshift),

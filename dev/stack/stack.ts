@@ -3,7 +3,8 @@ import { ensureTools } from "./apt.js";
 import { ensureComponents, type Component } from "./components.js";
 import type { EnsureOutcome, StackContext } from "./context.js";
 import { duckdbPostgresExtensionPath, ensureDuckdbPostgresExtension } from "./duckdb-extension.js";
-import { ensureKafka, kafkaLibsReady, kafkaRunning, stopKafka } from "./kafka.js";
+import { ensureKafka, kafkaLibsReady, kafkaRunning, kafkaSecurityDir, stopKafka } from "./kafka.js";
+import { kafkaSecurityMode } from "./kafka-security.js";
 import { otherStackUsers, registerStackUser, withStackLock } from "./lock.js";
 import { ensureMoto, motoRunning, stopMoto } from "./moto.js";
 import { postgresDataDir, profileDirs, type Profile } from "./paths.js";
@@ -31,6 +32,11 @@ export { StackError } from "./errors.js";
 
 export interface StackEndpoints {
   kafkaBrokers: string;
+  /**
+   * The broker's SASL_SSL listener (KAFKA_SECURITY=sasl_ssl; always in the test profile) and the folder with the CA
+   * clients trust (tls/ca.pem) and each local user's password file (passwords/<user>).
+   */
+  kafkaSecure?: { brokers: string; dir: string } | undefined;
   postgresAdminUrl: string;
   /** The exporter's own state database. */
   databaseUrl: string;
@@ -122,6 +128,7 @@ function context(profile: Profile, opts: StackOptions): StackContext {
     profile,
     dirs: profileDirs(profile),
     ports: stackPorts(profile, opts.env ?? process.env),
+    kafkaSecurity: kafkaSecurityMode(profile, opts.env ?? process.env),
     postgresData: postgresDataDir(profile, opts.env ?? process.env),
     log: opts.log ?? (() => undefined),
     ...(opts.signal === undefined ? {} : { signal: opts.signal }),
@@ -159,10 +166,18 @@ export function stackEndpoints(
   const passwords = databaseUrl === undefined ? localRolePasswords(profileDirs(profile)) : undefined;
   const login = (role: string, database: string): string =>
     roleUrl(localAdmin, role, passwords?.[role] ?? "", database);
+  const externalSecure = nonEmpty(env.KAFKA_SECURE_BROKERS);
+  const kafkaSecure =
+    externalSecure !== undefined
+      ? { brokers: externalSecure, dir: env.KAFKA_SECURE_DIR ?? "" }
+      : kafkaBrokers === undefined && kafkaSecurityMode(profile, env) === "sasl_ssl"
+        ? { brokers: `127.0.0.1:${ports.kafkaSecure}`, dir: kafkaSecurityDir(profileDirs(profile).root) }
+        : undefined;
   return {
     external,
     endpoints: {
       kafkaBrokers: kafkaBrokers ?? `127.0.0.1:${ports.kafka}`,
+      kafkaSecure,
       postgresAdminUrl:
         nonEmpty(env.POSTGRES_ADMIN_URL) ??
         (databaseUrl === undefined ? localAdmin : withDatabase(databaseUrl, "postgres")),
@@ -300,6 +315,9 @@ export function useStack(profile: Profile, pid = process.pid): { release: () => 
 export function stackEnv(e: StackEndpoints): Record<string, string> {
   return {
     KAFKA_BROKERS: e.kafkaBrokers,
+    ...(e.kafkaSecure === undefined
+      ? {}
+      : { KAFKA_SECURE_BROKERS: e.kafkaSecure.brokers, KAFKA_SECURE_DIR: e.kafkaSecure.dir }),
     DATABASE_URL: e.databaseUrl,
     WAREHOUSE_URL: e.warehouseUrl,
     POSTGRES_ADMIN_URL: e.postgresAdminUrl,

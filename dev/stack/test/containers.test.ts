@@ -75,8 +75,12 @@ describe("the testcontainers stack's containers", () => {
     }
     // The Redshift emulator stays a local process on the profile's port.
     expect(endpoints.redshiftDataEndpoint).toBe(stackEndpoints("test", {}).endpoints.redshiftDataEndpoint);
+    // Everything but the local broker's secured listener (its e2e test is skipped on containers).
+    const secured = ["KAFKA_SECURE_BROKERS", "KAFKA_SECURE_DIR"];
     expect(Object.keys(stackEnv(endpoints)).sort()).toEqual(
-      Object.keys(stackEnv(stackEndpoints("test", {}).endpoints)).sort(),
+      Object.keys(stackEnv(stackEndpoints("test", {}).endpoints))
+        .filter((k) => !secured.includes(k))
+        .sort(),
     );
   });
 });

@@ -15,6 +15,7 @@ describe("ensureRedshift", () => {
       dirs: profileDirs("test"),
       ports: { ...stackPorts("test", {}), redshift: port },
       postgresData: "/nonexistent",
+      kafkaSecurity: "none",
       log: () => undefined,
     };
     try {

@@ -11,6 +11,7 @@ describe("stackPorts", () => {
     expect(stackPorts("dev", {})).toEqual({
       kafka: 9092,
       kafkaController: 9093,
+      kafkaSecure: 9094,
       postgres: 5432,
       moto: 5000,
       redshift: 4010,
@@ -18,6 +19,7 @@ describe("stackPorts", () => {
     expect(stackPorts("test", {})).toEqual({
       kafka: 19092,
       kafkaController: 19093,
+      kafkaSecure: 19094,
       postgres: 15432,
       moto: 15000,
       redshift: 14010,
@@ -27,6 +29,7 @@ describe("stackPorts", () => {
   it("takes overrides from the environment and rejects non-ports", () => {
     expect(stackPorts("test", { STACK_POSTGRES_PORT: "25432" }).postgres).toBe(25432);
     expect(stackPorts("test", { STACK_REDSHIFT_PORT: "24010" }).redshift).toBe(24010);
+    expect(stackPorts("test", { STACK_KAFKA_SECURE_PORT: "31094" }).kafkaSecure).toBe(31094);
     expect(() => stackPorts("test", { STACK_KAFKA_PORT: "http" })).toThrow(/STACK_KAFKA_PORT/);
   });
 });
@@ -66,6 +69,20 @@ describe("stackEndpoints", () => {
       awsEndpointUrl: "http://aws:4566",
       redshiftDataEndpoint: "http://emulator:4010",
     });
+  });
+
+  it("serves the secured Kafka listener in the test profile always, in dev with KAFKA_SECURITY=sasl_ssl", () => {
+    expect(stackEndpoints("test", {}).endpoints.kafkaSecure).toEqual({
+      brokers: "127.0.0.1:19094",
+      dir: join(repoRoot, ".local", "test", "kafka", "security"),
+    });
+    expect(stackEndpoints("dev", {}).endpoints.kafkaSecure).toBeUndefined();
+    expect(stackEndpoints("dev", { KAFKA_SECURITY: "sasl_ssl" }).endpoints.kafkaSecure?.brokers).toBe("127.0.0.1:9094");
+    expect(stackEndpoints("test", { KAFKA_SECURITY: "none" }).endpoints.kafkaSecure).toBeUndefined();
+    expect(() => stackEndpoints("dev", { KAFKA_SECURITY: "ssl" })).toThrow(/KAFKA_SECURITY must be none or sasl_ssl/);
+    expect(Object.keys(stackEnv(stackEndpoints("test", {}).endpoints))).toEqual(
+      expect.arrayContaining(["KAFKA_SECURE_BROKERS", "KAFKA_SECURE_DIR"]),
+    );
   });
 
   it("exports the variable names services read", () => {

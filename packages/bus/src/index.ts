@@ -1,3 +1,4 @@
+export { aclEntries, grantAcls } from "./acls.js";
 export type {
   ConsumerObserver,
   Envelope,
@@ -22,6 +23,8 @@ export type { DeadLetterKind } from "./headers.js";
 export { deadLetterHeaders, eventHeaders } from "./headers.js";
 export type { KafkaConnectionOptions } from "./kafka.js";
 export { createKafka } from "./kafka.js";
+export type { KafkaSasl, KafkaSecurity, KafkaTls, MskTokenSigner } from "./kafka-security.js";
+export { describeKafkaSecurity, kafkaSecurityConfig } from "./kafka-security.js";
 export type { BusLogger, BusLogLevel } from "./logger.js";
 export { namespacedTopic } from "./namespace.js";
 export type {

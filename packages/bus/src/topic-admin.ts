@@ -70,9 +70,14 @@ export async function ensureTopics(
     return { created, existing, drift };
   } catch (error) {
     if (error instanceof BusError) throw error;
-    throw new BusError("TOPIC_SETUP_FAILED", `topic set-up failed: ${(error as Error).message}`, {
+    // On a secured cluster a client may describe the topics but not create them: waiting will not help.
+    const refused = kafkaErrorTypes(error).some((type) => type.endsWith("AUTHORIZATION_FAILED"));
+    const hint = refused
+      ? " (this client may not create or describe them: create the topics first and grant its ACLs, docs/operations.md)"
+      : "";
+    throw new BusError("TOPIC_SETUP_FAILED", `topic set-up failed: ${(error as Error).message}${hint}`, {
       cause: error,
-      retryable: true,
+      retryable: !refused,
       context: { topics: [...wanted.keys()] },
     });
   }
@@ -115,4 +120,11 @@ async function findDrift(
     }
   }
   return drift;
+}
+
+/** The Kafka error codes of a kafkajs error: its own, or those of an aggregate (createTopics reports one per topic). */
+function kafkaErrorTypes(error: unknown): string[] {
+  const { type, errors } = error as { type?: unknown; errors?: unknown };
+  const nested = Array.isArray(errors) ? errors.flatMap((e) => kafkaErrorTypes(e)) : [];
+  return typeof type === "string" ? [type, ...nested] : nested;
 }

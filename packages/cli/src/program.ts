@@ -37,8 +37,9 @@ Exit codes:
   3  cannot reach the API (trigger and dlq: Kafka or the state database)
 
 Environment: DATA_EXPORTER_URL (default http://127.0.0.1:4000/graphql), DATA_EXPORTER_TOKEN (default: the token
-npm start writes to .local/dev/token). trigger and dlq also read KAFKA_BROKERS, TOPIC_NAMESPACE (dlq: DATABASE_URL,
-STATUS_SCHEMA), as the planner's trigger and the status tracker's dlq do.`;
+npm start writes to .local/dev/token). trigger and dlq also read KAFKA_BROKERS, TOPIC_NAMESPACE, the Kafka security
+variables KAFKA_SSL* and KAFKA_SASL_* (dlq: DATABASE_URL, STATUS_SCHEMA), as the planner's trigger and the status
+tracker's dlq do.`;
 
 interface CommonOptions {
   readonly url?: string;

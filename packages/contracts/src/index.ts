@@ -54,3 +54,12 @@ export type { ContractErrorCode, ContractErrorOptions } from "./errors.js";
 export { ContractError, InvalidEventError, UndecodableEventError, contractErrorCodes } from "./errors.js";
 export type { EventTopicKey, TableUnloadEvent, TopicEvent, TopicEvents, TypedEvent } from "./topic-events.js";
 export { isTopicEvent, messageKey, topicEvents } from "./topic-events.js";
+export {
+  kafkaClientNames,
+  topicAccess,
+  topicAcls,
+  type ConsumerGroupAccess,
+  type KafkaClientName,
+  type TopicAccess,
+  type TopicAcl,
+} from "./topic-access.js";

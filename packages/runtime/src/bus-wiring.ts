@@ -1,14 +1,22 @@
-import { createKafka, ensureTopics, EventConsumer, EventProducer, type EventConsumerOptions } from "@data-exporter/bus";
+import {
+  createKafka,
+  describeKafkaSecurity,
+  ensureTopics,
+  EventConsumer,
+  EventProducer,
+  type EventConsumerOptions,
+} from "@data-exporter/bus";
 import { topics, type EventTopicKey } from "@data-exporter/contracts";
 import type { Kafka } from "kafkajs";
 import { retryWithin } from "@data-exporter/retry";
 import type { AsyncResourceStack } from "./disposable-stack.js";
+import { kafkaSecurityOf, type KafkaSecurityVars } from "./kafka-security-config.js";
 import type { Logger } from "./logger.js";
 import { livenessChecks } from "./liveness.js";
 import { runtimeMetrics } from "./runtime-metrics.js";
 
 /** The Kafka variables (`kafkaEnv`), as parsed. */
-export interface BusConfig {
+export interface BusConfig extends KafkaSecurityVars {
   readonly KAFKA_BROKERS: readonly string[];
   readonly KAFKA_CLIENT_ID: string;
   readonly TOPIC_NAMESPACE: string;
@@ -39,11 +47,14 @@ export async function connectBus(
   resources: AsyncResourceStack,
   clientId: string,
 ): Promise<Bus> {
+  const security = kafkaSecurityOf(config);
+  log.info({ brokers: config.KAFKA_BROKERS, security: describeKafkaSecurity(security) }, "kafka connection");
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
     clientId: `${config.KAFKA_CLIENT_ID}.${clientId}`,
     logger: log,
     logLevel: "warn",
+    security,
   });
   // Services start together, often right after the broker: topic creation by one races metadata reads of another
   // ("does not host this topic-partition"). Those are retryable; keep trying for a while before failing start-up.

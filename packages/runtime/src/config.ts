@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isSchemaName } from "@data-exporter/postgres";
 import { ConfigError } from "./errors.js";
+import { kafkaSecurityProblems } from "./kafka-security-config.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -10,15 +11,24 @@ export type Env = Readonly<Record<string, string | undefined>>;
  */
 export function loadConfig<S extends z.ZodObject>(schema: S, env: Env): Readonly<z.infer<S>> {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = issue.path.join(".") || "(environment)";
-      const value = env[String(issue.path[0])];
-      return value === undefined ? `${name}: is required but not set` : `${name}: ${issue.message}`;
-    });
-    throw new ConfigError(problems);
-  }
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "(environment)";
+        const value = env[String(issue.path[0])];
+        return value === undefined ? `${name}: is required but not set` : `${name}: ${issue.message}`;
+      });
+  // The Kafka security combination is checked here rather than by each schema's superRefine: every process that
+  // takes the Kafka variables (services, trigger, dlq, rebuild) gets the same check without repeating it.
+  if ("KAFKA_SSL" in schema.shape) problems.push(...kafkaSecurityEnvProblems(env));
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
+}
+
+/** The combination problems of the Kafka security variables, once each of them parses on its own. */
+function kafkaSecurityEnvProblems(env: Env): string[] {
+  const parsed = z.object(kafkaSecurityEnv).safeParse(env);
+  return parsed.success ? kafkaSecurityProblems(parsed.data).map((p) => `${p.path}: ${p.message}`) : [];
 }
 
 /** Reusable variable parsers. */
@@ -48,6 +58,37 @@ export const env = {
       .pipe(z.array(z.string()).min(1, "must list at least one value")),
 };
 
+/**
+ * How a Kafka client protects and authenticates its connection (docs/operations.md, Connecting to Amazon MSK). Unset,
+ * it speaks PLAINTEXT, which only the local stack offers. `kafkaSecurityProblems` rejects incomplete or contradictory
+ * combinations at start-up.
+ */
+export const kafkaSecurityEnv = {
+  /** Connect over TLS (Amazon MSK's TLS, SCRAM and IAM listeners; the local stack's secured listener). */
+  KAFKA_SSL: env.bool().default(false),
+  /** PEM file of the CA(s) the brokers' certificates chain to; unset, Node's public CAs (enough for Amazon MSK). */
+  KAFKA_SSL_CA_FILE: env.string().optional(),
+  /** PEM client certificate for mutual TLS (with KAFKA_SSL_KEY_FILE). */
+  KAFKA_SSL_CERT_FILE: env.string().optional(),
+  /** PEM private key of KAFKA_SSL_CERT_FILE (unencrypted). */
+  KAFKA_SSL_KEY_FILE: env.string().optional(),
+  /** Name the broker certificates must carry when it differs from the host in KAFKA_BROKERS (SNI, hostname check). */
+  KAFKA_SSL_SERVERNAME: env.string().optional(),
+  /**
+   * SASL authentication: plain, scram-sha-256 or scram-sha-512 (with KAFKA_SASL_USERNAME and a password), or
+   * aws-msk-iam (Amazon MSK IAM with the AWS default credential chain; needs KAFKA_SSL and KAFKA_SASL_AWS_REGION).
+   */
+  KAFKA_SASL_MECHANISM: z.enum(["plain", "scram-sha-256", "scram-sha-512", "aws-msk-iam"]).optional(),
+  /** SASL user (PLAIN, SCRAM). */
+  KAFKA_SASL_USERNAME: env.string().optional(),
+  /** SASL password (PLAIN, SCRAM); or KAFKA_SASL_PASSWORD_FILE. Never logged. */
+  KAFKA_SASL_PASSWORD: env.string().optional(),
+  /** File holding the SASL password (a mounted secret), instead of KAFKA_SASL_PASSWORD; one trailing newline ignored. */
+  KAFKA_SASL_PASSWORD_FILE: env.string().optional(),
+  /** aws-msk-iam: region of the MSK cluster the token is signed for (usually AWS_REGION). */
+  KAFKA_SASL_AWS_REGION: env.string().optional(),
+};
+
 /** Kafka connection: every process that publishes or consumes (the trigger too). */
 export const kafkaEnv = {
   /** Kafka bootstrap brokers, comma-separated (host:port,host:port). */
@@ -56,6 +97,7 @@ export const kafkaEnv = {
   KAFKA_CLIENT_ID: z.string().default("data-exporter"),
   /** Prefix for every topic and group name; lets tests and parallel stacks share one broker. */
   TOPIC_NAMESPACE: z.string().default(""),
+  ...kafkaSecurityEnv,
 };
 
 /** How consumers retry and how the group watches them. */

@@ -3,6 +3,7 @@ export {
   env,
   commonEnvSchema,
   kafkaEnv,
+  kafkaSecurityEnv,
   consumerEnv,
   stateDatabaseEnv,
   awsEnv,
@@ -16,6 +17,7 @@ export {
   warehouseProblems,
   type Env,
 } from "./config.js";
+export { kafkaSecurityOf, kafkaSecurityProblems, type KafkaSecurityVars } from "./kafka-security-config.js";
 export { RuntimeError, ConfigError, runtimeErrorCodes, type RuntimeErrorCode } from "./errors.js";
 export { createLogger, type Logger } from "./logger.js";
 export { AsyncResourceStack } from "./disposable-stack.js";

@@ -20,6 +20,7 @@ export function createLogger(options: { service: string; level: string; toStderr
           "*.secret",
           "*.hashKey",
           "*.HASH_KEY",
+          "*.KAFKA_SASL_PASSWORD",
           "*.accessKeyId",
           "*.secretAccessKey",
           "*.DATABASE_URL",

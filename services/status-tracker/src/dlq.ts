@@ -16,6 +16,8 @@ import {
   commonEnvSchema,
   ConfigError,
   createLogger,
+  kafkaEnv,
+  kafkaSecurityOf,
   loadConfig,
   migrateWith,
   openPgPool,
@@ -27,9 +29,7 @@ import { RedriveLog } from "./adapters/redrive-log.js";
 import { DlqArgsError, dlqUsage, parseDlqArgs, type DlqCommand } from "./cli/dlq-args.js";
 import { exportOf, viewOf, type DeadLetterView } from "./handlers/redrive.js";
 
-const configSchema = commonEnvSchema
-  .pick({ LOG_LEVEL: true, KAFKA_BROKERS: true, KAFKA_CLIENT_ID: true, TOPIC_NAMESPACE: true })
-  .extend(stateDatabaseEnv);
+const configSchema = commonEnvSchema.pick({ LOG_LEVEL: true }).extend({ ...kafkaEnv, ...stateDatabaseEnv });
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
 
@@ -57,6 +57,7 @@ async function run(command: Exclude<DlqCommand, { command: "help" }>, env: Env):
       clientId: `${config.KAFKA_CLIENT_ID}.dlq`,
       logger: log,
       logLevel: "error",
+      security: kafkaSecurityOf(config),
     });
     const pool = openPgPool(
       { resources, log },

@@ -11,6 +11,7 @@ import {
   AsyncResourceStack,
   ConfigError,
   createLogger,
+  kafkaSecurityOf,
   loadConfig,
   migrateWith,
   openPgPool,
@@ -75,6 +76,7 @@ async function runRebuild(argv: readonly string[], env: Env): Promise<number> {
       clientId: `${config.KAFKA_CLIENT_ID}.status-tracker.rebuild`,
       logger: log,
       logLevel: "warn",
+      security: kafkaSecurityOf(config),
     });
     const admin = kafka.admin();
     await admin.connect();
