@@ -62,11 +62,7 @@ async function main(): Promise<number> {
       `stack ready in ${((Date.now() - t0) / 1000).toFixed(1)}s;${describe("started", started)}${describe("reused", reused)}${describe("external", external)}`,
     );
     const t1 = Date.now();
-    const code = await runJest(args, {
-      ...process.env,
-      ...stackEnv(endpoints),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    });
+    const code = await runJest(args, { ...process.env, ...stackEnv(endpoints) });
     log(`jest exited with ${code} after ${((Date.now() - t1) / 1000).toFixed(1)}s`);
     if (started.length > 0) {
       const others = users.otherUsers();

@@ -171,8 +171,6 @@ export async function provisionDeployment(
         // Likewise: the secret the local gateway signs subgraph requests with, and request-api checks.
         GATEWAY_HMAC_SECRET: "local-gateway-hmac-secret-not-a-secret-0123456789",
         LOG_LEVEL: "info",
-        // This machine has Node 20; the SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       },
     };
   } finally {

@@ -39,7 +39,7 @@ export function spawnEntryPoint(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
 ): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ["--import", "tsx", join(repoRoot, entryPoint), ...args], {
+  return spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(repoRoot, entryPoint), ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

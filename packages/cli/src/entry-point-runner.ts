@@ -16,7 +16,7 @@ export type RunEntryPoint = (
 /** The real runner: node with tsx (resolved from this package, so any working directory works); stderr is ours. */
 export const runEntryPoint: RunEntryPoint = (entryPoint, args, options) =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), entryPoint, ...args], {
+    const child = spawn(process.execPath, ["--conditions=source", "--import", import.meta.resolve("tsx"), entryPoint, ...args], {
       env: options.env,
       stdio: ["ignore", options.captureStdout ? "pipe" : "inherit", "inherit"],
     });
