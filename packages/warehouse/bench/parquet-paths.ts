@@ -95,14 +95,32 @@ async function main(): Promise<void> {
       "PostgresWarehouse.unload (DuckDB postgres_query, threads=1) -> local file",
       () => [
         process.execPath,
-        ["--conditions=source", "--import", "tsx", join(here, "run-adapter.ts"), schema, "traffic", join(scratch, "a"), "false"],
+        [
+          "--conditions=source",
+          "--import",
+          "tsx",
+          join(here, "run-adapter.ts"),
+          schema,
+          "traffic",
+          join(scratch, "a"),
+          "false",
+        ],
       ],
     ],
     [
       "same, ORDER BY obs_time",
       () => [
         process.execPath,
-        ["--conditions=source", "--import", "tsx", join(here, "run-adapter.ts"), schema, "traffic", join(scratch, "b"), "true"],
+        [
+          "--conditions=source",
+          "--import",
+          "tsx",
+          join(here, "run-adapter.ts"),
+          schema,
+          "traffic",
+          join(scratch, "b"),
+          "true",
+        ],
       ],
     ],
   ];
