@@ -51,10 +51,9 @@ describe("infra/docker/Dockerfile", () => {
     ]);
   });
 
-  it("keeps only package.json files in the manifests stage", () => {
-    expect(stage("manifests").instructions).toContain(
-      "RUN find . -type f ! -name package.json -delete && find . -type d -empty -delete",
-    );
+  it("keeps only package.json files (and the list of runnable services) in the manifests stage", () => {
+    const run = stage("manifests").instructions.find((i) => i.startsWith("RUN ")) ?? "";
+    expect(run).toContain("find . -type f ! -name package.json ! -name services.txt -delete");
   });
 
   it("installs from the lockfile and the manifests before any source is copied (a source change reuses the layer)", () => {
@@ -77,7 +76,8 @@ describe("infra/docker/Dockerfile", () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:(22|24)-slim$/m);
     for (const name of ["manifests", "deps", "prod-deps", "runtime"]) expect(stage(name).from).toBe("${NODE_IMAGE}");
     const install = stage("prod-deps").instructions.find((i) => /\bnpm ci\b/.test(i)) ?? "";
-    expect(install).toMatch(/npm ci --omit=dev --workspace "services\/\$\{SERVICE\}"/);
+    expect(install).toMatch(/npm ci --omit=dev \$\(sed 's\/\^\/--workspace \/' services\.txt/);
+    expect(install).toContain('grep -qx "services/${SERVICE}" services.txt');
     // The runtime image takes node_modules from prod-deps only, never from the stages with dev dependencies.
     const copies = stage("runtime").instructions.filter((i) => i.startsWith("COPY"));
     expect(copies).toEqual([
