@@ -53,6 +53,8 @@ export async function startDeployment(options: {
   env?: Record<string, string>;
   /** The warehouse adapter the planner and unloader use (default postgres). */
   warehouse?: WarehouseKind;
+  /** What the services run: their TypeScript sources (default) or `npm run build`'s JavaScript. */
+  code?: "sources" | "compiled";
 }): Promise<TestDeployment> {
   const { endpoints, env } = stackFromEnv();
   const base = await provisionDeployment(
@@ -90,6 +92,7 @@ export async function startDeployment(options: {
           ...options.env,
         },
         onLine: (service, line) => void logs.push(`${service} ${line}`),
+        ...(options.code === undefined ? {} : { code: options.code }),
       }),
     );
   }

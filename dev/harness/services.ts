@@ -28,6 +28,11 @@ export interface SpawnOptions {
   /** Receives each log line of the service (JSON); default: none. */
   readonly onLine?: (service: string, line: string) => void;
   readonly instance?: string;
+  /**
+   * "compiled" runs `services/<name>/dist/main.js` with plain node, as the image does (after `npm run build`);
+   * default "sources": main.ts through tsx.
+   */
+  readonly code?: "sources" | "compiled";
 }
 
 /**
@@ -40,6 +45,18 @@ export function spawnEntryPoint(
   env: Readonly<Record<string, string>>,
 ): ChildProcessByStdio<null, Readable, Readable> {
   return spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(repoRoot, entryPoint), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Runs a compiled entry point (`npm run build` output) with node alone: no tsx, workspaces resolved to dist/. */
+function spawnCompiled(
+  entryPoint: string,
+  env: Readonly<Record<string, string>>,
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ["--enable-source-maps", join(repoRoot, entryPoint)], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -115,7 +132,10 @@ export function runningService(
 /** Starts one service's real main.ts as a child process (as in production: its own process, its own config). */
 export function spawnService(name: ServiceName, options: SpawnOptions): RunningService {
   const label = options.instance ? `${name}#${options.instance}` : name;
-  const child = spawnEntryPoint(`services/${name}/src/main.ts`, [], options.env);
+  const child =
+    options.code === "compiled"
+      ? spawnCompiled(`services/${name}/dist/main.js`, options.env)
+      : spawnEntryPoint(`services/${name}/src/main.ts`, [], options.env);
   forEachLine([child.stdout, child.stderr], (line) => options.onLine?.(label, line));
   const healthUrl = `http://127.0.0.1:${options.healthPort}`;
   return runningService(child, { name: label, healthUrl, readyUrl: `${healthUrl}/readyz` }, 20_000);
