@@ -330,7 +330,7 @@ describe("infra/k8s manifests", () => {
   });
 
   it("defines exactly the topics of packages/contracts/src/topics.ts", () => {
-    expect(readFileSync(topicsManifestPath, "utf8")).toBe(renderTopicsYaml()); // else: npx tsx infra/k8s/generate-topics.ts
+    expect(readFileSync(topicsManifestPath, "utf8")).toBe(renderTopicsYaml()); // else: npx tsx --conditions=source infra/k8s/generate-topics.ts
     const defined = ofKind("KafkaTopic").map(({ doc }) => {
       const { spec } = doc as KafkaTopic;
       return {
