@@ -32,7 +32,8 @@ let window: [number, number];
 beforeAll(async () => {
   // tsc -b is incremental: after a first build this only checks that dist/ is current.
   await promisify(execFile)("npm", ["run", "build"], { cwd: repoRoot, timeout: 300_000 });
-  deployment = await startDeployment({ label: "compiled", code: "compiled" });
+  // NODE_ENV as the image sets it (jest's own is "test", which the services would inherit).
+  deployment = await startDeployment({ label: "compiled", code: "compiled", env: { NODE_ENV: "production" } });
   pool = new pg.Pool({ connectionString: process.env.WAREHOUSE_URL, max: 2 });
   window = firstDemoDay(deployment);
   const requestId = await requestData(deployment.graphqlUrl, ...window);
