@@ -9,6 +9,8 @@ const common = {
   },
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testEnvironment: "node",
+  // Workspace packages resolve to their TypeScript sources ("source" export condition), not to dist/.
+  testEnvironmentOptions: { customExportConditions: ["source", "node", "node-addons"] },
 };
 
 export default {

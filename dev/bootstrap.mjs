@@ -64,11 +64,9 @@ function main() {
   ensureDependencies();
   // npm passes `--` through when called as `npm test -- args`; the commands expect only the args.
   const args = rest[0] === "--" ? rest.slice(1) : rest;
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, script), ...args], {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(root, script), ...args], {
     cwd: root,
     stdio: "inherit",
-    // This machine has Node 20; the AWS SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...process.env },
   });
   const forward = (signal) => child.kill(signal);
   process.on("SIGINT", forward);

@@ -18,7 +18,13 @@ try {
   const venv = await ensureVenv(join(cacheDir, "bench-venv"), [`duckdb==${duckdbVersion}`], "bench", say);
   const run = spawnSync(
     process.execPath,
-    ["--import", "tsx", join(repoRoot, "packages/warehouse/bench/parquet-paths.ts"), ...process.argv.slice(2)],
+    [
+      "--conditions=source",
+      "--import",
+      "tsx",
+      join(repoRoot, "packages/warehouse/bench/parquet-paths.ts"),
+      ...process.argv.slice(2),
+    ],
     {
       cwd: repoRoot,
       stdio: "inherit",

@@ -23,9 +23,6 @@ import {
 import { repoRoot } from "../stack/paths.js";
 import { ensureStack, StackError, stackEnv, stopStack, useStack, type ComponentName } from "../stack/stack.js";
 
-// Node 20 here; the AWS SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
 const say = (message: string): void => void process.stderr.write(`[chaos] ${message}\n`);
 /** The variables that point services at a stack; set, they make that component external (never restarted). */
 const endpointVariables = [

@@ -16,8 +16,6 @@ export function runCliOnLocalStack(args: readonly string[]): Promise<number> {
     TOPIC_NAMESPACE: defaultDeployment.topicNamespace,
     STATUS_SCHEMA: defaultDeployment.statusSchema,
     DATA_EXPORTER_URL: process.env.DATA_EXPORTER_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 4000}/graphql`,
-    // Node 20 here; the AWS SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   };
   const child = spawn(process.execPath, [`${repoRoot}/packages/cli/bin/data-exporter.js`, ...args], {
     env,

@@ -6,9 +6,6 @@ import { NotificationInbox } from "../harness/notifications.js";
 import { defaultDeployment } from "../harness/provision.js";
 import { stackEndpoints, stackEnv } from "../stack/stack.js";
 
-// Node 20 here; the AWS SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
 const { endpoints } = stackEndpoints("dev");
 // The SDK takes the emulator's credentials from the environment.
 Object.assign(process.env, stackEnv(endpoints));

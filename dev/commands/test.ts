@@ -84,11 +84,7 @@ async function runOnStack(args: string[], t0: number, containers: Readonly<Recor
       `stack ready in ${((Date.now() - t0) / 1000).toFixed(1)}s;${describe("started", started)}${describe("reused", reused)}${describe("external", external)}`,
     );
     const t1 = Date.now();
-    const code = await runJest(args, {
-      ...process.env,
-      ...stackEnv(endpoints),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    });
+    const code = await runJest(args, { ...process.env, ...stackEnv(endpoints) });
     log(`jest exited with ${code} after ${((Date.now() - t1) / 1000).toFixed(1)}s`);
     if (started.length > 0) {
       const others = users.otherUsers();

@@ -58,6 +58,8 @@ export async function startDeployment(options: {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Runs once the deployment is provisioned, before its services start (e.g. create its topics and ACLs). */
   beforeServices?: (deployment: ProvisionedDeployment) => Promise<void>;
+  /** What the services run: their TypeScript sources (default) or `npm run build`'s JavaScript. */
+  code?: "sources" | "compiled";
 }): Promise<TestDeployment> {
   const { endpoints, env } = stackFromEnv();
   const base = await provisionDeployment(
@@ -97,6 +99,7 @@ export async function startDeployment(options: {
           ...options.serviceEnv?.[name],
         },
         onLine: (service, line) => void logs.push(`${service} ${line}`),
+        ...(options.code === undefined ? {} : { code: options.code }),
       }),
     );
   }

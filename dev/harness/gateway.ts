@@ -77,6 +77,8 @@ export async function startGateway(options: {
   const dataExporter = options.subgraphs.find((subgraph) => subgraph.name === "data-exporter");
   const env = {
     ...process.env,
+    // The configuration is TypeScript (Hive's importer transpiles it); its workspace imports resolve to sources too.
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, "--conditions=source"].filter(Boolean).join(" "),
     ...gatewayEnv({
       publicKeyFile: options.auth.publicKeyFile,
       hmacSecret: options.auth.hmacSecret,

@@ -15,10 +15,14 @@ const required = ["KAFKA_BROKERS", "DATABASE_URL", "WAREHOUSE_URL", "AWS_ENDPOIN
 
 function stackCli(rootDir: string, args: string[]): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(rootDir, "dev/commands/stack.ts"), ...args], {
-      cwd: rootDir,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", join(rootDir, "dev/commands/stack.ts"), ...args],
+      {
+        cwd: rootDir,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.once("error", reject);

@@ -41,8 +41,6 @@ export function deploymentServiceEnv(inputs: DeploymentEnvInputs): Record<string
     COMMAND_SIGNING_SECRET_ID: names.signingSecretName,
     ...localSecrets,
     LOG_LEVEL: "info",
-    // This machine has Node 20; the SDK's "Node 22 from 2027" notice is known (README) and only noise locally.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   };
 }
 

@@ -29,6 +29,11 @@ export interface SpawnOptions {
   /** Receives each log line of the service (JSON); default: none. */
   readonly onLine?: (service: string, line: string) => void;
   readonly instance?: string;
+  /**
+   * "compiled" runs `services/<name>/dist/main.js` with plain node, as the image does (after `npm run build`);
+   * default "sources": main.ts through tsx.
+   */
+  readonly code?: "sources" | "compiled";
 }
 
 /**
@@ -42,9 +47,22 @@ export function spawnEntryPoint(
   /** false: `env` is the whole environment (nothing of this process's, such as other roles' credentials). */
   inherit = true,
 ): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ["--import", "tsx", join(repoRoot, entryPoint), ...args], {
+  return spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(repoRoot, entryPoint), ...args], {
     cwd: repoRoot,
     env: inherit ? { ...process.env, ...env } : env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Runs a compiled entry point (`npm run build` output) with node alone: no tsx, workspaces resolved to dist/. */
+function spawnCompiled(
+  entryPoint: string,
+  env: Readonly<Record<string, string>>,
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ["--enable-source-maps", join(repoRoot, entryPoint)], {
+    cwd: repoRoot,
+    // The service's whole environment (spawnService passes it complete: its own database login only).
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
@@ -122,7 +140,10 @@ export function spawnService(name: ServiceName, options: SpawnOptions): RunningS
     Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
   const env = serviceDatabaseEnv(name, { ...inherited, ...options.env });
-  const child = spawnEntryPoint(`services/${name}/src/main.ts`, [], env, false);
+  const child =
+    options.code === "compiled"
+      ? spawnCompiled(`services/${name}/dist/main.js`, env)
+      : spawnEntryPoint(`services/${name}/src/main.ts`, [], env, false);
   forEachLine([child.stdout, child.stderr], (line) => options.onLine?.(label, line));
   const healthUrl = `http://127.0.0.1:${options.healthPort}`;
   return runningService(child, { name: label, healthUrl, readyUrl: `${healthUrl}/readyz` }, 20_000);

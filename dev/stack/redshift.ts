@@ -34,7 +34,6 @@ export function redshiftEmulatorEnv(deps: RedshiftEmulatorDeps): Record<string, 
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
     S3_FORCE_PATH_STYLE: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   };
 }
 
@@ -73,7 +72,7 @@ export async function ensureRedshift(ctx: StackContext, deps: RedshiftEmulatorDe
   const pid = spawnDetached(ctx.dirs, {
     name: "redshift",
     command: process.execPath,
-    args: ["--import", "tsx", emulatorMain, "--port", String(ctx.ports.redshift)],
+    args: ["--conditions=source", "--import", "tsx", emulatorMain, "--port", String(ctx.ports.redshift)],
     cwd: repoRoot,
     env: { ...process.env, ...redshiftEmulatorEnv(deps) },
   });

@@ -1,6 +1,6 @@
 /**
  * Writes topics.yaml (Strimzi KafkaTopic resources) from packages/contracts/src/topics.ts, the source of truth.
- * Run after changing a topic: `npx tsx infra/k8s/generate-topics.ts`; the manifests test fails until it is current.
+ * Run after changing a topic: `npx tsx --conditions=source infra/k8s/generate-topics.ts`; the manifests test fails until it is current.
  */
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -125,11 +125,15 @@ describe("choosing the stack", () => {
 
   /** `npm test`'s command itself, as `TEST_STACK=testcontainers npm test` runs it (without the npm ci check). */
   function runTestCommand(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "dev/commands/test.ts")], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", join(repoRoot, "dev/commands/test.ts")],
+      {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

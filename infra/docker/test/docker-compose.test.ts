@@ -247,7 +247,13 @@ describe("docker-compose.yml", () => {
     expect(container.GATEWAY_PORT).toBe("4000");
     const parsed = gatewayEnvSchema.safeParse(container);
     expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([]);
-    expect(compose.services.gateway?.command).toEqual(["node", "--import", "tsx", "dev/commands/compose-gateway.ts"]);
+    expect(compose.services.gateway?.command).toEqual([
+      "node",
+      "--conditions=source",
+      "--import",
+      "tsx",
+      "dev/commands/compose-gateway.ts",
+    ]);
   });
 
   it("points every endpoint at a container of this compose file", () => {
@@ -283,7 +289,13 @@ describe("docker-compose.yml", () => {
   );
 
   it("runs the dev tools (provisioning, emulator, gateway) from files the image holds", () => {
-    expect(compose.services.init?.command).toEqual(["node", "--import", "tsx", "dev/commands/provision.ts"]);
+    expect(compose.services.init?.command).toEqual([
+      "node",
+      "--conditions=source",
+      "--import",
+      "tsx",
+      "dev/commands/provision.ts",
+    ]);
     for (const service of ["init", "redshift", "gateway"]) {
       const entry = compose.services[service]?.command?.find((arg) => arg.endsWith(".ts")) ?? "";
       expect(existsSync(join(repoRoot, entry))).toBe(true);

@@ -211,9 +211,11 @@ function bytes(quantity: string): number {
   return Number(match[1]) * (match[2] ? (units[match[2]] ?? 1) : 1);
 }
 
+/** The image runs compiled JavaScript (infra/docker/Dockerfile): `path` is the source, dist/*.js what runs. */
 function expectEntryPoint(container: Container, path: string): void {
   expect(container.image).toBe("data-exporter");
-  expect(container.command).toEqual(["node", "--import", "tsx", path]);
+  const compiled = path.replace("/src/", "/dist/").replace(/\.ts$/, ".js");
+  expect(container.command).toEqual(["node", "--enable-source-maps", compiled]);
   expect(existsSync(join(repoRoot, path))).toBe(true);
 }
 
@@ -328,7 +330,7 @@ describe("infra/k8s manifests", () => {
   });
 
   it("defines exactly the topics of packages/contracts/src/topics.ts", () => {
-    expect(readFileSync(topicsManifestPath, "utf8")).toBe(renderTopicsYaml()); // else: npx tsx infra/k8s/generate-topics.ts
+    expect(readFileSync(topicsManifestPath, "utf8")).toBe(renderTopicsYaml()); // else: npx tsx --conditions=source infra/k8s/generate-topics.ts
     const defined = ofKind("KafkaTopic").map(({ doc }) => {
       const { spec } = doc as KafkaTopic;
       return {

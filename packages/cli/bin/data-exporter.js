@@ -7,5 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const main = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "main.ts");
 const tsx = import.meta.resolve("tsx");
-const result = spawnSync(process.execPath, ["--import", tsx, main, ...process.argv.slice(2)], { stdio: "inherit" });
+const result = spawnSync(process.execPath, ["--conditions=source", "--import", tsx, main, ...process.argv.slice(2)], {
+  stdio: "inherit",
+});
 process.exit(result.status ?? 1);

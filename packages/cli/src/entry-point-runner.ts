@@ -16,10 +16,14 @@ export type RunEntryPoint = (
 /** The real runner: node with tsx (resolved from this package, so any working directory works); stderr is ours. */
 export const runEntryPoint: RunEntryPoint = (entryPoint, args, options) =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), entryPoint, ...args], {
-      env: options.env,
-      stdio: ["ignore", options.captureStdout ? "pipe" : "inherit", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=source", "--import", import.meta.resolve("tsx"), entryPoint, ...args],
+      {
+        env: options.env,
+        stdio: ["ignore", options.captureStdout ? "pipe" : "inherit", "inherit"],
+      },
+    );
     let stdout = "";
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.once("error", reject);

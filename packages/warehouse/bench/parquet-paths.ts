@@ -1,7 +1,7 @@
 // Compares PostgreSQL -> Parquet paths on this machine in one run: medians of RUNS, peak RSS of each path's whole
 // process tree (/usr/bin/time -v). Needs WAREHOUSE_URL (or DATABASE_URL), DUCKDB_POSTGRES_EXTENSION, psql and
 // /usr/bin/time; the psql|duckdb path also needs BENCH_PYTHON, a python with `duckdb==1.5.5` (skipped otherwise).
-// Usage: npx tsx packages/warehouse/bench/parquet-paths.ts [rows=2000000]
+// Usage: npx tsx --conditions=source packages/warehouse/bench/parquet-paths.ts [rows=2000000]
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -95,14 +95,32 @@ async function main(): Promise<void> {
       "PostgresWarehouse.unload (DuckDB postgres_query, threads=1) -> local file",
       () => [
         process.execPath,
-        ["--import", "tsx", join(here, "run-adapter.ts"), schema, "traffic", join(scratch, "a"), "false"],
+        [
+          "--conditions=source",
+          "--import",
+          "tsx",
+          join(here, "run-adapter.ts"),
+          schema,
+          "traffic",
+          join(scratch, "a"),
+          "false",
+        ],
       ],
     ],
     [
       "same, ORDER BY obs_time",
       () => [
         process.execPath,
-        ["--import", "tsx", join(here, "run-adapter.ts"), schema, "traffic", join(scratch, "b"), "true"],
+        [
+          "--conditions=source",
+          "--import",
+          "tsx",
+          join(here, "run-adapter.ts"),
+          schema,
+          "traffic",
+          join(scratch, "b"),
+          "true",
+        ],
       ],
     ],
   ];
