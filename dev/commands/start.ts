@@ -23,6 +23,7 @@ import { defaultDeployment, firstDemoDay, provisionDeployment, warehouseKindOf }
 import { serviceNames, spawnService, waitUntilReady, type RunningService } from "../harness/services.js";
 import { startGatewayAuth, startHealthPorts, startServiceEnv } from "../harness/service-env.js";
 import { restartingService, type SupervisorOptions } from "../harness/supervisor.js";
+import { prepareSecuredTopics, securedClientEnv } from "../harness/secured-kafka.js";
 
 const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
 const apiPort = Number(process.env.REQUEST_API_PORT ?? 4001);
@@ -109,6 +110,15 @@ async function main(): Promise<void> {
         .join(", ")}` + ` (${seed.window.start.toISOString()} to ${seed.window.end.toISOString()})`,
     );
 
+    // KAFKA_SECURITY=sasl_ssl: the services connect through the secured listener, each as its own SCRAM user with
+    // only its topics' ACLs (granted here as the platform would), as in the secured-listener e2e test.
+    const secured = env.KAFKA_SECURE_BROKERS !== undefined;
+    if (secured) {
+      await prepareSecuredTopics(defaultDeployment.topicNamespace);
+      say(
+        `Kafka: services connect to the secured listener ${env.KAFKA_SECURE_BROKERS} (TLS + SCRAM, per-service ACLs)`,
+      );
+    }
     // After Ctrl-C nothing new is started: stopAll is already stopping what exists.
     if (stopping) return;
     for (const name of serviceNames) {
@@ -116,7 +126,10 @@ async function main(): Promise<void> {
       const spawn = (): RunningService =>
         spawnService(name, {
           healthPort: healthPorts[name],
-          env: startServiceEnv(name, deployment.serviceEnv, apiPort),
+          env: {
+            ...startServiceEnv(name, deployment.serviceEnv, apiPort),
+            ...(secured ? securedClientEnv(name) : {}),
+          },
           onLine: (service, line) => {
             logFile.write(`${line}\n`);
             process.stdout.write(`${formatLogLine(service, line)}\n`);
