@@ -181,7 +181,9 @@ describe("MAX_CONCURRENCY_LIMIT across unloader replicas", () => {
     expect(limited.peakLocks).toBe(2);
     expect(limited.peakLifecycle).toBe(2);
     // Replicas really did queue for slots, and say so in their logs and at /metrics.
-    expect(limited.logs.some((line) => line.includes("waiting for an unload slot"))).toBe(true);
+    // (Seen missing once under CI load with the limit still holding: the replicas' log tail says what they did.)
+    const waited = limited.logs.some((line) => line.includes("waiting for an unload slot"));
+    expect({ waited, ...(waited ? {} : { logTail: limited.logs.slice(-60) }) }).toEqual({ waited: true });
     expect(limited.peakMetrics.waiting).toBeGreaterThan(0);
     expect(limited.peakMetrics.held).toBeLessThanOrEqual(2);
   }, 120_000);
