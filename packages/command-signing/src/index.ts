@@ -16,6 +16,7 @@ export { messageSigner, SigningKeyring, type KeyringOptions, type SigningKeys } 
 export {
   createSecretsManagerClient,
   ensureSigningSecret,
+  secretsManagerKeyring,
   secretsManagerKeys,
   type SecretsClient,
   type SecretsManagerConfig,

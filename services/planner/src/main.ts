@@ -1,10 +1,5 @@
 import { deploymentPolicy } from "@data-exporter/classification";
-import {
-  createSecretsManagerClient,
-  messageSigner,
-  secretsManagerKeys,
-  SigningKeyring,
-} from "@data-exporter/command-signing";
+import { messageSigner, secretsManagerKeyring } from "@data-exporter/command-signing";
 import { configTableNames, openDynamoDbConfigStore } from "@data-exporter/config-store";
 import {
   configStoreSpans,
@@ -79,16 +74,22 @@ await runService(
       );
 
       // Unload commands are signed: the unloader refuses any other (a forged command cannot export a restricted column).
-      const secrets = createSecretsManagerClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
-      resources.defer(() => secrets.destroy());
-      const signingKeys = new SigningKeyring({
-        load: secretsManagerKeys(secrets, config.COMMAND_SIGNING_SECRET_ID),
-        refreshMs: config.COMMAND_SIGNING_KEY_REFRESH_MS,
-        minReloadIntervalMs: 1_000,
-        onRotated: (keys) =>
-          log.info({ keyVersion: keys.current.versionId }, "unload commands are signed with this key version"),
-        onReloadError: (error) => log.warn({ err: error }, "cannot read the signing secret; signing with the held key"),
-      });
+      const signing = secretsManagerKeyring(
+        {
+          region: config.AWS_REGION,
+          endpoint: config.AWS_ENDPOINT_URL,
+          secretId: config.COMMAND_SIGNING_SECRET_ID,
+          refreshMs: config.COMMAND_SIGNING_KEY_REFRESH_MS,
+        },
+        {
+          onRotated: (keys) =>
+            log.info({ keyVersion: keys.current.versionId }, "unload commands are signed with this key version"),
+          onReloadError: (error) =>
+            log.warn({ err: error }, "cannot read the signing secret; signing with the held key"),
+        },
+      );
+      resources.defer(signing.destroy);
+      const signingKeys = signing.keyring;
       // A missing or unusable secret stops start-up with its reason, rather than the first plan.
       await signingKeys.current();
       const signCommand = messageSigner(signingKeys);

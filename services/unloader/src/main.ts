@@ -1,9 +1,4 @@
-import {
-  createSecretsManagerClient,
-  secretsManagerKeys,
-  SigningKeyring,
-  verifyMessage,
-} from "@data-exporter/command-signing";
+import { secretsManagerKeyring, verifyMessage } from "@data-exporter/command-signing";
 import { PostgresSemaphore, ReacquiringSemaphore } from "@data-exporter/concurrency";
 import { S3ObjectStore } from "@data-exporter/object-store";
 import { backoffDelay, sleep } from "@data-exporter/retry";
@@ -120,15 +115,21 @@ await runService(
 
       // Only commands the planner signed run: AWSCURRENT or AWSPREVIOUS of the signing secret, so rotating it needs
       // no downtime; a version not held is looked up at once (a rotation the planner saw first).
-      const secrets = createSecretsManagerClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL });
-      resources.defer(() => secrets.destroy());
-      const signingKeys = new SigningKeyring({
-        load: secretsManagerKeys(secrets, config.COMMAND_SIGNING_SECRET_ID),
-        refreshMs: config.COMMAND_SIGNING_KEY_REFRESH_MS,
-        minReloadIntervalMs: 1_000,
-        onRotated: () => log.info(signingKeys.versions(), "unload command signing keys loaded"),
-        onReloadError: (error) => log.warn({ err: error }, "cannot read the signing secret; verifying with held keys"),
-      });
+      const signing = secretsManagerKeyring(
+        {
+          region: config.AWS_REGION,
+          endpoint: config.AWS_ENDPOINT_URL,
+          secretId: config.COMMAND_SIGNING_SECRET_ID,
+          refreshMs: config.COMMAND_SIGNING_KEY_REFRESH_MS,
+        },
+        {
+          onRotated: () => log.info(signing.keyring.versions(), "unload command signing keys loaded"),
+          onReloadError: (error) =>
+            log.warn({ err: error }, "cannot read the signing secret; verifying with held keys"),
+        },
+      );
+      resources.defer(signing.destroy);
+      const signingKeys = signing.keyring;
       await signingKeys.current();
 
       const bus = await connectBus(config, log, resources, "unloader");

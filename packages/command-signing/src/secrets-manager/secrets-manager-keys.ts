@@ -6,7 +6,7 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { SigningError } from "../errors.js";
-import type { SigningKeys } from "../keyring.js";
+import { SigningKeyring, type KeyringOptions, type SigningKeys } from "../keyring.js";
 import { MIN_SECRET_LENGTH, type SigningKey } from "../signature.js";
 
 /** The part of the SDK client the adapter uses. */
@@ -18,6 +18,24 @@ export interface SecretsManagerConfig {
   readonly region: string;
   /** An emulator's endpoint (moto locally); unset in AWS. */
   readonly endpoint?: string | undefined;
+}
+
+/**
+ * A service's keyring over the signing secret (the planner signs with it, the unloader verifies with it), with the
+ * client it reads through: call `destroy` on shutdown. A version not held is looked up at most once a second.
+ */
+export function secretsManagerKeyring(
+  config: SecretsManagerConfig & { readonly secretId: string; readonly refreshMs: number },
+  hooks: Pick<KeyringOptions, "onRotated" | "onReloadError">,
+): { readonly keyring: SigningKeyring; readonly destroy: () => void } {
+  const client = createSecretsManagerClient(config);
+  const keyring = new SigningKeyring({
+    load: secretsManagerKeys(client, config.secretId),
+    refreshMs: config.refreshMs,
+    minReloadIntervalMs: 1_000,
+    ...hooks,
+  });
+  return { keyring, destroy: () => client.destroy() };
 }
 
 /** A Secrets Manager client; destroy it on shutdown. */
