@@ -1,37 +1,71 @@
 /**
- * npm run bench: measures the PostgreSQL → Parquet paths side by side on the test stack (medians, peak RSS), as
- * recorded in docs/parquet-path.md. Speed targets are checked here, never by timed assertions in tests.
- * Arguments: [rows] (default 2,000,000); BENCH_RUNS (default 3).
+ * npm run bench [-- --quick] [--only export,api,…] [--out DIR]: measures the whole system on the local test stack —
+ * the export path against its floor and its peer, the API's latency, the tracker's throughput, many concurrent
+ * exports — prints a table and writes `bench/results/latest.json` plus a dated copy (medians of BENCH_RUNS runs,
+ * default 3, with their spread and the machine's facts). Speed targets are checked here, never by timed tests.
+ * `--quick` is the short variant CI runs to prove the bench works (small sizes, one run; written under
+ * .local/bench unless --out says otherwise, so it never replaces the real figures).
  */
-import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { duckdbVersion } from "../stack/duckdb-extension.js";
-import { cacheDir, repoRoot } from "../stack/paths.js";
-import { ensureVenv } from "../stack/python.js";
+import pg from "pg";
+import { machineFacts, measuredCommit } from "../bench/machine.js";
+import { assembleResults, formatResults, writeResults } from "../bench/results.js";
+import type { BenchContext, SectionReport } from "../bench/section.js";
+import { benchSections } from "../bench/sections/index.js";
+import { repoRoot } from "../stack/paths.js";
 import { ensureStack, stackEnv, stopStack } from "../stack/stack.js";
 
 const say = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    out: { type: "string" },
+  },
+});
+const quick = values.quick ?? false;
+const wanted = values.only?.split(",").map((s) => s.trim()) ?? benchSections.map((s) => s.name);
+const unknown = wanted.filter((name) => !benchSections.some((s) => s.name === name));
+if (unknown.length > 0) {
+  say(`unknown section(s) ${unknown.join(", ")}; known: ${benchSections.map((s) => s.name).join(", ")}`);
+  process.exit(2);
+}
+const runs = quick ? 1 : Number(process.env.BENCH_RUNS ?? 3);
+if (!Number.isInteger(runs) || runs < 1) {
+  say(`BENCH_RUNS must be a positive integer, got ${process.env.BENCH_RUNS}`);
+  process.exit(2);
+}
+const outDir = values.out ?? join(repoRoot, quick ? ".local/bench" : "bench/results");
+
 const { endpoints, started } = await ensureStack("test", { log: say });
 try {
-  // DuckDB's Python package, for the `psql | duckdb` path a user would script: the same DuckDB as the unloader's.
-  const venv = await ensureVenv(join(cacheDir, "bench-venv"), [`duckdb==${duckdbVersion}`], "bench", say);
-  const run = spawnSync(
-    process.execPath,
-    [
-      "--conditions=source",
-      "--import",
-      "tsx",
-      join(repoRoot, "packages/warehouse/bench/parquet-paths.ts"),
-      ...process.argv.slice(2),
-    ],
-    {
-      cwd: repoRoot,
-      stdio: "inherit",
-      env: { ...process.env, ...stackEnv(endpoints), BENCH_PYTHON: join(venv, "bin", "python") },
-    },
-  );
-  process.exitCode = run.status ?? 1;
+  // The sections use the harness, which reads the stack's endpoints from the environment (as tests do).
+  Object.assign(process.env, stackEnv(endpoints));
+  const postgresVersion = await serverVersion(endpoints.warehouseUrl);
+  const context: BenchContext = { quick, runs, log: say };
+  const machine = machineFacts(postgresVersion);
+  const measuredAt = new Date();
+  const reports: { name: string; report: SectionReport }[] = [];
+  for (const section of benchSections.filter((s) => wanted.includes(s.name))) {
+    say(`${section.name}: ${section.description}`);
+    reports.push({ name: section.name, report: await section.run(context) });
+  }
+  const results = assembleResults({ measuredAt, commit: measuredCommit(), quick, runs, machine }, reports);
+  const written = writeResults(outDir, results);
+  process.stdout.write(formatResults(reports));
+  say(`wrote ${written.latest} and ${written.dated}`);
 } finally {
   if (started.length > 0 && process.env.KEEP_STACK !== "1") await stopStack("test", { components: started, log: say });
+}
+
+async function serverVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return String((await client.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version);
+  } finally {
+    await client.end();
+  }
 }

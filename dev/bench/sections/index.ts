@@ -1,0 +1,4 @@
+import type { BenchSection } from "../section.js";
+
+/** The sections of `npm run bench`, in the order they run (`--only` picks some by name). */
+export const benchSections: readonly BenchSection[] = [];
