@@ -40,13 +40,7 @@ export async function readRows(connection: DuckDBConnection, sql: string): Promi
 export async function openDuckDb(
   settings: DuckDbSettings = {},
 ): Promise<{ connection: DuckDBConnection; close: () => void }> {
-  const instance = await DuckDBInstance.create(":memory:", {
-    threads: "1",
-    ...(settings.memoryLimit === undefined ? {} : { memory_limit: settings.memoryLimit }),
-    ...(settings.spillDir === undefined ? {} : { temp_directory: settings.spillDir }),
-    autoinstall_known_extensions: "false",
-    autoload_known_extensions: "false",
-  });
+  const instance = await createDuckDbInstance(settings);
   let connection: DuckDBConnection;
   try {
     connection = await instance.connect();
@@ -61,6 +55,17 @@ export async function openDuckDb(
       instance.closeSync();
     },
   };
+}
+
+/** The instance openDuckDb opens, for callers that keep one and open connections on it. */
+export function createDuckDbInstance(settings: DuckDbSettings = {}): Promise<DuckDBInstance> {
+  return DuckDBInstance.create(":memory:", {
+    threads: "1",
+    ...(settings.memoryLimit === undefined ? {} : { memory_limit: settings.memoryLimit }),
+    ...(settings.spillDir === undefined ? {} : { temp_directory: settings.spillDir }),
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  });
 }
 
 /** Page compression codecs the writer offers: zstd for the exporter's files, snappy where Redshift's are mimicked. */

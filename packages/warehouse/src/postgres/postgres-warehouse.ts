@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { UnloadTableCommand } from "@data-exporter/contracts";
@@ -11,7 +12,8 @@ import { publishExport, type LocalDataFile } from "../publish-export.js";
 import type { UnloadOptions, UnloadResult, Warehouse, WarehouseColumn } from "../warehouse.js";
 import { validateUnloadCommand } from "../command-validation.js";
 import { validatePostgresWarehouseConfig, type PostgresWarehouseConfig } from "./postgres-config.js";
-import { exportWithDuckDb } from "./postgres-duckdb.js";
+import { exportWithDuckDb, openLoadedDuckDb, type LoadedDuckDb } from "./postgres-duckdb.js";
+import { ReusePool } from "./loaded-duckdb-pool.js";
 import { renderUnloadQueries } from "./postgres-sql.js";
 import { PostgresCatalog, type PostgresQueryable } from "./postgres-catalog.js";
 
@@ -22,11 +24,19 @@ export class PostgresWarehouse implements Warehouse {
   readonly #config: PostgresWarehouseConfig;
   readonly #pool: PostgresQueryable;
   readonly #store: ObjectStore;
+  readonly #duckdb: ReusePool<LoadedDuckDb>;
 
   constructor(config: PostgresWarehouseConfig, pool?: PostgresQueryable) {
     validatePostgresWarehouseConfig(config);
     this.#config = config;
     this.#store = config.objectStore;
+    this.#duckdb = new ReusePool(() =>
+      openLoadedDuckDb({
+        extensionPath: config.duckdbPostgresExtension,
+        memoryLimit: config.memoryLimit,
+        spillDir: join(config.tempDir, `duckdb-spill-${randomUUID()}`),
+      }),
+    );
     // Metadata only (the data goes through DuckDB): short deadlines, so a stuck warehouse fails the attempt fast.
     this.#pool = pool ?? metadataPool(config.warehouseUrl);
   }
@@ -55,10 +65,8 @@ export class PostgresWarehouse implements Warehouse {
     const workDir = await mkdtemp(join(this.#config.tempDir, "unload-"));
     try {
       const exported = await exportWithDuckDb({
-        extensionPath: this.#config.duckdbPostgresExtension,
+        duckdb: this.#duckdb,
         conninfo: this.#config.warehouseUrl,
-        memoryLimit: this.#config.memoryLimit,
-        spillDir: join(workDir, "spill"),
         outDir: join(workDir, "out"),
         queries,
         rowGroupSize: this.#config.rowGroupSize,
@@ -101,6 +109,7 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
+    this.#duckdb.close();
     await this.#pool.end();
   }
 }
