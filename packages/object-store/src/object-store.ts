@@ -11,6 +11,11 @@ export interface PutResult {
   readonly versionId: string | null;
 }
 
+/** What putFile sent: the SHA-256 of exactly the bytes uploaded, hashed as they went (the file is read once). */
+export interface FilePutResult extends PutResult {
+  readonly sha256: string;
+}
+
 /** A bucket's versioning state, as S3 reports it ("Disabled" when it was never enabled). */
 export type BucketVersioning = "Enabled" | "Suspended" | "Disabled";
 
@@ -33,7 +38,7 @@ export interface ObjectStore {
   /** Whether the bucket keeps overwritten and deleted objects as versions (links pinned to a version need it). */
   versioning(): Promise<BucketVersioning>;
   /** Uploads a local file; large files go up as a multipart upload. */
-  putFile(key: string, localPath: string, contentType: string, options?: TransferOptions): Promise<PutResult>;
+  putFile(key: string, localPath: string, contentType: string, options?: TransferOptions): Promise<FilePutResult>;
   putObject(
     key: string,
     body: string | Uint8Array,

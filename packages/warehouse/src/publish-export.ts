@@ -7,8 +7,8 @@ import type { SerializePublish, UnloadedFile, UnloadResult } from "./warehouse.j
 /** A data file written locally and the object it becomes. */
 export interface LocalDataFile {
   readonly path: string;
-  /** Its object version is known once uploaded. */
-  readonly file: Omit<UnloadedFile, "versionId">;
+  /** Its size, SHA-256 (hashed as it is uploaded) and object version are known once uploaded. */
+  readonly file: Omit<UnloadedFile, "versionId" | "bytes" | "sha256">;
 }
 
 export interface PublishParams {
@@ -117,7 +117,7 @@ async function writeGeneration(
       await owned();
       const key = `${root}${file.key}`;
       const uploaded = await store.putFile(key, path, PARQUET, { signal });
-      files.push({ ...file, key, versionId: uploaded.versionId });
+      files.push({ ...file, key, bytes: uploaded.bytes, sha256: uploaded.sha256, versionId: uploaded.versionId });
     }
     document = params.manifest(files);
     await owned();

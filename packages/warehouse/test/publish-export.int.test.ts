@@ -42,7 +42,7 @@ async function publish(
       const path = join(tempDir, `${randomUUID()}.parquet`);
       await writeFile(path, content);
       const key = `${prefix}way_${String(index).padStart(3, "0")}.parquet`;
-      return { path, file: { key, rows: 1, bytes: content.length, sha256: sha256(content) } };
+      return { path, file: { key, rows: 1 } };
     }),
   );
   return publishExport(store, {

@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Readable } from "node:stream";
+import { createHash } from "node:crypto";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
   CreateBucketCommand,
@@ -18,7 +19,14 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { ObjectStoreError } from "../errors.js";
-import type { BucketVersioning, ObjectInfo, ObjectStore, PutResult, TransferOptions } from "../object-store.js";
+import type {
+  BucketVersioning,
+  FilePutResult,
+  ObjectInfo,
+  ObjectStore,
+  PutResult,
+  TransferOptions,
+} from "../object-store.js";
 import { createS3Client, type S3ObjectStoreConfig } from "./s3-config.js";
 import { toObjectStoreError } from "./s3-errors.js";
 
@@ -118,7 +126,7 @@ export class S3ObjectStore implements ObjectStore {
     localPath: string,
     contentType: string,
     options: TransferOptions = {},
-  ): Promise<PutResult> {
+  ): Promise<FilePutResult> {
     let bytes: number;
     try {
       bytes = (await stat(localPath)).size;
@@ -128,12 +136,14 @@ export class S3ObjectStore implements ObjectStore {
         key,
       });
     }
+    // Hashed on the way up rather than read a second time for the manifest's SHA-256.
+    const hashed = hashingStream(createReadStream(localPath));
     const upload = new Upload({
       client: this.#client,
       params: {
         Bucket: this.bucket,
         Key: key,
-        Body: createReadStream(localPath),
+        Body: hashed.body,
         ContentType: contentType,
         ContentLength: bytes,
       },
@@ -152,7 +162,12 @@ export class S3ObjectStore implements ObjectStore {
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const done = await upload.done();
-      return { key, bytes, versionId: versionOf(done.VersionId) };
+      const sent = hashed.digest();
+      if (sent.bytes !== bytes)
+        throw new ObjectStoreError("LOCAL_FILE", `s3://${this.bucket}/${key}: the file changed while uploading`, {
+          key,
+        });
+      return { key, bytes, versionId: versionOf(done.VersionId), sha256: sent.sha256 };
     } catch (error) {
       throw toObjectStoreError(error, "PutObject", this.bucket, key);
     } finally {
@@ -328,6 +343,22 @@ export class S3ObjectStore implements ObjectStore {
 }
 
 /** S3 answers "null" (or nothing) for an object written while the bucket was not versioned. */
+/** Passes a stream through unchanged while hashing it; a read error ends the passed-on stream with it. */
+function hashingStream(source: Readable): { body: Readable; digest: () => { bytes: number; sha256: string } } {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  const body = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  source.on("error", (error) => body.destroy(error));
+  source.pipe(body);
+  return { body, digest: () => ({ bytes, sha256: hash.digest("hex") }) };
+}
+
 const versionOf = (versionId: string | undefined): string | null =>
   versionId === undefined || versionId === "null" ? null : versionId;
 

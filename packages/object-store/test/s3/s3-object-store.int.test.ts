@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,7 +34,13 @@ describe("S3ObjectStore against the local S3", () => {
     await writeFile(path, content);
 
     const put = await store.putFile("exports/r1/big.bin", path, "application/octet-stream");
-    expect(put).toEqual({ key: "exports/r1/big.bin", bytes: content.length, versionId: expect.any(String) });
+    expect(put).toEqual({
+      key: "exports/r1/big.bin",
+      bytes: content.length,
+      versionId: expect.any(String),
+      // Hashed as it went up, over several parts: the SHA-256 of the whole file.
+      sha256: createHash("sha256").update(content).digest("hex"),
+    });
 
     await store.putObject("exports/r1/manifest", JSON.stringify({ ok: true }), "application/json");
     await store.putObject("exports/r2/other", "x");

@@ -5,7 +5,6 @@ import type { UnloadTableCommand } from "@data-exporter/contracts";
 import type { ObjectStore } from "@data-exporter/object-store";
 import pg from "pg";
 import { abortError, rowCountMismatch } from "../errors.js";
-import { fingerprintFile } from "../local-files.js";
 import { compressedColumnEncodings, encodingsMetadata } from "../compressed-columns.js";
 import { buildManifest, dataFileKey } from "../manifest.js";
 import { publishExport, type LocalDataFile } from "../publish-export.js";
@@ -88,7 +87,7 @@ export class PostgresWarehouse implements Warehouse {
         const key = dataFileKey(command, index);
         const path = join(dirname(written.path), key.slice(command.outputPrefix.length));
         await rename(written.path, path);
-        local.push({ path, file: { key, rows: written.rows, ...(await fingerprintFile(path)) } });
+        local.push({ path, file: { key, rows: written.rows } });
       }
       checkAbort();
 

@@ -6,7 +6,6 @@ import type { UnloadTableCommand } from "@data-exporter/contracts";
 import type { ObjectStore } from "@data-exporter/object-store";
 import { validateUnloadCommand } from "../command-validation.js";
 import { abortError, invalidCommand, rowCountMismatch, WarehouseError } from "../errors.js";
-import { fingerprintFile } from "../local-files.js";
 import { compressedColumnEncodings, encodingsMetadata } from "../compressed-columns.js";
 import { buildManifest, dataFileKey } from "../manifest.js";
 import { copyToParquet, duckString, openDuckDb } from "../parquet/duckdb-parquet.js";
@@ -228,7 +227,7 @@ export class RedshiftWarehouse implements Warehouse {
         const key = dataFileKey(command, index);
         const path = join(workDir, "out", key.slice(command.outputPrefix.length));
         await rename(file.path, path);
-        local.push({ path, file: { key, rows: file.rows, ...(await fingerprintFile(path)) } });
+        local.push({ path, file: { key, rows: file.rows } });
       }
       return Object.assign(local, { schema: written.schema });
     } catch (error) {

@@ -4,7 +4,6 @@ import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import type { SnapshotColumnType, SnapshotTable, UnloadTableCommand } from "@data-exporter/contracts";
 import type { ObjectStore } from "@data-exporter/object-store";
 import { abortError, rowCountMismatch, WarehouseError } from "../errors.js";
-import { fingerprintFile } from "../local-files.js";
 import { buildManifest } from "../manifest.js";
 import { copyToParquet, openDuckDb } from "../parquet/duckdb-parquet.js";
 import { publishExport, type LocalDataFile } from "../publish-export.js";
@@ -51,7 +50,7 @@ export class SnapshotExporter implements TableExporter {
           if (signal?.aborted) throw abortError(signal);
           const path = await writeTable(duck.connection, table, workDir);
           const key = `${command.outputPrefix}${table.name}.parquet`;
-          local.push({ path, file: { key, rows: table.rows.length, ...(await fingerprintFile(path)) } });
+          local.push({ path, file: { key, rows: table.rows.length } });
         }
       } catch (error) {
         if (error instanceof WarehouseError) throw error;
