@@ -35,15 +35,17 @@ await runService(
     healthPort: () => undefined,
     start: async (service) => {
       const { config, log, resources } = service;
+      const poolSize = 10;
       const pool = openPgPool(service, {
         connectionString: config.DATABASE_URL,
         // requestData holds one connection for its window's lock while it records on another.
-        max: 10,
+        max: poolSize,
         applicationName: "request-api",
       });
       // The read model is the status tracker's (it migrates it); request-api only reads it.
       const tracked = new PostgresStatusStore(pool, config.STATUS_SCHEMA);
-      const accepted = new AcceptedRequests(pool, config.STATUS_SCHEMA);
+      // Half the pool at most holds window locks (callers' requests at once); the rest serves their queries and reads.
+      const accepted = new AcceptedRequests(pool, config.STATUS_SCHEMA, poolSize / 2);
       const grants = new LinkGrants(pool, config.STATUS_SCHEMA);
       await migrateWith(service, config, pool, async (owner) => {
         await new AcceptedRequests(owner, config.STATUS_SCHEMA).migrate();
