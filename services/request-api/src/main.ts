@@ -121,7 +121,7 @@ await runService(
           quotaRefusal: (requestedBy) =>
             quotaRefusal(requestedBy, {
               acceptedSince: (by, since) => accepted.since(by, since),
-              statusOf: async (requestId) => (await tracked.get(requestId))?.status,
+              statusesOf: (requestIds) => tracked.statuses(requestIds),
               limits: { concurrent: config.QUOTA_CONCURRENT_EXPORTS, daily: config.QUOTA_DAILY_EXPORTS },
               deadlineMs: config.REQUEST_DEADLINE_MS,
               now: Date.now,
