@@ -5,6 +5,8 @@
  * what became of every request, the peak PostgreSQL and broker connections, and checks the outputs are real.
  * Heavy: one run, whatever BENCH_RUNS says (the details say so).
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { demoScales } from "@data-exporter/demo-data";
 import {
@@ -22,8 +24,10 @@ import { watchCompletions } from "../scale/completions.js";
 import { summariseOutcomes, type RequestOutcome } from "../scale/outcomes.js";
 import { sampleConnections, type ConnectionPeaks } from "../scale/samplers.js";
 import { checkOutputs } from "../scale/output-check.js";
+import { readRequestTimes, summariseStages, type StageSummary } from "../scale/stages.js";
 import { distinctWindows } from "../scale/windows.js";
 import type { BenchContext, BenchSection, SectionReport } from "../section.js";
+import { repoRoot } from "../../stack/paths.js";
 
 /** Requests in flight while submitting: enough to keep request-api busy, as many clients would. */
 const SUBMIT_CONCURRENCY = 32;
@@ -39,9 +43,11 @@ export const scaleSection: BenchSection = {
 async function run(context: BenchContext): Promise<SectionReport> {
   const count = context.quick ? 20 : Number(process.env.BENCH_SCALE_EXPORTS ?? 1000);
   if (!Number.isInteger(count) || count < 1) throw new Error(`BENCH_SCALE_EXPORTS must be a positive integer`);
-  // Generous: an export that has not finished by then is lost; a long silence (no export finishing) ends it early.
-  const deadlineMs = (context.quick ? 180 : 3600) * 1000;
-  const stallMs = (context.quick ? 60 : 300) * 1000;
+  // Generous: an export not finished by then is lost. Four small tables an export, unloaded two at a time by one
+  // replica, take 2 to 3 s of drain each on a 2-core machine: the deadline allows several times that. A long
+  // silence (no export finishing at all) means something is stuck, and ends the wait early.
+  const deadlineMs = Math.max(context.quick ? 180_000 : 600_000, count * 20_000);
+  const stallMs = (context.quick ? 60 : 600) * 1000;
 
   const deployment = await startDeployment({
     label: "benchscale",
@@ -108,8 +114,15 @@ async function measure(
       answered.filter((s: RequestStatusResult) => isFinished(s.status)),
       5,
     );
+    const stages = summariseStages(
+      await readRequestTimes(process.env.DATABASE_URL ?? "", deployment.names.statusSchema, accepted),
+    );
     const lost = [...summary.lost, ...refused.map(() => "(refused at submit)")];
     if (lost.length > 0) context.log(`scale: lost ${lost.length}: ${summary.lost.join(", ")}`);
+    // What the services said, kept for the diagnosis when anything went wrong.
+    const logFile =
+      lost.length > 0 || summary.failed > 0 || outputs.problems.length > 0 ? keepLogs(deployment.logs) : undefined;
+    if (logFile !== undefined) context.log(`scale: the services' logs are in ${logFile}`);
 
     const completed = summary.completed;
     const failed = summary.failed + refused.length;
@@ -146,6 +159,8 @@ async function measure(
         },
         kafkaConnectionsByClient: peaks.kafkaByClient,
         outputs,
+        stages,
+        ...(logFile === undefined ? {} : { logFile }),
       },
       targets: [
         {
@@ -170,6 +185,7 @@ async function measure(
         ["requests submitted in", `${round(submitS, 1)} s (${round(count / submitS, 0)} req/s)`],
         ["peak PostgreSQL connections", `${peakPg} (${describeParts(peaks.postgres.peakByPart)})`],
         ["peak broker connections", `${peakKafka} (${describeParts(peaks.kafkaByClient.peakByPart)})`],
+        ["where the time went", describeStages(stages)],
         [
           "outputs checked",
           `${outputs.requestsChecked} requests, ${outputs.manifestsChecked} manifests, ${outputs.problems.length} problems`,
@@ -180,6 +196,26 @@ async function measure(
     if (peaks === undefined) await sampler.stop().catch(() => undefined);
     await completions.stop();
   }
+}
+
+function keepLogs(lines: readonly string[]): string {
+  const file = join(repoRoot, ".local", "bench", `scale-${new Date().toISOString().replace(/[:.]/g, "")}.log`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+function describeStages(stages: StageSummary): string {
+  const unload = stages.tableUnloadS;
+  const planning = stages.planningS;
+  return [
+    `${stages.peakConcurrentUnloads} unloads at once at most`,
+    unload === null ? "no unloads" : `a table's unload p50 ${unload.p50} s, p95 ${unload.p95} s`,
+    stages.tablesPerS === null ? "" : `${stages.tablesPerS} tables/s`,
+    planning === null ? "" : `planned p50 ${planning.p50} s, p95 ${planning.p95} s after the request`,
+  ]
+    .filter((part) => part !== "")
+    .join("; ");
 }
 
 function describeParts(parts: Readonly<Record<string, number>>): string {
