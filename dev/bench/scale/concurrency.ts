@@ -8,7 +8,7 @@ export async function mapConcurrently<T, R>(
   task: (item: T, index: number) => Promise<R>,
 ): Promise<PromiseSettledResult<R>[]> {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  const results = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
