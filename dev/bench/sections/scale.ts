@@ -71,7 +71,8 @@ async function measure(
 ): Promise<SectionReport> {
   const [dayStart, dayEnd] = firstDemoDay(deployment);
   const windows = distinctWindows(dayStart, dayEnd, count, WINDOW_S);
-  const kafkaPort = Number(/:(\d+)$/.exec((process.env.KAFKA_BROKERS ?? "").split(",")[0] ?? "")?.[1]);
+  const kafkaPort = portOf((process.env.KAFKA_BROKERS ?? "").split(",")[0] ?? "");
+  const postgresPort = Number(new URL(process.env.POSTGRES_ADMIN_URL ?? "").port || 5432);
   const clients = new Map(deployment.services.map((s) => [String(s.process.pid), s.name]));
   clients.set(String(process.pid), "bench");
 
@@ -79,6 +80,7 @@ async function measure(
   const sampler = await sampleConnections({
     postgresAdminUrl: process.env.POSTGRES_ADMIN_URL ?? "",
     kafkaPort,
+    postgresPort,
     clients,
     intervalMs: 250,
   });
@@ -152,7 +154,11 @@ async function measure(
         refused: refused.slice(0, 10),
         failedByStatus: summary.failedByStatus,
         lostRequestIds: summary.lost,
-        postgresConnections: peaks.postgres,
+        postgresConnections: {
+          measure: "pg_stat_activity: client backends per user@database, sampled every 250 ms",
+          ...peaks.postgres,
+        },
+        postgresConnectionsByClient: peaks.postgresByClient,
         kafkaConnections: {
           measure: `ss: established TCP connections with source port ${kafkaPort} (the broker's side), sampled every 250 ms`,
           ...peaks.kafka,
@@ -184,6 +190,7 @@ async function measure(
         ["time to drain (first request → last completion)", drainS === null ? "n/a" : `${drainS} s`],
         ["requests submitted in", `${round(submitS, 1)} s (${round(count / submitS, 0)} req/s)`],
         ["peak PostgreSQL connections", `${peakPg} (${describeParts(peaks.postgres.peakByPart)})`],
+        ["  by client process (each one's peak)", describeParts(peaks.postgresByClient.peakByPart)],
         ["peak broker connections", `${peakKafka} (${describeParts(peaks.kafkaByClient.peakByPart)})`],
         ["where the time went", describeStages(stages)],
         [
@@ -216,6 +223,12 @@ function describeStages(stages: StageSummary): string {
   ]
     .filter((part) => part !== "")
     .join("; ");
+}
+
+function portOf(hostPort: string): number {
+  const port = Number(/:(\d+)$/.exec(hostPort)?.[1]);
+  if (!Number.isInteger(port)) throw new Error(`no port in KAFKA_BROKERS (${hostPort})`);
+  return port;
 }
 
 function describeParts(parts: Readonly<Record<string, number>>): string {
