@@ -35,15 +35,17 @@ await runService(
     healthPort: () => undefined,
     start: async (service) => {
       const { config, log, resources } = service;
+      const poolSize = 10;
       const pool = openPgPool(service, {
         connectionString: config.DATABASE_URL,
         // requestData holds one connection for its window's lock while it records on another.
-        max: 10,
+        max: poolSize,
         applicationName: "request-api",
       });
       // The read model is the status tracker's (it migrates it); request-api only reads it.
       const tracked = new PostgresStatusStore(pool, config.STATUS_SCHEMA);
-      const accepted = new AcceptedRequests(pool, config.STATUS_SCHEMA);
+      // Half the pool at most holds window locks (callers' requests at once); the rest serves their queries and reads.
+      const accepted = new AcceptedRequests(pool, config.STATUS_SCHEMA, poolSize / 2);
       const grants = new LinkGrants(pool, config.STATUS_SCHEMA);
       await migrateWith(service, config, pool, async (owner) => {
         await new AcceptedRequests(owner, config.STATUS_SCHEMA).migrate();
@@ -119,7 +121,7 @@ await runService(
           quotaRefusal: (requestedBy) =>
             quotaRefusal(requestedBy, {
               acceptedSince: (by, since) => accepted.since(by, since),
-              statusOf: async (requestId) => (await tracked.get(requestId))?.status,
+              statusesOf: (requestIds) => tracked.statuses(requestIds),
               limits: { concurrent: config.QUOTA_CONCURRENT_EXPORTS, daily: config.QUOTA_DAILY_EXPORTS },
               deadlineMs: config.REQUEST_DEADLINE_MS,
               now: Date.now,

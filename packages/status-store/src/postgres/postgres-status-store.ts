@@ -101,6 +101,24 @@ export class PostgresStatusStore {
     }
   }
 
+  /**
+   * The status of each of `requestIds` the read model holds (unknown ids are absent), in one query: what a caller's
+   * quota needs of each of its recent requests, without loading their tables and files one request at a time.
+   */
+  async statuses(requestIds: readonly string[]): Promise<Map<string, RequestStatus>> {
+    if (requestIds.length === 0) return new Map();
+    try {
+      const { rows } = await this.pool.query<{ de_request_id: string; status: RequestStatus }>(
+        `SELECT de_request_id, status FROM ${this.requests} WHERE de_request_id = ANY($1::uuid[])`,
+        [requestIds],
+      );
+      return new Map(rows.map((row) => [row.de_request_id, row.status]));
+    } catch (error) {
+      if (sqlstateOf(error) === UNDEFINED_TABLE) return new Map();
+      throw toStatusStoreError(error, "reading request statuses");
+    }
+  }
+
   /** Loads, transforms and saves one request atomically. `decide` must be pure. */
   async transact(
     requestId: string,

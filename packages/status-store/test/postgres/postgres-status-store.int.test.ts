@@ -154,6 +154,24 @@ describe("PostgresStatusStore", () => {
     expect((await store.findScheduled("2024-04-09"))?.requestId).toBe(requestId);
   });
 
+  it("reads the statuses of many requests at once, leaving out unknown ids", async () => {
+    const [a, b, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+    await store.recordRequested(
+      requestedState({ requestId: a, windowStart: 0, windowEnd: 1, requestedAt: 1, requestedBy: null }, "ON_DEMAND"),
+    );
+    await store.recordRequested(
+      requestedState({ requestId: b, windowStart: 0, windowEnd: 1, requestedAt: 1, requestedBy: null }, "ON_DEMAND"),
+    );
+    expect(await store.statuses([a, b, unknown])).toEqual(
+      new Map([
+        [a, "REQUESTED"],
+        [b, "REQUESTED"],
+      ]),
+    );
+    expect(await store.statuses([])).toEqual(new Map());
+    expect(await new PostgresStatusStore(pool, `${schema}_missing`).statuses([a])).toEqual(new Map());
+  });
+
   it("refuses a schema name that is not a plain identifier", () => {
     expect(() => new PostgresStatusStore(pool, "x; DROP TABLE y")).toThrow(/invalid schema name/);
   });

@@ -2,6 +2,7 @@ import type { ExportRequested } from "@data-exporter/contracts";
 import { migrateSchema, withClient, type PgPool } from "@data-exporter/postgres";
 import type { ExportWindow } from "../domain/export-window.js";
 import type { ReuseCandidate } from "../domain/reuse-export.js";
+import { LockAdmission } from "./lock-admission.js";
 import { RequestApiTable } from "./request-api-table.js";
 
 /**
@@ -10,8 +11,15 @@ import { RequestApiTable } from "./request-api-table.js";
  * sees "not requested" for an id it was just given, without request-api writing into the tracker's read model.
  */
 export class AcceptedRequests extends RequestApiTable {
-  constructor(pool: PgPool, schema: string) {
+  readonly #admission: LockAdmission;
+
+  /**
+   * `maxLockHolders`: how many connections of `pool` may hold or wait for a window lock at once; keep it below the
+   * pool's size, as each holder needs other connections for its own queries.
+   */
+  constructor(pool: PgPool, schema: string, maxLockHolders = 1) {
     super(pool, schema, "accepted_requests");
+    this.#admission = new LockAdmission(maxLockHolders);
   }
 
   async migrate(): Promise<void> {
@@ -92,8 +100,15 @@ export class AcceptedRequests extends RequestApiTable {
     return rows.map((row) => ({ requestId: row.de_request_id, requestedAt: row.requested_at }));
   }
 
-  /** Runs `run` holding a transaction-scoped advisory lock on `key`, which every replica's requests share. */
+  /**
+   * Runs `run` holding a transaction-scoped advisory lock on `key`, which every replica's requests share. Within this
+   * replica, requests wait for the lock in memory (lock-admission.ts), not each on a connection of their own.
+   */
   async exclusively<T>(key: string, run: () => Promise<T>): Promise<T> {
+    return this.#admission.run(key, () => this.#locked(key, run));
+  }
+
+  async #locked<T>(key: string, run: () => Promise<T>): Promise<T> {
     return withClient(this.pool, async (client) => {
       await this.run("locking the request's window", async () => {
         await client.query("BEGIN");

@@ -46,7 +46,8 @@ export interface QuotaDeps {
     requestedBy: string,
     since: number,
   ) => Promise<readonly { requestId: string; requestedAt: number }[]>;
-  readonly statusOf: (requestId: string) => Promise<RequestStatus | undefined>;
+  /** The tracked status of each of these requests (one read for all of them; untracked ones absent). */
+  readonly statusesOf: (requestIds: readonly string[]) => Promise<ReadonlyMap<string, RequestStatus>>;
   readonly limits: QuotaLimits;
   readonly deadlineMs: number;
   readonly now: () => number;
@@ -56,12 +57,12 @@ export interface QuotaDeps {
 export async function quotaRefusal(requestedBy: string, deps: QuotaDeps): Promise<string | undefined> {
   const now = deps.now();
   const accepted = await deps.acceptedSince(requestedBy, now - Math.max(DAY_MS, deps.deadlineMs));
-  const recent = await Promise.all(
-    accepted.map(async (r) => ({
-      requestedAt: r.requestedAt,
-      // Past the deadline a request no longer runs, whatever its row says: no need to read it.
-      status: now - r.requestedAt < deps.deadlineMs ? await deps.statusOf(r.requestId) : ("FAILED" as const),
-    })),
-  );
+  // Past the deadline a request no longer runs, whatever its row says: no need to read it.
+  const live = accepted.filter((r) => now - r.requestedAt < deps.deadlineMs).map((r) => r.requestId);
+  const statuses = await deps.statusesOf(live);
+  const recent = accepted.map((r): RecentRequest => ({
+    requestedAt: r.requestedAt,
+    status: now - r.requestedAt < deps.deadlineMs ? statuses.get(r.requestId) : "FAILED",
+  }));
   return quotaExceeded(recent, deps.limits, now, deps.deadlineMs);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { quotaExceeded, type RecentRequest } from "../../src/domain/quota.js";
+import { quotaExceeded, quotaRefusal, type RecentRequest } from "../../src/domain/quota.js";
 
 const NOW = Date.UTC(2026, 11, 3, 12);
 const HOUR = 3_600_000;
@@ -30,5 +30,47 @@ describe("quotaExceeded", () => {
     expect(quotaExceeded([at(0, "IN-PROGRESS"), at(27, "IN-PROGRESS")], { ...limits, daily: 10 }, NOW, deadline)).toBe(
       undefined,
     );
+  });
+});
+
+describe("quotaRefusal", () => {
+  const accepted = [
+    { requestId: "running", requestedAt: NOW - HOUR },
+    { requestId: "untracked", requestedAt: NOW - 2 * HOUR },
+    { requestId: "done", requestedAt: NOW - 3 * HOUR },
+    { requestId: "stale", requestedAt: NOW - 27 * HOUR },
+  ];
+
+  it("reads the statuses of the caller's live requests in one call and counts the running ones", async () => {
+    const reads: (readonly string[])[] = [];
+    const refusal = await quotaRefusal("alice", {
+      acceptedSince: () => Promise.resolve(accepted),
+      statusesOf: (ids) => {
+        reads.push(ids);
+        return Promise.resolve(
+          new Map([
+            ["running", "IN-PROGRESS" as const],
+            ["done", "COMPLETED" as const],
+          ]),
+        );
+      },
+      limits: { concurrent: 2, daily: 10 },
+      deadlineMs: deadline,
+      now: () => NOW,
+    });
+    // "running" and the accepted-but-untracked one run: the limit of 2 is reached; "stale" is past the deadline.
+    expect(refusal).toMatch(/at most 2 exports may run at once/);
+    expect(reads).toEqual([["running", "untracked", "done"]]);
+  });
+
+  it("allows the caller when its live requests finished", async () => {
+    const refusal = await quotaRefusal("alice", {
+      acceptedSince: () => Promise.resolve(accepted.slice(2)),
+      statusesOf: () => Promise.resolve(new Map([["done", "COMPLETED" as const]])),
+      limits: { concurrent: 1, daily: 10 },
+      deadlineMs: deadline,
+      now: () => NOW,
+    });
+    expect(refusal).toBeUndefined();
   });
 });
