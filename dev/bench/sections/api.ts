@@ -1,0 +1,305 @@
+import { requestData, requestStatus, isFinished } from "../../harness/graphql/client.js";
+import { startDeployment, type TestDeployment } from "../../harness/deployment.js";
+import { startDeploymentGateway, type DeploymentGateway } from "../../harness/gateway.js";
+import { operatorIdentity } from "../../harness/auth.js";
+import { firstDemoDay } from "../../harness/provision.js";
+import { topicEventCount } from "../../harness/topics.js";
+import { figure, type Figure } from "../figures.js";
+import type { BenchContext, BenchSection, SectionReport } from "../section.js";
+import { runOpenLoop, type OpenLoopResult } from "../api/open-loop-load.js";
+import { isRequestId, isStatus, requestDataLoad, requestStatusLoad, type Route } from "../api/request-load.js";
+
+/** The target of the issue: requestData p99 under 20 ms at 500 requests/s, through the gateway. */
+const P99_TARGET_MS = 20;
+
+interface Sizes {
+  readonly rate: number;
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly exports: number;
+  readonly statusRate: number;
+  readonly statusDurationS: number;
+}
+
+const full: Sizes = { rate: 500, durationS: 30, warmupS: 5, exports: 100, statusRate: 100, statusDurationS: 15 };
+const quick: Sizes = { rate: 50, durationS: 3, warmupS: 1, exports: 5, statusRate: 20, statusDurationS: 3 };
+
+/** Services quiet: request-api logs one info line per accepted request (as in production), not debug. */
+const quietLogs = { LOG_LEVEL: "info" };
+
+export const apiSection: BenchSection = {
+  name: "api",
+  description: "requestData latency at a fixed rate (gateway and direct, real broker); requestStatus while exports run",
+  async run(context) {
+    const sizes = context.quick ? quick : full;
+    const data = await measureRequestData(context, sizes);
+    const status = await measureRequestStatus(context, sizes);
+    return report(sizes, data, status);
+  },
+};
+
+interface DataRuns {
+  readonly gateway: OpenLoopResult[];
+  readonly direct: OpenLoopResult[];
+  /** ExportRequested events the broker holds after all loads, against the requests answered with an id. */
+  readonly eventsPublished: number;
+  readonly idsAnswered: number;
+  readonly distinctIds: number;
+}
+
+/**
+ * requestData alone: only request-api runs (with the broker, PostgreSQL and the AWS emulator it needs). The planner
+ * and unloader would turn 15,000 accepted requests into 15,000 exports competing for the same 2 cores during the
+ * measurement; the status tracker is left out for the same reason (its consumer would write each event to
+ * PostgreSQL while the load runs). request-api's own work per request is all there: the caller's lock, the reuse and
+ * quota reads, the acknowledged (acks=all, idempotent) publish and the accepted_requests row.
+ */
+async function measureRequestData(context: BenchContext, sizes: Sizes): Promise<DataRuns> {
+  const deployment = await startDeployment({ label: "bench-api", services: ["request-api"], env: quietLogs });
+  let gateway: DeploymentGateway | undefined;
+  try {
+    gateway = await startDeploymentGateway(deployment);
+    const routes: Route[] = [
+      { kind: "gateway", url: gateway.url, issuer: gateway.issuer },
+      { kind: "direct", url: deployment.graphqlUrl, hmacSecret: deployment.serviceEnv.GATEWAY_HMAC_SECRET ?? "" },
+    ];
+    const ids = new Set<string>();
+    let idsAnswered = 0;
+    let serial = 0;
+    const load = async (route: Route, durationS: number): Promise<OpenLoopResult> => {
+      const first = serial;
+      serial += Math.round(sizes.rate * durationS);
+      return runOpenLoop({
+        url: route.url,
+        rate: sizes.rate,
+        durationS,
+        requestAt: (i) => requestDataLoad(route, first + i),
+        check: isRequestId,
+        onAnswer: (body) => {
+          idsAnswered++;
+          ids.add((JSON.parse(body) as { data: { requestData: string } }).data.requestData);
+        },
+      });
+    };
+    const runs = { gateway: [] as OpenLoopResult[], direct: [] as OpenLoopResult[] };
+    for (const route of routes) {
+      // JIT, connection pools and the producer's metadata warm up before anything is measured.
+      const warm = await load(route, sizes.warmupS);
+      context.log(`api: warm-up ${route.kind}: ${line(warm)}`);
+    }
+    for (let run = 1; run <= context.runs; run++) {
+      for (const route of routes) {
+        const result = await load(route, sizes.durationS);
+        context.log(`api: requestData ${route.kind} run ${run}/${context.runs}: ${line(result)}`);
+        runs[route.kind].push(result);
+      }
+    }
+    const eventsPublished = await topicEventCount(deployment.names.topicNamespace, "exportRequested");
+    return { ...runs, eventsPublished, idsAnswered, distinctIds: ids.size };
+  } finally {
+    await gateway?.stop();
+    await deployment.stop();
+  }
+}
+
+interface StatusRun {
+  readonly load: OpenLoopResult;
+  readonly runningAtStart: number;
+  readonly runningAtEnd: number;
+  readonly drainS: number;
+}
+
+/**
+ * requestStatus while exports run: the whole deployment, `exports` one-hour exports of the demo data requested,
+ * then their statuses polled through the gateway at a fixed rate (round robin over the ids), as the operator who
+ * sees every export. Each run waits for its exports to finish before the next starts.
+ */
+async function measureRequestStatus(context: BenchContext, sizes: Sizes): Promise<StatusRun[]> {
+  let deployment: TestDeployment | undefined;
+  let gateway: DeploymentGateway | undefined;
+  try {
+    deployment = await startDeployment({ label: "bench-status", env: quietLogs });
+    gateway = await startDeploymentGateway(deployment);
+    const route: Route = { kind: "gateway", url: gateway.url, issuer: gateway.issuer };
+    const token = gateway.issuer.mint(operatorIdentity);
+    const [dayStart] = firstDemoDay(deployment);
+    const runs: StatusRun[] = [];
+    for (let run = 1; run <= context.runs; run++) {
+      const ids: string[] = [];
+      for (let i = 0; i < sizes.exports; i++) {
+        const start = dayStart + (i % 24) * 3600;
+        ids.push(await requestData(deployment.graphqlUrl, start, start + 3600, { force: true }));
+      }
+      const requested = Date.now();
+      const runningAtStart = await running(deployment.graphqlUrl, ids);
+      const load = await runOpenLoop({
+        url: route.url,
+        rate: sizes.statusRate,
+        durationS: sizes.statusDurationS,
+        requestAt: (i) => requestStatusLoad(route, ids[i % ids.length]!, token),
+        check: isStatus,
+      });
+      const runningAtEnd = await running(deployment.graphqlUrl, ids);
+      context.log(
+        `api: requestStatus run ${run}/${context.runs}: ${line(load)}; running ${runningAtStart} → ${runningAtEnd} of ${ids.length}`,
+      );
+      await allFinished(deployment.graphqlUrl, ids, 15 * 60_000);
+      runs.push({ load, runningAtStart, runningAtEnd, drainS: (Date.now() - requested) / 1000 });
+    }
+    return runs;
+  } finally {
+    await gateway?.stop();
+    await deployment?.stop();
+  }
+}
+
+async function running(url: string, ids: readonly string[]): Promise<number> {
+  const statuses = await Promise.all(ids.map(async (id) => (await requestStatus(url, id)).status));
+  return statuses.filter((s) => !isFinished(s)).length;
+}
+
+async function allFinished(url: string, ids: readonly string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await running(url, ids)) > 0) {
+    if (Date.now() > deadline) throw new Error(`exports still running after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+function line(r: OpenLoopResult): string {
+  const failed = r.httpErrors + r.graphqlErrors + r.transportErrors;
+  const why = failed > 0 ? ` (first: ${r.failures[0] ?? "?"})` : "";
+  return `${r.ok}/${r.sent} ok at ${r.achievedRate}/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms, generator lag p99 ${r.lagP99Ms} ms, ${failed} failed${why}`;
+}
+
+/** A figure of a latency percentile over runs; runs without one successful request make it null. */
+function latencyFigure(results: readonly OpenLoopResult[], pick: (r: OpenLoopResult) => number | null): Figure | null {
+  const values = results.map(pick);
+  return values.every((v): v is number => v !== null) && values.length > 0 ? figure(values, "ms") : null;
+}
+
+function report(sizes: Sizes, data: DataRuns, status: readonly StatusRun[]): SectionReport {
+  const figures: Record<string, Figure> = {};
+  const put = (name: string, f: Figure | null): void => {
+    if (f !== null) figures[name] = f;
+  };
+  for (const kind of ["gateway", "direct"] as const) {
+    const suffix = kind === "gateway" ? "" : "_direct";
+    put(
+      `request_data${suffix}_p50_ms`,
+      latencyFigure(data[kind], (r) => r.p50Ms),
+    );
+    put(
+      `request_data${suffix}_p90_ms`,
+      latencyFigure(data[kind], (r) => r.p90Ms),
+    );
+    put(
+      `request_data${suffix}_p99_ms`,
+      latencyFigure(data[kind], (r) => r.p99Ms),
+    );
+    put(
+      `request_data${suffix}_max_ms`,
+      latencyFigure(data[kind], (r) => r.maxMs),
+    );
+    figures[`request_data${suffix}_rate_per_s`] = figure(
+      data[kind].map((r) => r.achievedRate),
+      "req/s",
+    );
+  }
+  put(
+    "request_status_p50_ms",
+    latencyFigure(
+      status.map((s) => s.load),
+      (r) => r.p50Ms,
+    ),
+  );
+  put(
+    "request_status_p99_ms",
+    latencyFigure(
+      status.map((s) => s.load),
+      (r) => r.p99Ms,
+    ),
+  );
+  figures.exports_drain_s = figure(
+    status.map((s) => s.drainS),
+    "s",
+  );
+  const failed = (rs: readonly OpenLoopResult[]) =>
+    rs.reduce((n, r) => n + r.httpErrors + r.graphqlErrors + r.transportErrors, 0);
+  const p99 = figures.request_data_p99_ms?.median ?? null;
+  const direct99 = figures.request_data_direct_p99_ms?.median ?? null;
+  const status99 = figures.request_status_p99_ms?.median ?? null;
+  const dataFailed = failed(data.gateway) + failed(data.direct);
+  return {
+    keys: {
+      request_data_p99_ms: p99,
+      request_data_p50_ms: figures.request_data_p50_ms?.median ?? null,
+      request_data_direct_p99_ms: direct99,
+      request_data_direct_p50_ms: figures.request_data_direct_p50_ms?.median ?? null,
+      request_status_p99_ms: status99,
+    },
+    figures,
+    details: {
+      load: {
+        requestData: { rate: sizes.rate, durationS: sizes.durationS, warmupS: sizes.warmupS },
+        requestStatus: { rate: sizes.statusRate, durationS: sizes.statusDurationS, exports: sizes.exports },
+        generator:
+          "open loop (a request is sent when due, whatever is unanswered), keep-alive HTTP/1.1, latency from send to the whole answer; on the same 2 cores as the gateway, request-api, Kafka and PostgreSQL",
+      },
+      services: {
+        requestData:
+          "request-api only (+ Kafka, PostgreSQL, moto): the planner and unloader would turn every accepted request into an export during the load, the status tracker would write each event; each request is a distinct caller's first request of its own window (no reuse, quotas far away)",
+        requestStatus:
+          "the whole deployment (request-api, planner, unloader, status tracker, notifier) and the gateway",
+      },
+      requestData: {
+        gateway: data.gateway.map(counts),
+        direct: data.direct.map(counts),
+        idsAnswered: data.idsAnswered,
+        distinctIds: data.distinctIds,
+        exportRequestedEvents: data.eventsPublished,
+        failures: [...data.gateway, ...data.direct].flatMap((r) => r.failures).slice(0, 5),
+      },
+      requestStatus: status.map((s) => ({
+        ...counts(s.load),
+        runningAtStart: s.runningAtStart,
+        runningAtEnd: s.runningAtEnd,
+        of: sizes.exports,
+        drainS: s.drainS,
+        failures: s.load.failures,
+      })),
+    },
+    targets: [
+      {
+        key: "request_data_p99_ms",
+        description: `requestData p99 < ${P99_TARGET_MS} ms at ${sizes.rate} req/s through the gateway, none failed`,
+        met: p99 !== null && p99 < P99_TARGET_MS && dataFailed === 0,
+      },
+    ],
+    table: [
+      ["requestData p50 / p99 (gateway)", `${figures.request_data_p50_ms?.median ?? "–"} / ${p99 ?? "–"} ms`],
+      [
+        "requestData p50 / p99 (direct)",
+        `${figures.request_data_direct_p50_ms?.median ?? "–"} / ${direct99 ?? "–"} ms`,
+      ],
+      ["requestData load", `${sizes.rate} req/s × ${sizes.durationS} s, ${dataFailed} failed`],
+      ["requestStatus p99 while exports run", `${status99 ?? "–"} ms at ${sizes.statusRate} req/s`],
+      [
+        "exports running during requestStatus",
+        status.map((s) => `${s.runningAtStart}→${s.runningAtEnd}/${sizes.exports}`).join(", "),
+      ],
+    ],
+  };
+}
+
+function counts(r: OpenLoopResult) {
+  return {
+    sent: r.sent,
+    ok: r.ok,
+    httpErrors: r.httpErrors,
+    graphqlErrors: r.graphqlErrors,
+    transportErrors: r.transportErrors,
+    achievedRate: r.achievedRate,
+    generatorLagP99Ms: r.lagP99Ms,
+  };
+}
