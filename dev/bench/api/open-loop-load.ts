@@ -12,9 +12,8 @@ export interface OpenLoopOptions {
   readonly url: string;
   /** Requests per second. */
   readonly rate: number;
-  readonly durationS: number;
-  /** The i-th request (0-based): each one distinct, built before it is due so building costs no latency. */
-  readonly requestAt: (index: number) => LoadRequest;
+  /** What to send, in order (rate × duration of them), built beforehand so building costs the load nothing. */
+  readonly requests: readonly LoadRequest[];
   /** Whether an answer's `data` is a success (e.g. requestData returned an id). */
   readonly check: (data: unknown) => boolean;
   /** Receives every successful answer's body (e.g. to count distinct ids). */
@@ -28,16 +27,15 @@ export interface OpenLoopResult extends LoadSummary {
 }
 
 /**
- * Sends `rate` requests per second for `durationS` on a fixed schedule, whatever is still unanswered (open loop: a
+ * Sends `requests` at `rate` per second on a fixed schedule, whatever is still unanswered (open loop: a
  * slow answer does not delay the next request, so no coordinated omission), over keep-alive connections, and
  * measures each from its send to its whole answer. autocannon's `overallRate` is not used: it lets each connection
  * send its whole per-second quota back to back at each second's tick (lib/httpClient.js), a burst every second.
  */
 export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
-  const total = Math.max(1, Math.round(options.rate * options.durationS));
+  const total = options.requests.length;
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   const target = new URL(options.url);
-  const prepared = Array.from({ length: total }, (_, i) => options.requestAt(i));
   const samples: Sample[] = [];
   const failures: string[] = [];
   const pending = new Set<Promise<void>>();
@@ -45,7 +43,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   let sent = 0;
 
   const send = (index: number): Promise<void> => {
-    const { headers, body } = prepared[index]!;
+    const { headers, body } = options.requests[index]!;
     const dueMs = (index * 1000) / options.rate;
     const sentAt = performance.now();
     const lagMs = Math.max(0, sentAt - start - dueMs);

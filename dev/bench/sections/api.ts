@@ -7,6 +7,8 @@ import { topicEventCount } from "../../harness/topics.js";
 import { figure, type Figure } from "../figures.js";
 import type { BenchContext, BenchSection, SectionReport } from "../section.js";
 import { runOpenLoop, type OpenLoopResult } from "../api/open-loop-load.js";
+import { cpuPerRequest, groupCpu, processes, type CpuGroup } from "../api/process-cpu.js";
+import { postgresDataDir, repoRoot } from "../../stack/paths.js";
 import { isRequestId, isStatus, requestDataLoad, requestStatusLoad, type Route } from "../api/request-load.js";
 
 /** The target of the issue: requestData p99 under 20 ms at 500 requests/s, through the gateway. */
@@ -27,6 +29,23 @@ const quick: Sizes = { rate: 50, durationS: 3, warmupS: 1, exports: 5, statusRat
 /** Services quiet: request-api logs one info line per accepted request (as in production), not debug. */
 const quietLogs = { LOG_LEVEL: "info" };
 
+/**
+ * BENCH_API_CPU_PROF=DIR: request-api of the requestData measurement writes a V8 CPU profile into DIR when it stops
+ * (open it in Chrome DevTools or speedscope), to see where a request's time goes.
+ */
+function profiling(): { nodeArgs?: { "request-api": string[] } } {
+  const dir = process.env.BENCH_API_CPU_PROF;
+  return dir === undefined || dir === ""
+    ? {}
+    : { nodeArgs: { "request-api": ["--cpu-prof", `--cpu-prof-dir=${dir}`] } };
+}
+
+/** request-api's error lines (a failed request logs why), the first few kept for the report. */
+function serviceErrors(logs: readonly string[]): { count: number; first: string[] } {
+  const errors = logs.filter((l) => l.startsWith("request-api ") && /"level":(50|60)\b/.test(l));
+  return { count: errors.length, first: errors.slice(0, 3).map((l) => l.slice(0, 600)) };
+}
+
 export const apiSection: BenchSection = {
   name: "api",
   description: "requestData latency at a fixed rate (gateway and direct, real broker); requestStatus while exports run",
@@ -38,13 +57,38 @@ export const apiSection: BenchSection = {
   },
 };
 
+/** A load's figures, and the CPU each component spent per request during it. */
+interface Measured extends OpenLoopResult {
+  readonly cpuMsPerRequest: Record<string, number>;
+}
+
+/**
+ * The processes sharing the 2 cores during a load: request-api, the gateway (this process's hive-gateway child),
+ * this stack's Kafka broker and PostgreSQL server (with its backends), and the load generator (this process).
+ */
+function componentGroups(requestApiPid: number): CpuGroup[] {
+  const postgres = `-D ${postgresDataDir("test")} `;
+  return [
+    { name: "request-api", matches: (p) => p.pid === requestApiPid, tree: true },
+    {
+      name: "gateway",
+      matches: (p) => p.ppid === process.pid && p.cmdline.includes("hive-gateway"),
+      tree: true,
+    },
+    { name: "kafka", matches: (p) => p.cmdline.includes("kafka.Kafka") && p.cmdline.includes(repoRoot), tree: false },
+    { name: "postgres", matches: (p) => p.cmdline.includes(postgres), tree: true },
+    { name: "load generator", matches: (p) => p.pid === process.pid, tree: false },
+  ];
+}
+
 interface DataRuns {
-  readonly gateway: OpenLoopResult[];
-  readonly direct: OpenLoopResult[];
+  readonly gateway: Measured[];
+  readonly direct: Measured[];
   /** ExportRequested events the broker holds after all loads, against the requests answered with an id. */
   readonly eventsPublished: number;
   readonly idsAnswered: number;
   readonly distinctIds: number;
+  readonly serviceErrors: { count: number; first: string[] };
 }
 
 /**
@@ -55,7 +99,12 @@ interface DataRuns {
  * quota reads, the acknowledged (acks=all, idempotent) publish and the accepted_requests row.
  */
 async function measureRequestData(context: BenchContext, sizes: Sizes): Promise<DataRuns> {
-  const deployment = await startDeployment({ label: "bench-api", services: ["request-api"], env: quietLogs });
+  const deployment = await startDeployment({
+    label: "bench-api",
+    services: ["request-api"],
+    env: quietLogs,
+    ...profiling(),
+  });
   let gateway: DeploymentGateway | undefined;
   try {
     gateway = await startDeploymentGateway(deployment);
@@ -66,22 +115,25 @@ async function measureRequestData(context: BenchContext, sizes: Sizes): Promise<
     const ids = new Set<string>();
     let idsAnswered = 0;
     let serial = 0;
-    const load = async (route: Route, durationS: number): Promise<OpenLoopResult> => {
-      const first = serial;
-      serial += Math.round(sizes.rate * durationS);
-      return runOpenLoop({
+    const groups = componentGroups(deployment.services[0]!.process.pid ?? -1);
+    const load = async (route: Route, durationS: number): Promise<Measured> => {
+      const requests = Array.from({ length: Math.round(sizes.rate * durationS) }, () =>
+        requestDataLoad(route, serial++),
+      );
+      const before = groupCpu(processes(), groups);
+      const result = await runOpenLoop({
         url: route.url,
         rate: sizes.rate,
-        durationS,
-        requestAt: (i) => requestDataLoad(route, first + i),
+        requests,
         check: isRequestId,
         onAnswer: (body) => {
           idsAnswered++;
           ids.add((JSON.parse(body) as { data: { requestData: string } }).data.requestData);
         },
       });
+      return { ...result, cpuMsPerRequest: cpuPerRequest(before, groupCpu(processes(), groups), result.sent) };
     };
-    const runs = { gateway: [] as OpenLoopResult[], direct: [] as OpenLoopResult[] };
+    const runs = { gateway: [] as Measured[], direct: [] as Measured[] };
     for (const route of routes) {
       // JIT, connection pools and the producer's metadata warm up before anything is measured.
       const warm = await load(route, sizes.warmupS);
@@ -90,12 +142,20 @@ async function measureRequestData(context: BenchContext, sizes: Sizes): Promise<
     for (let run = 1; run <= context.runs; run++) {
       for (const route of routes) {
         const result = await load(route, sizes.durationS);
-        context.log(`api: requestData ${route.kind} run ${run}/${context.runs}: ${line(result)}`);
+        context.log(
+          `api: requestData ${route.kind} run ${run}/${context.runs}: ${line(result)}; CPU ms/request ${JSON.stringify(result.cpuMsPerRequest)}`,
+        );
         runs[route.kind].push(result);
       }
     }
     const eventsPublished = await topicEventCount(deployment.names.topicNamespace, "exportRequested");
-    return { ...runs, eventsPublished, idsAnswered, distinctIds: ids.size };
+    return {
+      ...runs,
+      eventsPublished,
+      idsAnswered,
+      distinctIds: ids.size,
+      serviceErrors: serviceErrors(deployment.logs),
+    };
   } finally {
     await gateway?.stop();
     await deployment.stop();
@@ -135,8 +195,9 @@ async function measureRequestStatus(context: BenchContext, sizes: Sizes): Promis
       const load = await runOpenLoop({
         url: route.url,
         rate: sizes.statusRate,
-        durationS: sizes.statusDurationS,
-        requestAt: (i) => requestStatusLoad(route, ids[i % ids.length]!, token),
+        requests: Array.from({ length: sizes.statusRate * sizes.statusDurationS }, (_, i) =>
+          requestStatusLoad(route, ids[i % ids.length]!, token),
+        ),
         check: isStatus,
       });
       const runningAtEnd = await running(deployment.graphqlUrl, ids);
@@ -201,6 +262,10 @@ function report(sizes: Sizes, data: DataRuns, status: readonly StatusRun[]): Sec
       `request_data${suffix}_max_ms`,
       latencyFigure(data[kind], (r) => r.maxMs),
     );
+    figures[`request_data${suffix}_cpu_ms_per_request`] = figure(
+      data[kind].map((r) => Object.values(r.cpuMsPerRequest).reduce((a, b) => a + b, 0)),
+      "ms",
+    );
     figures[`request_data${suffix}_rate_per_s`] = figure(
       data[kind].map((r) => r.achievedRate),
       "req/s",
@@ -253,12 +318,13 @@ function report(sizes: Sizes, data: DataRuns, status: readonly StatusRun[]): Sec
           "the whole deployment (request-api, planner, unloader, status tracker, notifier) and the gateway",
       },
       requestData: {
-        gateway: data.gateway.map(counts),
-        direct: data.direct.map(counts),
+        gateway: data.gateway.map((r) => ({ ...counts(r), cpuMsPerRequest: r.cpuMsPerRequest })),
+        direct: data.direct.map((r) => ({ ...counts(r), cpuMsPerRequest: r.cpuMsPerRequest })),
         idsAnswered: data.idsAnswered,
         distinctIds: data.distinctIds,
         exportRequestedEvents: data.eventsPublished,
         failures: [...data.gateway, ...data.direct].flatMap((r) => r.failures).slice(0, 5),
+        requestApiErrors: data.serviceErrors,
       },
       requestStatus: status.map((s) => ({
         ...counts(s.load),
@@ -283,6 +349,10 @@ function report(sizes: Sizes, data: DataRuns, status: readonly StatusRun[]): Sec
         `${figures.request_data_direct_p50_ms?.median ?? "–"} / ${direct99 ?? "–"} ms`,
       ],
       ["requestData load", `${sizes.rate} req/s × ${sizes.durationS} s, ${dataFailed} failed`],
+      [
+        "requestData CPU per request (gateway / direct)",
+        `${figures.request_data_cpu_ms_per_request?.median} / ${figures.request_data_direct_cpu_ms_per_request?.median} ms over all components`,
+      ],
       ["requestStatus p99 while exports run", `${status99 ?? "–"} ms at ${sizes.statusRate} req/s`],
       [
         "exports running during requestStatus",

@@ -15,6 +15,7 @@ import {
 } from "@data-exporter/runtime";
 import { PostgresStatusStore } from "@data-exporter/status-store";
 import { AcceptedRequests } from "./adapters/accepted-requests.js";
+import { admission } from "./adapters/lock-admission.js";
 import { currentConfigVersion } from "./adapters/current-config-version.js";
 import { ExportBuckets } from "./adapters/export-buckets.js";
 import { LinkGrants } from "./adapters/link-grants.js";
@@ -35,12 +36,15 @@ await runService(
     healthPort: () => undefined,
     start: async (service) => {
       const { config, log, resources } = service;
+      const poolSize = 10;
       const pool = openPgPool(service, {
         connectionString: config.DATABASE_URL,
         // requestData holds one connection for its window's lock while it records on another.
-        max: 10,
+        max: poolSize,
         applicationName: "request-api",
       });
+      // Half the pool at most holds locks: the other half serves the reads and inserts inside them (no deadlock).
+      const lockHolders = admission(poolSize / 2);
       // The read model is the status tracker's (it migrates it); request-api only reads it.
       const tracked = new PostgresStatusStore(pool, config.STATUS_SCHEMA);
       const accepted = new AcceptedRequests(pool, config.STATUS_SCHEMA);
@@ -115,7 +119,7 @@ await runService(
               unplannedForMs: config.REQUEST_DEADLINE_MS,
               now: Date.now,
             }),
-          exclusively: (key, run) => accepted.exclusively(key, run),
+          exclusively: (key, run) => lockHolders(() => accepted.exclusively(key, run)),
           quotaRefusal: (requestedBy) =>
             quotaRefusal(requestedBy, {
               acceptedSince: (by, since) => accepted.since(by, since),
