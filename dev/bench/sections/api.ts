@@ -2,6 +2,7 @@ import { requestData, requestStatus, isFinished } from "../../harness/graphql/cl
 import { startDeployment, type TestDeployment } from "../../harness/deployment.js";
 import { startDeploymentGateway, type DeploymentGateway } from "../../harness/gateway.js";
 import { operatorIdentity } from "../../harness/auth.js";
+import { availableParallelism } from "node:os";
 import { firstDemoDay } from "../../harness/provision.js";
 import { topicEventCount } from "../../harness/topics.js";
 import { figure, type Figure } from "../figures.js";
@@ -271,6 +272,14 @@ function report(sizes: Sizes, data: DataRuns, status: readonly StatusRun[]): Sec
       data[kind].map((r) => Object.values(r.cpuMsPerRequest).reduce((a, b) => a + b, 0)),
       "ms",
     );
+    // What the machine's cores could serve if these components had them to themselves: the CPU ceiling of the rate.
+    figures[`request_data${suffix}_cpu_ceiling_per_s`] = figure(
+      data[kind].map(
+        (r) => (availableParallelism() * 1000) / Object.values(r.cpuMsPerRequest).reduce((a, b) => a + b, 0),
+      ),
+      "req/s",
+      0,
+    );
     figures[`request_data${suffix}_rate_per_s`] = figure(
       data[kind].map((r) => r.achievedRate),
       "req/s",
@@ -316,6 +325,11 @@ function report(sizes: Sizes, data: DataRuns, status: readonly StatusRun[]): Sec
         generator:
           "open loop (a request is sent when due, whatever is unanswered), keep-alive HTTP/1.1, latency from send to the whole answer; on the same 2 cores as the gateway, request-api, Kafka and PostgreSQL",
       },
+      notes: [
+        "cpuMsPerRequest: CPU time (user + system, /proc) each component spent per request during a load; cores × 1000 / their sum is the rate the machine could serve at best (request_data_cpu_ceiling_per_s): above it requests queue and latency grows without bound",
+        "request-api's publish of ExportRequested is one produce request per event on an idempotent producer with one request in flight per broker connection (packages/bus): concurrent requests wait for each other's broker round trip",
+        "a requestData costs request-api six PostgreSQL round trips (BEGIN, the caller's advisory lock, the reuse candidates, the quota read, the accepted_requests insert, COMMIT) besides the produce",
+      ],
       services: {
         requestData:
           "request-api only (+ Kafka, PostgreSQL, moto): the planner and unloader would turn every accepted request into an export during the load, the status tracker would write each event; each request is a distinct caller's first request of its own window (no reuse, quotas far away)",
