@@ -327,7 +327,7 @@ function report(sizes: Sizes, data: DataRuns, status: readonly StatusRun[]): Sec
         requestData: { rate: sizes.rate, durationS: sizes.durationS, warmupS: sizes.warmupS },
         requestStatus: { rate: sizes.statusRate, durationS: sizes.statusDurationS, exports: sizes.exports },
         generator:
-          "open loop (a request is sent when due, whatever is unanswered), keep-alive HTTP/1.1, latency from send to the whole answer; a request unanswered for 10 s counts as a transport error (timed out); on the same 2 cores as the gateway, request-api, Kafka and PostgreSQL",
+          "open loop (a request is sent when due, whatever is unanswered), keep-alive HTTP/1.1, latency from send to the whole answer; a request unanswered for 10 s on its connection counts as a transport error (timed out); beyond 512 in flight a request waits for a connection, inside its latency; on the same 2 cores as the gateway, request-api, Kafka and PostgreSQL",
       },
       notes: [
         "cpuMsPerRequest: CPU time (user + system, /proc) each component spent per request during a load; cores × 1000 / their sum is the rate the machine could serve at best (request_data_cpu_ceiling_per_s): above it requests queue and latency grows without bound",
