@@ -1,3 +1,4 @@
+import { describe, expect, it } from "@jest/globals";
 import { duckdbPlatform, extensionFooter, sourceDigest, type SourceFile } from "../duckdb-hmac-extension.js";
 
 const meta = { platform: "linux_amd64", cApiVersion: "v1.2.0", extensionVersion: "v1" };

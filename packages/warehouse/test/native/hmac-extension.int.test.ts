@@ -2,6 +2,7 @@
 // DUCKDB_HMAC_EXTENSION) against node:crypto: every value, key length and NULL, on both SHA-256 paths.
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import fc from "fast-check";
 import { keyedHashProjection } from "../../src/parquet/keyed-hash.js";
