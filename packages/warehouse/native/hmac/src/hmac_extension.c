@@ -18,7 +18,7 @@
 /* The API table the entrypoint fills in (DUCKDB_EXTENSION_GLOBAL, expanded by DUCKDB_EXTENSION_ENTRYPOINT below). */
 DUCKDB_EXTENSION_EXTERN
 
-static sha256_blocks_fn best_blocks = sha256_blocks_portable;
+static sha256_impl best;
 
 /* duckdb_string_t's documented layout: up to 12 bytes inline, else a pointer (no API call per row). */
 static inline const uint8_t *string_bytes(duckdb_string_t *s, uint32_t *length) {
@@ -26,7 +26,14 @@ static inline const uint8_t *string_bytes(duckdb_string_t *s, uint32_t *length) 
 	return *length <= 12 ? (const uint8_t *)s->value.inlined.inlined : (const uint8_t *)s->value.pointer.ptr;
 }
 
-static inline void hmac_chunk(duckdb_data_chunk input, duckdb_vector output, sha256_blocks_fn blocks) {
+/* A row waiting for a partner, so that two rows under the same key are hashed together. */
+typedef struct {
+	idx_t row;
+	const uint8_t *bytes;
+	uint32_t length;
+} pending_row;
+
+static inline void hmac_chunk(duckdb_data_chunk input, duckdb_vector output, const sha256_impl *impl) {
 	idx_t rows = duckdb_data_chunk_get_size(input);
 	duckdb_vector values = duckdb_data_chunk_get_vector(input, 0);
 	duckdb_vector keys = duckdb_data_chunk_get_vector(input, 1);
@@ -40,7 +47,9 @@ static inline void hmac_chunk(duckdb_data_chunk input, duckdb_vector output, sha
 	hmac_sha256_key prepared;
 	const uint8_t *prepared_bytes = NULL;
 	uint32_t prepared_length = 0;
-	char hex[64];
+	pending_row pending;
+	int has_pending = 0;
+	char hex[64], hex_pending[64];
 
 	for (idx_t row = 0; row < rows; row++) {
 		if (!duckdb_validity_row_is_valid(value_validity, row) || !duckdb_validity_row_is_valid(key_validity, row)) {
@@ -55,25 +64,42 @@ static inline void hmac_chunk(duckdb_data_chunk input, duckdb_vector output, sha
 		const uint8_t *key_bytes = string_bytes(&key_data[row], &key_length);
 		if (prepared_bytes == NULL || key_length != prepared_length ||
 		    (key_bytes != prepared_bytes && memcmp(key_bytes, prepared_bytes, key_length) != 0)) {
-			hmac_sha256_key_init(&prepared, key_bytes, key_length, blocks);
+			if (has_pending) {
+				/* The waiting row belongs to the old key: hash it alone before the key changes. */
+				hmac_sha256_hex(&prepared, pending.bytes, pending.length, hex_pending, impl);
+				duckdb_vector_assign_string_element_len(output, pending.row, hex_pending, sizeof hex_pending);
+				has_pending = 0;
+			}
+			hmac_sha256_key_init(&prepared, key_bytes, key_length, impl);
 			prepared_bytes = key_bytes;
 			prepared_length = key_length;
 		}
 		uint32_t value_length;
 		const uint8_t *value_bytes = string_bytes(&value_data[row], &value_length);
-		hmac_sha256_hex(&prepared, value_bytes, value_length, hex, blocks);
+		if (!has_pending) {
+			pending = (pending_row){row, value_bytes, value_length};
+			has_pending = 1;
+			continue;
+		}
+		hmac_sha256_hex_x2(&prepared, pending.bytes, pending.length, hex_pending, value_bytes, value_length, hex, impl);
+		duckdb_vector_assign_string_element_len(output, pending.row, hex_pending, sizeof hex_pending);
 		duckdb_vector_assign_string_element_len(output, row, hex, sizeof hex);
+		has_pending = 0;
+	}
+	if (has_pending) {
+		hmac_sha256_hex(&prepared, pending.bytes, pending.length, hex_pending, impl);
+		duckdb_vector_assign_string_element_len(output, pending.row, hex_pending, sizeof hex_pending);
 	}
 }
 
 static void hmac_sha256_hex_best(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
 	(void)info;
-	hmac_chunk(input, output, best_blocks);
+	hmac_chunk(input, output, &best);
 }
 
 static void hmac_sha256_hex_portable(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
 	(void)info;
-	hmac_chunk(input, output, sha256_blocks_portable);
+	hmac_chunk(input, output, &sha256_portable);
 }
 
 /* Which compression hmac_sha256_hex runs here ('sha-ni' or 'portable'), for tests and diagnostics. */
@@ -105,7 +131,7 @@ static bool register_function(duckdb_connection connection, const char *name, du
 
 DUCKDB_EXTENSION_ENTRYPOINT(duckdb_connection connection, duckdb_extension_info info,
                             struct duckdb_extension_access *access) {
-	best_blocks = sha256_best_blocks();
+	best = sha256_best();
 	if (!register_function(connection, "hmac_sha256_hex", hmac_sha256_hex_best, 1) ||
 	    !register_function(connection, "hmac_sha256_hex_portable", hmac_sha256_hex_portable, 1) ||
 	    !register_function(connection, "hmac_sha256_backend", hmac_sha256_backend, 0)) {

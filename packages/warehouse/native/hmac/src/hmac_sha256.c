@@ -32,7 +32,8 @@ static void digest_bytes(const uint32_t state[8], uint8_t out[32]) {
 	for (int i = 0; i < 8; i++) store_be32(out + 4 * i, state[i]);
 }
 
-void hmac_sha256_key_init(hmac_sha256_key *key, const uint8_t *bytes, size_t length, sha256_blocks_fn blocks) {
+void hmac_sha256_key_init(hmac_sha256_key *key, const uint8_t *bytes, size_t length, const sha256_impl *impl) {
+	sha256_blocks_fn blocks = impl->blocks;
 	uint8_t hashed[32];
 	if (length > 64) {
 		uint32_t state[8];
@@ -55,22 +56,24 @@ void hmac_sha256_key_init(hmac_sha256_key *key, const uint8_t *bytes, size_t len
 	blocks(key->outer, outer_pad, 1);
 }
 
-void hmac_sha256_hex(const hmac_sha256_key *key, const uint8_t *message, size_t length, char out[64],
-                     sha256_blocks_fn blocks) {
-	static const char digits[] = "0123456789abcdef";
-	uint32_t state[8];
-	memcpy(state, key->inner, sizeof state);
-	finish(state, message, length, 64, blocks);
-
-	/* Outer hash: the inner digest is 32 bytes after a 64-byte pad, so it always fits one padded block. */
-	uint8_t block[64];
-	digest_bytes(state, block);
+/* The outer hash's only block: the inner digest (32 bytes, after the 64-byte pad) and its padding. */
+static void outer_block(const uint32_t inner[8], uint8_t block[64]) {
+	digest_bytes(inner, block);
 	block[32] = 0x80;
 	memset(block + 33, 0, 64 - 8 - 33);
 	store_be64(block + 56, (64 + 32) * 8);
-	memcpy(state, key->outer, sizeof state);
-	blocks(state, block, 1);
+}
 
+/* A message of at most 55 bytes after the 64-byte pad: its last (and only) block, padded. */
+static void short_inner_block(const uint8_t *message, size_t length, uint8_t block[64]) {
+	memcpy(block, message, length);
+	block[length] = 0x80;
+	memset(block + length + 1, 0, 64 - 8 - length - 1);
+	store_be64(block + 56, (64 + (uint64_t)length) * 8);
+}
+
+static void write_hex(const uint32_t state[8], char out[64]) {
+	static const char digits[] = "0123456789abcdef";
 	for (int i = 0; i < 8; i++) {
 		uint32_t word = state[i];
 		for (int j = 7; j >= 0; j--) {
@@ -78,4 +81,39 @@ void hmac_sha256_hex(const hmac_sha256_key *key, const uint8_t *message, size_t 
 			word >>= 4;
 		}
 	}
+}
+
+void hmac_sha256_hex(const hmac_sha256_key *key, const uint8_t *message, size_t length, char out[64],
+                     const sha256_impl *impl) {
+	uint32_t state[8];
+	memcpy(state, key->inner, sizeof state);
+	finish(state, message, length, 64, impl->blocks);
+	uint8_t block[64];
+	outer_block(state, block);
+	memcpy(state, key->outer, sizeof state);
+	impl->blocks(state, block, 1);
+	write_hex(state, out);
+}
+
+void hmac_sha256_hex_x2(const hmac_sha256_key *key, const uint8_t *message_a, size_t length_a, char out_a[64],
+                        const uint8_t *message_b, size_t length_b, char out_b[64], const sha256_impl *impl) {
+	if (length_a > 55 || length_b > 55) {
+		hmac_sha256_hex(key, message_a, length_a, out_a, impl);
+		hmac_sha256_hex(key, message_b, length_b, out_b, impl);
+		return;
+	}
+	uint32_t a[8], b[8];
+	uint8_t block_a[64], block_b[64];
+	memcpy(a, key->inner, sizeof a);
+	memcpy(b, key->inner, sizeof b);
+	short_inner_block(message_a, length_a, block_a);
+	short_inner_block(message_b, length_b, block_b);
+	impl->block_x2(a, block_a, b, block_b);
+	outer_block(a, block_a);
+	outer_block(b, block_b);
+	memcpy(a, key->outer, sizeof a);
+	memcpy(b, key->outer, sizeof b);
+	impl->block_x2(a, block_a, b, block_b);
+	write_hex(a, out_a);
+	write_hex(b, out_b);
 }

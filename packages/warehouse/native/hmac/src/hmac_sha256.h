@@ -11,10 +11,14 @@ typedef struct {
 } hmac_sha256_key;
 
 /* Keys longer than a block are hashed first (RFC 2104); any length, including 0, is accepted. */
-void hmac_sha256_key_init(hmac_sha256_key *key, const uint8_t *bytes, size_t length, sha256_blocks_fn blocks);
+void hmac_sha256_key_init(hmac_sha256_key *key, const uint8_t *bytes, size_t length, const sha256_impl *impl);
 
 /* Writes the 64 lower-case hex digits of HMAC-SHA256(key, message) to out (no terminating NUL). */
 void hmac_sha256_hex(const hmac_sha256_key *key, const uint8_t *message, size_t length, char out[64],
-                     sha256_blocks_fn blocks);
+                     const sha256_impl *impl);
+
+/* The same for two messages under one key, their compressions interleaved when both fit one block (<= 55 bytes). */
+void hmac_sha256_hex_x2(const hmac_sha256_key *key, const uint8_t *message_a, size_t length_a, char out_a[64],
+                        const uint8_t *message_b, size_t length_b, char out_b[64], const sha256_impl *impl);
 
 #endif
