@@ -104,6 +104,11 @@ export async function probeTool(tool: ToolId): Promise<ToolProbe> {
     }
     case "postgres":
       return postgresProbeOf(await findPostgres());
+    case "gcc": {
+      const r = await succeeds("gcc", ["--version"]);
+      if (r.notFound) return { tool, ok: false, problem: "gcc not found on PATH" };
+      return r.ok ? { tool, ok: true } : { tool, ok: false, problem: "gcc --version failed" };
+    }
     case "chromium":
       return existsSync(chromiumBin) ? { tool, ok: true } : { tool, ok: false, problem: `${chromiumBin} not found` };
   }
@@ -138,7 +143,8 @@ export async function ensureTools(needed: readonly ToolId[], log: (msg: string) 
   if (missing.length === 0) return;
   const manager = machinePackageManager();
   if (isRoot() && manager === "apt" && process.env.STACK_AUTO_INSTALL !== "0" && onPath("apt-get")) {
-    const names = missing.map((p) => tools[p.tool].packages.apt);
+    // One tool may need several packages ("gcc libc6-dev").
+    const names = missing.flatMap((p) => tools[p.tool].packages.apt.split(" "));
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     // apt holds a global lock: serialise our installs.
     const install = aptQueue.then(async () => {

@@ -5,7 +5,7 @@
  */
 import { installCommand, type PackageManager } from "./package-manager.js";
 
-export type ToolId = "java" | "maven" | "python" | "postgres" | "chromium";
+export type ToolId = "java" | "maven" | "python" | "postgres" | "chromium" | "gcc";
 
 export interface ToolSpec {
   /** What it is and what the stack uses it for. */
@@ -61,6 +61,18 @@ export const tools: Readonly<Record<ToolId, ToolSpec>> = {
       pacman: "postgresql",
       zypper: "postgresql-server",
       brew: "postgresql@17",
+    },
+  },
+  gcc: {
+    what: "gcc with the C library headers (compiles the hmac DuckDB extension, packages/warehouse/native/hmac)",
+    packages: {
+      apt: "gcc libc6-dev",
+      dnf: "gcc glibc-devel",
+      yum: "gcc glibc-devel",
+      apk: "gcc musl-dev",
+      pacman: "gcc",
+      zypper: "gcc glibc-devel",
+      brew: "gcc",
     },
   },
   chromium: {
@@ -150,6 +162,8 @@ export interface ProvisioningPlan {
   readonly moto?: { readonly venvReady: boolean } | undefined;
   /** The DuckDB postgres extension is to be downloaded (pip). */
   readonly duckdbExtension?: boolean | undefined;
+  /** The hmac DuckDB extension is to be compiled (its sources changed or it was never built). */
+  readonly hmacExtension?: boolean | undefined;
 }
 
 /** The tools a plan invokes: nothing for components reused as they run, Maven only when the jars are missing. */
@@ -158,5 +172,6 @@ export function toolsNeeded(plan: ProvisioningPlan): ToolId[] {
   if (plan.kafka !== undefined) needed.push("java", ...(plan.kafka.libsReady ? [] : (["maven"] as const)));
   if (plan.postgres === true) needed.push("postgres");
   if ((plan.moto !== undefined && !plan.moto.venvReady) || plan.duckdbExtension === true) needed.push("python");
+  if (plan.hmacExtension === true) needed.push("gcc");
   return needed;
 }

@@ -3,6 +3,7 @@ import { ensureTools } from "./apt.js";
 import { ensureComponents, type Component } from "./components.js";
 import type { EnsureOutcome, StackContext } from "./context.js";
 import { duckdbPostgresExtensionPath, ensureDuckdbPostgresExtension } from "./duckdb-extension.js";
+import { duckdbHmacExtensionPath, ensureDuckdbHmacExtension } from "./duckdb-hmac-extension.js";
 import { ensureKafka, kafkaLibsReady, kafkaRunning, kafkaSecurityDir, stopKafka } from "./kafka.js";
 import { kafkaSecurityMode } from "./kafka-security.js";
 import { otherStackUsers, registerStackUser, withStackLock } from "./lock.js";
@@ -28,6 +29,7 @@ import { ensureRedshift, redshiftRunning, stopRedshift } from "./redshift.js";
 
 export type { Profile } from "./paths.js";
 export { ensureDuckdbPostgresExtension, duckdbVersion } from "./duckdb-extension.js";
+export { ensureDuckdbHmacExtension } from "./duckdb-hmac-extension.js";
 export { StackError } from "./errors.js";
 
 export interface StackEndpoints {
@@ -46,6 +48,12 @@ export interface StackEndpoints {
   awsRegion: string;
   /** Absolute path of postgres_scanner.duckdb_extension matching the installed DuckDB. */
   duckdbPostgresExtension: string;
+  /**
+   * Absolute path of hmac.duckdb_extension (native hmac_sha256_hex, packages/warehouse/native/hmac), compiled from the
+   * checked-in sources; loading it needs allow_unsigned_extensions (see duckdb-hmac-extension.ts). Undefined on a
+   * platform it is not built for.
+   */
+  duckdbHmacExtension?: string | undefined;
   /**
    * The Redshift Data API emulator (dev/redshift-data-emulator), which runs its SQL on the warehouse database.
    * Optional: a stack read back from elsewhere (docker compose) has none.
@@ -190,6 +198,7 @@ export function stackEndpoints(
       awsEndpointUrl: awsEndpointUrl ?? `http://127.0.0.1:${ports.moto}`,
       awsRegion: nonEmpty(env.AWS_REGION) ?? "ap-southeast-2",
       duckdbPostgresExtension: nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) ?? duckdbPostgresExtensionPath,
+      duckdbHmacExtension: nonEmpty(env.DUCKDB_HMAC_EXTENSION) ?? duckdbHmacExtensionPath(),
       redshiftDataEndpoint: redshiftDataEndpoint ?? `http://127.0.0.1:${ports.redshift}`,
       redshiftIamRole: nonEmpty(env.REDSHIFT_IAM_ROLE_ARN) ?? defaultRedshiftIamRole,
       ...(passwords === undefined
@@ -217,6 +226,8 @@ export async function ensureStack(profile: Profile, opts: StackOptions = {}): Pr
   const { endpoints, external } = stackEndpoints(profile, env);
   const managed = componentNames.filter((c) => !external.includes(c));
   const downloadExtension = nonEmpty(env.DUCKDB_POSTGRES_EXTENSION) === undefined;
+  // Built from our sources unless the environment names a build (or the platform has none).
+  const buildHmac = nonEmpty(env.DUCKDB_HMAC_EXTENSION) === undefined && endpoints.duckdbHmacExtension !== undefined;
   const toStart = (name: ComponentName): boolean => managed.includes(name) && !drivers[name].running(ctx);
   // Cold starts download jars and wheels: allow minutes while another process holds the lock.
   const { started, reused } = await withStackLock(
@@ -230,6 +241,7 @@ export async function ensureStack(profile: Profile, opts: StackOptions = {}): Pr
           postgres: toStart("postgres"),
           moto: toStart("moto") ? { venvReady: motoVenvReady() } : undefined,
           duckdbExtension: downloadExtension && !existsSync(duckdbPostgresExtensionPath),
+          hmacExtension: buildHmac && !existsSync(endpoints.duckdbHmacExtension ?? ""),
         }),
         ctx.log,
       );
@@ -238,9 +250,14 @@ export async function ensureStack(profile: Profile, opts: StackOptions = {}): Pr
         {
           log: ctx.log,
           ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-          alongside: downloadExtension
-            ? [{ name: "duckdb extension", run: () => ensureDuckdbPostgresExtension({ log: ctx.log }) }]
-            : [],
+          alongside: [
+            ...(downloadExtension
+              ? [{ name: "duckdb extension", run: () => ensureDuckdbPostgresExtension({ log: ctx.log }) }]
+              : []),
+            ...(buildHmac
+              ? [{ name: "duckdb hmac extension", run: () => ensureDuckdbHmacExtension({ log: ctx.log }) }]
+              : []),
+          ],
           then: managed.includes("postgres")
             ? [
                 { name: "databases", run: () => ensureDatabases(endpoints.postgresAdminUrl, endpoints.warehouseUrl) },
@@ -327,6 +344,7 @@ export function stackEnv(e: StackEndpoints): Record<string, string> {
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
     DUCKDB_POSTGRES_EXTENSION: e.duckdbPostgresExtension,
+    ...(e.duckdbHmacExtension === undefined ? {} : { DUCKDB_HMAC_EXTENSION: e.duckdbHmacExtension }),
     ...(e.redshiftDataEndpoint === undefined ? {} : { REDSHIFT_DATA_ENDPOINT: e.redshiftDataEndpoint }),
     ...(e.redshiftIamRole === undefined ? {} : { REDSHIFT_IAM_ROLE_ARN: e.redshiftIamRole }),
     ...databaseRoleEnv(e),

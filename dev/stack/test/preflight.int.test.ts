@@ -29,16 +29,16 @@ function stackCli(
   });
 }
 
-describe("preflight on a machine without Java and Maven", () => {
+describe("preflight on a machine without Java, Maven and gcc", () => {
   const root = mkdtempSync(join(tmpdir(), "preflight-"));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it("reports both missing tools in one message with their install commands, no stack trace, exit 1", async () => {
-    // PATH holds node and nothing else: no java, no mvn (PostgreSQL and python3 are found at absolute paths).
+  it("reports all three missing tools in one message with their install commands, no stack trace, exit 1", async () => {
+    // PATH holds node and nothing else: no java, mvn or gcc (PostgreSQL and python3 are found at absolute paths).
     const bin = join(root, "bin");
     mkdirSync(bin);
     symlinkSync(process.execPath, join(bin, "node"));
-    // A fresh state folder (nothing running) and download cache (no Kafka jars yet: Maven is needed).
+    // A fresh state folder (nothing running) and cache (no Kafka jars yet: Maven is needed; no hmac extension: gcc).
     const state = join(root, "state");
     const env: NodeJS.ProcessEnv = {
       PATH: bin,
@@ -59,15 +59,21 @@ describe("preflight on a machine without Java and Maven", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     const lines = r.stderr.trimEnd().split("\n");
-    expect(lines[0]).toBe("stack up: missing 2 tools the local stack needs:");
+    expect(lines[0]).toBe("stack up: missing 3 tools the local stack needs:");
     expect(r.stderr).toContain("Java 17+ (runs the Kafka broker): java not found on PATH");
     expect(r.stderr).toContain("Maven (fetches the Kafka jars): mvn not found on PATH");
     expect(r.stderr).toMatch(/install: (sudo )?apt-get install -y openjdk-17-jre-headless\n/);
     expect(r.stderr).toMatch(/install: (sudo )?apt-get install -y maven\n/);
-    expect(r.stderr).toMatch(/install all at once: (sudo )?apt-get install -y openjdk-17-jre-headless maven\n/);
+    expect(r.stderr).toContain(
+      "compiles the hmac DuckDB extension, packages/warehouse/native/hmac): gcc not found on PATH",
+    );
+    expect(r.stderr).toMatch(/install: (sudo )?apt-get install -y gcc libc6-dev\n/);
+    expect(r.stderr).toMatch(
+      /install all at once: (sudo )?apt-get install -y openjdk-17-jre-headless maven gcc libc6-dev\n/,
+    );
     expect(r.stderr).toContain("what to do: install what is listed above");
     // One message: the report is not repeated, and no stack frame is printed.
-    expect(r.stderr.split("missing 2 tools").length).toBe(2);
+    expect(r.stderr.split("missing 3 tools").length).toBe(2);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     // Nothing was started.
     const pids = join(state, "test", "pids");

@@ -115,4 +115,14 @@ describe("toolsNeeded", () => {
     // Everything already running (reused): nothing is invoked, nothing is needed.
     expect(toolsNeeded({})).toEqual([]);
   });
+
+  it("needs gcc only when the hmac extension is to be compiled", () => {
+    expect(toolsNeeded({ hmacExtension: true })).toEqual(["gcc"]);
+    expect(toolsNeeded({ hmacExtension: false })).toEqual([]);
+    expect(
+      formatPreflightReport(
+        preflightReport([{ tool: "gcc", ok: false, problem: "gcc not found on PATH" }], "apt", { root: true }),
+      ),
+    ).toContain("apt-get install -y gcc libc6-dev");
+  });
 });

@@ -51,6 +51,10 @@ describe("stackEndpoints", () => {
     expect(endpoints.duckdbPostgresExtension).toMatch(
       /\/\.cache\/duckdb\/v[\d.]+\/postgres_scanner\.duckdb_extension$/,
     );
+    expect(endpoints.duckdbHmacExtension).toMatch(/\/\.cache\/duckdb-hmac\/[0-9a-f]{16}\/hmac\.duckdb_extension$/);
+    expect(
+      stackEndpoints("test", { DUCKDB_HMAC_EXTENSION: "/x/hmac.duckdb_extension" }).endpoints.duckdbHmacExtension,
+    ).toBe("/x/hmac.duckdb_extension");
   });
 
   it("leaves components given by the environment alone", () => {
@@ -94,6 +98,8 @@ describe("stackEndpoints", () => {
         "AWS_SECRET_ACCESS_KEY",
         "DATABASE_URL",
         "DUCKDB_POSTGRES_EXTENSION",
+        // Built from packages/warehouse/native/hmac on Linux (the only platform the tests run on).
+        "DUCKDB_HMAC_EXTENSION",
         "KAFKA_BROKERS",
         "POSTGRES_ADMIN_URL",
         "REDSHIFT_DATA_ENDPOINT",
