@@ -36,6 +36,11 @@ export const configSchema = commonEnvSchema
     HASH_KEY: z.string().min(16, "must be at least 16 characters"),
     /** postgres_scanner.duckdb_extension matching DuckDB 1.5.5 (provisioned by dev/stack or baked into the image). */
     DUCKDB_POSTGRES_EXTENSION: env.string().optional(),
+    /**
+     * The native hmac extension (packages/warehouse/native/hmac, built by dev/stack or in the image): KEYED_HASH at
+     * about a ninth of the CPU. Unset: the same hashes computed in DuckDB SQL (slower). PostgreSQL warehouse only.
+     */
+    DUCKDB_HMAC_EXTENSION: env.string().optional(),
     /** A table's Parquet output is split into files of about this size (`{table}_000.parquet`, `_001`, …). */
     MAX_FILE_BYTES: env.positiveInt().default(256 * 1024 * 1024),
     /** Rows per Parquet row group (DuckDB's default). */

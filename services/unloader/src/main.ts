@@ -78,6 +78,7 @@ await runService(
               ...parquet,
               warehouseUrl: config.WAREHOUSE_URL ?? "",
               duckdbPostgresExtension: config.DUCKDB_POSTGRES_EXTENSION ?? "",
+              duckdbHmacExtension: config.DUCKDB_HMAC_EXTENSION,
             }),
         warehouseSpans(config.WAREHOUSE === "redshift" ? "redshift" : "postgresql"),
       );

@@ -5,6 +5,11 @@ export interface DuckDbSettings {
   readonly memoryLimit?: string | undefined;
   /** Where DuckDB spills when a query outgrows memoryLimit. */
   readonly spillDir?: string | undefined;
+  /**
+   * Lets the instance LOAD extensions without DuckDB's signature: only for the hmac extension built from this
+   * repository's sources (dev/stack/duckdb-hmac-extension.ts says why that is acceptable); set at creation only.
+   */
+  readonly allowUnsignedExtensions?: boolean | undefined;
 }
 
 /** One Parquet file DuckDB wrote; rows come from the file's own footer (read back), not from the writer's count. */
@@ -63,6 +68,7 @@ export function createDuckDbInstance(settings: DuckDbSettings = {}): Promise<Duc
     threads: "1",
     ...(settings.memoryLimit === undefined ? {} : { memory_limit: settings.memoryLimit }),
     ...(settings.spillDir === undefined ? {} : { temp_directory: settings.spillDir }),
+    ...(settings.allowUnsignedExtensions === true ? { allow_unsigned_extensions: "true" } : {}),
     autoinstall_known_extensions: "false",
     autoload_known_extensions: "false",
   });

@@ -26,10 +26,16 @@ export interface LoadedDuckDb {
  */
 export async function openLoadedDuckDb(settings: {
   extensionPath: string;
+  /** The native hmac extension, loaded too when given (KEYED_HASH then uses its function). */
+  hmacExtensionPath?: string | undefined;
   memoryLimit: string;
   spillDir: string;
 }): Promise<LoadedDuckDb> {
-  const instance = await createDuckDbInstance({ memoryLimit: settings.memoryLimit, spillDir: settings.spillDir });
+  const instance = await createDuckDbInstance({
+    memoryLimit: settings.memoryLimit,
+    spillDir: settings.spillDir,
+    allowUnsignedExtensions: settings.hmacExtensionPath !== undefined,
+  });
   const close = (): void => {
     instance.closeSync();
     rmSync(settings.spillDir, { recursive: true, force: true });
@@ -38,6 +44,8 @@ export async function openLoadedDuckDb(settings: {
     const connection = await instance.connect();
     try {
       await connection.run(`LOAD ${duckString(settings.extensionPath)}`);
+      if (settings.hmacExtensionPath !== undefined)
+        await connection.run(`LOAD ${duckString(settings.hmacExtensionPath)}`);
     } finally {
       connection.closeSync();
     }

@@ -25,6 +25,8 @@ export interface RenderOptions {
   readonly hashKey: string;
   /** ORDER BY the time column (see docs/parquet-path.md for the measurement). */
   readonly orderByTime?: boolean;
+  /** KEYED_HASH by the native hmac extension's function (loaded in the DuckDB that runs `outer`). */
+  readonly nativeHmac?: boolean;
 }
 
 /**
@@ -80,6 +82,11 @@ export function renderUnloadQueries(command: UnloadTableCommand, options: Render
     dialect: postgresDialect,
     orderByTime: options.orderByTime,
   });
-  const { outer, secrets } = keyedHashProjection(command.columns, options.hashKey, quoteIdentifier);
+  const { outer, secrets } = keyedHashProjection(
+    command.columns,
+    options.hashKey,
+    quoteIdentifier,
+    options.nativeHmac ?? false,
+  );
   return { select, count, outer, secrets };
 }

@@ -32,6 +32,7 @@ export class PostgresWarehouse implements Warehouse {
     this.#duckdb = new ReusePool(() =>
       openLoadedDuckDb({
         extensionPath: config.duckdbPostgresExtension,
+        hmacExtensionPath: config.duckdbHmacExtension,
         memoryLimit: config.memoryLimit,
         spillDir: join(config.tempDir, `duckdb-spill-${randomUUID()}`),
       }),
@@ -56,6 +57,7 @@ export class PostgresWarehouse implements Warehouse {
       columns,
       hashKey: this.#config.hashKey,
       orderByTime: this.#config.orderByTime ?? false,
+      nativeHmac: this.#config.duckdbHmacExtension !== undefined,
     });
     const encodings = compressedColumnEncodings(command, columns);
     checkAbort();

@@ -111,7 +111,7 @@ function identifier(name: string): string {
 
 /**
  * PostgreSQL: a unique schema in WAREHOUSE_URL (or DATABASE_URL), a random moto bucket, the DuckDB postgres
- * extension from DUCKDB_POSTGRES_EXTENSION.
+ * extension from DUCKDB_POSTGRES_EXTENSION (and the hmac one from DUCKDB_HMAC_EXTENSION).
  */
 export const postgresHarness: WarehouseHarnessFactory<PostgresHarness> = {
   name: "postgres",
@@ -158,6 +158,9 @@ export const postgresHarness: WarehouseHarnessFactory<PostgresHarness> = {
         objectStore: overrides.objectStore ?? store,
         hashKey,
         duckdbPostgresExtension: extension,
+        // The native HMAC when the stack built it (as the unloader runs); its SQL twin is checked equal to it in
+        // test/native/hmac-extension.int.test.ts.
+        duckdbHmacExtension: process.env["DUCKDB_HMAC_EXTENSION"] || undefined,
         maxFileBytes: overrides.maxFileBytes ?? 64 * 1024 * 1024,
         rowGroupSize: overrides.rowGroupSize ?? 122_880,
         memoryLimit: "256MB",
