@@ -38,7 +38,7 @@ export const configSchema = commonEnvSchema
     DUCKDB_POSTGRES_EXTENSION: env.string().optional(),
     /**
      * The native hmac extension (packages/warehouse/native/hmac, built by dev/stack or in the image): KEYED_HASH at
-     * about a ninth of the CPU. Unset: the same hashes computed in DuckDB SQL (slower). PostgreSQL warehouse only.
+     * about a ninth of the CPU. Unset: the same hashes computed in DuckDB SQL (slower).
      */
     DUCKDB_HMAC_EXTENSION: env.string().optional(),
     /** A table's Parquet output is split into files of about this size (`{table}_000.parquet`, `_001`, …). */

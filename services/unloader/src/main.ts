@@ -72,6 +72,7 @@ await runService(
               target: redshiftTargetOf(config),
               iamRole: config.REDSHIFT_IAM_ROLE_ARN ?? "",
               stagingPrefix: config.REDSHIFT_STAGING_PREFIX,
+              duckdbHmacExtension: config.DUCKDB_HMAC_EXTENSION,
               parallel: config.REDSHIFT_UNLOAD_PARALLEL,
             })
           : new PostgresWarehouse({

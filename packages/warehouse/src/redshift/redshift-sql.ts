@@ -88,7 +88,7 @@ const MAX_MB = 6200;
 /** The count and the UNLOAD of one command, for one transaction (BatchExecuteStatement). */
 export function renderRedshiftUnload(
   command: UnloadTableCommand,
-  options: { columns: readonly WarehouseColumn[]; hashKey: string; target: UnloadTarget },
+  options: { columns: readonly WarehouseColumn[]; hashKey: string; target: UnloadTarget; nativeHmac?: boolean },
 ): RedshiftUnloadStatements {
   const { select, count } = renderClassifiedSelect(command, { columns: options.columns, dialect: redshiftDialect });
   const { target } = options;
@@ -107,6 +107,11 @@ export function renderRedshiftUnload(
     "EXTENSION 'parquet'",
     `PARALLEL ${target.parallel ? "ON" : "OFF"}`,
   ].join(" ");
-  const { outer, secrets } = keyedHashProjection(command.columns, options.hashKey, quoteIdentifier);
+  const { outer, secrets } = keyedHashProjection(
+    command.columns,
+    options.hashKey,
+    quoteIdentifier,
+    options.nativeHmac ?? false,
+  );
   return { count, unload, select, outer, secrets };
 }

@@ -30,6 +30,8 @@ export interface RedshiftWarehouseConfig {
   readonly stagingPrefix: string;
   /** Secret key of KEYED_HASH: used by DuckDB in the unloader, never sent to Redshift. */
   readonly hashKey: string;
+  /** The native hmac extension (see PostgresWarehouseConfig.duckdbHmacExtension); without it, DuckDB SQL. */
+  readonly duckdbHmacExtension?: string | undefined;
   readonly maxFileBytes: number;
   readonly rowGroupSize: number;
   /** DuckDB memory_limit for the copy from staging, e.g. "512MB". */
@@ -102,6 +104,7 @@ export class RedshiftWarehouse implements Warehouse {
     const statements = renderRedshiftUnload(command, {
       columns,
       hashKey: this.#config.hashKey,
+      nativeHmac: this.#config.duckdbHmacExtension !== undefined,
       target: {
         s3Prefix: `s3://${store.bucket}/${staging}${command.fileBaseName}_`,
         iamRole: this.#config.iamRole,
@@ -196,10 +199,16 @@ export class RedshiftWarehouse implements Warehouse {
       await store.getFile(key, path, { signal });
       paths.push(path);
     }
-    const duck = await openDuckDb({ memoryLimit: this.#config.memoryLimit, spillDir: join(workDir, "spill") });
+    const hmacExtension = this.#config.duckdbHmacExtension;
+    const duck = await openDuckDb({
+      memoryLimit: this.#config.memoryLimit,
+      spillDir: join(workDir, "spill"),
+      allowUnsignedExtensions: hmacExtension !== undefined,
+    });
     const onAbort = (): void => duck.connection.interrupt();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
+      if (hmacExtension !== undefined) await duck.connection.run(`LOAD ${duckString(hmacExtension)}`);
       let from: string;
       if (paths.length > 0) from = `read_parquet([${paths.map(duckString).join(", ")}])`;
       else {
