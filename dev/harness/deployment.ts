@@ -60,6 +60,8 @@ export async function startDeployment(options: {
   beforeServices?: (deployment: ProvisionedDeployment) => Promise<void>;
   /** What the services run: their TypeScript sources (default) or `npm run build`'s JavaScript. */
   code?: "sources" | "compiled";
+  /** Flags for node of one service only (e.g. `--cpu-prof` to profile it). */
+  nodeArgs?: Partial<Record<ServiceName, readonly string[]>>;
 }): Promise<TestDeployment> {
   const { endpoints, env } = stackFromEnv();
   const base = await provisionDeployment(
@@ -100,6 +102,7 @@ export async function startDeployment(options: {
         },
         onLine: (service, line) => void logs.push(`${service} ${line}`),
         ...(options.code === undefined ? {} : { code: options.code }),
+        ...(options.nodeArgs?.[name] === undefined ? {} : { nodeArgs: options.nodeArgs[name] }),
       }),
     );
   }

@@ -34,6 +34,8 @@ export interface SpawnOptions {
    * default "sources": main.ts through tsx.
    */
   readonly code?: "sources" | "compiled";
+  /** Flags for node itself, before the entry point (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
@@ -46,8 +48,10 @@ export function spawnEntryPoint(
   env: Readonly<Record<string, string>>,
   /** false: `env` is the whole environment (nothing of this process's, such as other roles' credentials). */
   inherit = true,
+  nodeArgs: readonly string[] = [],
 ): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(repoRoot, entryPoint), ...args], {
+  const node = [...nodeArgs, "--conditions=source", "--import", "tsx"];
+  return spawn(process.execPath, [...node, join(repoRoot, entryPoint), ...args], {
     cwd: repoRoot,
     env: inherit ? { ...process.env, ...env } : env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -58,8 +62,9 @@ export function spawnEntryPoint(
 function spawnCompiled(
   entryPoint: string,
   env: Readonly<Record<string, string>>,
+  nodeArgs: readonly string[] = [],
 ): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ["--enable-source-maps", join(repoRoot, entryPoint)], {
+  return spawn(process.execPath, [...nodeArgs, "--enable-source-maps", join(repoRoot, entryPoint)], {
     cwd: repoRoot,
     // The service's whole environment (spawnService passes it complete: its own database login only).
     env,
@@ -142,8 +147,8 @@ export function spawnService(name: ServiceName, options: SpawnOptions): RunningS
   const env = serviceDatabaseEnv(name, { ...inherited, ...options.env });
   const child =
     options.code === "compiled"
-      ? spawnCompiled(`services/${name}/dist/main.js`, env)
-      : spawnEntryPoint(`services/${name}/src/main.ts`, [], env, false);
+      ? spawnCompiled(`services/${name}/dist/main.js`, env, options.nodeArgs)
+      : spawnEntryPoint(`services/${name}/src/main.ts`, [], env, false, options.nodeArgs);
   forEachLine([child.stdout, child.stderr], (line) => options.onLine?.(label, line));
   const healthUrl = `http://127.0.0.1:${options.healthPort}`;
   return runningService(child, { name: label, healthUrl, readyUrl: `${healthUrl}/readyz` }, 20_000);
