@@ -16,7 +16,15 @@ describe("the tracker bench's drain rate", () => {
 
   it("refuses a drain that did not finish, or finished between two samples", () => {
     expect(() => drainRate([{ at: 0, committed: 5 }], 10)).toThrow(/did not finish: 5 of 10/);
-    expect(() => drainRate([{ at: 0, committed: 0 }, { at: 1, committed: 10 }], 10)).toThrow(/between two samples/);
+    expect(() =>
+      drainRate(
+        [
+          { at: 0, committed: 0 },
+          { at: 1, committed: 10 },
+        ],
+        10,
+      ),
+    ).toThrow(/between two samples/);
   });
 
   it("sums committed offsets per partition, none committed counting zero and never past the end", () => {

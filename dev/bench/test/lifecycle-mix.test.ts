@@ -1,7 +1,19 @@
 import { describe, expect, it } from "@jest/globals";
 import { encodeEvent, messageKey } from "@data-exporter/contracts";
-import { applyLifecycleEvent, applyRequested, requestedState, type ExportRequestState } from "@data-exporter/status-store";
-import { defaultMixShape, mixEvents, planMix, sequentialUuid, type MixEvent, type MixShape } from "../tracker/lifecycle-mix.js";
+import {
+  applyLifecycleEvent,
+  applyRequested,
+  requestedState,
+  type ExportRequestState,
+} from "@data-exporter/status-store";
+import {
+  defaultMixShape,
+  mixEvents,
+  planMix,
+  sequentialUuid,
+  type MixEvent,
+  type MixShape,
+} from "../tracker/lifecycle-mix.js";
 
 const ids = { requestId: (n: number) => sequentialUuid("0badcafe", n), startedAt: Date.UTC(2026, 0, 1) };
 const all = (target: number, shape: MixShape = defaultMixShape): MixEvent[] =>
@@ -57,7 +69,11 @@ describe("the tracker bench's lifecycle mix", () => {
     const shape = { ...defaultMixShape, concurrentRequests: 3 };
     const events = all(200, shape);
     // The first three events are the three concurrent exports' requests.
-    expect(events.slice(0, 3).map((e) => e.event.type)).toEqual(["ExportRequested", "ExportRequested", "ExportRequested"]);
+    expect(events.slice(0, 3).map((e) => e.event.type)).toEqual([
+      "ExportRequested",
+      "ExportRequested",
+      "ExportRequested",
+    ]);
     const first = events.filter((e) => e.event.value.requestId === ids.requestId(0)).map((e) => e.event.type);
     expect(first[0]).toBe("ExportRequested");
     expect(first[1]).toBe("ExportPlanned");

@@ -21,7 +21,8 @@ export interface DrainRate {
 export function drainRate(samples: readonly DrainSample[], total: number): DrainRate {
   const first = samples.find((s) => s.committed > 0);
   const done = samples.find((s) => s.committed >= total);
-  if (!first || !done) throw new Error(`the drain did not finish: ${samples.at(-1)?.committed ?? 0} of ${total} events`);
+  if (!first || !done)
+    throw new Error(`the drain did not finish: ${samples.at(-1)?.committed ?? 0} of ${total} events`);
   if (done === first) throw new Error("the drain finished between two samples: too few events to measure a rate");
   const seconds = (done.at - first.at) / 1000;
   return {
@@ -32,10 +33,7 @@ export function drainRate(samples: readonly DrainSample[], total: number): Drain
 }
 
 /** Offsets committed over partitions, counting each partition at most up to its end (-1, none yet, counts 0). */
-export function committedEvents(
-  ends: ReadonlyMap<string, number>,
-  committed: ReadonlyMap<string, number>,
-): number {
+export function committedEvents(ends: ReadonlyMap<string, number>, committed: ReadonlyMap<string, number>): number {
   let sum = 0;
   for (const [partition, end] of ends) sum += Math.min(end, Math.max(0, committed.get(partition) ?? 0));
   return sum;

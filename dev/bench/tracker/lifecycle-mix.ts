@@ -55,7 +55,8 @@ function requestEventCount(shape: MixShape, request: number): number {
 
 /** The smallest number of whole exports whose events reach `targetEvents`, and what they add up to. */
 export function planMix(targetEvents: number, shape: MixShape = defaultMixShape): MixPlan {
-  if (!Number.isInteger(targetEvents) || targetEvents < 1) throw new RangeError(`events must be ≥ 1, got ${targetEvents}`);
+  if (!Number.isInteger(targetEvents) || targetEvents < 1)
+    throw new RangeError(`events must be ≥ 1, got ${targetEvents}`);
   if (shape.tablesPerRequest < 1 || shape.concurrentRequests < 1 || shape.heartbeatsPerAttempt < 0)
     throw new RangeError("a mix needs at least one table and one export in flight");
   let requests = 0;

@@ -88,8 +88,8 @@ const failed = (requestId: string, table: string, final: boolean): TrackedEvent 
 const cancelRequested: TrackedEvent = {
   topicKey: "exportRequested",
   type: "ExportCancelRequested",
-  value: { requestId: a, requestedAt: 5, cancelledBy: "u" },
-} as TrackedEvent;
+  value: { requestId: a, run: 0, cancelledBy: "u", cancelledAt: 5 },
+};
 const trigger = (requestId: string): TrackedEvent => ({
   topicKey: "dailyExportTriggered",
   type: "DailyExportTriggered",
