@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { encodeEvent, messageKey } from "@data-exporter/contracts";
+import { encodeEvent } from "@data-exporter/contracts";
 import {
   applyLifecycleEvent,
   applyRequested,
@@ -8,6 +8,7 @@ import {
 } from "@data-exporter/status-store";
 import {
   defaultMixShape,
+  keyOf,
   mixEvents,
   planMix,
   sequentialUuid,
@@ -81,10 +82,10 @@ describe("the tracker bench's lifecycle mix", () => {
   });
 
   it("makes events the contracts accept, keyed by their request id", () => {
-    for (const { topic, event } of all(100)) {
+    for (const mixEvent of all(100)) {
+      const { event } = mixEvent;
       expect(() => encodeEvent(event.type, event.value as never)).not.toThrow();
-      const key = topic === "exportRequested" ? messageKey(topic, event) : messageKey(topic, event);
-      expect(key).toBe(event.value.requestId);
+      expect(keyOf(mixEvent)).toBe(event.value.requestId);
     }
   });
 

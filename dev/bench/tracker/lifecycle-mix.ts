@@ -1,4 +1,4 @@
-import type { TopicEvent } from "@data-exporter/contracts";
+import { messageKey, type TopicEvent } from "@data-exporter/contracts";
 
 /** How the bench's lifecycle workload is shaped: what a busy deployment's unloaders and request-api publish. */
 export interface MixShape {
@@ -23,6 +23,14 @@ export const defaultMixShape: MixShape = {
 export type MixEvent =
   | { readonly topic: "exportRequested"; readonly event: TopicEvent<"exportRequested"> }
   | { readonly topic: "exportLifecycle"; readonly event: TopicEvent<"exportLifecycle"> };
+
+/** The key the real producer gives the event: the contracts' key rule of its topic (its request id). */
+export function keyOf(mixEvent: MixEvent): string {
+  // Two calls, so each narrows the event to its own topic's events.
+  return mixEvent.topic === "exportRequested"
+    ? messageKey(mixEvent.topic, mixEvent.event)
+    : messageKey(mixEvent.topic, mixEvent.event);
+}
 
 /** What a mix holds, and what the read model must show once the tracker handled all of it. */
 export interface MixPlan {

@@ -1,17 +1,18 @@
 import { Partitioners, type Message } from "kafkajs";
 import { ensureTopics, eventHeaders, namespacedTopic, newTraceparent } from "@data-exporter/bus";
-import { encodeEvent, messageKey, topics } from "@data-exporter/contracts";
+import { encodeEvent, topics } from "@data-exporter/contracts";
 import { kafkaFromEnv } from "../../harness/topics.js";
-import type { MixEvent } from "./lifecycle-mix.js";
+import { keyOf, type MixEvent } from "./lifecycle-mix.js";
 
 /** Messages per produce request: big enough that producing 1 M events takes seconds, not minutes. */
 const SEND_BATCH = 5_000;
 
 /** The message a real producer (EventProducer.publish) writes for an event: Avro value, its key and headers. */
-export function messageOf({ topic, event }: MixEvent): Message {
+export function messageOf(mixEvent: MixEvent): Message {
+  const { event } = mixEvent;
   const encoded = encodeEvent(event.type, event.value as never);
   return {
-    key: topic === "exportRequested" ? messageKey(topic, event) : messageKey(topic, event),
+    key: keyOf(mixEvent),
     value: Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.byteLength),
     headers: {
       [eventHeaders.eventType]: encoded.eventType,
