@@ -45,10 +45,33 @@ export type EventHandler<K extends EventTopicKey> = (
   context: HandlerContext,
 ) => Promise<void> | void;
 
+/** What a batch handler gets beside the events: the handler's context, and each event's own trace. */
+export interface BatchContext extends HandlerContext {
+  /** Runs `work` in `envelope`'s process span (what the handler of that one event would run in), e.g. a publish. */
+  inSpanOf<T>(envelope: EnvelopeMeta<EventTopicKey>, work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Handles consecutive events of one partition at once, in their order (e.g. one database transaction for all). It
+ * must do what `handler` would do for each of them in turn: throwing makes the consumer handle the same events one
+ * by one with `handler` (retries and dead letters as usual), so part of a batch may be handled twice (idempotence).
+ */
+export type BatchHandler<K extends EventTopicKey> = (
+  envelopes: readonly Envelope<K>[],
+  context: BatchContext,
+) => Promise<void>;
+
 export interface EventConsumerOptions<K extends EventTopicKey> {
   readonly groupId: string;
   readonly topics: readonly K[];
   readonly handler: EventHandler<K>;
+  /**
+   * Handles runs of up to `maxBatchSize` decodable events of one partition at once, committing once per run; an
+   * undecodable message, or a run the batch handler fails, falls back to `handler` (default: none, one by one).
+   */
+  readonly batchHandler?: BatchHandler<K> | undefined;
+  /** Longest run given to `batchHandler` (default 500). */
+  readonly maxBatchSize?: number | undefined;
   /** Prefix of every topic name, e.g. `t-3f9a.` (default none). */
   readonly namespace?: string | undefined;
   /** Handler attempts before a message is dead-lettered (default 5); an error that is not `isRetryable` gets one. */
@@ -259,22 +282,97 @@ export class EventConsumer<K extends EventTopicKey> {
   }
 
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    if (this.#options.batchHandler) return this.#eachBatchInRuns(payload, this.#options.batchHandler);
     const { batch } = payload;
     for (const message of batch.messages) {
       if (!payload.isRunning() || payload.isStale() || this.#stopping.signal.aborted) return;
       const done = await this.#process(batch, message, payload);
       if (!done) return;
-      payload.resolveOffset(message.offset);
-      await payload.commitOffsetsIfNecessary({
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [{ partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() }],
-          },
-        ],
-      });
-      await payload.heartbeat();
+      await this.#commit(payload, message);
     }
+  }
+
+  /** Marks `message` (and all before it in its partition) handled: resolves and commits its offset, heartbeats. */
+  async #commit(payload: EachBatchPayload, message: KafkaMessage): Promise<void> {
+    const { batch } = payload;
+    payload.resolveOffset(message.offset);
+    await payload.commitOffsetsIfNecessary({
+      topics: [
+        {
+          topic: batch.topic,
+          partitions: [{ partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() }],
+        },
+      ],
+    });
+    await payload.heartbeat();
+  }
+
+  /**
+   * Batch mode: consecutive decodable messages go to the batch handler together and are committed once; a message
+   * that cannot be decoded is dead-lettered in its place, and a run the batch handler failed is handled again one
+   * by one (`#process`), so what ends committed, retried or dead-lettered is what one-by-one handling gives.
+   */
+  async #eachBatchInRuns(payload: EachBatchPayload, batchHandler: BatchHandler<K>): Promise<void> {
+    const { batch } = payload;
+    const maxRun = this.#options.maxBatchSize ?? 500;
+    const topicKey = this.#topicKeys.get(batch.topic) as K;
+    let run: { message: KafkaMessage; envelope: Envelope<K> }[] = [];
+    const flush = async (): Promise<boolean> => {
+      const messages = run;
+      run = [];
+      if (messages.length === 0) return true;
+      if (!payload.isRunning() || payload.isStale() || this.#stopping.signal.aborted) return false;
+      const membership = new AbortController();
+      const signal = AbortSignal.any([this.#stopping.signal, membership.signal]);
+      const inSpanOf = <T>(envelope: EnvelopeMeta<EventTopicKey>, work: () => Promise<T>): Promise<T> =>
+        inProcessSpan(
+          {
+            topic: envelope.topic,
+            partition: envelope.partition,
+            offset: envelope.offset,
+            key: envelope.key,
+            groupId: this.#options.groupId,
+            eventType: envelope.eventType,
+            correlationId: envelope.correlationId,
+            traceparent: envelope.traceparent,
+            attempt: 1,
+          },
+          work,
+        );
+      try {
+        await this.#withHeartbeats(payload, membership, () =>
+          batchHandler(
+            messages.map((m) => m.envelope),
+            { signal, inSpanOf },
+          ),
+        );
+        await this.#commit(payload, messages.at(-1)!.message);
+        return true;
+      } catch {
+        if (signal.aborted) return false;
+        // One by one, with the usual retries and dead letters: the failing event is found and dealt with alone.
+        for (const { message } of messages) {
+          if (!payload.isRunning() || payload.isStale() || this.#stopping.signal.aborted) return false;
+          if (!(await this.#process(batch, message, payload))) return false;
+          await this.#commit(payload, message);
+        }
+        return true;
+      }
+    };
+    for (const message of batch.messages) {
+      const headers = readHeaders(message.headers);
+      const opened = openMessage(topicKey, batch.topic, batch.partition, message, headers);
+      if ("envelope" in opened) {
+        run.push({ message, envelope: opened.envelope });
+        if (run.length >= maxRun && !(await flush())) return;
+        continue;
+      }
+      if (!(await flush())) return;
+      if (!payload.isRunning() || payload.isStale() || this.#stopping.signal.aborted) return;
+      if (!(await this.#process(batch, message, payload))) return;
+      await this.#commit(payload, message);
+    }
+    await flush();
   }
 
   /** Handles or dead-letters one message; false when stopping interrupted its retries (leave it uncommitted). */

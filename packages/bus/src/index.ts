@@ -1,5 +1,7 @@
 export { aclEntries, grantAcls } from "./acls.js";
 export type {
+  BatchContext,
+  BatchHandler,
   ConsumerObserver,
   Envelope,
   EnvelopeMeta,

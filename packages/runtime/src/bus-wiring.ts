@@ -144,6 +144,22 @@ export async function startConsumer<K extends EventTopicKey>(
             stopTimer();
           }
         },
+        ...(options.batchHandler === undefined
+          ? {}
+          : {
+              batchHandler: async (envelopes, context) => {
+                const batchHandler = options.batchHandler!;
+                runtimeMetrics.handlersInFlight.inc();
+                try {
+                  await batchHandler(envelopes, context);
+                  for (const envelope of envelopes)
+                    runtimeMetrics.eventsHandled.inc({ group: options.groupId, event_type: envelope.type });
+                } finally {
+                  // A failed batch is handled again one by one: its failures are counted there, per event.
+                  runtimeMetrics.handlersInFlight.dec();
+                }
+              },
+            }),
         observer: {
           onRetry: ({ topic }) =>
             runtimeMetrics.handlerRetries.inc({ group: options.groupId, topic: plainTopic(topic) }),

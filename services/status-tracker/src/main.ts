@@ -14,6 +14,7 @@ import { PostgresStatusStore } from "@data-exporter/status-store";
 import { SweepQueries } from "./adapters/sweep-queries.js";
 import { configSchema } from "./config.js";
 import { exportOutcomeLabels } from "./domain/export-outcome.js";
+import { handleTrackerBatch } from "./handlers/handle-tracker-batch.js";
 import { handleTrackerEvent, type TrackerEventDeps } from "./handlers/handle-tracker-event.js";
 import { handleDeadLetter } from "./handlers/dead-letters.js";
 import { sweep } from "./handlers/sweep.js";
@@ -57,6 +58,13 @@ await runService(
         groupId: "data-exporter.status-tracker",
         topics: ["exportRequested", "dailyExportTriggered", "exportLifecycle"],
         handler: (event) => handleTrackerEvent(event, deps),
+        // A backlog (a restart, a burst of exports) is drained a batch per transaction and per offset commit.
+        batchHandler: (events, context) =>
+          handleTrackerBatch<(typeof events)[number]>(events, {
+            ...deps,
+            transactAll: (requestIds, decide) => store.transactAll(requestIds, decide),
+            publishCompletedFor: (event, origin) => context.inSpanOf(origin, () => deps.publishCompleted(event)),
+          }),
       });
       const deadLetters = await startRetrying(
         log,

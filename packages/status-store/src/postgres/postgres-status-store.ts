@@ -143,6 +143,43 @@ export class PostgresStatusStore {
     }
   }
 
+  /**
+   * Loads the requests `requestIds`, lets `decide` apply a batch of events to them in memory, and saves the states
+   * it returns, in one transaction: what `transact` does for one event, with a handful of round trips for the whole
+   * batch. The requests' advisory locks are taken in one order (by hash), so concurrent batches never deadlock, and a
+   * `transact` of any of them waits for the batch as it waits for another `transact`. `decide` must be pure.
+   */
+  async transactAll<T>(
+    requestIds: readonly string[],
+    decide: (current: ReadonlyMap<string, ExportRequestState>) => {
+      readonly save: readonly ExportRequestState[];
+      readonly result: T;
+    },
+  ): Promise<T> {
+    const ids = [...new Set(requestIds)];
+    try {
+      return await withClient(this.pool, async (client) => {
+        try {
+          await client.query("BEGIN");
+          await client.query(
+            `SELECT pg_advisory_xact_lock(h) FROM
+               (SELECT DISTINCT hashtext(id) AS h FROM unnest($1::text[]) AS id ORDER BY h OFFSET 0) AS ordered`,
+            [ids],
+          );
+          const { save, result } = decide(await this.loadAll(client, ids));
+          if (save.length > 0) await this.saveAll(client, save);
+          await client.query("COMMIT");
+          return result;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      throw toStatusStoreError(error, "applying a batch of events");
+    }
+  }
+
   async markCompletionPublished(requestId: string, at: number): Promise<void> {
     try {
       await this.pool.query(
@@ -223,59 +260,141 @@ export class PostgresStatusStore {
   }
 
   private async load(db: Pick<PgPool, "query">, requestId: string): Promise<ExportRequestState | undefined> {
-    const { rows } = await db.query<RequestRow>(
-      `SELECT de_request_id, mode, to_char(export_date, 'YYYY-MM-DD') AS export_date,
-              ${ms("window_start")}, ${ms("window_end")}, status, run, planned_tables, skipped_tables, bucket, config_version,
-              ${ms("requested_at")}, requested_by, request_recorded, ${ms("planned_at")}, ${ms("completed_at")},
-              ${ms("completion_published_at")}
-       FROM ${this.requests} WHERE de_request_id = $1`,
-      [requestId],
-    );
+    const { rows } = await db.query<RequestRow>(`${this.selectRequests} WHERE de_request_id = $1`, [requestId]);
     const row = rows[0];
     if (!row) return undefined;
     const { rows: jobRows } = await db.query<JobRow>(
-      `SELECT table_name, status, attempts, rows::float8 AS rows, bytes::float8 AS bytes, output_prefix, files, manifest_key,
-              manifest_version_id, error_kind, last_error, cancelled_by, run, ${ms("started_at")}, ${ms("last_progress_at")}, ${ms("finished_at")}
-       FROM ${this.jobs} WHERE de_request_id = $1 ORDER BY table_name`,
+      `${this.selectJobs} WHERE de_request_id = $1 ORDER BY table_name`,
       [requestId],
     );
-    return {
-      requestId: row.de_request_id,
-      mode: row.mode,
-      exportDate: row.export_date,
-      windowStart: row.window_start,
-      windowEnd: row.window_end,
-      status: row.status,
-      run: row.run,
-      plannedTables: row.planned_tables,
-      skippedTables: row.skipped_tables,
-      bucket: row.bucket,
-      configVersion: row.config_version,
-      requestedAt: row.requested_at,
-      requestedBy: row.requested_by,
-      requestRecorded: row.request_recorded,
-      plannedAt: row.planned_at,
-      completedAt: row.completed_at,
-      completionPublishedAt: row.completion_published_at,
-      tables: jobRows.map((job): TableJob => ({
-        table: job.table_name,
+    return stateOf(row, jobRows);
+  }
+
+  /** The states of the known requests among `requestIds`, two queries for all of them. */
+  private async loadAll(
+    db: Pick<PgPool, "query">,
+    requestIds: readonly string[],
+  ): Promise<Map<string, ExportRequestState>> {
+    const { rows } = await db.query<RequestRow>(`${this.selectRequests} WHERE de_request_id = ANY($1::uuid[])`, [
+      requestIds,
+    ]);
+    const states = new Map<string, ExportRequestState>();
+    if (rows.length === 0) return states;
+    const { rows: jobRows } = await db.query<JobRow & { de_request_id: string }>(
+      `${this.selectJobs} WHERE de_request_id = ANY($1::uuid[]) ORDER BY de_request_id, table_name`,
+      [rows.map((row) => row.de_request_id)],
+    );
+    const jobsOf = new Map<string, JobRow[]>();
+    for (const job of jobRows) {
+      const jobs = jobsOf.get(job.de_request_id);
+      if (jobs) jobs.push(job);
+      else jobsOf.set(job.de_request_id, [job]);
+    }
+    for (const row of rows) states.set(row.de_request_id, stateOf(row, jobsOf.get(row.de_request_id) ?? []));
+    return states;
+  }
+
+  private get selectRequests(): string {
+    return `SELECT de_request_id, mode, to_char(export_date, 'YYYY-MM-DD') AS export_date,
+              ${ms("window_start")}, ${ms("window_end")}, status, run, planned_tables, skipped_tables, bucket, config_version,
+              ${ms("requested_at")}, requested_by, request_recorded, ${ms("planned_at")}, ${ms("completed_at")},
+              ${ms("completion_published_at")}
+       FROM ${this.requests}`;
+  }
+
+  private get selectJobs(): string {
+    return `SELECT de_request_id, table_name, status, attempts, rows::float8 AS rows, bytes::float8 AS bytes, output_prefix,
+              files, manifest_key, manifest_version_id, error_kind, last_error, cancelled_by, run, ${ms("started_at")},
+              ${ms("last_progress_at")}, ${ms("finished_at")}
+       FROM ${this.jobs}`;
+  }
+
+  /**
+   * Saves many states as `save` saves each (the same columns and values, every job of each), in two statements:
+   * the rows travel as one JSON array each, so no batch meets PostgreSQL's limit on bind parameters.
+   */
+  private async saveAll(client: PgClient, states: readonly ExportRequestState[]): Promise<void> {
+    const requests = states.map((state) => ({
+      de_request_id: state.requestId,
+      mode: state.mode,
+      export_date: state.exportDate,
+      window_start: state.windowStart,
+      window_end: state.windowEnd,
+      status: state.status,
+      planned_tables: state.plannedTables,
+      skipped_tables: state.skippedTables,
+      bucket: state.bucket,
+      config_version: state.configVersion,
+      requested_at: state.requestedAt,
+      planned_at: state.plannedAt,
+      completed_at: state.completedAt,
+      completion_published_at: state.completionPublishedAt,
+      request_recorded: state.requestRecorded,
+      requested_by: state.requestedBy,
+      run: state.run,
+    }));
+    await client.query(
+      `INSERT INTO ${this.requests} (de_request_id, mode, export_date, window_start, window_end, status, planned_tables,
+         skipped_tables, bucket, config_version, requested_at, planned_at, completed_at, completion_published_at,
+         request_recorded, requested_by, run, updated_at)
+       SELECT r.de_request_id, r.mode, r.export_date, ${tsOf("r.window_start")}, ${tsOf("r.window_end")}, r.status,
+         r.planned_tables, r.skipped_tables, r.bucket, r.config_version, ${tsOf("r.requested_at")},
+         ${tsOf("r.planned_at")}, ${tsOf("r.completed_at")}, ${tsOf("r.completion_published_at")}, r.request_recorded,
+         r.requested_by, r.run, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(de_request_id uuid, mode text, export_date date, window_start float8,
+         window_end float8, status text, planned_tables jsonb, skipped_tables jsonb, bucket text, config_version text,
+         requested_at float8, planned_at float8, completed_at float8, completion_published_at float8,
+         request_recorded boolean, requested_by text, run int)
+       ON CONFLICT (de_request_id) DO UPDATE SET mode = EXCLUDED.mode, export_date = EXCLUDED.export_date,
+         status = EXCLUDED.status, planned_tables = EXCLUDED.planned_tables, skipped_tables = EXCLUDED.skipped_tables,
+         bucket = EXCLUDED.bucket, config_version = EXCLUDED.config_version, requested_at = EXCLUDED.requested_at,
+         request_recorded = EXCLUDED.request_recorded, requested_by = EXCLUDED.requested_by, run = EXCLUDED.run,
+         planned_at = EXCLUDED.planned_at,
+         completed_at = EXCLUDED.completed_at, completion_published_at = EXCLUDED.completion_published_at, updated_at = now()`,
+      [JSON.stringify(requests)],
+    );
+    const jobs = states.flatMap((state) =>
+      state.tables.map((job) => ({
+        de_request_id: state.requestId,
+        table_name: job.table,
         status: job.status,
         attempts: job.attempts,
         rows: job.rows,
         bytes: job.bytes,
-        outputPrefix: job.output_prefix,
-        files: job.files.map((file) => ({ ...file, versionId: file.versionId ?? null })),
-        manifestKey: job.manifest_key,
-        manifestVersionId: job.manifest_version_id,
-        errorKind: job.error_kind,
-        lastError: job.last_error,
-        cancelledBy: job.cancelled_by,
+        output_prefix: job.outputPrefix,
+        files: job.files,
+        manifest_key: job.manifestKey,
+        error_kind: job.errorKind,
+        last_error: job.lastError,
+        started_at: job.startedAt,
+        finished_at: job.finishedAt,
+        last_progress_at: job.lastProgressAt,
+        manifest_version_id: job.manifestVersionId,
+        cancelled_by: job.cancelledBy,
         run: job.run,
-        startedAt: job.started_at,
-        lastProgressAt: job.last_progress_at,
-        finishedAt: job.finished_at,
       })),
-    };
+    );
+    if (jobs.length === 0) return;
+    await client.query(
+      `INSERT INTO ${this.jobs} (de_request_id, table_name, status, attempts, rows, bytes, output_prefix, files,
+         manifest_key, error_kind, last_error, started_at, finished_at, last_progress_at, manifest_version_id,
+         cancelled_by, run, updated_at)
+       SELECT j.de_request_id, j.table_name, j.status, j.attempts, j.rows, j.bytes, j.output_prefix, j.files,
+         j.manifest_key, j.error_kind, j.last_error, ${tsOf("j.started_at")}, ${tsOf("j.finished_at")},
+         ${tsOf("j.last_progress_at")}, j.manifest_version_id, j.cancelled_by, j.run, now()
+       FROM jsonb_to_recordset($1::jsonb) AS j(de_request_id uuid, table_name text, status text, attempts int,
+         rows bigint, bytes bigint, output_prefix text, files jsonb, manifest_key text, error_kind text, last_error text,
+         started_at float8, finished_at float8, last_progress_at float8, manifest_version_id text, cancelled_by text,
+         run int)
+       ON CONFLICT (de_request_id, table_name) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
+         rows = EXCLUDED.rows, bytes = EXCLUDED.bytes, output_prefix = EXCLUDED.output_prefix, files = EXCLUDED.files,
+         manifest_key = EXCLUDED.manifest_key, error_kind = EXCLUDED.error_kind, last_error = EXCLUDED.last_error,
+         started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
+         last_progress_at = EXCLUDED.last_progress_at, manifest_version_id = EXCLUDED.manifest_version_id,
+         cancelled_by = EXCLUDED.cancelled_by, run = EXCLUDED.run,
+         updated_at = now()`,
+      [JSON.stringify(jobs)],
+    );
   }
 
   private async save(client: PgClient, state: ExportRequestState): Promise<void> {
@@ -348,8 +467,50 @@ export class PostgresStatusStore {
   }
 }
 
+/** A request's state from its row and its jobs' rows (ordered by table name). */
+function stateOf(row: RequestRow, jobRows: readonly JobRow[]): ExportRequestState {
+  return {
+    requestId: row.de_request_id,
+    mode: row.mode,
+    exportDate: row.export_date,
+    windowStart: row.window_start,
+    windowEnd: row.window_end,
+    status: row.status,
+    run: row.run,
+    plannedTables: row.planned_tables,
+    skippedTables: row.skipped_tables,
+    bucket: row.bucket,
+    configVersion: row.config_version,
+    requestedAt: row.requested_at,
+    requestedBy: row.requested_by,
+    requestRecorded: row.request_recorded,
+    plannedAt: row.planned_at,
+    completedAt: row.completed_at,
+    completionPublishedAt: row.completion_published_at,
+    tables: jobRows.map((job): TableJob => ({
+      table: job.table_name,
+      status: job.status,
+      attempts: job.attempts,
+      rows: job.rows,
+      bytes: job.bytes,
+      outputPrefix: job.output_prefix,
+      files: job.files.map((file) => ({ ...file, versionId: file.versionId ?? null })),
+      manifestKey: job.manifest_key,
+      manifestVersionId: job.manifest_version_id,
+      errorKind: job.error_kind,
+      lastError: job.last_error,
+      cancelledBy: job.cancelled_by,
+      run: job.run,
+      startedAt: job.started_at,
+      lastProgressAt: job.last_progress_at,
+      finishedAt: job.finished_at,
+    })),
+  };
+}
+
 const ms = (column: string): string => `(extract(epoch FROM ${column}) * 1000)::float8 AS ${column}`;
 const ts = (index: number): string => `to_timestamp($${index}::float8 / 1000.0)`;
+const tsOf = (value: string): string => `to_timestamp(${value} / 1000.0)`;
 
 interface RequestRow {
   de_request_id: string;

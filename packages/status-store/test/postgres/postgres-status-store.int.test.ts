@@ -172,6 +172,68 @@ describe("PostgresStatusStore", () => {
     expect(await new PostgresStatusStore(pool, `${schema}_missing`).statuses([a])).toEqual(new Map());
   });
 
+  it("saves in one transactAll what transact saves event by event, and serialises the two on one request", async () => {
+    const [byEvent, byBatch, raced] = [randomUUID(), randomUUID(), randomUUID()];
+    const eventsOf = (requestId: string): LifecycleEvent[] => [
+      { type: "ExportPlanned", value: plannedEvent(requestId) },
+      {
+        type: "TableUnloadStarted",
+        value: { requestId, table: "way", attempt: 1, run: 0, worker: "w", startedAt: Date.UTC(2024, 3, 7, 15, 1) },
+      },
+      { type: "TableUnloadCompleted", value: completed(requestId, "way") },
+      { type: "TableUnloadCompleted", value: completed(requestId, "cctv") },
+    ];
+    const requested = (requestId: string) =>
+      requestedState({ requestId, windowStart: 1, windowEnd: 2, requestedAt: 3, requestedBy: "me" }, "ON_DEMAND");
+    await store.recordRequested(requested(byEvent));
+    for (const event of eventsOf(byEvent)) await apply(event);
+
+    await store.recordRequested(requested(byBatch));
+    const completions = await store.transactAll([byBatch, randomUUID()], (current) => {
+      let state = current.get(byBatch);
+      const done: string[] = [];
+      for (const event of eventsOf(byBatch)) {
+        const transition = applyLifecycleEvent(state, event);
+        state = transition.state;
+        if (transition.completed) done.push(transition.completed.requestId);
+      }
+      return { save: state ? [state] : [], result: done };
+    });
+    expect(completions).toEqual([byBatch]);
+    const rowsOf = async (requestId: string) => ({
+      request: (
+        await pool.query<Record<string, unknown>>(`SELECT * FROM ${schema}.request_table WHERE de_request_id = $1`, [
+          requestId,
+        ])
+      ).rows.map(({ de_request_id: _id, updated_at: _at, ...row }) => row),
+      jobs: (
+        await pool.query<Record<string, unknown>>(
+          `SELECT * FROM ${schema}.table_export_job_statuses WHERE de_request_id = $1 ORDER BY table_name`,
+          [requestId],
+        )
+      ).rows.map(({ de_request_id: _id, updated_at: _at, ...row }) => row),
+    });
+    expect(await rowsOf(byBatch)).toEqual(await rowsOf(byEvent));
+    expect((await store.get(byBatch))?.tables.map((t) => t.files)).toEqual(
+      (await store.get(byEvent))?.tables.map((t) => t.files),
+    );
+
+    // A batch and an event racing on one request: each sees the other's result, the export finishes once.
+    await apply({ type: "ExportPlanned", value: plannedEvent(raced) });
+    const [batchFinished, eventResult] = await Promise.all([
+      store.transactAll([raced], (current) => {
+        const transition = applyLifecycleEvent(current.get(raced), {
+          type: "TableUnloadCompleted",
+          value: completed(raced, "way"),
+        });
+        return { save: transition.changed ? [transition.state] : [], result: transition.completed !== undefined };
+      }),
+      apply({ type: "TableUnloadCompleted", value: completed(raced, "cctv") }),
+    ]);
+    expect([batchFinished, eventResult.completed !== undefined].filter(Boolean)).toHaveLength(1);
+    expect((await store.get(raced))?.status).toBe("COMPLETED");
+  });
+
   it("refuses a schema name that is not a plain identifier", () => {
     expect(() => new PostgresStatusStore(pool, "x; DROP TABLE y")).toThrow(/invalid schema name/);
   });

@@ -17,6 +17,24 @@ export class MemoryStatusStore {
     return Promise.resolve(transition);
   };
 
+  /** Applies a batch's decision as PostgresStatusStore.transactAll does: all of it, after reading the current rows. */
+  readonly transactAll = <T>(
+    requestIds: readonly string[],
+    decide: (current: ReadonlyMap<string, ExportRequestState>) => {
+      readonly save: readonly ExportRequestState[];
+      readonly result: T;
+    },
+  ): Promise<T> => {
+    const current = new Map<string, ExportRequestState>();
+    for (const id of requestIds) {
+      const row = this.rows.get(id);
+      if (row) current.set(id, row);
+    }
+    const { save, result } = decide(current);
+    for (const state of save) this.rows.set(state.requestId, state);
+    return Promise.resolve(result);
+  };
+
   readonly recordRequested = async (state: ExportRequestState): Promise<void> =>
     void (await this.transact(state.requestId, (current) => applyRequested(current, state)));
 
