@@ -16,13 +16,13 @@ export interface BenchResults {
 /** latest.json: the headline keys at the top level, each section's figures and details under its name. */
 export function assembleResults(
   header: { measuredAt: Date; commit: string; quick: boolean; runs: number; machine: MachineFacts },
-  sections: readonly { name: string; report: SectionReport }[],
+  sections: readonly { name: string; runs: number; report: SectionReport }[],
 ): BenchResults {
   const keys = Object.assign({}, ...sections.map((s) => s.report.keys)) as Record<string, unknown>;
   const bySection = Object.fromEntries(
-    sections.map(({ name, report }) => [
+    sections.map(({ name, runs, report }) => [
       name,
-      { figures: report.figures, details: report.details ?? {}, targets: report.targets },
+      { runs, figures: report.figures, details: report.details ?? {}, targets: report.targets },
     ]),
   );
   return {

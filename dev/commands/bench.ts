@@ -44,13 +44,20 @@ try {
   // The sections use the harness, which reads the stack's endpoints from the environment (as tests do).
   Object.assign(process.env, stackEnv(endpoints));
   const postgresVersion = await serverVersion(endpoints.warehouseUrl);
-  const context: BenchContext = { quick, runs, log: say };
+  // BENCH_RUNS_<SECTION> (e.g. BENCH_RUNS_TRACKER=1) overrides the repetitions of one section: a million events
+  // three times is a long wait.
+  const runsOf = (name: string): number => {
+    if (quick) return 1;
+    const own = Number(process.env[`BENCH_RUNS_${name.toUpperCase()}`] ?? runs);
+    return Number.isInteger(own) && own >= 1 ? own : runs;
+  };
   const machine = machineFacts(postgresVersion);
   const measuredAt = new Date();
-  const reports: { name: string; report: SectionReport }[] = [];
+  const reports: { name: string; runs: number; report: SectionReport }[] = [];
   for (const section of benchSections.filter((s) => wanted.includes(s.name))) {
     say(`${section.name}: ${section.description}`);
-    reports.push({ name: section.name, report: await section.run(context) });
+    const context: BenchContext = { quick, runs: runsOf(section.name), log: say };
+    reports.push({ name: section.name, runs: context.runs, report: await section.run(context) });
   }
   const results = assembleResults({ measuredAt, commit: measuredCommit(), quick, runs, machine }, reports);
   const written = writeResults(outDir, results);

@@ -174,19 +174,30 @@ describe("MAX_CONCURRENCY_LIMIT across unloader replicas", () => {
   let unlimited: Run;
 
   it("runs at most 2 unloads at once with the limit at 2, and reaches 2", async () => {
-    limited = await exportWith(2);
-    expect(limited.status.status).toBe("Completed");
-    expect(limited.status.tables.map((t) => t.tableName).sort()).toEqual([...slowTables].sort());
-    for (const table of limited.status.tables) expect(table).toMatchObject({ status: "COMPLETED", rows: 50 });
+    // Which replica gets which command depends on the request's id (the message key picks the partition), and a
+    // replica takes the next commands only after its current fetch is handled: whether more than two unloads are
+    // ready at one moment varies by run. The limit must hold in every run; the first run with contention (of at most
+    // three) shows the replicas queueing for slots.
+    const runs: Run[] = [];
+    const waitedIn = (run: Run): boolean => run.logs.some((line) => line.includes("waiting for an unload slot"));
+    do runs.push(await exportWith(2));
+    while (!waitedIn(runs.at(-1)!) && runs.length < 3);
+    for (const run of runs) {
+      expect(run.status.status).toBe("Completed");
+      expect(run.status.tables.map((t) => t.tableName).sort()).toEqual([...slowTables].sort());
+      for (const table of run.status.tables) expect(table).toMatchObject({ status: "COMPLETED", rows: 50 });
+      expect(run.peakLocks).toBeLessThanOrEqual(2);
+      expect(run.peakLifecycle).toBeLessThanOrEqual(2);
+      expect(run.peakMetrics.held).toBeLessThanOrEqual(2);
+    }
+    limited = runs.at(-1)!;
     expect(limited.peakLocks).toBe(2);
     expect(limited.peakLifecycle).toBe(2);
     // Replicas really did queue for slots, and say so in their logs and at /metrics.
-    // (Seen missing once under CI load with the limit still holding: the replicas' log tail says what they did.)
-    const waited = limited.logs.some((line) => line.includes("waiting for an unload slot"));
+    const waited = waitedIn(limited);
     expect({ waited, ...(waited ? {} : { logTail: limited.logs.slice(-60) }) }).toEqual({ waited: true });
     expect(limited.peakMetrics.waiting).toBeGreaterThan(0);
-    expect(limited.peakMetrics.held).toBeLessThanOrEqual(2);
-  }, 120_000);
+  }, 330_000);
 
   it("runs more than 2 at once when the limit is out of the way, so the limit is what held it at 2", async () => {
     unlimited = await exportWith(100);

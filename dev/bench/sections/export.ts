@@ -27,6 +27,8 @@ interface SmallRuns {
   readonly peerRssMb: number;
   readonly peerBytes: number;
   readonly peakRssMb: number;
+  /** The unloader's RSS once started, before its first unload: what the libraries cost. */
+  readonly startRssMb: number;
 }
 
 /**
@@ -40,12 +42,21 @@ async function smallRuns(context: BenchContext, python: string, rows: number): P
     benchSelect(bench.deployment.names.warehouseSchema, bench.window[0]),
     python,
   );
+  const startRssMb = bench.unloaderMemory().rssMb;
   try {
     context.log(`export ${rows} rows: warm-up round`);
     references.floor();
     references.peer();
     await bench.run(exportTimeoutMs);
-    const runs: SmallRuns = { exports: [], floor: [], peer: [], peerRssMb: 0, peerBytes: 0, peakRssMb: 0 };
+    const runs: SmallRuns = {
+      exports: [],
+      floor: [],
+      peer: [],
+      peerRssMb: 0,
+      peerBytes: 0,
+      peakRssMb: 0,
+      startRssMb,
+    };
     let peerRssMb = 0;
     let peerBytes = 0;
     for (let i = 0; i < context.runs; i++) {
@@ -179,6 +190,7 @@ export const exportSection: BenchSection = {
         filesSmall: first.files,
         peerBytesSmall: small.peerBytes,
         peerPeakRssMb: small.peerRssMb,
+        unloaderRssAtStartMb: small.startRssMb,
         exportTime:
           "the unloader's TableUnloadCompleted durationMs: describe, same-snapshot count, COPY to Parquet, footer checks, SHA-256, upload to S3 (moto), manifest",
         services: "compiled (npm run build), NODE_ENV=production, UNLOAD_PARALLELISM=1",

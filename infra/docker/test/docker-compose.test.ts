@@ -138,7 +138,7 @@ const stackEndpointNames = [
   ...Object.keys(npmStartStack).filter((k) => k.endsWith("_DATABASE_URL")),
 ];
 const endpointNames = [...stackEndpointNames, "AWS_ENDPOINT_URL", "REDSHIFT_DATA_ENDPOINT"];
-const fromImage = ["DUCKDB_POSTGRES_EXTENSION"];
+const fromImage = ["DUCKDB_POSTGRES_EXTENSION", "DUCKDB_HMAC_EXTENSION"];
 // Under WAREHOUSE=postgres compose still carries the Redshift adapter's variables (unread), so that
 // `WAREHOUSE=redshift docker compose up` needs nothing else.
 const redshiftOnly = (name: (typeof serviceNames)[number]): string[] =>
@@ -304,6 +304,7 @@ describe("docker-compose.yml", () => {
     // The image copies dev/ for them, and sets the DuckDB extension compose leaves to it.
     expect(dockerfile).toContain("COPY dev ./dev");
     expect(dockerfile).toMatch(/ENV DUCKDB_POSTGRES_EXTENSION=/);
+    expect(dockerfile).toMatch(/ENV DUCKDB_HMAC_EXTENSION=/);
   });
 });
 

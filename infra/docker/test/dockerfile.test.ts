@@ -45,6 +45,7 @@ describe("infra/docker/Dockerfile", () => {
       "manifests",
       "deps",
       "build",
+      "duckdb-hmac",
       "dev-tools",
       "prod-deps",
       "runtime",
@@ -85,6 +86,7 @@ describe("infra/docker/Dockerfile", () => {
       "COPY --from=build /out/packages ./packages",
       "COPY --from=build /out/services/${SERVICE} ./services/${SERVICE}",
       "COPY --from=duckdb-extension /postgres_scanner.duckdb_extension /opt/duckdb/postgres_scanner.duckdb_extension",
+      "COPY --from=duckdb-hmac /hmac.duckdb_extension /opt/duckdb/hmac.duckdb_extension",
     ]);
     expect(stage("runtime").instructions).toContain("ENV NODE_ENV=production");
   });

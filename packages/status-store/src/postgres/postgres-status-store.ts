@@ -124,22 +124,30 @@ export class PostgresStatusStore {
     requestId: string,
     decide: (current: ExportRequestState | undefined) => Transition,
   ): Promise<Transition> {
+    return this.#inTransaction("applying an event", async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [requestId]);
+      const transition = decide(await this.load(client, requestId));
+      if (transition.changed) await this.save(client, transition.state);
+      return transition;
+    });
+  }
+
+  /** Runs `work` in one transaction on one pooled connection, rolled back when it throws. */
+  async #inTransaction<T>(what: string, work: (client: PgClient) => Promise<T>): Promise<T> {
     try {
       return await withClient(this.pool, async (client) => {
         try {
           await client.query("BEGIN");
-          await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [requestId]);
-          const transition = decide(await this.load(client, requestId));
-          if (transition.changed) await this.save(client, transition.state);
+          const result = await work(client);
           await client.query("COMMIT");
-          return transition;
+          return result;
         } catch (error) {
           await client.query("ROLLBACK").catch(() => undefined);
           throw error;
         }
       });
     } catch (error) {
-      throw toStatusStoreError(error, "applying an event");
+      throw toStatusStoreError(error, what);
     }
   }
 
@@ -157,27 +165,16 @@ export class PostgresStatusStore {
     },
   ): Promise<T> {
     const ids = [...new Set(requestIds)];
-    try {
-      return await withClient(this.pool, async (client) => {
-        try {
-          await client.query("BEGIN");
-          await client.query(
-            `SELECT pg_advisory_xact_lock(h) FROM
-               (SELECT DISTINCT hashtext(id) AS h FROM unnest($1::text[]) AS id ORDER BY h OFFSET 0) AS ordered`,
-            [ids],
-          );
-          const { save, result } = decide(await this.loadAll(client, ids));
-          if (save.length > 0) await this.saveAll(client, save);
-          await client.query("COMMIT");
-          return result;
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          throw error;
-        }
-      });
-    } catch (error) {
-      throw toStatusStoreError(error, "applying a batch of events");
-    }
+    return this.#inTransaction("applying a batch of events", async (client) => {
+      await client.query(
+        `SELECT pg_advisory_xact_lock(h) FROM
+           (SELECT DISTINCT hashtext(id) AS h FROM unnest($1::text[]) AS id ORDER BY h OFFSET 0) AS ordered`,
+        [ids],
+      );
+      const { save, result } = decide(await this.loadAll(client, ids));
+      if (save.length > 0) await this.saveAll(client, save);
+      return result;
+    });
   }
 
   async markCompletionPublished(requestId: string, at: number): Promise<void> {
