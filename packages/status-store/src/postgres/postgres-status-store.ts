@@ -127,7 +127,7 @@ export class PostgresStatusStore {
     return this.#inTransaction("applying an event", async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [requestId]);
       const transition = decide(await this.load(client, requestId));
-      if (transition.changed) await this.save(client, transition.state);
+      if (transition.changed) await this.saveAll(client, [transition.state]);
       return transition;
     });
   }
@@ -307,8 +307,8 @@ export class PostgresStatusStore {
   }
 
   /**
-   * Saves many states as `save` saves each (the same columns and values, every job of each), in two statements:
-   * the rows travel as one JSON array each, so no batch meets PostgreSQL's limit on bind parameters.
+   * Saves states (every job of each), one event's or a whole batch's, in two statements: the rows travel as one JSON
+   * array each, so no batch meets PostgreSQL's limit on bind parameters.
    */
   private async saveAll(client: PgClient, states: readonly ExportRequestState[]): Promise<void> {
     const requests = states.map((state) => ({
@@ -393,75 +393,6 @@ export class PostgresStatusStore {
       [JSON.stringify(jobs)],
     );
   }
-
-  private async save(client: PgClient, state: ExportRequestState): Promise<void> {
-    await client.query(
-      `INSERT INTO ${this.requests} (de_request_id, mode, export_date, window_start, window_end, status, planned_tables,
-         skipped_tables, bucket, config_version, requested_at, planned_at, completed_at, completion_published_at,
-         request_recorded, requested_by, run, updated_at)
-       VALUES ($1, $2, $3, ${ts(4)}, ${ts(5)}, $6, $7, $8, $9, $10, ${ts(11)}, ${ts(12)}, ${ts(13)}, ${ts(14)}, $15, $16,
-         $17, now())
-       ON CONFLICT (de_request_id) DO UPDATE SET mode = EXCLUDED.mode, export_date = EXCLUDED.export_date,
-         status = EXCLUDED.status, planned_tables = EXCLUDED.planned_tables, skipped_tables = EXCLUDED.skipped_tables,
-         bucket = EXCLUDED.bucket, config_version = EXCLUDED.config_version, requested_at = EXCLUDED.requested_at,
-         request_recorded = EXCLUDED.request_recorded, requested_by = EXCLUDED.requested_by, run = EXCLUDED.run,
-         planned_at = EXCLUDED.planned_at,
-         completed_at = EXCLUDED.completed_at, completion_published_at = EXCLUDED.completion_published_at, updated_at = now()`,
-      [
-        state.requestId,
-        state.mode,
-        state.exportDate,
-        state.windowStart,
-        state.windowEnd,
-        state.status,
-        state.plannedTables === null ? null : JSON.stringify(state.plannedTables),
-        JSON.stringify(state.skippedTables),
-        state.bucket,
-        state.configVersion,
-        state.requestedAt,
-        state.plannedAt,
-        state.completedAt,
-        state.completionPublishedAt,
-        state.requestRecorded,
-        state.requestedBy,
-        state.run,
-      ],
-    );
-    for (const job of state.tables) {
-      await client.query(
-        `INSERT INTO ${this.jobs} (de_request_id, table_name, status, attempts, rows, bytes, output_prefix, files,
-           manifest_key, error_kind, last_error, started_at, finished_at, last_progress_at, manifest_version_id,
-           cancelled_by, run, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ${ts(12)}, ${ts(13)}, ${ts(14)}, $15, $16, $17, now())
-         ON CONFLICT (de_request_id, table_name) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
-           rows = EXCLUDED.rows, bytes = EXCLUDED.bytes, output_prefix = EXCLUDED.output_prefix, files = EXCLUDED.files,
-           manifest_key = EXCLUDED.manifest_key, error_kind = EXCLUDED.error_kind, last_error = EXCLUDED.last_error,
-           started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
-           last_progress_at = EXCLUDED.last_progress_at, manifest_version_id = EXCLUDED.manifest_version_id,
-           cancelled_by = EXCLUDED.cancelled_by, run = EXCLUDED.run,
-           updated_at = now()`,
-        [
-          state.requestId,
-          job.table,
-          job.status,
-          job.attempts,
-          job.rows,
-          job.bytes,
-          job.outputPrefix,
-          JSON.stringify(job.files),
-          job.manifestKey,
-          job.errorKind,
-          job.lastError,
-          job.startedAt,
-          job.finishedAt,
-          job.lastProgressAt,
-          job.manifestVersionId,
-          job.cancelledBy,
-          job.run,
-        ],
-      );
-    }
-  }
 }
 
 /** A request's state from its row and its jobs' rows (ordered by table name). */
@@ -506,7 +437,6 @@ function stateOf(row: RequestRow, jobRows: readonly JobRow[]): ExportRequestStat
 }
 
 const ms = (column: string): string => `(extract(epoch FROM ${column}) * 1000)::float8 AS ${column}`;
-const ts = (index: number): string => `to_timestamp($${index}::float8 / 1000.0)`;
 const tsOf = (value: string): string => `to_timestamp(${value} / 1000.0)`;
 
 interface RequestRow {
