@@ -50,7 +50,7 @@ export class UnloaderBench {
     await promisify(execFile)("npm", ["run", "build"], { cwd: repoRoot, timeout: 600_000 });
     const deployment = await startDeployment({
       label: options.label,
-      code: (process.env.BENCH_CODE as "sources" | undefined) ?? "compiled",
+      code: "compiled",
       warehouse: options.warehouse,
       services: ["request-api", "planner", "unloader", "status-tracker"],
       env: { NODE_ENV: "production", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info", UNLOAD_PARALLELISM: "1" },
