@@ -13,15 +13,14 @@ import {
   traceCalls,
   withProcessMetrics,
 } from "@data-exporter/runtime";
+import { confinedPresign, ExportBuckets } from "@data-exporter/object-store";
 import { PostgresStatusStore } from "@data-exporter/status-store";
 import { AcceptedRequests } from "./adapters/accepted-requests.js";
 import { currentConfigVersion } from "./adapters/current-config-version.js";
-import { ExportBuckets } from "./adapters/export-buckets.js";
 import { LinkGrants } from "./adapters/link-grants.js";
 import { prometheusRequestMeter } from "./adapters/prometheus-request-meter.js";
 import { configSchema } from "./config.js";
 import { loadRequest } from "./domain/load-request.js";
-import { confinedPresign } from "./domain/presign-scope.js";
 import { quotaRefusal } from "./domain/quota.js";
 import { findReusableExport, recordedObjectsExist } from "./domain/reuse-export.js";
 import { forwardedCaller, gatewayOnlyPlugins } from "./auth/gateway-only.js";

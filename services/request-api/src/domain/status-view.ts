@@ -1,3 +1,4 @@
+import type { Presign } from "@data-exporter/object-store";
 import { progressOf, type ExportRequestState, type RequestStatus } from "@data-exporter/status-store";
 
 /** The seed's status strings (existing callers compare them), plus the outcomes the seed never had. */
@@ -26,18 +27,8 @@ export function statusTextOf(status: RequestStatus): string {
   }
 }
 
-/**
- * Makes a time-limited download URL for an object of the export bucket, pinned to the version the export wrote (so a
- * later export of the same folder never changes what it serves; unpinned when the version is unknown, null), signed
- * as at `signedAt`: the same grant gives the same link on every read. Says when the link really expires; undefined
- * when the object is outside the export bucket and prefix (no link is made: presign-scope.ts).
- */
-export type Presign = (
-  bucket: string,
-  key: string,
-  versionId: string | null,
-  signedAt: number,
-) => Promise<{ url: string; expiresAt: number } | undefined>;
+/** Made by the composition root (`confinedPresign` of @data-exporter/object-store). */
+export type { Presign };
 
 export interface FileView {
   key: string;

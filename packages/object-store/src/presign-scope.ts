@@ -1,4 +1,15 @@
-import type { Presign } from "./status-view.js";
+/**
+ * Makes a time-limited download URL for an object of the export bucket, pinned to the version the export wrote (so a
+ * later export of the same folder never changes what it serves; unpinned when the version is unknown, null), signed
+ * as at `signedAt`: the same grant gives the same link on every read. Says when the link really expires; undefined
+ * when the object is outside the export bucket and prefix (no link is made: confinedPresign).
+ */
+export type Presign = (
+  bucket: string,
+  key: string,
+  versionId: string | null,
+  signedAt: number,
+) => Promise<{ url: string; expiresAt: number } | undefined>;
 
 /** Where this deployment's exports live: links are only ever made inside it. */
 export interface ExportScope {
@@ -10,7 +21,7 @@ export interface ExportScope {
 
 /**
  * Why a link to `bucket`/`key` must not be made, or undefined when it is inside the export scope. The read model is
- * the only input, but a tampered or corrupt row must not turn request-api into a signer for any object its
+ * the only input, but a tampered or corrupt row must not turn a service that makes links into a signer for any object its
  * credentials can read.
  */
 export function presignRefusal(scope: ExportScope, bucket: string, key: string): string | undefined {

@@ -1,4 +1,4 @@
-import { S3ObjectStore } from "@data-exporter/object-store";
+import { S3ObjectStore } from "./s3/s3-object-store.js";
 
 export interface ExportBucketsConfig {
   readonly region: string;
