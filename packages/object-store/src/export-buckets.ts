@@ -10,7 +10,7 @@ export interface ExportBucketsConfig {
 
 /**
  * The buckets exports wrote to (each export records its own), with one S3 client per bucket, made on first use:
- * presigned links, and whether a recorded object version is still there.
+ * presigned links, whether a recorded object version is still there, and small objects' text.
  */
 export class ExportBuckets {
   readonly #stores = new Map<string, S3ObjectStore>();
@@ -37,6 +37,11 @@ export class ExportBuckets {
   /** An object without a recorded version cannot be told from a later export's: it does not count as there. */
   async exists(bucket: string, key: string, versionId: string | null): Promise<boolean> {
     return versionId !== null && (await this.#store(bucket).exists(key, versionId));
+  }
+
+  /** A small object's text (a manifest), as it is now. */
+  async text(bucket: string, key: string): Promise<string> {
+    return this.#store(bucket).getText(key);
   }
 
   #store(bucket: string): S3ObjectStore {

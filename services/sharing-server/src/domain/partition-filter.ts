@@ -1,0 +1,144 @@
+/**
+ * predicateHints and jsonPredicateHints applied to partition values, BEST EFFORT as the protocol says: a hint this
+ * server cannot evaluate (another column, an unknown op, a malformed tree) keeps the file, so a hint can only ever
+ * drop files it proves do not match. Partition values compare as text: the only partition column is a date
+ * (YYYY-MM-DD), whose text order is its date order.
+ */
+export type PartitionValues = Readonly<Record<string, string>>;
+type Truth = boolean | undefined;
+
+const comparisons: Record<string, (a: string, b: string) => boolean> = {
+  "=": (a, b) => a === b,
+  "<>": (a, b) => a !== b,
+  "!=": (a, b) => a !== b,
+  "<": (a, b) => a < b,
+  "<=": (a, b) => a <= b,
+  ">": (a, b) => a > b,
+  ">=": (a, b) => a >= b,
+};
+const flipped: Record<string, string> = {
+  "=": "=",
+  "<>": "<>",
+  "!=": "!=",
+  "<": ">",
+  "<=": ">=",
+  ">": "<",
+  ">=": "<=",
+};
+
+const identifier = String.raw`\`?([A-Za-z_][A-Za-z0-9_]*)\`?`;
+const literal = String.raw`(?:'((?:[^']|'')*)'|(?:date|timestamp)\s*'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))`;
+const operator = String.raw`(<>|!=|<=|>=|=|<|>)`;
+const columnFirst = new RegExp(`^\\s*${identifier}\\s*${operator}\\s*${literal}\\s*$`, "i");
+const literalFirst = new RegExp(`^\\s*${literal}\\s*${operator}\\s*${identifier}\\s*$`, "i");
+const nullCheck = new RegExp(`^\\s*${identifier}\\s+IS\\s+(NOT\\s+)?NULL\\s*$`, "i");
+
+const unquote = (value: string): string => value.replace(/''/g, "'");
+
+/** One SQL hint (`col op literal`, `literal op col`, `col IS [NOT] NULL`) on partition values; undefined: unknown. */
+export function evaluateSqlHint(hint: string, values: PartitionValues): Truth {
+  let match = columnFirst.exec(hint);
+  if (match) return compareColumn(values, match[1], match[2], match[3] ?? match[4] ?? match[5]);
+  match = literalFirst.exec(hint);
+  if (match) return compareColumn(values, match[5], flipped[match[4] ?? ""], match[1] ?? match[2] ?? match[3]);
+  match = nullCheck.exec(hint);
+  if (match?.[1] !== undefined && match[1] in values) {
+    const isNull = (values[match[1]] ?? "") === "";
+    return match[2] === undefined ? isNull : !isNull;
+  }
+  return undefined;
+}
+
+function compareColumn(
+  values: PartitionValues,
+  column: string | undefined,
+  op: string | undefined,
+  raw: string | undefined,
+): Truth {
+  if (column === undefined || op === undefined || raw === undefined || !(column in values)) return undefined;
+  const value = values[column] ?? "";
+  const compareTo = comparisons[op];
+  if (value === "" || compareTo === undefined) return undefined;
+  return compareTo(value, unquote(raw));
+}
+
+interface JsonHint {
+  readonly op?: unknown;
+  readonly children?: unknown;
+  readonly name?: unknown;
+  readonly value?: unknown;
+  readonly valueType?: unknown;
+}
+
+const jsonComparisons: Record<string, string> = {
+  equal: "=",
+  lessThan: "<",
+  lessThanOrEqual: "<=",
+  greaterThan: ">",
+  greaterThanOrEqual: ">=",
+};
+
+/** One jsonPredicateHints tree on partition values; undefined: this server cannot tell. */
+export function evaluateJsonHint(node: unknown, values: PartitionValues): Truth {
+  if (typeof node !== "object" || node === null) return undefined;
+  const { op, children } = node as JsonHint;
+  const kids = Array.isArray(children) ? (children as unknown[]) : [];
+  switch (op) {
+    case "and": {
+      const results = kids.map((child) => evaluateJsonHint(child, values));
+      if (results.includes(false)) return false;
+      return results.length > 0 && results.every((r) => r === true) ? true : undefined;
+    }
+    case "or": {
+      const results = kids.map((child) => evaluateJsonHint(child, values));
+      if (results.includes(true)) return true;
+      return results.length > 0 && results.every((r) => r === false) ? false : undefined;
+    }
+    case "not": {
+      const inner = kids.length === 1 ? evaluateJsonHint(kids[0], values) : undefined;
+      return inner === undefined ? undefined : !inner;
+    }
+    case "isNull": {
+      const name = columnName(kids[0]);
+      return name === undefined || !(name in values) ? undefined : (values[name] ?? "") === "";
+    }
+    default: {
+      const symbol = typeof op === "string" ? jsonComparisons[op] : undefined;
+      if (symbol === undefined || kids.length !== 2) return undefined;
+      const [left, right] = kids;
+      const leftColumn = columnName(left);
+      if (leftColumn !== undefined) return compareColumn(values, leftColumn, symbol, literalValue(right));
+      const rightColumn = columnName(right);
+      return compareColumn(values, rightColumn, flipped[symbol], literalValue(left));
+    }
+  }
+}
+
+function columnName(node: unknown): string | undefined {
+  const hint = node as JsonHint | undefined;
+  return hint?.op === "column" && typeof hint.name === "string" ? hint.name : undefined;
+}
+
+function literalValue(node: unknown): string | undefined {
+  const hint = node as JsonHint | undefined;
+  return hint?.op === "literal" && typeof hint.value === "string" ? hint.value : undefined;
+}
+
+/** The query's hints as given: SQL strings (AND-ed) and the JSON tree (a string holding JSON). */
+export interface PartitionHints {
+  readonly predicateHints: readonly string[];
+  readonly jsonPredicateHints: string | undefined;
+}
+
+/** Whether a file with these partition values may match: false only when a hint proves it does not. */
+export function mayMatch(hints: PartitionHints, values: PartitionValues): boolean {
+  if (hints.predicateHints.some((hint) => evaluateSqlHint(hint, values) === false)) return false;
+  if (hints.jsonPredicateHints === undefined) return true;
+  let tree: unknown;
+  try {
+    tree = JSON.parse(hints.jsonPredicateHints);
+  } catch {
+    return true;
+  }
+  return evaluateJsonHint(tree, values) !== false;
+}
