@@ -8,7 +8,14 @@ import {
   type ProvisionedDeployment,
   type WarehouseKind,
 } from "./provision.js";
-import { serviceNames, spawnService, waitUntilReady, type RunningService, type ServiceName } from "./services.js";
+import {
+  serviceNames,
+  sharingServiceName,
+  spawnService,
+  waitUntilReady,
+  type RunningService,
+  type ServiceName,
+} from "./services.js";
 import { actAsGateway } from "./graphql/client.js";
 import { freePort } from "./free-port.js";
 
@@ -96,7 +103,8 @@ export async function startDeployment(options: {
           ...provisioned.serviceEnv,
           LOG_LEVEL: "debug",
           HEALTH_PORT: String(healthPort),
-          PORT: String(apiPort),
+          // The sharing server serves its API and health on one port of its own.
+          PORT: String(name === sharingServiceName ? healthPort : apiPort),
           ...options.env,
           ...options.serviceEnv?.[name],
         },

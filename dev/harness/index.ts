@@ -16,6 +16,14 @@ export {
   rowKey,
   type ClassifiedTable,
 } from "./classified-rows.js";
+export {
+  DeltaSharingClientError,
+  ensureDeltaSharingClient,
+  listAllSharedTables,
+  loadSharedTable,
+  type LoadedTable,
+  type SharedTableName,
+} from "./delta-sharing-client.js";
 export { awsClientConfig, startDeployment, uniqueNames, type TestDeployment } from "./deployment.js";
 export { EventRecorder } from "./event-recorder.js";
 export { crash, startExtraService } from "./extra-service.js";
@@ -63,6 +71,7 @@ export {
 export { redshiftHistory, unloadsIn, type HistoryStatement } from "./redshift-history.js";
 export {
   serviceNames,
+  sharingServiceName,
   spawnEntryPoint,
   spawnService,
   waitUntilReady,

@@ -7,8 +7,12 @@ import { repoRoot } from "../stack/paths.js";
 import { serviceDatabaseEnv } from "./service-database-env.js";
 import { describeExit, type ProcessExit } from "./restart-policy.js";
 
+/** The export pipeline and its API: every deployment runs them. */
 export const serviceNames = ["request-api", "planner", "unloader", "status-tracker", "notifier"] as const;
-export type ServiceName = (typeof serviceNames)[number];
+/** Served beside the pipeline where its consumers need it (npm start, its own tests): the Delta Sharing server. */
+export const sharingServiceName = "sharing-server";
+export type PipelineServiceName = (typeof serviceNames)[number];
+export type ServiceName = PipelineServiceName | typeof sharingServiceName;
 
 export interface RunningService {
   readonly name: string;

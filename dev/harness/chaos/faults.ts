@@ -4,7 +4,7 @@
  * planned during it.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ServiceName } from "../services.js";
+import type { PipelineServiceName } from "../services.js";
 import { bump, type Fleet, type Tally } from "./fleet.js";
 import type { PlannedFault } from "./plan.js";
 import type { Timeline } from "./timeline.js";
@@ -114,5 +114,5 @@ function skip(ctx: FaultContext, tally: FaultTally, what: string): void {
   ctx.timeline.log(`FAULT ${what} skipped: the replica is down (its restart is pending)`);
 }
 
-const label = (fault: { service: ServiceName; replica: number }): string => `${fault.service}#${fault.replica}`;
+const label = (fault: { service: PipelineServiceName; replica: number }): string => `${fault.service}#${fault.replica}`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

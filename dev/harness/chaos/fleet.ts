@@ -12,14 +12,14 @@ import { freePort } from "../free-port.js";
 import { scrapeMetrics } from "../prometheus-text.js";
 import { kubernetesProbes, probeLiveness, type ProbePolicy } from "../liveness.js";
 import { describeExit, type RestartPolicy } from "../restart-policy.js";
-import { serviceNames, spawnService, type RunningService, type ServiceName } from "../services.js";
+import { serviceNames, spawnService, type RunningService, type PipelineServiceName } from "../services.js";
 import { supervise, type Supervisor } from "../supervisor.js";
 import type { Timeline } from "./timeline.js";
 
 export interface FleetOptions {
   /** Every service's environment (the deployment's, with the campaign's tunables). */
   readonly env: Readonly<Record<string, string>>;
-  readonly replicas: Readonly<Record<ServiceName, number>>;
+  readonly replicas: Readonly<Record<PipelineServiceName, number>>;
   /** One log file per replica: <service>-<replica>.log, every incarnation appended. */
   readonly logDir: string;
   readonly timeline: Timeline;
@@ -30,12 +30,13 @@ export interface FleetOptions {
 }
 
 /** Counts per service. */
-export type Tally = Partial<Record<ServiceName, number>>;
+export type Tally = Partial<Record<PipelineServiceName, number>>;
 
-export const bump = (tally: Tally, service: ServiceName): void => void (tally[service] = (tally[service] ?? 0) + 1);
+export const bump = (tally: Tally, service: PipelineServiceName): void =>
+  void (tally[service] = (tally[service] ?? 0) + 1);
 
 interface Slot {
-  readonly service: ServiceName;
+  readonly service: PipelineServiceName;
   readonly replica: number;
   readonly label: string;
   readonly healthPort: number;
@@ -104,13 +105,13 @@ export class Fleet {
   }
 
   /** The running process of a replica, or undefined while it is dead (its restart pending). */
-  process(service: ServiceName, replica: number): ChildProcess | undefined {
+  process(service: PipelineServiceName, replica: number): ChildProcess | undefined {
     const child = this.#slot(service, replica).supervisor.current.process;
     return child.exitCode === null && child.signalCode === null ? child : undefined;
   }
 
   /** SIGKILL: no shutdown hook runs, as in an OOM kill. The supervisor starts it again. */
-  kill(service: ServiceName, replica: number): ChildProcess | undefined {
+  kill(service: PipelineServiceName, replica: number): ChildProcess | undefined {
     const child = this.process(service, replica);
     if (child === undefined) return undefined;
     this.#intents.set(child, "chaos kill");
@@ -119,7 +120,7 @@ export class Fleet {
   }
 
   /** SIGSTOP: the process keeps its sockets and locks and does nothing, until thaw(). */
-  freeze(service: ServiceName, replica: number): ChildProcess | undefined {
+  freeze(service: PipelineServiceName, replica: number): ChildProcess | undefined {
     const child = this.process(service, replica);
     if (child === undefined) return undefined;
     child.kill("SIGSTOP");
@@ -172,13 +173,13 @@ export class Fleet {
     await Promise.all(this.#slots.map((slot) => new Promise((resolve) => slot.log.end(resolve))));
   }
 
-  #slot(service: ServiceName, replica: number): Slot {
+  #slot(service: PipelineServiceName, replica: number): Slot {
     const slot = this.#slots.find((s) => s.service === service && s.replica === replica);
     if (slot === undefined) throw new Error(`the fleet has no ${service}#${replica}`);
     return slot;
   }
 
-  #supervised(service: ServiceName, replica: number, healthPort: number, apiPort: number): Slot {
+  #supervised(service: PipelineServiceName, replica: number, healthPort: number, apiPort: number): Slot {
     const label = `${service}#${replica}`;
     const log = createWriteStream(join(this.options.logDir, `${service}-${replica}.log`), { flags: "a" });
     let incarnation = 0;

@@ -4,7 +4,7 @@
  * and the run's number, so `--only-run 7` replays run 7 exactly. The runner (runner.ts) executes a plan against real
  * processes; nothing here touches one.
  */
-import type { ServiceName } from "../services.js";
+import type { PipelineServiceName } from "../services.js";
 import { deriveSeed, seededRandom, type Random } from "./random.js";
 
 export const faultKinds = ["kill", "stop", "kafka", "postgres"] as const;
@@ -42,7 +42,7 @@ export interface PlanOptions {
   readonly concurrency: number;
   readonly data: DataSpan;
   /** Processes per service: the faults' victims are drawn from these. */
-  readonly replicas: Readonly<Record<ServiceName, number>>;
+  readonly replicas: Readonly<Record<PipelineServiceName, number>>;
   /** Kinds dealt to a run's faults in turn from a seeded shuffle of this list: repeat a kind to make it likelier. */
   readonly faultKinds: readonly FaultKind[];
   readonly faultsPerRun: number;
@@ -68,11 +68,11 @@ export type PlannedExport =
     };
 
 export type PlannedFault =
-  | { readonly kind: "kill"; readonly atMs: number; readonly service: ServiceName; readonly replica: number }
+  | { readonly kind: "kill"; readonly atMs: number; readonly service: PipelineServiceName; readonly replica: number }
   | {
       readonly kind: "stop";
       readonly atMs: number;
-      readonly service: ServiceName;
+      readonly service: PipelineServiceName;
       readonly replica: number;
       readonly durationMs: number;
     }
@@ -196,7 +196,7 @@ function planFaults(options: PlanOptions, random: Random): PlannedFault[] {
   const { faultsPerRun: count, timing } = options;
   if (count === 0) return [];
   const kinds = random.shuffle(options.faultKinds);
-  const processes = (Object.entries(options.replicas) as [ServiceName, number][]).flatMap(([service, n]) =>
+  const processes = (Object.entries(options.replicas) as [PipelineServiceName, number][]).flatMap(([service, n]) =>
     Array.from({ length: n }, (_, replica) => ({ service, replica })),
   );
   const span = timing.faultEndMs - timing.faultStartMs - (count - 1) * timing.minFaultGapMs;

@@ -1,6 +1,6 @@
 import { harnessQuotas } from "../deployment.js";
 import type { SeedParams } from "@data-exporter/demo-data";
-import type { ServiceName } from "../services.js";
+import type { PipelineServiceName } from "../services.js";
 import type { FaultKind, PlanTiming } from "./plan.js";
 
 /**
@@ -38,7 +38,7 @@ export function chaosServiceEnv(tunables: ChaosTunables): Record<string, string>
 }
 
 /** Two replicas of each consuming service (as the Deployments run them), one request-api. */
-export const defaultReplicas: Readonly<Record<ServiceName, number>> = {
+export const defaultReplicas: Readonly<Record<PipelineServiceName, number>> = {
   "request-api": 1,
   planner: 2,
   unloader: 2,

@@ -10,6 +10,7 @@ export const serviceRoleNames = {
   "status-tracker": "data_exporter_status_tracker",
   notifier: "data_exporter_notifier",
   "request-api": "data_exporter_request_api",
+  "sharing-server": "data_exporter_sharing_server",
 } as const;
 export type ServiceWithRole = keyof typeof serviceRoleNames;
 
@@ -35,12 +36,20 @@ export const tableGrants: readonly TableGrants[] = [
   {
     table: "request_table",
     owner: "status-tracker",
-    grants: { "status-tracker": ["SELECT", "INSERT", "UPDATE"], "request-api": ["SELECT"] },
+    grants: {
+      "status-tracker": ["SELECT", "INSERT", "UPDATE"],
+      "request-api": ["SELECT"],
+      "sharing-server": ["SELECT"],
+    },
   },
   {
     table: "table_export_job_statuses",
     owner: "status-tracker",
-    grants: { "status-tracker": ["SELECT", "INSERT", "UPDATE"], "request-api": ["SELECT"] },
+    grants: {
+      "status-tracker": ["SELECT", "INSERT", "UPDATE"],
+      "request-api": ["SELECT"],
+      "sharing-server": ["SELECT"],
+    },
   },
   {
     table: "dead_letter_redrives",
@@ -65,6 +74,7 @@ export const tableGrants: readonly TableGrants[] = [
   },
   { table: "export_cancellations", owner: "unloader", grants: { unloader: ["SELECT", "INSERT", "UPDATE"] } },
   { table: "export_notifications", owner: "notifier", grants: { notifier: ["SELECT", "INSERT"] } },
+  { table: "sharing_audit", owner: "sharing-server", grants: { "sharing-server": ["INSERT"] } },
 ];
 
 /** One privilege one role should hold: a table's, a sequence's USAGE, or the schema's USAGE. */

@@ -42,7 +42,7 @@ export function parseQueryRequest(body: unknown): QueryRequest {
       "startingVersion (change data, streaming) is not supported: history is not shared",
     );
   return {
-    predicateHints: (predicateHints) ?? [],
+    predicateHints: predicateHints ?? [],
     jsonPredicateHints: jsonPredicateHints,
     limitHint: limitHint,
     version: version,
