@@ -4,7 +4,7 @@
  * foreground until Ctrl-C or `npm stop`, when it stops everything it started. A service or gateway process that
  * dies meanwhile is started again with backoff, as Kubernetes restarts a container (harness/supervisor.ts).
  */
-import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultSeedParams, demoScales } from "@data-exporter/demo-data";
 import { formatFailure, wantsStackTraces } from "../stack/failure-message.js";
@@ -20,7 +20,16 @@ import { devIssuer, operatorIdentity } from "../harness/auth.js";
 import { requestData, useBearerToken, waitForExport } from "../harness/graphql/client.js";
 import { formatLogLine } from "../harness/log-format.js";
 import { defaultDeployment, firstDemoDay, provisionDeployment, warehouseKindOf } from "../harness/provision.js";
-import { serviceNames, spawnService, waitUntilReady, type RunningService } from "../harness/services.js";
+import {
+  serviceNames,
+  sharingServiceName,
+  spawnService,
+  waitUntilReady,
+  type RunningService,
+} from "../harness/services.js";
+import { serviceDatabaseEnv } from "../harness/service-database-env.js";
+import { runTrigger } from "../harness/trigger.js";
+import { newRecipient, withRecipient } from "../../services/sharing-server/src/domain/recipient-profile.js";
 import { startGatewayAuth, startHealthPorts, startServiceEnv } from "../harness/service-env.js";
 import { restartingService, type SupervisorOptions } from "../harness/supervisor.js";
 import { prepareSecuredTopics, securedClientEnv } from "../harness/secured-kafka.js";
@@ -29,6 +38,7 @@ const say = (message: string): void => void process.stdout.write(`[start] ${mess
 const apiPort = Number(process.env.REQUEST_API_PORT ?? 4001);
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
 const experimentManagerPort = Number(process.env.EXPERIMENT_MANAGER_PORT ?? 4006);
+const sharingPort = Number(process.env.DELTA_SHARING_PORT ?? 4080);
 // request-api serves health on its API port; the others follow it (4002-4005 by default), so moving
 // REQUEST_API_PORT moves all five, e.g. for a second checkout on the same machine.
 const healthPorts = startHealthPorts(apiPort);
@@ -38,6 +48,34 @@ const stateDir = profileDirs("dev").root;
 /** The operator's token npm start writes for curl and scripts (README examples read it). */
 const tokenFile = join(stateDir, "token");
 const logDir = join(stateDir, "logs", "services");
+/** The Delta Sharing server's shares and recipients, and the local recipient's profile (README, Delta Sharing). */
+const sharingConfigFile = join(stateDir, "delta-sharing.json");
+const sharingProfileFile = join(stateDir, "delta-sharing.share");
+
+/**
+ * The local recipient `local` (both schemas of share `exports`) with a new token each start, written to the sharing
+ * configuration (other recipients an operator added there are kept) and to the profile a client reads.
+ */
+function writeLocalRecipient(endpoint: string): void {
+  const existing: Record<string, unknown> = existsSync(sharingConfigFile)
+    ? (JSON.parse(readFileSync(sharingConfigFile, "utf8")) as Record<string, unknown>)
+    : { shares: [{ name: "exports", scheduled: { tables: "*" }, onDemand: { requestedBy: "*" } }], recipients: [] };
+  const local = newRecipient({
+    name: "local",
+    shares: ["exports"],
+    expiresAt: new Date(Date.now() + 30 * 86_400_000),
+    endpoint,
+  });
+  writeFileSync(sharingConfigFile, `${JSON.stringify(withRecipient(existing, local.entry), null, 2)}\n`);
+  writeFileSync(sharingProfileFile, `${JSON.stringify(local.profile, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** The Melbourne calendar day after the demo data's first instant: a whole scheduled day of demo data. */
+function demoExportDate(seedStart: Date): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Australia/Melbourne" }).format(
+    new Date(seedStart.getTime() + 86_400_000),
+  );
+}
 
 /** The request's UNLOAD statements as Redshift's history (the emulator's ListStatements) holds them. */
 async function unloadReport(env: Readonly<Record<string, string>>, requestId: string): Promise<string[]> {
@@ -137,6 +175,27 @@ async function main(): Promise<void> {
         });
       services.push(restartingService(spawn, { name, ...restart }));
     }
+    // Delta Sharing: recipients read the exports with Spark, Databricks or pandas (README, Delta Sharing).
+    const sharingEndpoint = `http://127.0.0.1:${sharingPort}/delta-sharing`;
+    writeLocalRecipient(sharingEndpoint);
+    say(`Delta Sharing: the local recipient's profile is ${sharingProfileFile} (token valid 30 days)`);
+    {
+      const logFile = createWriteStream(join(logDir, `${sharingServiceName}.log`), { flags: "a" });
+      const spawn = (): RunningService =>
+        spawnService(sharingServiceName, {
+          healthPort: sharingPort,
+          env: {
+            ...serviceDatabaseEnv(sharingServiceName, deployment.serviceEnv),
+            PORT: String(sharingPort),
+            SHARING_CONFIG_FILE: sharingConfigFile,
+          },
+          onLine: (service, line) => {
+            logFile.write(`${line}\n`);
+            process.stdout.write(`${formatLogLine(service, line)}\n`);
+          },
+        });
+      services.push(restartingService(spawn, { name: sharingServiceName, ...restart }));
+    }
     // A service that crashes while starting is restarted too; give its backoff time before giving up.
     await Promise.all(services.map((service) => waitUntilReady(service, 120_000)));
     const subgraphUrl = `http://127.0.0.1:${apiPort}/graphql`;
@@ -178,6 +237,22 @@ async function main(): Promise<void> {
     for (const line of exportReport(status)) say(line);
     if (warehouse === "redshift") for (const line of await unloadReport(deployment.serviceEnv, requestId)) say(line);
 
+    // And the scheduled export of a demo date (what the daily CronJob runs), which Delta Sharing serves by date.
+    const exportDate = demoExportDate(seed.window.start);
+    say(`demo: scheduled export of ${exportDate} (the trigger, as the daily CronJob runs it)`);
+    const triggered = await runTrigger(["--date", exportDate, "--force"], {
+      ...deployment.serviceEnv,
+      ...(secured ? securedClientEnv("planner") : {}),
+      LOG_LEVEL: "warn",
+    });
+    const scheduledId = triggered.triggered[0]?.requestId;
+    if (triggered.code !== 0 || scheduledId === undefined)
+      throw new Error(
+        `the trigger failed (exit ${triggered.code}): ${triggered.stderr.trim().split("\n").slice(-3).join(" ")}`,
+      );
+    const scheduled = await waitForExport(graphqlUrl, scheduledId, 300_000);
+    say(`scheduled export ${scheduledId} of ${exportDate}: ${scheduled.status} (${scheduled.progress}%)`);
+
     process.stdout.write(`
 data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a service that dies is restarted)
 
@@ -186,6 +261,7 @@ data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a 
   status page            ${statusPageUrl} (asks for the token; or open the link below, which carries it)
   GraphQL (subgraph)     ${subgraphUrl} (answers only requests the gateway signed)
   Experiment Manager     ${experiments.url} (a stand-in subgraph, composed by the gateway)
+  Delta Sharing          ${sharingEndpoint} (profile ${sharingProfileFile}; shares in ${sharingConfigFile})
   health                 http://127.0.0.1:{${Object.values(healthPorts).join(",")}}/healthz and /readyz
   Kafka                  ${stack.endpoints.kafkaBrokers}
   PostgreSQL             ${stack.endpoints.postgresAdminUrl.replace(/\/postgres$/, "")} (databases warehouse, exporter)
@@ -202,6 +278,9 @@ Try it:
     -d '{"query":"mutation { requestData(startTime: ${startTime}, endTime: ${endTime}) }"}'
   curl -s ${graphqlUrl} -H 'content-type: application/json' -H "authorization: Bearer $(cat ${tokenFile})" \\
     -d '{"query":"{ requestStatus(requestId: \\"${requestId}\\") { status progress dataRequestDownloadLinks } }"}'
+
+Read the exports with Delta Sharing (pip install delta-sharing; README, Delta Sharing):
+  python3 -c 'import delta_sharing as ds; p="${sharingProfileFile}"; print(ds.SharingClient(p).list_all_tables()); print(ds.load_as_pandas(p + "#exports.scheduled.traffic_observation").head())'
 `);
   } catch (error) {
     // While stopping, a failure (a service stopped before it was ready) is the stop's doing, not news.
