@@ -16,11 +16,3 @@ export type {
 export { createS3Client, type S3ObjectStoreConfig } from "./s3/s3-config.js";
 export { S3ObjectStore, type S3ObjectStoreOptions } from "./s3/s3-object-store.js";
 export { toObjectStoreError } from "./s3/s3-errors.js";
-export { ExportBuckets, type ExportBucketsConfig } from "./export-buckets.js";
-export {
-  confinedPresign,
-  presignRefusal,
-  type ExportScope,
-  type Presign,
-  type PresignRefused,
-} from "./presign-scope.js";

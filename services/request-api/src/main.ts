@@ -13,7 +13,7 @@ import {
   traceCalls,
   withProcessMetrics,
 } from "@data-exporter/runtime";
-import { confinedPresign, ExportBuckets } from "@data-exporter/object-store";
+import { confinedPresign, ExportBuckets } from "@data-exporter/export-links";
 import { PostgresStatusStore } from "@data-exporter/status-store";
 import { AcceptedRequests } from "./adapters/accepted-requests.js";
 import { currentConfigVersion } from "./adapters/current-config-version.js";

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { confinedPresign, ExportBuckets } from "@data-exporter/object-store";
+import { confinedPresign, ExportBuckets } from "@data-exporter/export-links";
 import { handleHealthRequest, migrateWith, openPgPool, runService, withProcessMetrics } from "@data-exporter/runtime";
 import { manifestColumns } from "./adapters/manifest-columns.js";
 import { ReadModelCatalog } from "./adapters/read-model-catalog.js";

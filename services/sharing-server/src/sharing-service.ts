@@ -1,4 +1,4 @@
-import type { Presign } from "@data-exporter/object-store";
+import type { Presign } from "@data-exporter/export-links";
 import { SharingError } from "./domain/errors.js";
 import type { ExportCatalog, ExportedPart } from "./domain/exported-tables.js";
 import { pageOf, type Page, type PageRequest } from "./domain/pagination.js";

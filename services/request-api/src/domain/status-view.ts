@@ -1,4 +1,4 @@
-import type { Presign } from "@data-exporter/object-store";
+import type { Presign } from "@data-exporter/export-links";
 import { progressOf, type ExportRequestState, type RequestStatus } from "@data-exporter/status-store";
 
 /** The seed's status strings (existing callers compare them), plus the outcomes the seed never had. */
@@ -27,7 +27,7 @@ export function statusTextOf(status: RequestStatus): string {
   }
 }
 
-/** Made by the composition root (`confinedPresign` of @data-exporter/object-store). */
+/** Made by the composition root (`confinedPresign` of @data-exporter/export-links). */
 export type { Presign };
 
 export interface FileView {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { confinedPresign, type PresignRefused } from "@data-exporter/object-store";
+import { confinedPresign, type PresignRefused } from "@data-exporter/export-links";
 import type { ExportRequestState, TableJob } from "@data-exporter/status-store";
 import { toStatusView, type Presign } from "../../src/domain/status-view.js";
 

@@ -1,4 +1,4 @@
-import { S3ObjectStore } from "./s3/s3-object-store.js";
+import { S3ObjectStore } from "@data-exporter/object-store";
 
 export interface ExportBucketsConfig {
   readonly region: string;
