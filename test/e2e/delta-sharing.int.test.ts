@@ -261,6 +261,12 @@ describe("Delta Sharing", () => {
       .filter((r) => r.share_table === `traffic_observation__${hex(onDemandId)}`)
       .map((r) => r.object_key);
     expect(served.sort()).toEqual(files.map((f) => f.key).sort());
+    // The service counts the same links on /metrics.
+    const metrics = await (await fetch(`${endpoint.replace(/\/delta-sharing$/, "")}/metrics`)).text();
+    const counted = /^data_exporter_sharing_files_served_total\{recipient="analyst",share="exports"\} (\d+)$/m.exec(
+      metrics,
+    );
+    expect(Number(counted?.[1])).toBe(rows.reduce((sum, r) => sum + Number(r.n), 0));
   });
 
   it("serves a re-exported date once, from the newer export, as a new version", async () => {

@@ -37,6 +37,7 @@ export {
   requestApiMetricDefinitions,
   unloaderMetricDefinitions,
   statusTrackerMetricDefinitions,
+  sharingServerMetricDefinitions,
   seriesNames,
   type MetricDefinition,
   type CounterDefinition,

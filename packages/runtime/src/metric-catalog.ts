@@ -171,12 +171,29 @@ export const statusTrackerMetricDefinitions = {
   },
 } as const satisfies Record<string, MetricDefinition>;
 
+/** sharing-server: Delta Sharing calls answered, and file links given to each recipient. */
+export const sharingServerMetricDefinitions = {
+  sharingRequests: {
+    type: "counter",
+    name: "data_exporter_sharing_requests_total",
+    help: "Delta Sharing API calls answered, by API (listShares, metadata, query, ...; unknown for no route) and HTTP status.",
+    labelNames: ["api", "status"],
+  },
+  sharingFilesServed: {
+    type: "counter",
+    name: "data_exporter_sharing_files_served_total",
+    help: "File links given to Delta Sharing recipients (each also recorded in sharing_audit), by recipient and share.",
+    labelNames: ["recipient", "share"],
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
 /** Every metric definition of the project, by owner. */
 export const metricCatalog = {
   runtime: runtimeMetricDefinitions,
   requestApi: requestApiMetricDefinitions,
   unloader: unloaderMetricDefinitions,
   statusTracker: statusTrackerMetricDefinitions,
+  sharingServer: sharingServerMetricDefinitions,
 } as const;
 
 /** Every definition of the catalog, for checks that enumerate them (the dashboard and alert rules test). */

@@ -1,7 +1,15 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { confinedPresign, ExportBuckets } from "@data-exporter/export-links";
-import { handleHealthRequest, migrateWith, openPgPool, runService, withProcessMetrics } from "@data-exporter/runtime";
+import {
+  createMetrics,
+  handleHealthRequest,
+  migrateWith,
+  openPgPool,
+  runService,
+  sharingServerMetricDefinitions,
+  withProcessMetrics,
+} from "@data-exporter/runtime";
 import { manifestColumns } from "./adapters/manifest-columns.js";
 import { ReadModelCatalog } from "./adapters/read-model-catalog.js";
 import { SharingAudit } from "./adapters/sharing-audit.js";
@@ -45,7 +53,12 @@ await runService(
         now: Date.now,
         maxPage: config.SHARING_MAX_PAGE,
       });
+      const metrics = createMetrics(sharingServerMetricDefinitions);
       const handle = sharingHandler({
+        meter: {
+          request: (api, status) => metrics.sharingRequests.inc({ api, status: String(status) }),
+          filesServed: (recipient, share, files) => metrics.sharingFilesServed.inc({ recipient, share }, files),
+        },
         prefix: config.SHARING_PATH_PREFIX,
         service: sharingService,
         recipients: () => sharing().recipients,

@@ -11,7 +11,14 @@ import { pageRequestOf, routeOf, type Route } from "./routes.js";
 /** The largest query body read (hints are a few lines of JSON). */
 const maxBodyBytes = 1 << 20;
 
+/** What the handler counts (Prometheus in the service; nothing in tests that do not look). */
+export interface SharingMeter {
+  request(api: string, status: number): void;
+  filesServed(recipient: string, share: string, files: number): void;
+}
+
 export interface SharingHttpOptions {
+  readonly meter?: SharingMeter;
   readonly prefix: string;
   readonly service: SharingService;
   readonly recipients: () => readonly Recipient[];
@@ -30,9 +37,11 @@ export function sharingHandler(options: SharingHttpOptions) {
     if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) return false;
     const started = Date.now();
     let recipient: string | undefined;
+    let api = "unknown";
     void (async () => {
       try {
         const route = routeOf(req.method ?? "GET", url.pathname.slice(prefix.length));
+        api = route?.kind ?? "unknown";
         const who = authenticate(req.headers.authorization, options.recipients(), options.now());
         recipient = who.name;
         if (route === undefined)
@@ -50,6 +59,7 @@ export function sharingHandler(options: SharingHttpOptions) {
           });
         else res.destroy();
       } finally {
+        options.meter?.request(api, res.statusCode);
         options.log.info(
           { method: req.method, path: url.pathname, recipient, status: res.statusCode, ms: Date.now() - started },
           "delta sharing request",
@@ -98,6 +108,7 @@ async function answer(
       const { share, schema, table } = route.table;
       const request = parseQueryRequest(await readJsonBody(req));
       const { view, actions } = await service.query(who, share, schema, table, request);
+      options.meter?.filesServed(who.name, share, actions.length);
       options.log.info(
         { recipient: who.name, share, schema, table, files: actions.length, version: view.version },
         "delta sharing files served",
