@@ -10,6 +10,7 @@ export const serviceRoleNames = {
   "status-tracker": "data_exporter_status_tracker",
   notifier: "data_exporter_notifier",
   "request-api": "data_exporter_request_api",
+  "catalog-registrar": "data_exporter_catalog_registrar",
 } as const;
 export type ServiceWithRole = keyof typeof serviceRoleNames;
 
@@ -65,6 +66,11 @@ export const tableGrants: readonly TableGrants[] = [
   },
   { table: "export_cancellations", owner: "unloader", grants: { unloader: ["SELECT", "INSERT", "UPDATE"] } },
   { table: "export_notifications", owner: "notifier", grants: { notifier: ["SELECT", "INSERT"] } },
+  {
+    table: "catalog_registrations",
+    owner: "catalog-registrar",
+    grants: { "catalog-registrar": ["SELECT", "INSERT", "UPDATE"] },
+  },
 ];
 
 /** One privilege one role should hold: a table's, a sequence's USAGE, or the schema's USAGE. */
