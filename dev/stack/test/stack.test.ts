@@ -112,6 +112,7 @@ describe("stackEndpoints", () => {
         "STATUS_TRACKER_DATABASE_URL",
         "NOTIFIER_DATABASE_URL",
         "REQUEST_API_DATABASE_URL",
+        "CATALOG_REGISTRAR_DATABASE_URL",
         "WAREHOUSE_READER_URL",
       ].sort(),
     );
