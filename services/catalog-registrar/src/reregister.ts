@@ -49,7 +49,8 @@ async function reregister(argv: readonly string[], env: Env): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  const log = createLogger({ service: "catalog-registrar", level: config.LOG_LEVEL });
+  // stdout carries only the outcomes (one JSON line per table), for programs that run it.
+  const log = createLogger({ service: "catalog-registrar", level: config.LOG_LEVEL, toStderr: true });
   const resources = new AsyncResourceStack();
   const service = { config, log, resources };
   try {
