@@ -18,13 +18,16 @@ import pg from "pg";
 import {
   awsClientConfig,
   crash,
+  firstDemoDay,
   freePort,
+  requestData,
   runTrigger,
   spawnEntryPoint,
   startDeployment,
   startExtraService,
   type RunningService,
   type TestDeployment,
+  waitForExport,
 } from "../../dev/harness/index.js";
 
 /**
@@ -179,8 +182,9 @@ const registrar = (): RunningService => {
 beforeAll(async () => {
   deployment = await startDeployment({
     label: "glue",
-    services: ["planner", "unloader", "status-tracker", "catalog-registrar"],
+    services: ["request-api", "planner", "unloader", "status-tracker", "catalog-registrar"],
     env: { HANDLER_RETRY_MAX_MS: "500" },
+    serviceEnv: { "catalog-registrar": { REGISTER_ON_DEMAND: "true" } },
   });
   state = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   warehouseDb = new pg.Pool({ connectionString: process.env.WAREHOUSE_URL, max: 1 });
@@ -269,6 +273,37 @@ describe("a re-export of the same date", () => {
       TABLES.map(() => "REGISTERED"),
     );
     for (const name of TABLES) expect(await partitionsOf(name)).toHaveLength(1);
+  });
+});
+
+describe("an on-demand export, with REGISTER_ON_DEMAND", () => {
+  it("is registered in <table>_on_demand, one request_id partition at the request's folder", async () => {
+    const [start, end] = firstDemoDay(deployment);
+    const requestId = await requestData(deployment.graphqlUrl, start, end);
+    const status = await waitForExport(deployment.graphqlUrl, requestId, 90_000);
+    expect(status.status).toBe("Completed");
+    const exported = status.tables.map((t) => t.tableName).sort();
+    expect(exported.length).toBeGreaterThan(0);
+    const rows = await waitFor(
+      "the on-demand registrations",
+      async () => {
+        const found = await registrationsOf(requestId);
+        return found.length === exported.length && found.every((r) => r.status !== "PENDING") ? found : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(rows.map((r) => [r.table_name, r.status])).toEqual(exported.map((t) => [t, "REGISTERED"]));
+    for (const name of exported) {
+      const table = await tableOf(`${name}_on_demand`);
+      expect(table.PartitionKeys).toEqual([{ Name: "request_id", Type: "string" }]);
+      const [partition, ...others] = await partitionsOf(`${name}_on_demand`);
+      expect(others).toEqual([]);
+      expect(partition?.values).toEqual([requestId]);
+      const folder = (partition?.location ?? "").slice(`s3://${deployment.names.bucket}/`.length);
+      expect(folder).toMatch(new RegExp(`^${deployment.names.exportEnv}/data_exporter_service/${name}/\\d{8}/[^/]+/$`));
+      const registered = (table.StorageDescriptor?.Columns ?? []).map((c) => ({ name: c.Name, type: c.Type }));
+      expect(registered).toEqual(await fileColumns(`${folder}${name}_000.parquet`));
+    }
   });
 });
 
