@@ -7,7 +7,14 @@ import { repoRoot } from "../stack/paths.js";
 import { serviceDatabaseEnv } from "./service-database-env.js";
 import { describeExit, type ProcessExit } from "./restart-policy.js";
 
-export const serviceNames = ["request-api", "planner", "unloader", "status-tracker", "notifier", "catalog-registrar"] as const;
+export const serviceNames = [
+  "request-api",
+  "planner",
+  "unloader",
+  "status-tracker",
+  "notifier",
+  "catalog-registrar",
+] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 export interface RunningService {
