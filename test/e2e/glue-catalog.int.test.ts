@@ -174,7 +174,9 @@ async function fileColumns(key: string): Promise<{ name: string; type: string }[
 }
 
 const registrar = (): RunningService => {
-  const found = deployment.services.find((s) => s.name.startsWith("catalog-registrar") && s.process.exitCode === null);
+  const found = deployment.services.find(
+    (s) => s.name.startsWith("catalog-registrar") && s.process.exitCode === null && s.process.signalCode === null,
+  );
   if (found === undefined) throw new Error("no catalog-registrar running");
   return found;
 };
@@ -375,6 +377,9 @@ describe("a source table whose schema changed", () => {
     for (const name of TABLES.filter((t) => t !== "way"))
       expect((await partitionsOf(name)).map((p) => p.values[0]).sort()).toEqual([OTHER_DATE, DATE]);
     expect(await requestStatus(requestId)).toBe("COMPLETED");
+    // What the alert rule DataExporterCatalogSchemaChanged watches.
+    const metrics = await (await fetch(`${registrar().healthUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^data_exporter_catalog_registrations_total\{status="SCHEMA_CHANGED"\} 1$/m);
   });
 
   it("registers once the operator has updated the catalog table's columns and re-run registration", async () => {

@@ -37,6 +37,7 @@ export {
   requestApiMetricDefinitions,
   unloaderMetricDefinitions,
   statusTrackerMetricDefinitions,
+  catalogRegistrarMetricDefinitions,
   seriesNames,
   type MetricDefinition,
   type CounterDefinition,

@@ -1,4 +1,12 @@
-import { connectBus, migrateWith, openPgPool, runService, startConsumer } from "@data-exporter/runtime";
+import {
+  catalogRegistrarMetricDefinitions,
+  connectBus,
+  createMetrics,
+  migrateWith,
+  openPgPool,
+  runService,
+  startConsumer,
+} from "@data-exporter/runtime";
 import { RegistrationLog } from "./adapters/registration-log.js";
 import { configSchema } from "./config.js";
 import { handleExportCompleted } from "./handlers/register-export.js";
@@ -16,7 +24,11 @@ await runService(
         applicationName: "catalog-registrar",
       });
       await migrateWith(service, config, pool, (owner) => new RegistrationLog(owner, config.STATUS_SCHEMA).migrate());
-      const deps = buildRegistrar(config, pool, log, resources);
+      const metrics = createMetrics(catalogRegistrarMetricDefinitions);
+      const deps = {
+        ...buildRegistrar(config, pool, log, resources),
+        counted: (status: string) => metrics.registrations.inc({ status }),
+      };
       log.info({ database: deps.database, onDemand: deps.onDemand }, "registering exports in the Glue Data Catalog");
 
       const bus = await connectBus(config, log, resources, "catalog-registrar");

@@ -19,6 +19,8 @@ export interface RegistrarDeps {
   readonly readManifest: (bucket: string, key: string) => Promise<ManifestSchema>;
   readonly registrations: Pick<RegistrationLog, "statusOf" | "begin" | "finish">;
   readonly log: Pick<Logger, "info" | "warn" | "error">;
+  /** Counts each attempt's outcome (the registrations metric). */
+  readonly counted?: (status: "REGISTERED" | "SCHEMA_CHANGED" | "FAILED" | "SKIPPED") => void;
 }
 
 export type RegistrationOutcome =
@@ -58,12 +60,14 @@ export async function registerTarget(
     if (manifest.requestId !== target.requestId) {
       const why = `the folder now holds request ${manifest.requestId}'s export, which registers it`;
       await deps.registrations.finish(target, "SKIPPED", { error: why });
+      deps.counted?.("SKIPPED");
       deps.log.info({ ...context, why }, "catalog registration skipped");
       return { status: "SKIPPED", why };
     }
     if (manifest.parquetSchema.length === 0) {
       const why = "the folder has no single Parquet schema (a snapshot of several files)";
       await deps.registrations.finish(target, "SKIPPED", { error: why });
+      deps.counted?.("SKIPPED");
       deps.log.info({ ...context, why }, "catalog registration skipped");
       return { status: "SKIPPED", why };
     }
@@ -84,6 +88,7 @@ export async function registerTarget(
       if (!isSameSchema(diff)) {
         const error = `schema changed: ${describeDiff(diff)}`;
         await deps.registrations.finish(target, "SCHEMA_CHANGED", { error, diff });
+        deps.counted?.("SCHEMA_CHANGED");
         deps.log.error({ ...context, diff }, `catalog registration refused: the export's ${error}`);
         return { status: "SCHEMA_CHANGED", diff };
       }
@@ -95,10 +100,12 @@ export async function registerTarget(
       parameters: target.parameters,
     });
     await deps.registrations.finish(target, "REGISTERED");
+    deps.counted?.("REGISTERED");
     deps.log.info({ ...context, partition, location: locationOf(target) }, "export registered in the catalog");
     return { status: "REGISTERED", partition };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    deps.counted?.("FAILED");
     await deps.registrations.finish(target, "FAILED", { error: message });
     deps.log.error({ ...context, err: error }, "catalog registration failed");
     throw error;
