@@ -1,6 +1,7 @@
 import { tracingEnvSchema } from "../../packages/runtime/src/tracing-config.js";
 import { gatewayEnvSchema } from "../../services/gateway/src/gateway-env.js";
 import { configSchema as notifier } from "../../services/notifier/src/config.js";
+import { configSchema as catalogRegistrar } from "../../services/catalog-registrar/src/config.js";
 import { triggerConfigSchema } from "../../services/planner/src/cli/trigger-config.js";
 import { configSchema as planner } from "../../services/planner/src/config.js";
 import { configSchema as requestApi } from "../../services/request-api/src/config.js";
@@ -29,6 +30,7 @@ export function serviceSettings(root: string): ServiceSettings[] {
     of("unloader", "services/unloader/src/config.ts", unloader),
     of("status-tracker", "services/status-tracker/src/config.ts", statusTracker),
     of("notifier", "services/notifier/src/config.ts", notifier),
+    of("catalog-registrar", "services/catalog-registrar/src/config.ts", catalogRegistrar),
     of(
       "trigger (the CronJob's, and `data-exporter trigger`)",
       "services/planner/src/cli/trigger-config.ts",

@@ -41,6 +41,7 @@ const workloads: Record<string, string> = {
   unloader: "services/unloader/src/main.ts",
   "status-tracker": "services/status-tracker/src/main.ts",
   notifier: "services/notifier/src/main.ts",
+  "catalog-registrar": "services/catalog-registrar/src/main.ts",
   "daily-export-trigger": "services/planner/src/trigger.ts",
 };
 
