@@ -2,6 +2,8 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from "no
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createLogger } from "@data-exporter/runtime";
+import type { ExportCatalog } from "../../src/domain/exported-tables.js";
+import { SharingService } from "../../src/sharing-service.js";
 import { onDemandTableName } from "../../src/domain/share-layout.js";
 import { sharingHandler } from "../../src/http/sharing-http.js";
 import { ids, now, sharingFixture } from "../support/sharing-fixture.js";
@@ -42,14 +44,14 @@ interface Answer {
 function call(
   method: string,
   path: string,
-  options: { token?: string | null; body?: string | Buffer; headers?: Record<string, string> } = {},
+  options: { token?: string | null; body?: string | Buffer; headers?: Record<string, string>; port?: number } = {},
 ): Promise<Answer> {
   const token = options.token === undefined ? "acme-token" : options.token;
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: "127.0.0.1",
-        port,
+        port: options.port ?? port,
         method,
         path,
         headers: {
@@ -295,5 +297,55 @@ describe("query", () => {
     expectRefusal(answer, 500, "INTERNAL_ERROR");
     expect(answer.text).not.toContain("https://");
     expect(fixture.audited.length).toBe(before);
+  });
+});
+
+describe("a failure that is not a refusal", () => {
+  let failing: Server;
+  let logged: unknown[] = [];
+
+  beforeAll(async () => {
+    const broken = new Error("connection to 10.0.0.5:5432 refused, password=hunter2");
+    const down: ExportCatalog = {
+      scheduledTables: () => Promise.reject(broken),
+      scheduledTable: () => Promise.reject(broken),
+      onDemandEntries: () => Promise.reject(broken),
+      onDemandPart: () => Promise.reject(broken),
+    };
+    const log = createLogger({ service: "sharing-http-test", level: "silent" });
+    log.error = (...args: unknown[]) => {
+      logged.push(args[0]);
+    };
+    const handle = sharingHandler({
+      prefix: "/delta-sharing",
+      service: new SharingService({
+        config: () => fixture.config,
+        catalog: down,
+        columnsOf: () => Promise.resolve({ columns: [], comments: {} }),
+        presign: () => Promise.resolve(undefined),
+        audit: () => Promise.resolve(),
+        now: () => now,
+        maxPage: 100,
+      }),
+      recipients: () => fixture.config.recipients,
+      now: () => now,
+      log,
+    });
+    failing = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((resolve) => failing.listen(0, "127.0.0.1", resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => failing.close(() => resolve()));
+  });
+
+  it("is a 500 INTERNAL_ERROR that tells the recipient nothing of the cause, and is logged", async () => {
+    logged = [];
+    const answer = await call("GET", `${prefix}/shares/traffic/schemas/scheduled/tables`, {
+      port: (failing.address() as AddressInfo).port,
+    });
+    expectRefusal(answer, 500, "INTERNAL_ERROR");
+    expect(answer.text).not.toMatch(/10\.0\.0\.5|hunter2/);
+    expect(logged).toHaveLength(1);
   });
 });
