@@ -49,7 +49,9 @@ const sqlLiteral = (quoted: string | undefined, typed: string | undefined, numbe
       : { text: number, quoted: false };
 
 /** One SQL hint (`col op literal`, `literal op col`, `col IS [NOT] NULL`) on partition values; undefined: unknown. */
-export function evaluateSqlHint(hint: string, values: PartitionValues): Truth {
+export function evaluateSqlHint(sql: string, values: PartitionValues): Truth {
+  // Spark writes its hints as expressions print, in parentheses: `(export_date = DATE '2026-11-25')`.
+  const hint = /^\s*\((.*)\)\s*$/s.exec(sql)?.[1] ?? sql;
   let match = columnFirst.exec(hint);
   if (match) return compareColumn(values, match[1], match[2], sqlLiteral(match[3], match[4], match[5]));
   match = literalFirst.exec(hint);

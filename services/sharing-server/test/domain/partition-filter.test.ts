@@ -46,6 +46,18 @@ describe("evaluateSqlHint", () => {
     expect(evaluateSqlHint("DATE '2026-12-01' > export_date", on("2026-11-25"))).toBe(true);
   });
 
+  it("reads a hint in the parentheses Spark prints around it", () => {
+    expect(evaluateSqlHint("(export_date = DATE '2026-11-24')", on("2026-11-25"))).toBe(false);
+    expect(evaluateSqlHint(" (`export_date` >= '2026-11-01') ", on("2026-11-25"))).toBe(true);
+    expect(evaluateSqlHint("(export_date IS NOT NULL)", on("2026-11-25"))).toBe(true);
+    expect(
+      evaluateSqlHint("(export_date = '2026-11-24') AND (export_date = '2026-11-25')", on("2026-11-25")),
+    ).toBeUndefined();
+    expect(
+      evaluateSqlHint("(export_date = '2026-11-24') OR (export_date = '2026-11-25')", on("2026-11-25")),
+    ).toBeUndefined();
+  });
+
   it("IS [NOT] NULL on a present and a null partition value", () => {
     expect(evaluateSqlHint("export_date IS NULL", on("2026-11-25"))).toBe(false);
     expect(evaluateSqlHint("export_date is not null", on("2026-11-25"))).toBe(true);
@@ -264,10 +276,12 @@ describe("a hint never drops a file whose partition value satisfies it (property
         fc.constantFrom("=", "<>", "<", "<=", ">", ">="),
         fc.integer({ min: 0, max: 4 }),
         fc.boolean(),
-        (value, lit, op, form, literalFirst) => {
-          const hint = literalFirst
+        fc.boolean(),
+        (value, lit, op, form, literalFirst, parenthesised) => {
+          const bare = literalFirst
             ? `${literalOf(lit, form)} ${flipSql[op]} export_date`
             : `export_date ${op} ${literalOf(lit, form)}`;
+          const hint = parenthesised ? `(${bare})` : bare;
           const truth = referenceCompare[op]?.(value, lit);
           const result = evaluateSqlHint(hint, on(iso(value)));
           // Unknown is always allowed; a verdict must be the true one.
