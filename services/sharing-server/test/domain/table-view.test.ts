@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
 import type { ExportedColumn } from "../../src/domain/delta-schema.js";
 import type { ExportedFile, ExportedPart } from "../../src/domain/exported-tables.js";
 import {
@@ -138,6 +139,21 @@ describe("filesForQuery and limitHint", () => {
       1,
     );
     expect(chosen.map((f) => f.file.key)).toEqual(["d", "e"]);
+  });
+});
+
+describe("limitHint (property)", () => {
+  it("returns the shortest prefix of the files holding at least limitHint rows, or all of them", () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 50 }), { maxLength: 20 }), fc.nat({ max: 400 }), (rows, limit) => {
+        const files = rows.map((n, i) => ({ part: part(null, []), file: file(`k${i}`, n), partitionValues: {} }));
+        const chosen = filesForQuery(files, noHints, limit);
+        const sum = (fs: typeof files) => fs.reduce((total, f) => total + f.file.rows, 0);
+        expect(chosen).toEqual(files.slice(0, chosen.length));
+        if (chosen.length < files.length) expect(sum(chosen)).toBeGreaterThanOrEqual(limit);
+        if (chosen.length > 0) expect(sum(chosen.slice(0, -1))).toBeLessThan(limit);
+      }),
+    );
   });
 });
 
