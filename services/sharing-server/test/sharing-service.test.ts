@@ -107,6 +107,15 @@ describe("SharingService: tables", () => {
     expect(seen).toEqual(expected);
   });
 
+  it("a table's metadata id is the id it is listed with (clients key caches on it)", async () => {
+    const listed = await service.listTables(recipient("acme"), "traffic", "scheduled", firstPage);
+    const view = await service.tableMetadata(recipient("acme"), "traffic", "scheduled", "way");
+    expect(view.metadata.id).toBe(listed.items.find((t) => t.name === "way")?.id);
+    const onDemand = await service.listTables(recipient("acme"), "adhoc", "on_demand", firstPage);
+    const annView = await service.tableMetadata(recipient("acme"), "adhoc", "on_demand", annWay);
+    expect(annView.metadata.id).toBe(onDemand.items.find((t) => t.name === annWay)?.id);
+  });
+
   it("a table the share does not name, or never exported, is 404", async () => {
     for (const table of ["secret_table", "missing"])
       expect((await refusal(() => service.tableMetadata(recipient("acme"), "traffic", "scheduled", table))).code).toBe(
