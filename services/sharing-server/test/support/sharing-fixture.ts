@@ -1,4 +1,4 @@
-import { confinedPresign } from "@data-exporter/object-store";
+import { confinedPresign } from "@data-exporter/export-links";
 import type { ExportedColumn } from "../../src/domain/delta-schema.js";
 import type { ExportedPart } from "../../src/domain/exported-tables.js";
 import { tokenSha256 } from "../../src/domain/recipient-auth.js";
