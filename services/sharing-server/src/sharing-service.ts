@@ -173,13 +173,22 @@ export class SharingService {
     return schema;
   }
 
-  /** The newest export's schema; an export of no rows wrote no file and no schema, so an older one's is taken. */
-  async #newestColumns(parts: readonly ExportedPart[]): Promise<TableColumns> {
-    for (const part of [...parts].sort(newestFirst).slice(0, schemaLookback)) {
-      const columns = await this.deps.columnsOf(part);
-      if (columns.columns.length > 0) return columns;
-    }
-    return { columns: [], comments: {} };
+  /**
+   * The schema of the newest export that wrote files (an export of no rows writes none, and no schema); undefined
+   * when that export's files have no single schema (the classification snapshot: several tables' files in one
+   * folder), which no Delta table can describe.
+   */
+  async #newestColumns(parts: readonly ExportedPart[]): Promise<TableColumns | undefined> {
+    const withFiles = [...parts].filter((part) => part.files.length > 0).sort(newestFirst);
+    const newest = withFiles[0];
+    if (newest === undefined) return { columns: [], comments: {} };
+    const columns = await this.deps.columnsOf(newest);
+    return columns.columns.length > 0 ? columns : undefined;
+  }
+
+  /** Whether a scheduled table can be shared: its newest files have one schema. */
+  async #isSingleSchema(table: string): Promise<boolean> {
+    return (await this.#newestColumns((await this.deps.catalog.scheduledTable(table)).parts)) !== undefined;
   }
 
   async #tablesOf(share: ShareConfig, schema: SchemaName): Promise<TableItem[]> {
@@ -190,8 +199,11 @@ export class SharingService {
       shareId: stableId(`share:${share.name}`),
       id: stableId(`${schema}:${name}`),
     });
-    if (schema === scheduledSchema)
-      return (await this.deps.catalog.scheduledTables()).filter((t) => sharesScheduledTable(share, t)).map(item);
+    if (schema === scheduledSchema) {
+      const shared = (await this.deps.catalog.scheduledTables()).filter((t) => sharesScheduledTable(share, t));
+      const single = await Promise.all(shared.map((t) => this.#isSingleSchema(t)));
+      return shared.filter((_, i) => single[i]).map(item);
+    }
     const entries = await this.deps.catalog.onDemandEntries(share.onDemand?.requestedBy ?? []);
     return entries
       .filter((entry) => sharesOnDemandOf(share, entry.requestedBy))
@@ -216,13 +228,11 @@ export class SharingService {
     }
     if (!sharesScheduledTable(share, name)) throw missing;
     const { parts, version } = await this.deps.catalog.scheduledTable(name);
-    if (parts.length === 0) throw missing;
-    return scheduledTableView(id, name, parts, version, await this.#newestColumns(parts));
+    const columns = parts.length === 0 ? undefined : await this.#newestColumns(parts);
+    if (columns === undefined) throw missing;
+    return scheduledTableView(id, name, parts, version, columns);
   }
 }
-
-/** How many of the newest exports are read for a schema before the table is described without columns. */
-const schemaLookback = 5;
 
 const shareItem = (share: ShareConfig): ShareItem => ({
   name: share.name,

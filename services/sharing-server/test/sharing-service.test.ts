@@ -2,6 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { SharingError } from "../src/domain/errors.js";
 import type { QueryRequest } from "../src/domain/query-request.js";
 import { onDemandTableName } from "../src/domain/share-layout.js";
+import { exportedPart } from "./support/memory-catalog.js";
 import { ids, linkTtlMs, now, sharingFixture } from "./support/sharing-fixture.js";
 
 const firstPage = { maxResults: null, pageToken: null };
@@ -161,24 +162,27 @@ describe("SharingService: tables", () => {
   });
 });
 
-describe("SharingService: schema of a table whose newest export wrote no file", () => {
-  it("is taken from the newest export that has columns", async () => {
-    const { service, recipient, columnsByRequest, columnsRead } = sharingFixture();
-    columnsByRequest.set("r-24b", { columns: [], comments: {} });
+describe("SharingService: schema of a scheduled table", () => {
+  it("is the newest export's that wrote files: an export of no rows (no file, no schema) is passed over", async () => {
+    const { service, recipient, catalog, columnsRead } = sharingFixture();
+    catalog.addScheduled(exportedPart({ requestId: "r-25", table: "way", exportDate: "2026-11-25", files: [] }));
     const view = await service.tableMetadata(recipient("acme"), "traffic", "scheduled", "way");
     const schema = JSON.parse(view.metadata.schemaString) as { fields: { name: string }[] };
-    expect(schema.fields.map((f) => f.name)).toEqual(["id", "export_date"]);
-    expect(columnsRead).toEqual(["r-24b", "r-23"]);
+    expect(schema.fields.map((f) => f.name)).toEqual(["id", "lanes", "export_date"]);
+    expect(columnsRead).toEqual(["r-24b"]);
   });
 
-  it("is only the partition column when no export has columns", async () => {
+  it("leaves out a table whose newest files have no single schema (the classification snapshot)", async () => {
     const { service, recipient, columnsByRequest } = sharingFixture();
     columnsByRequest.set("r-24b", { columns: [], comments: {} });
-    columnsByRequest.set("r-23", { columns: [], comments: {} });
-    const view = await service.tableMetadata(recipient("acme"), "traffic", "scheduled", "way");
-    expect(
-      (JSON.parse(view.metadata.schemaString) as { fields: { name: string }[] }).fields.map((f) => f.name),
-    ).toEqual(["export_date"]);
+    const tables = await service.listTables(recipient("acme"), "traffic", "scheduled", {
+      maxResults: null,
+      pageToken: null,
+    });
+    expect(tables.items.map((t) => t.name)).not.toContain("way");
+    await expect(service.tableMetadata(recipient("acme"), "traffic", "scheduled", "way")).rejects.toMatchObject({
+      code: "RESOURCE_DOES_NOT_EXIST",
+    });
   });
 });
 
@@ -258,7 +262,8 @@ describe("SharingService: query", () => {
     const failing = new SharingService({
       config: () => fixture.config,
       catalog: fixture.catalog,
-      columnsOf: () => Promise.resolve({ columns: [], comments: {} }),
+      columnsOf: (part) =>
+        Promise.resolve(fixture.columnsByRequest.get(part.requestId) ?? { columns: [], comments: {} }),
       presign: (bucket, key) => Promise.resolve({ url: `https://s3.test/${bucket}/${key}`, expiresAt: now }),
       audit: () => Promise.reject(new Error("database down")),
       now: () => now,
