@@ -4,6 +4,7 @@ import { configSchema as notifier } from "../../services/notifier/src/config.js"
 import { triggerConfigSchema } from "../../services/planner/src/cli/trigger-config.js";
 import { configSchema as planner } from "../../services/planner/src/config.js";
 import { configSchema as requestApi } from "../../services/request-api/src/config.js";
+import { configSchema as sharingServer } from "../../services/sharing-server/src/config.js";
 import { configSchema as statusTracker } from "../../services/status-tracker/src/config.js";
 import { configSchema as unloader } from "../../services/unloader/src/config.js";
 import { join } from "node:path";
@@ -29,6 +30,7 @@ export function serviceSettings(root: string): ServiceSettings[] {
     of("unloader", "services/unloader/src/config.ts", unloader),
     of("status-tracker", "services/status-tracker/src/config.ts", statusTracker),
     of("notifier", "services/notifier/src/config.ts", notifier),
+    of("sharing-server", "services/sharing-server/src/config.ts", sharingServer),
     of(
       "trigger (the CronJob's, and `data-exporter trigger`)",
       "services/planner/src/cli/trigger-config.ts",

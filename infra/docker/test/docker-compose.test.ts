@@ -3,6 +3,7 @@
  * daemon): the same processes, each with the variables npm start gives it (dev/harness/service-env.ts, the values
  * too where they do not name a host or port), and every published port on 127.0.0.1 only.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
@@ -12,6 +13,8 @@ import { gatewayEnvSchema } from "../../../services/gateway/src/gateway-env.js";
 import { configSchema as notifierConfig } from "../../../services/notifier/src/config.js";
 import { configSchema as plannerConfig } from "../../../services/planner/src/config.js";
 import { configSchema as requestApiConfig } from "../../../services/request-api/src/config.js";
+import { configSchema as sharingServerConfig } from "../../../services/sharing-server/src/config.js";
+import { parseSharingConfig } from "../../../services/sharing-server/src/domain/sharing-config.js";
 import { configSchema as statusTrackerConfig } from "../../../services/status-tracker/src/config.js";
 import { configSchema as unloaderConfig } from "../../../services/unloader/src/config.js";
 import { defaultDeployment, warehouseServiceEnv, type WarehouseKind } from "../../../dev/harness/provision.js";
@@ -34,6 +37,7 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
+  volumes?: string[];
 }
 
 // Compose resolves YAML merge keys (<<); yaml 2 does only when asked.
@@ -144,6 +148,11 @@ const fromImage = ["DUCKDB_POSTGRES_EXTENSION", "DUCKDB_HMAC_EXTENSION"];
 const redshiftOnly = (name: (typeof serviceNames)[number]): string[] =>
   Object.keys(npmStartService(name, "redshift")).filter((k) => !(k in npmStartService(name, "postgres")));
 
+/** Servers callers reach: they listen on the container's interfaces (HOST), which npm start leaves at loopback. */
+const listeners = ["request-api", "sharing-server"];
+/** The public token of the demo recipient in infra/docker/delta-sharing.example.json (local only, documented). */
+const demoSharingToken = "local-demo-sharing-token-not-a-secret";
+
 /** The containers compose runs for each of npm start's processes. */
 const processes = [...componentNames, "init", ...serviceNames, "gateway"];
 
@@ -194,8 +203,9 @@ describe("docker-compose.yml", () => {
     for (const warehouse of ["postgres", "redshift"] as const) {
       const drift = envDrift(npmStartService(name, warehouse), composeEnv(name, { WAREHOUSE: warehouse }), {
         fromImage,
-        endpoints: endpointNames,
-        composeOnly: [...(name === "request-api" ? ["HOST"] : []), ...redshiftOnly(name)],
+        // The sharing configuration is a file of this repository mounted into the container: another path.
+        endpoints: [...endpointNames, "SHARING_CONFIG_FILE"],
+        composeOnly: [...(listeners.includes(name) ? ["HOST"] : []), ...redshiftOnly(name)],
       });
       expect({ warehouse, drift }).toEqual({ warehouse, drift: [] });
     }
@@ -275,6 +285,7 @@ describe("docker-compose.yml", () => {
     unloader: unloaderConfig,
     "status-tracker": statusTrackerConfig,
     notifier: notifierConfig,
+    "sharing-server": sharingServerConfig,
   };
   it.each(serviceNames.map((name) => [name]))(
     "gives %s an environment its config schema accepts (it would start)",
@@ -287,6 +298,39 @@ describe("docker-compose.yml", () => {
       }
     },
   );
+
+  it("runs the sharing server from the image with its own login, on 4080, with the demo configuration mounted", () => {
+    const service = compose.services["sharing-server"];
+    expect(service?.build).toEqual({
+      context: ".",
+      dockerfile: "infra/docker/Dockerfile",
+      args: { SERVICE: "sharing-server" },
+    });
+    expect(service?.ports).toEqual(["127.0.0.1:4080:4080"]);
+    const env = composeEnv("sharing-server");
+    const parsed = sharingServerConfig.safeParse(env);
+    expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([]);
+    const config = sharingServerConfig.parse(env);
+    expect({ port: config.PORT, host: config.HOST }).toEqual({ port: 4080, host: "0.0.0.0" });
+    // Its healthcheck reads HEALTH_PORT: the server answers /readyz on its API port.
+    expect(env.HEALTH_PORT).toBe("4080");
+    expect(new URL(config.DATABASE_URL).username).toBe("data_exporter_sharing_server");
+    // The init container creates that login from the stack's list of service logins.
+    expect(new URL(composeEnv("init").SHARING_SERVER_DATABASE_URL ?? "").username).toBe("data_exporter_sharing_server");
+    const mounts = (service?.volumes ?? []).map((v) => v.split(":"));
+    const mount = mounts.find(([, target]) => target === config.SHARING_CONFIG_FILE);
+    expect(mount?.[2]).toBe("ro");
+    const example = parseSharingConfig(
+      JSON.parse(readFileSync(join(repoRoot, mount?.[0] ?? ""), "utf8")),
+      mount?.[0] ?? "",
+    );
+    // One clearly marked demo recipient, whose token is the public one the README and this file document.
+    expect(example.recipients.map((r) => r.name)).toEqual(["local-demo"]);
+    expect(example.recipients[0]?.tokenSha256).toBe(createHash("sha256").update(demoSharingToken).digest("hex"));
+    expect(example.shares[0]?.comment).toContain(demoSharingToken);
+    expect(readFileSync(join(repoRoot, "docker-compose.yml"), "utf8")).toContain(demoSharingToken);
+    expect(readFileSync(join(repoRoot, "services/sharing-server/README.md"), "utf8")).toContain(demoSharingToken);
+  });
 
   it("runs the dev tools (provisioning, emulator, gateway) from files the image holds", () => {
     expect(compose.services.init?.command).toEqual([
