@@ -25,7 +25,8 @@ import {
   startHealthPorts,
   startServiceEnv,
 } from "../../../dev/harness/service-env.js";
-import { serviceNames } from "../../../dev/harness/services.js";
+import { serviceDatabaseEnv } from "../../../dev/harness/service-database-env.js";
+import { serviceNames, sharingServiceName } from "../../../dev/harness/services.js";
 import { kafkaVersion } from "../../../dev/stack/kafka.js";
 import { profileDirs, repoRoot } from "../../../dev/stack/paths.js";
 import { redshiftEmulatorEnv } from "../../../dev/stack/redshift.js";
@@ -38,6 +39,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   ports?: string[];
   volumes?: string[];
+  healthcheck?: { test: string[] };
 }
 
 // Compose resolves YAML merge keys (<<); yaml 2 does only when asked.
@@ -120,17 +122,23 @@ const { endpoints } = stackEndpoints("dev", {});
 const npmStartStack = stackEnv(endpoints);
 const apiPort = 4001;
 const snsTopicArn = `arn:aws:sns:${endpoints.awsRegion}:123456789012:${defaultDeployment.snsTopicName}`;
+const npmStartDeployment = (warehouse: WarehouseKind): Record<string, string> =>
+  deploymentServiceEnv({
+    stackEnv: npmStartStack,
+    warehouseEnv: warehouseServiceEnv(warehouse, endpoints),
+    names: defaultDeployment,
+    snsTopicArn,
+  });
 const npmStartService = (name: (typeof serviceNames)[number], warehouse: WarehouseKind): Record<string, string> =>
-  startServiceEnv(
-    name,
-    deploymentServiceEnv({
-      stackEnv: npmStartStack,
-      warehouseEnv: warehouseServiceEnv(warehouse, endpoints),
-      names: defaultDeployment,
-      snsTopicArn,
-    }),
-    apiPort,
-  );
+  startServiceEnv(name, npmStartDeployment(warehouse), apiPort);
+/** npm start's Delta Sharing port (DELTA_SHARING_PORT's default in dev/commands/start.ts). */
+const sharingPort = 4080;
+/** The sharing server's environment as dev/commands/start.ts spawns it (built inline there, so rebuilt here). */
+const npmStartSharing = (warehouse: WarehouseKind): Record<string, string> => ({
+  ...serviceDatabaseEnv(sharingServiceName, npmStartDeployment(warehouse)),
+  PORT: String(sharingPort),
+  SHARING_CONFIG_FILE: join(profileDirs("dev").root, "delta-sharing.json"),
+});
 // npm start's stack endpoints, which in compose name the containers instead.
 const stackEndpointNames = [
   "KAFKA_BROKERS",
@@ -147,17 +155,16 @@ const fromImage = ["DUCKDB_POSTGRES_EXTENSION", "DUCKDB_HMAC_EXTENSION"];
 // `WAREHOUSE=redshift docker compose up` needs nothing else.
 const redshiftOnly = (name: (typeof serviceNames)[number]): string[] =>
   Object.keys(npmStartService(name, "redshift")).filter((k) => !(k in npmStartService(name, "postgres")));
+const redshiftOnlySharing = Object.keys(npmStartSharing("redshift")).filter((k) => !(k in npmStartSharing("postgres")));
 
-/** Servers callers reach: they listen on the container's interfaces (HOST), which npm start leaves at loopback. */
-const listeners = ["request-api", "sharing-server"];
 /** The public token of the demo recipient in infra/docker/delta-sharing.example.json (local only, documented). */
 const demoSharingToken = "local-demo-sharing-token-not-a-secret";
 
 /** The containers compose runs for each of npm start's processes. */
-const processes = [...componentNames, "init", ...serviceNames, "gateway"];
+const processes = [...componentNames, "init", ...serviceNames, sharingServiceName, "gateway"];
 
 describe("docker-compose.yml", () => {
-  it("runs every process npm start runs: the stack, the provisioning, every service and the gateway", () => {
+  it("runs every process npm start runs: the stack, the provisioning, the services, the sharing server and the gateway", () => {
     expect(Object.keys(compose.services).sort()).toEqual([...processes].sort());
   });
 
@@ -166,7 +173,7 @@ describe("docker-compose.yml", () => {
     expect(published.filter((p) => !p.startsWith("127.0.0.1:"))).toEqual([]);
     const hostPorts = published.map((p) => Number(p.split(":")[1])).sort((a, b) => a - b);
     const healthPorts = Object.values(startHealthPorts(apiPort));
-    expect(hostPorts).toEqual([4000, ...healthPorts, 4010, 5000, 5432, 9092].sort((a, b) => a - b));
+    expect(hostPorts).toEqual([4000, ...healthPorts, sharingPort, 4010, 5000, 5432, 9092].sort((a, b) => a - b));
   });
 
   it("advertises plaintext Kafka to the host on loopback and gives PostgreSQL a password", () => {
@@ -203,9 +210,20 @@ describe("docker-compose.yml", () => {
     for (const warehouse of ["postgres", "redshift"] as const) {
       const drift = envDrift(npmStartService(name, warehouse), composeEnv(name, { WAREHOUSE: warehouse }), {
         fromImage,
+        endpoints: endpointNames,
+        composeOnly: [...(name === "request-api" ? ["HOST"] : []), ...redshiftOnly(name)],
+      });
+      expect({ warehouse, drift }).toEqual({ warehouse, drift: [] });
+    }
+  });
+
+  it("gives the sharing server the variables npm start gives it", () => {
+    for (const warehouse of ["postgres", "redshift"] as const) {
+      const drift = envDrift(npmStartSharing(warehouse), composeEnv(sharingServiceName, { WAREHOUSE: warehouse }), {
+        fromImage,
         // The sharing configuration is a file of this repository mounted into the container: another path.
         endpoints: [...endpointNames, "SHARING_CONFIG_FILE"],
-        composeOnly: [...(listeners.includes(name) ? ["HOST"] : []), ...redshiftOnly(name)],
+        composeOnly: ["HOST", ...redshiftOnlySharing],
       });
       expect({ warehouse, drift }).toEqual({ warehouse, drift: [] });
     }
@@ -285,7 +303,6 @@ describe("docker-compose.yml", () => {
     unloader: unloaderConfig,
     "status-tracker": statusTrackerConfig,
     notifier: notifierConfig,
-    "sharing-server": sharingServerConfig,
   };
   it.each(serviceNames.map((name) => [name]))(
     "gives %s an environment its config schema accepts (it would start)",
@@ -306,14 +323,14 @@ describe("docker-compose.yml", () => {
       dockerfile: "infra/docker/Dockerfile",
       args: { SERVICE: "sharing-server" },
     });
-    expect(service?.ports).toEqual(["127.0.0.1:4080:4080"]);
+    expect(service?.ports).toEqual([`127.0.0.1:${sharingPort}:${sharingPort}`]);
     const env = composeEnv("sharing-server");
     const parsed = sharingServerConfig.safeParse(env);
     expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([]);
     const config = sharingServerConfig.parse(env);
-    expect({ port: config.PORT, host: config.HOST }).toEqual({ port: 4080, host: "0.0.0.0" });
-    // Its healthcheck reads HEALTH_PORT: the server answers /readyz on its API port.
-    expect(env.HEALTH_PORT).toBe("4080");
+    expect({ port: config.PORT, host: config.HOST }).toEqual({ port: sharingPort, host: "0.0.0.0" });
+    // Its healthcheck asks /readyz on the API port: the server has no other.
+    expect(service?.healthcheck?.test.join(" ")).toContain("process.env.PORT + '/readyz'");
     expect(new URL(config.DATABASE_URL).username).toBe("data_exporter_sharing_server");
     // The init container creates that login from the stack's list of service logins.
     expect(new URL(composeEnv("init").SHARING_SERVER_DATABASE_URL ?? "").username).toBe("data_exporter_sharing_server");
