@@ -53,8 +53,9 @@ const workloads: Record<string, string> = {
  */
 const notGranted: Record<string, readonly string[]> = {
   unloader: ["s3:CreateBucket", "s3:PutBucketVersioning"],
-  // The scan counts ExportBuckets' exists/list (HeadObject, ListObjectsV2) because their file is reachable; the
-  // sharing server only reads manifests and presigns GETs, and a missing manifest fails its request either way.
+  // The scan counts S3ObjectStore's exists and list (HeadObject, ListObjectsV2) because reachable code names them
+  // (ExportBuckets.exists, which request-api uses); the sharing server only reads manifests and presigns GETs, and a
+  // missing manifest fails its request with or without ListBucket (403 instead of 404).
   "sharing-server": ["s3:ListBucket"],
 };
 
