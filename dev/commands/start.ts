@@ -1,6 +1,7 @@
 /**
  * npm start: provisions and starts the local stack, creates the exporter's resources, loads the demo data, starts the
- * five services and the gateway, runs one on-demand export of a demo day, prints the endpoints, and stays in the
+ * services (the pipeline's six and the Delta Sharing server) and the gateway, runs one on-demand export of a demo day
+ * and the scheduled export of a demo date, prints the endpoints, and stays in the
  * foreground until Ctrl-C or `npm stop`, when it stops everything it started. A service or gateway process that
  * dies meanwhile is started again with backoff, as Kubernetes restarts a container (harness/supervisor.ts).
  */
@@ -37,10 +38,10 @@ import { prepareSecuredTopics, securedClientEnv } from "../harness/secured-kafka
 const say = (message: string): void => void process.stdout.write(`[start] ${message}\n`);
 const apiPort = Number(process.env.REQUEST_API_PORT ?? 4001);
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 4000);
-const experimentManagerPort = Number(process.env.EXPERIMENT_MANAGER_PORT ?? 4006);
+const experimentManagerPort = Number(process.env.EXPERIMENT_MANAGER_PORT ?? 4007);
 const sharingPort = Number(process.env.DELTA_SHARING_PORT ?? 4080);
-// request-api serves health on its API port; the others follow it (4002-4005 by default), so moving
-// REQUEST_API_PORT moves all five, e.g. for a second checkout on the same machine.
+// request-api serves health on its API port; the other pipeline services follow it (4002-4006 by default), so moving
+// REQUEST_API_PORT moves all six, e.g. for a second checkout on the same machine.
 const healthPorts = startHealthPorts(apiPort);
 const scale = (process.env.DEMO_SCALE ?? "default") as keyof typeof demoScales;
 
@@ -262,6 +263,7 @@ data-exporter is running (Ctrl-C or \`npm stop\` stops everything it started; a 
   GraphQL (subgraph)     ${subgraphUrl} (answers only requests the gateway signed)
   Experiment Manager     ${experiments.url} (a stand-in subgraph, composed by the gateway)
   Delta Sharing          ${sharingEndpoint} (profile ${sharingProfileFile}; shares in ${sharingConfigFile})
+  Glue Data Catalog      database ${deployment.serviceEnv.GLUE_DATABASE ?? "?"} in moto (npm run catalog lists its tables and partitions)
   health                 http://127.0.0.1:{${Object.values(healthPorts).join(",")}}/healthz and /readyz
   Kafka                  ${stack.endpoints.kafkaBrokers}
   PostgreSQL             ${stack.endpoints.postgresAdminUrl.replace(/\/postgres$/, "")} (databases warehouse, exporter)

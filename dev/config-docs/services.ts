@@ -1,6 +1,7 @@
 import { tracingEnvSchema } from "../../packages/runtime/src/tracing-config.js";
 import { gatewayEnvSchema } from "../../services/gateway/src/gateway-env.js";
 import { configSchema as notifier } from "../../services/notifier/src/config.js";
+import { configSchema as catalogRegistrar } from "../../services/catalog-registrar/src/config.js";
 import { triggerConfigSchema } from "../../services/planner/src/cli/trigger-config.js";
 import { configSchema as planner } from "../../services/planner/src/config.js";
 import { configSchema as requestApi } from "../../services/request-api/src/config.js";
@@ -31,6 +32,7 @@ export function serviceSettings(root: string): ServiceSettings[] {
     of("status-tracker", "services/status-tracker/src/config.ts", statusTracker),
     of("notifier", "services/notifier/src/config.ts", notifier),
     of("sharing-server", "services/sharing-server/src/config.ts", sharingServer),
+    of("catalog-registrar", "services/catalog-registrar/src/config.ts", catalogRegistrar),
     of(
       "trigger (the CronJob's, and `data-exporter trigger`)",
       "services/planner/src/cli/trigger-config.ts",

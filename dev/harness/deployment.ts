@@ -39,6 +39,7 @@ export function uniqueNames(label: string): DeploymentNames {
     snsTopicName: `de-${label}-${id}`,
     notificationQueueName: `de-${label}-${id}-inbox`,
     signingSecretName: `de-${label}-${id}/command-signing`,
+    glueDatabase: `de_${id}`,
   };
 }
 

@@ -70,6 +70,8 @@ export interface DeploymentNames {
   readonly notificationQueueName: string;
   /** Secrets Manager secret the planner signs unload commands with (COMMAND_SIGNING_SECRET_ID). */
   readonly signingSecretName: string;
+  /** Glue database the catalog-registrar registers the exports in (GLUE_DATABASE). */
+  readonly glueDatabase: string;
 }
 
 export const defaultDeployment: DeploymentNames = {
@@ -82,6 +84,7 @@ export const defaultDeployment: DeploymentNames = {
   snsTopicName: "data-exporter-notifications",
   notificationQueueName: "data-exporter-notifications-inbox",
   signingSecretName: "data-exporter/command-signing",
+  glueDatabase: "data_exporter_dev",
 };
 
 /** The warehouse adapter the services run on: PostgreSQL directly, or Redshift's UNLOAD through the Data API. */

@@ -37,6 +37,7 @@ export function deploymentServiceEnv(inputs: DeploymentEnvInputs): Record<string
     CONFIG_TABLE_PREFIX: names.configTablePrefix,
     STATUS_SCHEMA: names.statusSchema,
     SNS_TOPIC_ARN: inputs.snsTopicArn,
+    GLUE_DATABASE: names.glueDatabase,
     S3_FORCE_PATH_STYLE: "true",
     COMMAND_SIGNING_SECRET_ID: names.signingSecretName,
     ...localSecrets,

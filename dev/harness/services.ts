@@ -8,7 +8,14 @@ import { serviceDatabaseEnv } from "./service-database-env.js";
 import { describeExit, type ProcessExit } from "./restart-policy.js";
 
 /** The export pipeline and its API: every deployment runs them. */
-export const serviceNames = ["request-api", "planner", "unloader", "status-tracker", "notifier"] as const;
+export const serviceNames = [
+  "request-api",
+  "planner",
+  "unloader",
+  "status-tracker",
+  "notifier",
+  "catalog-registrar",
+] as const;
 /** Served beside the pipeline where its consumers need it (npm start, its own tests): the Delta Sharing server. */
 export const sharingServiceName = "sharing-server";
 export type PipelineServiceName = (typeof serviceNames)[number];

@@ -6,7 +6,7 @@ import { run } from "./processes.js";
 
 export const motoVersion = "5.2.5";
 /** The slim install: the `[server]` extra pulls in 317 MB we do not need; flask/flask-cors serve the HTTP API. */
-const motoRequirements = [`moto[s3,sns,sqs,dynamodb]==${motoVersion}`, "flask", "flask-cors"];
+const motoRequirements = [`moto[s3,sns,sqs,dynamodb,glue]==${motoVersion}`, "flask", "flask-cors"];
 
 export const venvDir = join(cacheDir, "moto-venv");
 

@@ -199,6 +199,18 @@ describe("per-service database roles", () => {
     );
   });
 
+  it("the catalog-registrar keeps to its registrations: no read model, no DELETE", async () => {
+    const registrar = await as("catalog-registrar");
+    expect(await outcome(registrar, `SELECT count(*) FROM "${schema}".catalog_registrations`)).toBe("ok");
+    expect(await outcome(registrar, `UPDATE "${schema}".catalog_registrations SET attempts = attempts`)).toBe("ok");
+    expect(await outcome(registrar, `DELETE FROM "${schema}".catalog_registrations`)).toBe(
+      "42501 permission denied for table catalog_registrations",
+    );
+    expect(await outcome(registrar, `SELECT * FROM "${schema}".request_table`)).toBe(
+      "42501 permission denied for table request_table",
+    );
+  });
+
   it("each service keeps to its own tables: no cross writes, no DDL, no DELETE", async () => {
     const unloader = await as("unloader");
     expect(

@@ -209,7 +209,14 @@ export function totalsOf(runs: readonly RunResult[]): CampaignTotals {
   };
 }
 
-const services: readonly PipelineServiceName[] = ["request-api", "planner", "unloader", "status-tracker", "notifier"];
+const services: readonly PipelineServiceName[] = [
+  "request-api",
+  "planner",
+  "unloader",
+  "status-tracker",
+  "notifier",
+  "catalog-registrar",
+];
 
 /** "planner 2, unloader 1" (or "none"). */
 export function formatTally(tally: Tally): string {

@@ -44,6 +44,7 @@ export const defaultReplicas: Readonly<Record<PipelineServiceName, number>> = {
   unloader: 2,
   "status-tracker": 2,
   notifier: 2,
+  "catalog-registrar": 2,
 };
 
 /**

@@ -22,6 +22,7 @@ export const consumerGroups: readonly { readonly group: string; readonly topic: 
   { group: "data-exporter.status-tracker", topic: "dailyExportTriggered" },
   { group: "data-exporter.status-tracker", topic: "exportLifecycle" },
   { group: "data-exporter.notifier", topic: "exportCompleted" },
+  { group: "data-exporter.catalog-registrar", topic: "exportCompleted" },
 ];
 
 export interface SettleContext {

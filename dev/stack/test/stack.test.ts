@@ -113,6 +113,7 @@ describe("stackEndpoints", () => {
         "NOTIFIER_DATABASE_URL",
         "REQUEST_API_DATABASE_URL",
         "SHARING_SERVER_DATABASE_URL",
+        "CATALOG_REGISTRAR_DATABASE_URL",
         "WAREHOUSE_READER_URL",
       ].sort(),
     );

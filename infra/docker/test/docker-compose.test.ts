@@ -11,6 +11,7 @@ import { parse } from "yaml";
 import type { z } from "zod";
 import { gatewayEnvSchema } from "../../../services/gateway/src/gateway-env.js";
 import { configSchema as notifierConfig } from "../../../services/notifier/src/config.js";
+import { configSchema as catalogRegistrarConfig } from "../../../services/catalog-registrar/src/config.js";
 import { configSchema as plannerConfig } from "../../../services/planner/src/config.js";
 import { configSchema as requestApiConfig } from "../../../services/request-api/src/config.js";
 import { configSchema as sharingServerConfig } from "../../../services/sharing-server/src/config.js";
@@ -303,6 +304,7 @@ describe("docker-compose.yml", () => {
     unloader: unloaderConfig,
     "status-tracker": statusTrackerConfig,
     notifier: notifierConfig,
+    "catalog-registrar": catalogRegistrarConfig,
   };
   it.each(serviceNames.map((name) => [name]))(
     "gives %s an environment its config schema accepts (it would start)",

@@ -31,6 +31,12 @@ export const iamActionsOf: Readonly<Record<string, readonly string[]>> = {
   "redshift-data:CancelStatement": ["redshift-data:CancelStatement"],
   "sns:Publish": ["sns:Publish"],
   "secrets-manager:GetSecretValue": ["secretsmanager:GetSecretValue"],
+  "glue:GetDatabase": ["glue:GetDatabase"],
+  "glue:CreateDatabase": ["glue:CreateDatabase"],
+  "glue:GetTable": ["glue:GetTable"],
+  "glue:CreateTable": ["glue:CreateTable"],
+  "glue:CreatePartition": ["glue:CreatePartition"],
+  "glue:UpdatePartition": ["glue:UpdatePartition"],
 };
 
 /**

@@ -42,6 +42,7 @@ const workloads: Record<string, string> = {
   "status-tracker": "services/status-tracker/src/main.ts",
   notifier: "services/notifier/src/main.ts",
   "sharing-server": "services/sharing-server/src/main.ts",
+  "catalog-registrar": "services/catalog-registrar/src/main.ts",
   "daily-export-trigger": "services/planner/src/trigger.ts",
 };
 

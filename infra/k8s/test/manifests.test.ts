@@ -6,6 +6,7 @@ import { topics } from "@data-exporter/contracts";
 import { parseAllDocuments } from "yaml";
 import type { z } from "zod";
 import { configSchema as notifierSchema } from "../../../services/notifier/src/config.js";
+import { configSchema as catalogRegistrarSchema } from "../../../services/catalog-registrar/src/config.js";
 import { triggerConfigSchema } from "../../../services/planner/src/cli/trigger-config.js";
 import { configSchema as plannerSchema } from "../../../services/planner/src/config.js";
 import { configSchema as requestApiSchema } from "../../../services/request-api/src/config.js";
@@ -126,6 +127,7 @@ const services: Record<string, { schema: z.ZodObject; port: number }> = {
   "status-tracker": { schema: statusTrackerSchema, port: 4004 },
   notifier: { schema: notifierSchema, port: 4005 },
   "sharing-server": { schema: sharingServerSchema, port: 4080 },
+  "catalog-registrar": { schema: catalogRegistrarSchema, port: 4006 },
 };
 
 /** Services whose clients call them: HOST must be 0.0.0.0 and health is served on their API's PORT. */

@@ -131,7 +131,7 @@ describe("infra/observability", () => {
     const k8s = join(folder, "..", "k8s");
     expect(readFileSync(join(k8s, "request-api.yaml"), "utf8")).toMatch(/- name: http\n\s+containerPort: 4001/);
     expect(readFileSync(join(k8s, "sharing-server.yaml"), "utf8")).toMatch(/- name: http\n\s+containerPort: 4080/);
-    for (const worker of ["planner", "unloader", "status-tracker", "notifier"]) {
+    for (const worker of ["planner", "unloader", "status-tracker", "notifier", "catalog-registrar"]) {
       expect(readFileSync(join(k8s, `${worker}.yaml`), "utf8")).toMatch(/- name: health\n\s+containerPort: \d+/);
     }
   });

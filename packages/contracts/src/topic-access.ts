@@ -45,6 +45,10 @@ export const topicAccess = {
     consumes: [{ group: "data-exporter.notifier", topics: ["exportCompleted"] }],
     produces: ["deadLetter"],
   },
+  "catalog-registrar": {
+    consumes: [{ group: "data-exporter.catalog-registrar", topics: ["exportCompleted"] }],
+    produces: ["deadLetter"],
+  },
   trigger: { consumes: [], produces: ["dailyExportTriggered"] },
 } as const satisfies Record<string, TopicAccess>;
 

@@ -11,6 +11,7 @@ const mainOf: Record<Exclude<KafkaClientName, "trigger">, string> = {
   unloader: "services/unloader/src/main.ts",
   "status-tracker": "services/status-tracker/src/main.ts",
   notifier: "services/notifier/src/main.ts",
+  "catalog-registrar": "services/catalog-registrar/src/main.ts",
 };
 
 describe("topicAccess", () => {

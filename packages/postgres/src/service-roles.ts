@@ -11,6 +11,7 @@ export const serviceRoleNames = {
   notifier: "data_exporter_notifier",
   "request-api": "data_exporter_request_api",
   "sharing-server": "data_exporter_sharing_server",
+  "catalog-registrar": "data_exporter_catalog_registrar",
 } as const;
 export type ServiceWithRole = keyof typeof serviceRoleNames;
 
@@ -75,6 +76,11 @@ export const tableGrants: readonly TableGrants[] = [
   { table: "export_cancellations", owner: "unloader", grants: { unloader: ["SELECT", "INSERT", "UPDATE"] } },
   { table: "export_notifications", owner: "notifier", grants: { notifier: ["SELECT", "INSERT"] } },
   { table: "sharing_audit", owner: "sharing-server", grants: { "sharing-server": ["INSERT"] } },
+  {
+    table: "catalog_registrations",
+    owner: "catalog-registrar",
+    grants: { "catalog-registrar": ["SELECT", "INSERT", "UPDATE"] },
+  },
 ];
 
 /** One privilege one role should hold: a table's, a sequence's USAGE, or the schema's USAGE. */

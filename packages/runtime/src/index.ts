@@ -38,6 +38,7 @@ export {
   unloaderMetricDefinitions,
   statusTrackerMetricDefinitions,
   sharingServerMetricDefinitions,
+  catalogRegistrarMetricDefinitions,
   seriesNames,
   type MetricDefinition,
   type CounterDefinition,

@@ -187,6 +187,16 @@ export const sharingServerMetricDefinitions = {
   },
 } as const satisfies Record<string, MetricDefinition>;
 
+/** The catalog-registrar's: how each table's Glue registration ended. */
+export const catalogRegistrarMetricDefinitions = {
+  registrations: {
+    type: "counter",
+    name: "data_exporter_catalog_registrations_total",
+    help: "Glue registrations of exported tables by outcome (REGISTERED, SCHEMA_CHANGED, FAILED, SKIPPED); each attempt counts.",
+    labelNames: ["status"],
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
 /** Every metric definition of the project, by owner. */
 export const metricCatalog = {
   runtime: runtimeMetricDefinitions,
@@ -194,6 +204,7 @@ export const metricCatalog = {
   unloader: unloaderMetricDefinitions,
   statusTracker: statusTrackerMetricDefinitions,
   sharingServer: sharingServerMetricDefinitions,
+  catalogRegistrar: catalogRegistrarMetricDefinitions,
 } as const;
 
 /** Every definition of the catalog, for checks that enumerate them (the dashboard and alert rules test). */

@@ -179,8 +179,8 @@ describe("a run's faults", () => {
         expect(fault.durationMs).toBeLessThanOrEqual(timing.stopMs[1]);
       }
     }
-    // Every one of the nine processes is a victim somewhere.
-    expect(victims.size).toBe(9);
+    // Every one of the eleven processes is a victim somewhere.
+    expect(victims.size).toBe(11);
   });
 
   it("are none when faultsPerRun is 0", () => {

@@ -35,13 +35,18 @@ export function deltaTypeOf(column: ExportedColumn): string {
   switch (column.physicalType) {
     case "BOOLEAN":
       return "boolean";
-    case "INT32":
+    case "INT32": {
       if (isDecimal) return decimal(column);
       if (has(column, "DateType", "DATE")) return "date";
-      if (/bitWidth=8\b/.test(column.logicalType ?? "") || column.convertedType === "INT_8") return "byte";
-      if (/bitWidth=16\b/.test(column.logicalType ?? "") || column.convertedType === "INT_16") return "short";
-      if (/isSigned=0/.test(column.logicalType ?? "") || column.convertedType === "UINT_32") return "long";
-      return "integer";
+      const logical = column.logicalType ?? "";
+      const converted = column.convertedType ?? "";
+      const bits = /bitWidth=(\d+)/.exec(logical)?.[1] ?? /^U?INT_(\d+)$/.exec(converted)?.[1];
+      // As Spark reads them: an unsigned type is the next wider signed one, so its largest value fits (UINT_8 → short).
+      const unsigned = /isSigned=0/.test(logical) || converted.startsWith("UINT_");
+      if (bits === "8") return unsigned ? "short" : "byte";
+      if (bits === "16") return unsigned ? "integer" : "short";
+      return unsigned ? "long" : "integer";
+    }
     case "INT64":
       if (isDecimal) return decimal(column);
       if (has(column, "TimestampType", "TIMESTAMP")) return "timestamp";

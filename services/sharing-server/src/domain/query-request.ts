@@ -18,7 +18,8 @@ export function parseQueryRequest(body: unknown): QueryRequest {
     return { predicateHints: [], jsonPredicateHints: undefined, limitHint: undefined, version: undefined };
   if (typeof body !== "object" || Array.isArray(body))
     throw new SharingError("MALFORMED_REQUEST", "the query body must be a JSON object");
-  const b = body as Record<string, unknown>;
+  // A null field is an absent one, as the reference server's JSON reader (Jackson into Options) has it.
+  const b: Record<string, unknown> = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null));
   const { predicateHints, jsonPredicateHints, limitHint, version } = b;
   if (
     predicateHints !== undefined &&

@@ -154,11 +154,13 @@ function sendNdjson(res: ServerResponse, view: TableView, actions: readonly unkn
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Read to the end, keeping nothing past the limit: leaving the loop early destroys the request, and a client still
+  // sending gets its connection reset instead of the 400 (only authenticated recipients get this far).
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new SharingError("MALFORMED_REQUEST", `the body is over ${maxBodyBytes} bytes`);
-    chunks.push(chunk as Buffer);
+    if (size <= maxBodyBytes) chunks.push(chunk as Buffer);
   }
+  if (size > maxBodyBytes) throw new SharingError("MALFORMED_REQUEST", `the body is over ${maxBodyBytes} bytes`);
   const text = Buffer.concat(chunks).toString("utf8").trim();
   if (text === "") return undefined;
   try {

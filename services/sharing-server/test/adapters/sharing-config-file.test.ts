@@ -1,62 +1,64 @@
-import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "@jest/globals";
+import { afterAll, describe, expect, it } from "@jest/globals";
 import { createLogger } from "@data-exporter/runtime";
 import { watchedSharingConfig } from "../../src/adapters/sharing-config-file.js";
 import { SharingConfigError } from "../../src/domain/errors.js";
+import { tokenSha256 } from "../../src/domain/recipient-auth.js";
 
-const hash = (c: string): string => c.repeat(64);
-const config = (recipients: string[]) => ({
-  shares: [{ name: "exports", scheduled: { tables: "*" } }],
-  recipients: recipients.map((name, i) => ({
-    name,
-    tokenSha256: hash(String(i)),
-    expiresAt: "2030-01-01T00:00:00Z",
-    shares: ["exports"],
-  })),
-});
+const dir = mkdtempSync(join(tmpdir(), "sharing-config-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function fileWith(content: unknown): string {
-  const file = join(mkdtempSync(join(tmpdir(), "sharing-config-")), "sharing.json");
-  writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
-  return file;
-}
-
-/** Writes the file and moves its modification time forward (so a change within one second is seen). */
-function rewrite(file: string, content: unknown, at: number): void {
-  writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
-  utimesSync(file, at / 1000, at / 1000);
-}
-
-describe("watchedSharingConfig", () => {
-  const log = createLogger({ service: "test", level: "silent" });
-
-  it("refuses to start with a file that does not validate, saying why", () => {
-    expect(() => watchedSharingConfig(fileWith("{ not json"), log)).toThrow(SharingConfigError);
-    expect(() => watchedSharingConfig(fileWith({ shares: [], recipients: [{ name: "x" }] }), log)).toThrow(
-      /recipients\.0\.tokenSha256/,
-    );
+const configWith = (recipients: string[]) =>
+  JSON.stringify({
+    shares: [{ name: "traffic", scheduled: { tables: "*" } }],
+    recipients: recipients.map((name) => ({
+      name,
+      tokenSha256: tokenSha256(`${name}-token`),
+      expiresAt: "2027-01-01T00:00:00Z",
+      shares: ["traffic"],
+    })),
   });
 
-  it("picks up a changed file once the check interval passed, and keeps the last good one after a bad change", () => {
-    let now = 1_000_000;
-    const file = fileWith(config(["a"]));
-    const current = watchedSharingConfig(file, log, () => now);
-    expect(current().recipients.map((r) => r.name)).toEqual(["a"]);
+let mtime = 1_700_000_000;
+function write(path: string, text: string): void {
+  writeFileSync(path, text);
+  mtime += 10;
+  utimesSync(path, mtime, mtime);
+}
 
-    rewrite(file, config(["a", "b"]), Date.now() + 5_000);
-    now += 500;
-    expect(current().recipients.map((r) => r.name)).toEqual(["a"]);
-    now += 2_000;
-    expect(current().recipients.map((r) => r.name)).toEqual(["a", "b"]);
+const log = createLogger({ service: "sharing-config-test", level: "silent" });
 
-    rewrite(file, "{ broken", Date.now() + 10_000);
-    now += 2_500;
-    expect(current().recipients.map((r) => r.name)).toEqual(["a", "b"]);
+describe("watchedSharingConfig", () => {
+  it("refuses to start on a file that does not validate or parse", () => {
+    const path = join(dir, "bad.json");
+    write(path, configWith([]).replace('"traffic"', '"bad name"'));
+    expect(() => watchedSharingConfig(path, log)).toThrow(SharingConfigError);
+    write(path, "{");
+    expect(() => watchedSharingConfig(path, log)).toThrow(SharingConfigError);
+  });
 
-    rewrite(file, config(["b"]), Date.now() + 15_000);
-    now += 2_500;
-    expect(current().recipients.map((r) => r.name)).toEqual(["b"]);
+  it("re-reads a changed file after the check interval, and keeps the last good one when a change is bad", () => {
+    const path = join(dir, "sharing.json");
+    write(path, configWith(["acme"]));
+    let clock = 0;
+    const config = watchedSharingConfig(path, log, () => clock);
+    expect(config().recipients.map((r) => r.name)).toEqual(["acme"]);
+
+    write(path, configWith(["acme", "globex"]));
+    clock = 1_000;
+    expect(config().recipients.map((r) => r.name)).toEqual(["acme"]);
+    clock = 2_000;
+    expect(config().recipients.map((r) => r.name)).toEqual(["acme", "globex"]);
+
+    write(path, configWith(["globex"]).replace("2027-01-01T00:00:00Z", "never"));
+    clock = 4_000;
+    expect(config().recipients.map((r) => r.name)).toEqual(["acme", "globex"]);
+
+    // Revoking acme takes effect with the next good file.
+    write(path, configWith(["globex"]));
+    clock = 6_000;
+    expect(config().recipients.map((r) => r.name)).toEqual(["globex"]);
   });
 });
