@@ -5,6 +5,7 @@ import { configSchema as catalogRegistrar } from "../../services/catalog-registr
 import { triggerConfigSchema } from "../../services/planner/src/cli/trigger-config.js";
 import { configSchema as planner } from "../../services/planner/src/config.js";
 import { configSchema as requestApi } from "../../services/request-api/src/config.js";
+import { configSchema as sharingServer } from "../../services/sharing-server/src/config.js";
 import { configSchema as statusTracker } from "../../services/status-tracker/src/config.js";
 import { configSchema as unloader } from "../../services/unloader/src/config.js";
 import { join } from "node:path";
@@ -30,6 +31,7 @@ export function serviceSettings(root: string): ServiceSettings[] {
     of("unloader", "services/unloader/src/config.ts", unloader),
     of("status-tracker", "services/status-tracker/src/config.ts", statusTracker),
     of("notifier", "services/notifier/src/config.ts", notifier),
+    of("sharing-server", "services/sharing-server/src/config.ts", sharingServer),
     of("catalog-registrar", "services/catalog-registrar/src/config.ts", catalogRegistrar),
     of(
       "trigger (the CronJob's, and `data-exporter trigger`)",

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { serviceRoleNames, warehouseReaderRole } from "@data-exporter/postgres";
 import { waitFor } from "@data-exporter/runtime";
 import pg from "pg";
+import { SharingAudit } from "../../services/sharing-server/src/adapters/sharing-audit.js";
 import {
   firstDemoDay,
   requestData,
@@ -144,6 +145,58 @@ describe("per-service database roles", () => {
       "42501 permission denied for table request_table",
     );
     expect(await outcome(notifier, `SELECT * FROM "${schema}".export_notifications`)).toBe("ok");
+  });
+
+  it("the sharing server reads the read model and appends to its audit, nothing more", async () => {
+    // Its start-up migration through the schema owner (MIGRATION_DATABASE_URL), then its work as its own role.
+    const owner = new pg.Pool({ connectionString: endpoints.databaseUrl, max: 1 });
+    await new SharingAudit(owner, schema).migrate().finally(() => owner.end());
+    const own = new pg.Pool({ connectionString: logins?.["sharing-server"] ?? "", max: 1 });
+    try {
+      const audit = new SharingAudit(own, schema);
+      await audit.migrate(); // already migrated: no DDL needed, none attempted
+      const requestId = "00000000-0000-4000-8000-00000000a0d1";
+      await audit.record([
+        {
+          recipient: "roles-test",
+          share: "s",
+          schema: "scheduled",
+          table: "t",
+          requestId,
+          bucket: "b",
+          key: "dev/k.parquet",
+          versionId: null,
+          servedAt: Date.now(),
+          linkExpiresAt: Date.now() + 60_000,
+        },
+      ]);
+    } finally {
+      await own.end();
+    }
+    const admin = await connect(endpoints.databaseUrl);
+    const { rows } = await admin.query<{ recipient: string }>(
+      `SELECT recipient FROM "${schema}".sharing_audit WHERE de_request_id = '00000000-0000-4000-8000-00000000a0d1'`,
+    );
+    expect(rows.map((r) => r.recipient)).toEqual(["roles-test"]);
+    const sharing = await as("sharing-server");
+    expect(await outcome(sharing, `SELECT count(*) FROM "${schema}".request_table`)).toBe("ok");
+    expect(await outcome(sharing, `SELECT count(*) FROM "${schema}".table_export_job_statuses`)).toBe("ok");
+    expect(await outcome(sharing, `UPDATE "${schema}".request_table SET bucket = bucket`)).toBe(
+      "42501 permission denied for table request_table",
+    );
+    // The audit is append-only for it: it neither reads nor rewrites what it recorded.
+    expect(await outcome(sharing, `SELECT * FROM "${schema}".sharing_audit`)).toBe(
+      "42501 permission denied for table sharing_audit",
+    );
+    expect(await outcome(sharing, `DELETE FROM "${schema}".sharing_audit`)).toBe(
+      "42501 permission denied for table sharing_audit",
+    );
+    expect(await outcome(sharing, `SELECT * FROM "${schema}".unload_jobs`)).toBe(
+      "42501 permission denied for table unload_jobs",
+    );
+    expect(await outcome(sharing, `SELECT * FROM "${schema}".link_grants`)).toBe(
+      "42501 permission denied for table link_grants",
+    );
   });
 
   it("the catalog-registrar keeps to its registrations: no read model, no DELETE", async () => {

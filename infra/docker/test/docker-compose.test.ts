@@ -3,6 +3,7 @@
  * daemon): the same processes, each with the variables npm start gives it (dev/harness/service-env.ts, the values
  * too where they do not name a host or port), and every published port on 127.0.0.1 only.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
@@ -13,6 +14,8 @@ import { configSchema as notifierConfig } from "../../../services/notifier/src/c
 import { configSchema as catalogRegistrarConfig } from "../../../services/catalog-registrar/src/config.js";
 import { configSchema as plannerConfig } from "../../../services/planner/src/config.js";
 import { configSchema as requestApiConfig } from "../../../services/request-api/src/config.js";
+import { configSchema as sharingServerConfig } from "../../../services/sharing-server/src/config.js";
+import { parseSharingConfig } from "../../../services/sharing-server/src/domain/sharing-config.js";
 import { configSchema as statusTrackerConfig } from "../../../services/status-tracker/src/config.js";
 import { configSchema as unloaderConfig } from "../../../services/unloader/src/config.js";
 import { defaultDeployment, warehouseServiceEnv, type WarehouseKind } from "../../../dev/harness/provision.js";
@@ -23,7 +26,8 @@ import {
   startHealthPorts,
   startServiceEnv,
 } from "../../../dev/harness/service-env.js";
-import { serviceNames } from "../../../dev/harness/services.js";
+import { serviceDatabaseEnv } from "../../../dev/harness/service-database-env.js";
+import { serviceNames, sharingServiceName } from "../../../dev/harness/services.js";
 import { kafkaVersion } from "../../../dev/stack/kafka.js";
 import { profileDirs, repoRoot } from "../../../dev/stack/paths.js";
 import { redshiftEmulatorEnv } from "../../../dev/stack/redshift.js";
@@ -35,6 +39,8 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
+  volumes?: string[];
+  healthcheck?: { test: string[] };
 }
 
 // Compose resolves YAML merge keys (<<); yaml 2 does only when asked.
@@ -117,17 +123,23 @@ const { endpoints } = stackEndpoints("dev", {});
 const npmStartStack = stackEnv(endpoints);
 const apiPort = 4001;
 const snsTopicArn = `arn:aws:sns:${endpoints.awsRegion}:123456789012:${defaultDeployment.snsTopicName}`;
+const npmStartDeployment = (warehouse: WarehouseKind): Record<string, string> =>
+  deploymentServiceEnv({
+    stackEnv: npmStartStack,
+    warehouseEnv: warehouseServiceEnv(warehouse, endpoints),
+    names: defaultDeployment,
+    snsTopicArn,
+  });
 const npmStartService = (name: (typeof serviceNames)[number], warehouse: WarehouseKind): Record<string, string> =>
-  startServiceEnv(
-    name,
-    deploymentServiceEnv({
-      stackEnv: npmStartStack,
-      warehouseEnv: warehouseServiceEnv(warehouse, endpoints),
-      names: defaultDeployment,
-      snsTopicArn,
-    }),
-    apiPort,
-  );
+  startServiceEnv(name, npmStartDeployment(warehouse), apiPort);
+/** npm start's Delta Sharing port (DELTA_SHARING_PORT's default in dev/commands/start.ts). */
+const sharingPort = 4080;
+/** The sharing server's environment as dev/commands/start.ts spawns it (built inline there, so rebuilt here). */
+const npmStartSharing = (warehouse: WarehouseKind): Record<string, string> => ({
+  ...serviceDatabaseEnv(sharingServiceName, npmStartDeployment(warehouse)),
+  PORT: String(sharingPort),
+  SHARING_CONFIG_FILE: join(profileDirs("dev").root, "delta-sharing.json"),
+});
 // npm start's stack endpoints, which in compose name the containers instead.
 const stackEndpointNames = [
   "KAFKA_BROKERS",
@@ -144,12 +156,16 @@ const fromImage = ["DUCKDB_POSTGRES_EXTENSION", "DUCKDB_HMAC_EXTENSION"];
 // `WAREHOUSE=redshift docker compose up` needs nothing else.
 const redshiftOnly = (name: (typeof serviceNames)[number]): string[] =>
   Object.keys(npmStartService(name, "redshift")).filter((k) => !(k in npmStartService(name, "postgres")));
+const redshiftOnlySharing = Object.keys(npmStartSharing("redshift")).filter((k) => !(k in npmStartSharing("postgres")));
+
+/** The public token of the demo recipient in infra/docker/delta-sharing.example.json (local only, documented). */
+const demoSharingToken = "local-demo-sharing-token-not-a-secret";
 
 /** The containers compose runs for each of npm start's processes. */
-const processes = [...componentNames, "init", ...serviceNames, "gateway"];
+const processes = [...componentNames, "init", ...serviceNames, sharingServiceName, "gateway"];
 
 describe("docker-compose.yml", () => {
-  it("runs every process npm start runs: the stack, the provisioning, the five services and the gateway", () => {
+  it("runs every process npm start runs: the stack, the provisioning, the services, the sharing server and the gateway", () => {
     expect(Object.keys(compose.services).sort()).toEqual([...processes].sort());
   });
 
@@ -158,7 +174,7 @@ describe("docker-compose.yml", () => {
     expect(published.filter((p) => !p.startsWith("127.0.0.1:"))).toEqual([]);
     const hostPorts = published.map((p) => Number(p.split(":")[1])).sort((a, b) => a - b);
     const healthPorts = Object.values(startHealthPorts(apiPort));
-    expect(hostPorts).toEqual([4000, ...healthPorts, 4010, 5000, 5432, 9092].sort((a, b) => a - b));
+    expect(hostPorts).toEqual([4000, ...healthPorts, sharingPort, 4010, 5000, 5432, 9092].sort((a, b) => a - b));
   });
 
   it("advertises plaintext Kafka to the host on loopback and gives PostgreSQL a password", () => {
@@ -197,6 +213,18 @@ describe("docker-compose.yml", () => {
         fromImage,
         endpoints: endpointNames,
         composeOnly: [...(name === "request-api" ? ["HOST"] : []), ...redshiftOnly(name)],
+      });
+      expect({ warehouse, drift }).toEqual({ warehouse, drift: [] });
+    }
+  });
+
+  it("gives the sharing server the variables npm start gives it", () => {
+    for (const warehouse of ["postgres", "redshift"] as const) {
+      const drift = envDrift(npmStartSharing(warehouse), composeEnv(sharingServiceName, { WAREHOUSE: warehouse }), {
+        fromImage,
+        // The sharing configuration is a file of this repository mounted into the container: another path.
+        endpoints: [...endpointNames, "SHARING_CONFIG_FILE"],
+        composeOnly: ["HOST", ...redshiftOnlySharing],
       });
       expect({ warehouse, drift }).toEqual({ warehouse, drift: [] });
     }
@@ -289,6 +317,39 @@ describe("docker-compose.yml", () => {
       }
     },
   );
+
+  it("runs the sharing server from the image with its own login, on 4080, with the demo configuration mounted", () => {
+    const service = compose.services["sharing-server"];
+    expect(service?.build).toEqual({
+      context: ".",
+      dockerfile: "infra/docker/Dockerfile",
+      args: { SERVICE: "sharing-server" },
+    });
+    expect(service?.ports).toEqual([`127.0.0.1:${sharingPort}:${sharingPort}`]);
+    const env = composeEnv("sharing-server");
+    const parsed = sharingServerConfig.safeParse(env);
+    expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([]);
+    const config = sharingServerConfig.parse(env);
+    expect({ port: config.PORT, host: config.HOST }).toEqual({ port: sharingPort, host: "0.0.0.0" });
+    // Its healthcheck asks /readyz on the API port: the server has no other.
+    expect(service?.healthcheck?.test.join(" ")).toContain("process.env.PORT + '/readyz'");
+    expect(new URL(config.DATABASE_URL).username).toBe("data_exporter_sharing_server");
+    // The init container creates that login from the stack's list of service logins.
+    expect(new URL(composeEnv("init").SHARING_SERVER_DATABASE_URL ?? "").username).toBe("data_exporter_sharing_server");
+    const mounts = (service?.volumes ?? []).map((v) => v.split(":"));
+    const mount = mounts.find(([, target]) => target === config.SHARING_CONFIG_FILE);
+    expect(mount?.[2]).toBe("ro");
+    const example = parseSharingConfig(
+      JSON.parse(readFileSync(join(repoRoot, mount?.[0] ?? ""), "utf8")),
+      mount?.[0] ?? "",
+    );
+    // One clearly marked demo recipient, whose token is the public one the README and this file document.
+    expect(example.recipients.map((r) => r.name)).toEqual(["local-demo"]);
+    expect(example.recipients[0]?.tokenSha256).toBe(createHash("sha256").update(demoSharingToken).digest("hex"));
+    expect(example.shares[0]?.comment).toContain(demoSharingToken);
+    expect(readFileSync(join(repoRoot, "docker-compose.yml"), "utf8")).toContain(demoSharingToken);
+    expect(readFileSync(join(repoRoot, "services/sharing-server/README.md"), "utf8")).toContain(demoSharingToken);
+  });
 
   it("runs the dev tools (provisioning, emulator, gateway) from files the image holds", () => {
     expect(compose.services.init?.command).toEqual([

@@ -41,17 +41,23 @@ const workloads: Record<string, string> = {
   unloader: "services/unloader/src/main.ts",
   "status-tracker": "services/status-tracker/src/main.ts",
   notifier: "services/notifier/src/main.ts",
+  "sharing-server": "services/sharing-server/src/main.ts",
   "catalog-registrar": "services/catalog-registrar/src/main.ts",
   "daily-export-trigger": "services/planner/src/trigger.ts",
 };
 
 /**
- * Operations the code can reach that the deployed role deliberately does not grant, and why. The unloader's
- * ensureBucket creates and versions the bucket only where it is missing or unversioned (the local emulator); in
- * AWS the bucket is the deployment's, versioned beforehand (infra/k8s/README.md), so there it only checks.
+ * Operations the code can reach (or the scan takes as reachable) that the deployed role deliberately does not grant,
+ * and why. The unloader's ensureBucket creates and versions the bucket only where it is missing or unversioned (the
+ * local emulator); in AWS the bucket is the deployment's, versioned beforehand (infra/k8s/README.md), so there it
+ * only checks.
  */
 const notGranted: Record<string, readonly string[]> = {
   unloader: ["s3:CreateBucket", "s3:PutBucketVersioning"],
+  // The scan counts S3ObjectStore's exists and list (HeadObject, ListObjectsV2) because reachable code names them
+  // (ExportBuckets.exists, which request-api uses); the sharing server only reads manifests and presigns GETs, and a
+  // missing manifest fails its request with or without ListBucket (403 instead of 404).
+  "sharing-server": ["s3:ListBucket"],
 };
 
 /**
@@ -137,12 +143,20 @@ describe("per-service IAM policies", () => {
   });
 
   it("scopes object access to the export bucket's published, superseded and (unloader) staging prefixes", () => {
+    // Every object resource of every policy is the export bucket's.
+    for (const { file, policy } of policies)
+      for (const resource of policy.Statement.flatMap((s) => list(s.Resource)).filter((r) =>
+        r.startsWith("arn:aws:s3:"),
+      ))
+        expect(`${file}: ${resource}`).toMatch(new RegExp(`^${file}: arn:aws:s3:::EXPORT_BUCKET(/|$)`));
     const objectResources = (name: string): string[] =>
       (policyOf(name)?.Statement ?? [])
         .flatMap((s) => list(s.Resource))
         .filter((r) => r.startsWith("arn:aws:s3:::") && r.includes("/"));
     const published = ["arn:aws:s3:::EXPORT_BUCKET/EXPORT_ENV/*", "arn:aws:s3:::EXPORT_BUCKET/_superseded/*"];
     expect(new Set(objectResources("request-api"))).toEqual(new Set(published));
+    // The sharing server links only what its presign scope allows (the bucket's EXPORT_ENV/ objects).
+    expect(objectResources("sharing-server")).toEqual(["arn:aws:s3:::EXPORT_BUCKET/EXPORT_ENV/*"]);
     expect(new Set(objectResources("unloader"))).toEqual(
       new Set([...published, "arn:aws:s3:::EXPORT_BUCKET/_staging/*"]),
     );

@@ -10,6 +10,8 @@ import { configSchema as catalogRegistrarSchema } from "../../../services/catalo
 import { triggerConfigSchema } from "../../../services/planner/src/cli/trigger-config.js";
 import { configSchema as plannerSchema } from "../../../services/planner/src/config.js";
 import { configSchema as requestApiSchema } from "../../../services/request-api/src/config.js";
+import { configSchema as sharingServerSchema } from "../../../services/sharing-server/src/config.js";
+import { parseSharingConfig } from "../../../services/sharing-server/src/domain/sharing-config.js";
 import { configSchema as statusTrackerSchema } from "../../../services/status-tracker/src/config.js";
 import { configSchema as unloaderSchema } from "../../../services/unloader/src/config.js";
 import { renderTopicsYaml, topicsManifestPath } from "../generate-topics.js";
@@ -38,6 +40,7 @@ interface HttpProbe {
   readonly httpGet?: { path: string; port: string | number };
 }
 interface Container {
+  readonly name?: string;
   readonly image: string;
   readonly command: string[];
   readonly ports?: { name?: string; containerPort: number }[];
@@ -47,9 +50,11 @@ interface Container {
   readonly livenessProbe?: HttpProbe;
   readonly readinessProbe?: HttpProbe;
   readonly startupProbe?: HttpProbe;
+  readonly volumeMounts?: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[];
 }
 interface PodSpec {
   readonly containers: Container[];
+  readonly volumes?: { name: string; secret?: { secretName: string }; emptyDir?: unknown }[];
   readonly restartPolicy?: string;
   readonly terminationGracePeriodSeconds: number;
   readonly securityContext?: Record<string, unknown>;
@@ -121,8 +126,12 @@ const services: Record<string, { schema: z.ZodObject; port: number }> = {
   unloader: { schema: unloaderSchema, port: 4003 },
   "status-tracker": { schema: statusTrackerSchema, port: 4004 },
   notifier: { schema: notifierSchema, port: 4005 },
+  "sharing-server": { schema: sharingServerSchema, port: 4080 },
   "catalog-registrar": { schema: catalogRegistrarSchema, port: 4006 },
 };
+
+/** Services whose clients call them: HOST must be 0.0.0.0 and health is served on their API's PORT. */
+const servers = ["request-api", "sharing-server"];
 
 /** Variables that must come from the Secret, never from a ConfigMap or a literal. */
 const secretNames = ["DATABASE_URL", "MIGRATION_DATABASE_URL", "WAREHOUSE_URL", "HASH_KEY"];
@@ -269,12 +278,12 @@ describe("infra/k8s manifests", () => {
       const config = expectEnvSatisfies(schema, env);
       expectSecretsOnlyFromSecret(sources);
       expect(pod().terminationGracePeriodSeconds * 1000).toBeGreaterThan(config.SHUTDOWN_TIMEOUT_MS as number);
-      if (name === "request-api") expect(config.HOST).toBe("0.0.0.0"); // the default 127.0.0.1 would be unreachable
+      if (servers.includes(name)) expect(config.HOST).toBe("0.0.0.0"); // the default 127.0.0.1 would be unreachable
     });
 
     it(`probes /healthz (liveness, startup) and /readyz (readiness) on the port the service listens on (${port})`, () => {
       const config = schema.parse(containerEnv(container()).env) as { PORT?: number; HEALTH_PORT?: number };
-      expect(name === "request-api" ? config.PORT : config.HEALTH_PORT).toBe(port);
+      expect(servers.includes(name) ? config.PORT : config.HEALTH_PORT).toBe(port);
       const ports = container().ports ?? [];
       const portOf = (ref: string | number): number | undefined =>
         typeof ref === "number" ? ref : ports.find((p) => p.name === ref)?.containerPort;
@@ -311,6 +320,32 @@ describe("infra/k8s manifests", () => {
       (p) => p.name === service.spec.ports[0]?.targetPort,
     );
     expect(target?.containerPort).toBe(4001);
+  });
+
+  it("exposes the sharing server through a Service on its API port", () => {
+    const service = named<Service>("Service", "sharing-server");
+    expect(service.spec.selector).toEqual({ "app.kubernetes.io/name": "sharing-server" });
+    const target = (containerOf(podOf("sharing-server")).ports ?? []).find(
+      (p) => p.name === service.spec.ports[0]?.targetPort,
+    );
+    expect(target?.containerPort).toBe(4080);
+  });
+
+  it("gives the sharing server its shares and recipients as a Secret it reads, whose example it accepts", () => {
+    const pod = podOf("sharing-server");
+    const container = containerOf(pod);
+    const file = sharingServerSchema.parse(containerEnv(container).env).SHARING_CONFIG_FILE;
+    // The whole Secret as a folder, never subPath: only then does an edit of the Secret reach the running pod.
+    const mount = (container.volumeMounts ?? []).find((m) => file.startsWith(`${m.mountPath}/`));
+    expect(mount).toMatchObject({ readOnly: true });
+    expect(mount?.subPath).toBeUndefined();
+    const volume = (pod.volumes ?? []).find((v) => v.name === mount?.name);
+    expect(volume?.secret?.secretName).toBe("data-exporter-sharing");
+    const key = file.slice((mount?.mountPath.length ?? 0) + 1);
+    const data = named("Secret", "data-exporter-sharing").stringData as Record<string, string>;
+    expect(Object.keys(data)).toEqual([key]);
+    const example = parseSharingConfig(JSON.parse(data[key] ?? ""), "secret.example.yaml");
+    expect(example.recipients.map((r) => r.shares)).toEqual([["exports"]]);
   });
 
   it("triggers the scheduled export daily at 01:00 Melbourne time, never two at once", () => {

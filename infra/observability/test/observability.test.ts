@@ -117,8 +117,20 @@ describe("infra/observability", () => {
       ((docs.find((d) => d.kind === kind)?.spec[key] ?? []) as { port: string }[]).map((e) => e.port);
     expect(ports("ServiceMonitor", "endpoints")).toEqual(["http"]);
     expect(ports("PodMonitor", "podMetricsEndpoints")).toEqual(["health"]);
+    // The services callers reach through a Kubernetes Service: one ServiceMonitor each, on the Service's port.
+    const serviceMonitors = docs
+      .filter((d) => d.kind === "ServiceMonitor")
+      .map((d) => ({
+        name: (d.spec.selector as { matchLabels: Record<string, string> }).matchLabels["app.kubernetes.io/name"],
+        ports: (d.spec.endpoints as { port: string }[]).map((e) => e.port),
+      }));
+    expect(serviceMonitors).toEqual([
+      { name: "request-api", ports: ["http"] },
+      { name: "sharing-server", ports: ["http"] },
+    ]);
     const k8s = join(folder, "..", "k8s");
     expect(readFileSync(join(k8s, "request-api.yaml"), "utf8")).toMatch(/- name: http\n\s+containerPort: 4001/);
+    expect(readFileSync(join(k8s, "sharing-server.yaml"), "utf8")).toMatch(/- name: http\n\s+containerPort: 4080/);
     for (const worker of ["planner", "unloader", "status-tracker", "notifier", "catalog-registrar"]) {
       expect(readFileSync(join(k8s, `${worker}.yaml`), "utf8")).toMatch(/- name: health\n\s+containerPort: \d+/);
     }

@@ -35,6 +35,27 @@ describe("grantsOf", () => {
     expect(new Set(apiOnReadModel.map((g) => g.privilege))).toEqual(new Set(["SELECT"]));
   });
 
+  it("lets the sharing server read the read model and only append to its audit", () => {
+    const sharing = serviceRoleNames["sharing-server"];
+    const owners = [...new Set(tableGrants.map((t) => t.owner))];
+    const all = owners.flatMap((owner) => grantsOf(owner)).filter((g) => g.role === sharing && g.kind === "table");
+    expect(all.map((g) => `${g.privilege} ${g.object}`).sort()).toEqual(
+      [
+        "SELECT request_table",
+        "SELECT table_export_job_statuses",
+        "INSERT sharing_audit",
+        // Once for each owner whose migration involves the role (status-tracker's and its own).
+        "SELECT schema_migrations",
+        "SELECT schema_migrations",
+      ].sort(),
+    );
+    expect(grantsOf("sharing-server").map((g) => grantStatement("s", g))).toEqual([
+      'GRANT INSERT ON TABLE "s".sharing_audit TO data_exporter_sharing_server',
+      'GRANT USAGE ON SCHEMA "s" TO data_exporter_sharing_server',
+      'GRANT SELECT ON TABLE "s".schema_migrations TO data_exporter_sharing_server',
+    ]);
+  });
+
   it("has nothing for an owner without tables", () => {
     expect(grantsOf("nobody")).toEqual([]);
   });

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { awsEnv, commonEnvSchema, env, exportBucketEnv, exportEnvEnv, stateDatabaseEnv } from "@data-exporter/runtime";
 
-export const configSchema = commonEnvSchema.extend({
-  HEALTH_PORT: env.port().optional(),
+// No Kafka (it reads the read model and the bucket) and no HEALTH_PORT (health is on PORT): neither is asked for.
+export const configSchema = commonEnvSchema.pick({ LOG_LEVEL: true, SHUTDOWN_TIMEOUT_MS: true }).extend({
   /** The Delta Sharing API's port; /healthz, /readyz and /metrics are served on it too. */
   PORT: env.port().default(4080),
   /** Interface it listens on: recipients reach it (through the platform's ingress), so 0.0.0.0 in a cluster. */
