@@ -39,9 +39,9 @@ export class ExportBuckets {
     return versionId !== null && (await this.#store(bucket).exists(key, versionId));
   }
 
-  /** A small object's text (a manifest), as it is now. */
-  async text(bucket: string, key: string): Promise<string> {
-    return this.#store(bucket).getText(key);
+  /** A small object's text (a manifest): of the version given, or the current one. */
+  async text(bucket: string, key: string, versionId: string | null = null): Promise<string> {
+    return this.#store(bucket).getText(key, versionId);
   }
 
   #store(bucket: string): S3ObjectStore {

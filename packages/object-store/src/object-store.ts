@@ -48,7 +48,8 @@ export interface ObjectStore {
   getObject(key: string, options?: TransferOptions): Promise<Uint8Array>;
   /** Downloads an object to a local file, streamed (objects can be larger than memory); returns its size. */
   getFile(key: string, localPath: string, options?: TransferOptions): Promise<number>;
-  getText(key: string): Promise<string>;
+  /** A UTF-8 object's text; of the version given (a manifest as an export wrote it), or the current one. */
+  getText(key: string, versionId?: string | null): Promise<string>;
   /** Every object whose key starts with `prefix`, in key order. */
   list(prefix: string, options?: TransferOptions): Promise<ObjectInfo[]>;
   /** Whether the object (that version of it, when given) exists. */

@@ -42,7 +42,7 @@ await runService(
       const sharingService = new SharingService({
         config: sharing,
         catalog: new ReadModelCatalog(pool, config.STATUS_SCHEMA),
-        columnsOf: manifestColumns((bucket, key) => buckets.text(bucket, key)),
+        columnsOf: manifestColumns((bucket, key, versionId) => buckets.text(bucket, key, versionId)),
         presign: confinedPresign(
           (bucket, key, versionId, signedAt) => buckets.presign(bucket, key, versionId, signedAt),
           { bucket: config.EXPORT_BUCKET, prefix: `${config.EXPORT_ENV}/` },

@@ -193,10 +193,14 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async getObject(key: string, options: TransferOptions = {}): Promise<Uint8Array> {
+  async getObject(key: string, options: TransferOptions = {}, versionId: string | null = null): Promise<Uint8Array> {
     try {
       const response = await this.#client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: key }),
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(versionId === null ? {} : { VersionId: versionId }),
+        }),
         sendOptions(options),
       );
       if (response.Body === undefined) return new Uint8Array();
@@ -226,8 +230,8 @@ export class S3ObjectStore implements ObjectStore {
     return (await stat(localPath)).size;
   }
 
-  async getText(key: string): Promise<string> {
-    return new TextDecoder("utf-8", { fatal: true }).decode(await this.getObject(key));
+  async getText(key: string, versionId: string | null = null): Promise<string> {
+    return new TextDecoder("utf-8", { fatal: true }).decode(await this.getObject(key, {}, versionId));
   }
 
   async list(prefix: string, options: TransferOptions = {}): Promise<ObjectInfo[]> {

@@ -21,10 +21,11 @@ const manifestSchema = z.object({
 const cacheSize = 512;
 
 /**
- * A completed table's columns from its manifest. A manifest of a recorded object version never changes, so those
- * are kept (the newest `cacheSize`); one without a version is read each time.
+ * A completed table's columns from its manifest, read at the object version the export recorded (a later export of
+ * the folder writes a new version of the key). That version never changes, so it is kept (the newest `cacheSize`);
+ * a manifest without a recorded version is read as it is now, each time.
  */
-export function manifestColumns(readText: (bucket: string, key: string) => Promise<string>) {
+export function manifestColumns(readText: (bucket: string, key: string, versionId: string | null) => Promise<string>) {
   const cache = new Map<string, TableColumns>();
   return async (part: ExportedPart): Promise<TableColumns> => {
     if (part.manifestKey === null) return { columns: [], comments: {} };
@@ -32,7 +33,9 @@ export function manifestColumns(readText: (bucket: string, key: string) => Promi
       part.manifestVersionId === null ? undefined : `${part.bucket}/${part.manifestKey}@${part.manifestVersionId}`;
     const cached = cacheKey === undefined ? undefined : cache.get(cacheKey);
     if (cached !== undefined) return cached;
-    const manifest = manifestSchema.parse(JSON.parse(await readText(part.bucket, part.manifestKey)));
+    const manifest = manifestSchema.parse(
+      JSON.parse(await readText(part.bucket, part.manifestKey, part.manifestVersionId)),
+    );
     const comments: Record<string, string> = {};
     for (const [column, encoding] of Object.entries(manifest.columnEncodings ?? {}))
       comments[column] = `${encoding.encoding}-compressed ${encoding.decodesTo}: decompress the bytes to read it`;
