@@ -2,7 +2,7 @@
  * A run's and a campaign's figures (exports, tables, faults, restarts, violations) from what the runner observed,
  * and their human-readable form. Pure.
  */
-import type { PipelineServiceName } from "../services.js";
+import { serviceNames, type PipelineServiceName } from "../services.js";
 import { isTerminal, type RunObservation, type Violation } from "./checks.js";
 import type { FaultTally } from "./faults.js";
 import type { CrashReport, Tally } from "./fleet.js";
@@ -209,14 +209,7 @@ export function totalsOf(runs: readonly RunResult[]): CampaignTotals {
   };
 }
 
-const services: readonly PipelineServiceName[] = [
-  "request-api",
-  "planner",
-  "unloader",
-  "status-tracker",
-  "notifier",
-  "catalog-registrar",
-];
+const services: readonly PipelineServiceName[] = serviceNames;
 
 /** "planner 2, unloader 1" (or "none"). */
 export function formatTally(tally: Tally): string {

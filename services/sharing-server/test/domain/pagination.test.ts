@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { SharingError } from "../../src/domain/errors.js";
 import { pageOf, type Page, type PageRequest } from "../../src/domain/pagination.js";
+import { refusal } from "../support/refusal.js";
 
 const request = (maxResults: string | null, pageToken: string | null = null): PageRequest => ({
   maxResults,
@@ -20,16 +20,6 @@ function allPages(items: readonly string[], maxResults: string | null, maxPage: 
     token = page.nextPageToken;
   }
   throw new Error("paging did not end");
-}
-
-function refusal(run: () => unknown): SharingError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SharingError) return error;
-    throw error;
-  }
-  throw new Error("no error thrown");
 }
 
 describe("pageOf", () => {

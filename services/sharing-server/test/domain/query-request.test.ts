@@ -1,16 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
-import { SharingError } from "../../src/domain/errors.js";
 import { parseQueryRequest } from "../../src/domain/query-request.js";
-
-function refusal(run: () => unknown): SharingError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SharingError) return error;
-    throw error;
-  }
-  throw new Error("no error thrown");
-}
+import { refusal } from "../support/refusal.js";
 
 describe("parseQueryRequest", () => {
   it("an absent body is a plain snapshot query", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
-import { SharingError } from "../../src/domain/errors.js";
 import { authenticate, tokenSha256 } from "../../src/domain/recipient-auth.js";
 import type { Recipient } from "../../src/domain/sharing-config.js";
+import { refusal } from "../support/refusal.js";
 
 const now = Date.UTC(2026, 11, 3, 12);
 const alice: Recipient = {
@@ -12,16 +12,6 @@ const alice: Recipient = {
 };
 const bob: Recipient = { name: "bob", tokenSha256: tokenSha256("bob-token"), expiresAt: now, shares: ["traffic"] };
 const recipients = [alice, bob];
-
-function refusal(run: () => unknown): SharingError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SharingError) return error;
-    throw error;
-  }
-  throw new Error("no error thrown");
-}
 
 describe("authenticate", () => {
   it("finds the recipient of a valid token", () => {
