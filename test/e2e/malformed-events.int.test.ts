@@ -56,7 +56,7 @@ const consumers: Record<EventTopicKey, readonly string[]> = {
   dailyExportTriggered: ["data-exporter.planner.scheduled", "data-exporter.status-tracker"],
   unloadCommands: ["data-exporter.unloader"],
   exportLifecycle: ["data-exporter.status-tracker"],
-  exportCompleted: ["data-exporter.notifier"],
+  exportCompleted: ["data-exporter.notifier", "data-exporter.catalog-registrar"],
 };
 const topicKeys = Object.keys(consumers) as EventTopicKey[];
 
