@@ -18,10 +18,15 @@ export const pipEnv = (): NodeJS.ProcessEnv => ({
   PIP_NO_INPUT: "1",
 });
 
-/** Whether the venv in `dir` has exactly `packages` installed (so no Python tooling is needed to use it). */
+/**
+ * Whether the venv in `dir` has exactly `packages` installed (so no Python tooling is needed to use it): its stamp
+ * says so and its interpreter is there (a venv emptied under its stamp is rebuilt, not started).
+ */
 export function venvReady(dir: string, packages: readonly string[]): boolean {
   const stamp = join(dir, ".installed");
-  return existsSync(stamp) && readFileSync(stamp, "utf8") === packages.join(" ");
+  return (
+    existsSync(stamp) && readFileSync(stamp, "utf8") === packages.join(" ") && existsSync(join(dir, "bin", "python"))
+  );
 }
 
 /** Whether the moto venv is ready; ensureMotoVenv builds it otherwise. */
