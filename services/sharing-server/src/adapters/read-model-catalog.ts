@@ -55,8 +55,7 @@ export class ReadModelCatalog implements ExportCatalog {
 
   async onDemandEntries(requestedBy: "*" | readonly string[]): Promise<readonly OnDemandEntry[]> {
     const rows = await this.#query<PartRow>(
-      `SELECT r.de_request_id AS request_id, j.table_name, r.requested_by,
-              (extract(epoch FROM j.finished_at) * 1000)::bigint AS finished_ms
+      `SELECT r.de_request_id AS request_id, j.table_name, r.requested_by
        FROM ${this.completed} AND r.mode = 'ON_DEMAND' AND ($1::boolean OR r.requested_by = ANY($2::text[]))`,
       [requestedBy === "*", requestedBy === "*" ? [] : requestedBy],
     );
@@ -64,7 +63,6 @@ export class ReadModelCatalog implements ExportCatalog {
       requestId: row.request_id,
       table: row.table_name,
       requestedBy: row.requested_by,
-      finishedAt: Number(row.finished_ms ?? 0),
     }));
   }
 

@@ -25,7 +25,6 @@ export interface OnDemandEntry {
   readonly requestId: string;
   readonly table: string;
   readonly requestedBy: string | null;
-  readonly finishedAt: number;
 }
 
 /** The completed exports the sharing server serves, read from the status tracker's read model. */

@@ -41,7 +41,6 @@ export class MemoryCatalog implements ExportCatalog {
           requestId: e.part.requestId,
           table: e.part.table,
           requestedBy: e.requestedBy,
-          finishedAt: e.part.finishedAt,
         })),
     );
   }
